@@ -1,0 +1,23 @@
+package org.recsec.record;
+
+/**
+ * Where protect/unprotect find their SAs. The SA database in km-interface implements it; {@link InMemorySaRegistry}
+ * is the plain version for tests and manual keys.
+ */
+public interface SaRegistry {
+
+    /**
+     * The inbound SA with this SPI.
+     *
+     * @throws RecSecException {@code UNKNOWN_SA} when none is installed, {@code SA_EXPIRED} when it is dead
+     */
+    SecurityAssociation inbound(long spi) throws RecSecException;
+
+    /**
+     * The outbound SA from {@code localId} to {@code peerId}.
+     *
+     * @throws RecSecException {@code UNKNOWN_SA} when none is installed (a key manager may be asked first),
+     *                         {@code SA_EXPIRED} when it is dead
+     */
+    SecurityAssociation outbound(String localId, String peerId) throws RecSecException;
+}

@@ -1,0 +1,162 @@
+package org.recsec.record.coap;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A CoAP message as RFC 7252 §3 defines it, immutable. Options are kept in option-number order; repeated options
+ * keep the order they were given in. Byte arrays are copied in and out.
+ */
+public final class CoapMessage {
+    public static final int TYPE_CON = 0;
+    public static final int TYPE_NON = 1;
+    public static final int TYPE_ACK = 2;
+    public static final int TYPE_RST = 3;
+
+    private final int version;
+    private final int type;
+    private final int code;
+    private final int messageId;
+    private final byte[] token;
+    private final List<CoapOption> options;
+    private final byte[] payload;
+
+    public CoapMessage(int version, int type, int code, int messageId, byte[] token, List<CoapOption> options,
+                       byte[] payload) {
+        if (version < 0 || version > 3) {
+            throw new IllegalArgumentException("version " + version);
+        }
+        if (type < 0 || type > 3) {
+            throw new IllegalArgumentException("type " + type);
+        }
+        if (code < 0 || code > 255) {
+            throw new IllegalArgumentException("code " + code);
+        }
+        if (messageId < 0 || messageId > 0xffff) {
+            throw new IllegalArgumentException("message ID " + messageId);
+        }
+        if (token.length > 8) {
+            throw new IllegalArgumentException("token longer than 8 bytes");
+        }
+        this.version = version;
+        this.type = type;
+        this.code = code;
+        this.messageId = messageId;
+        this.token = token.clone();
+        List<CoapOption> sorted = new ArrayList<>(options);
+        sorted.sort(Comparator.comparingInt(CoapOption::number)); // stable: repeated options keep their order
+        this.options = Collections.unmodifiableList(sorted);
+        this.payload = payload.clone();
+    }
+
+    /** A version-1 message. */
+    public CoapMessage(int type, int code, int messageId, byte[] token, List<CoapOption> options, byte[] payload) {
+        this(1, type, code, messageId, token, options, payload);
+    }
+
+    public int version() { return version; }
+
+    public int type() { return type; }
+
+    public int code() { return code; }
+
+    public int messageId() { return messageId; }
+
+    public byte[] token() { return token.clone(); }
+
+    public int tokenLength() { return token.length; }
+
+    /** The options in number order (unmodifiable). */
+    public List<CoapOption> options() { return options; }
+
+    public byte[] payload() { return payload.clone(); }
+
+    public int payloadLength() { return payload.length; }
+
+    /** The first option with this number, or null. */
+    public CoapOption option(int number) {
+        for (CoapOption o : options) {
+            if (o.number() == number) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    public boolean hasOption(int number) {
+        return option(number) != null;
+    }
+
+    /** Requests have a code class of 0 and a non-zero detail (RFC 7252 §12.1); 0.00 is the empty message. */
+    public boolean isRequest() {
+        return code != 0 && (code >>> 5) == 0;
+    }
+
+    /** Responses have code classes 2 to 5. */
+    public boolean isResponse() {
+        int cls = code >>> 5;
+        return cls >= 2 && cls <= 5;
+    }
+
+    public boolean isEmpty() {
+        return code == 0;
+    }
+
+    /** A copy with other fields replaced; handy for proxies and tests. */
+    public CoapMessage withMessageId(int mid) {
+        return new CoapMessage(version, type, code, mid, token, options, payload);
+    }
+
+    public CoapMessage withToken(byte[] newToken) {
+        return new CoapMessage(version, type, code, messageId, newToken, options, payload);
+    }
+
+    public CoapMessage withType(int newType) {
+        return new CoapMessage(version, newType, code, messageId, token, options, payload);
+    }
+
+    public CoapMessage withCode(int newCode) {
+        return new CoapMessage(version, type, newCode, messageId, token, options, payload);
+    }
+
+    public CoapMessage withOptions(List<CoapOption> newOptions) {
+        return new CoapMessage(version, type, code, messageId, token, newOptions, payload);
+    }
+
+    public CoapMessage withPayload(byte[] newPayload) {
+        return new CoapMessage(version, type, code, messageId, token, options, newPayload);
+    }
+
+    /** Code in the dotted form of RFC 7252 §12.1, e.g. "0.01" or "2.05". */
+    public static String codeString(int code) {
+        return (code >>> 5) + "." + String.format("%02d", code & 0x1f);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CoapMessage m && m.version == version && m.type == type && m.code == code
+                && m.messageId == messageId && Arrays.equals(m.token, token) && m.options.equals(options)
+                && Arrays.equals(m.payload, payload);
+    }
+
+    @Override
+    public int hashCode() {
+        return ((code * 31 + messageId) * 31 + Arrays.hashCode(token)) * 31 + options.hashCode();
+    }
+
+    /** Shows the header and option numbers, not option values or payload: those may be protected content. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("CoapMessage[");
+        sb.append(new String[] {"CON", "NON", "ACK", "RST"}[type]).append(' ').append(codeString(code))
+                .append(" mid=").append(messageId).append(" token=").append(org.recsec.record.Bytes.toHex(token))
+                .append(" options=");
+        for (int i = 0; i < options.size(); i++) {
+            sb.append(i == 0 ? "" : ",").append(options.get(i).number());
+        }
+        return sb.append(" payload=").append(payload.length).append("B]").toString();
+    }
+}

@@ -1,0 +1,73 @@
+package org.recsec.record.coap;
+
+import java.util.Arrays;
+
+/** One CoAP option: its number and its value bytes (RFC 7252 §3.1). Immutable; the value is copied in and out. */
+public final class CoapOption {
+    private final int number;
+    private final byte[] value;
+
+    public CoapOption(int number, byte[] value) {
+        if (number < 0 || number > 0xffff) {
+            throw new IllegalArgumentException("option number " + number);
+        }
+        if (value.length > 65535 + 269) {
+            throw new IllegalArgumentException("option value too long");
+        }
+        this.number = number;
+        this.value = value.clone();
+    }
+
+    /** An option whose value is the minimal big-endian encoding of an unsigned integer (RFC 7252 §3.2 uint). */
+    public static CoapOption ofUint(int number, long value) {
+        return new CoapOption(number, org.recsec.record.Bytes.minimalUintBe(value));
+    }
+
+    public static CoapOption ofString(int number, String value) {
+        return new CoapOption(number, value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    public int number() {
+        return number;
+    }
+
+    public byte[] value() {
+        return value.clone();
+    }
+
+    public int length() {
+        return value.length;
+    }
+
+    /** The value read as an unsigned integer; IllegalStateException if longer than 8 bytes. */
+    public long uintValue() {
+        if (value.length > 8) {
+            throw new IllegalStateException("option " + number + " is not a uint");
+        }
+        return org.recsec.record.Bytes.uintBe(value, 0, value.length);
+    }
+
+    public String stringValue() {
+        return new String(value, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Internal no-copy access for codecs in this library; callers must not modify the array. */
+    byte[] valueNoCopy() {
+        return value;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CoapOption other && other.number == number && Arrays.equals(other.value, value);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * number + Arrays.hashCode(value);
+    }
+
+    @Override
+    public String toString() {
+        return number + "=" + org.recsec.record.Bytes.toHex(value);
+    }
+}
