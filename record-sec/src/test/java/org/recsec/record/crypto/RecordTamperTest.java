@@ -78,7 +78,7 @@ class RecordTamperTest {
         }
     }
 
-    /** CCM/GCM take the explicit nonce as sent: moving it away from epoch ‖ seq still opens only if it was sealed so. */
+    /** The explicit nonce is not in the AAD, but it feeds the nonce, so changing it breaks the tag. */
     @Test
     void explicitNonceIsAuthenticatedThroughTheNonce() throws RecSecException {
         RecordCipher c = RecordRoundTripTest.cipher(CipherSuite.AES_128_GCM, 4);
