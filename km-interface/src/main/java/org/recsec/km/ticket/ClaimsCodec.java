@@ -87,7 +87,7 @@ final class ClaimsCodec {
         return new TicketClaims(iss, aud, exp, nbf, iat, ctiB.value(), cnfKey, kid, sa);
     }
 
-    private static TicketSaParameters saParameters(CborValue.Map m) throws TicketException {
+    static TicketSaParameters saParameters(CborValue.Map m) throws TicketException {
         long code = uint(required(m, TicketClaims.SA_SUITE, "recsec suite"), "recsec suite", 0xffff);
         CipherSuite suite;
         try {

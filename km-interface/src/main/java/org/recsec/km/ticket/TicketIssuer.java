@@ -46,14 +46,16 @@ public final class TicketIssuer {
     /**
      * Mints a ticket for the RS named {@code audience}, valid from now for {@code lifetime}.
      *
-     * @throws IllegalArgumentException for a lifetime under one second
+     * @throws IllegalArgumentException for a lifetime under one second or one that overflows {@code exp}
      */
     public IssuedTicket issue(String audience, Duration lifetime, TicketSaParameters sa) {
         Objects.requireNonNull(audience, "audience");
         Objects.requireNonNull(sa, "sa");
-        if (lifetime.getSeconds() < 1) {
-            throw new IllegalArgumentException("lifetime must be at least one second");
+        long now = clock.instant().getEpochSecond();
+        if (lifetime.getSeconds() < 1 || now > Long.MAX_VALUE - lifetime.getSeconds()) {
+            throw new IllegalArgumentException("lifetime must be at least one second and fit an epoch time");
         }
+        long exp = now + lifetime.getSeconds();
         byte[] k = new byte[CNF_KEY_BYTES];
         byte[] cti = new byte[CTI_BYTES];
         byte[] iv = new byte[CoseCrypto.CCM_NONCE_BYTES];
@@ -62,8 +64,6 @@ public final class TicketIssuer {
         random.nextBytes(iv);
         SecretBytes cnfKey = SecretBytes.copyOf(k);
         Arrays.fill(k, (byte) 0);
-        long now = clock.instant().getEpochSecond();
-        long exp = Math.addExact(now, lifetime.getSeconds());
         byte[] ticket = seal(asKey, iv, ClaimsCodec.encode(issuer, audience, exp, now, now, cti, cnfKey, sa));
         return new IssuedTicket(ticket, cnfKey, cti, exp);
     }
