@@ -19,7 +19,7 @@ import org.recsec.vectors.SpecVectors;
 
 /** RFC 8392 Appendix A, byte for byte (spec-vectors/vectors/external/rfc8392). */
 class Rfc8392VectorsTest {
-    private static final JsonNode V = SpecVectors.load("external/rfc8392/cwt_rfc8392_vectors.json");
+    static final JsonNode V = SpecVectors.load("external/rfc8392/cwt_rfc8392_vectors.json");
 
     static byte[] hex(JsonNode n, String field) {
         return Bytes.fromHex(n.get(field).asText());
