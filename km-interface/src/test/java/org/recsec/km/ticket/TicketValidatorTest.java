@@ -71,6 +71,20 @@ class TicketValidatorTest {
     }
 
     @Test
+    void cwtTagWrappedAndUntaggedTicketsValidate() throws Exception {
+        byte[] t = TestTickets.issue(T0, 100, 15).ticket();
+        byte[] wrapped = new byte[t.length + 2];
+        wrapped[0] = (byte) 0xd8;
+        wrapped[1] = 0x3d; // tag 61, RFC 8392 §6
+        System.arraycopy(t, 0, wrapped, 2, t.length);
+        TestTickets.validator(T0).validate(wrapped);
+        TestTickets.validator(T0).validate(java.util.Arrays.copyOfRange(t, 1, t.length)); // untagged
+        byte[] otherTag = t.clone();
+        otherTag[0] = (byte) 0xd2; // tag 18: a COSE_Sign1 shape with 3 elements
+        assertEquals(Reason.MALFORMED_CBOR, refusal(TestTickets.validator(T0), otherTag));
+    }
+
+    @Test
     void expiredAtExpAndWithinSkewBefore() throws Exception {
         byte[] t = TestTickets.issue(T0, 100, 3).ticket();
         assertEquals(Reason.EXPIRED, refusal(TestTickets.validator(T0 + 100), t));
