@@ -28,7 +28,7 @@ import org.recsec.record.Bytes;
  * Every refusal is a {@link TicketException} with reason {@code MALFORMED_CBOR}.
  */
 public final class CborReader {
-    /** Maximum nesting of arrays, maps and tags. A ticket needs 4 (tag, COSE array, claims, cnf, COSE_Key). */
+    /** Maximum nesting of arrays, maps and tags. Tickets need 2 (tag, COSE array; claims map, cnf, COSE_Key). */
     public static final int MAX_DEPTH = 16;
 
     private final byte[] in;
