@@ -13,6 +13,8 @@ public final class Recsec {
     public Recsec() {
         commands.put("protect", new ProtectCommand(true));
         commands.put("unprotect", new ProtectCommand(false));
+        commands.put("ticket", new Delegate("issue and inspect CWT tickets (ticket issue|inspect --help)",
+                org.recsec.km.ticket.TicketCli.USAGE, (a, in, out, err) -> org.recsec.km.ticket.TicketCli.run(a, out, err)));
     }
 
     public static void main(String[] args) {
@@ -33,7 +35,7 @@ public final class Recsec {
             return 2;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        if (Arrays.asList(rest).contains("--help")) {
+        if (!c.ownHelp() && Arrays.asList(rest).contains("--help")) {
             out.print(c.help());
             return 0;
         }
