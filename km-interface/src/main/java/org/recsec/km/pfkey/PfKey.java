@@ -111,6 +111,7 @@ public final class PfKey {
     // Linux errno numbers used in sadb_msg_errno.
     public static final int ENOENT = 2;
     public static final int ESRCH = 3;
+    public static final int EIO = 5;
     public static final int ENOMEM = 12;
     public static final int EACCES = 13;
     public static final int EEXIST = 17;
@@ -148,6 +149,7 @@ public final class PfKey {
             case 0: return "OK";
             case ENOENT: return "ENOENT";
             case ESRCH: return "ESRCH";
+            case EIO: return "EIO";
             case ENOMEM: return "ENOMEM";
             case EACCES: return "EACCES";
             case EEXIST: return "EEXIST";
