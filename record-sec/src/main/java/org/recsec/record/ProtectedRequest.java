@@ -1,0 +1,14 @@
+package org.recsec.record;
+
+import org.recsec.record.coap.CoapMessage;
+
+/**
+ * A request after {@link RecordProtector#protectRequest}: the outer message to send and what the client needs to
+ * check the response. Keep it per token until the exchange (or the observation) ends.
+ *
+ * @param outer            the message to send
+ * @param requestSequence  {@code epoch << 48 | seq} of the request's record: every response must carry it
+ * @param peerId           the server the request was protected for: the response's SA must be from that peer
+ */
+public record ProtectedRequest(CoapMessage outer, long requestSequence, String peerId) {
+}
