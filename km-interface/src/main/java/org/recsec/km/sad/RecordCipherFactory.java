@@ -4,6 +4,7 @@ import org.recsec.record.CipherSuite;
 import org.recsec.record.RecSecException;
 import org.recsec.record.RecordCipher;
 import org.recsec.record.SecretBytes;
+import org.recsec.record.crypto.RecordCiphers;
 
 /**
  * Makes the record cipher of an SA whose keys the SAD holds. The production binding is
@@ -12,6 +13,9 @@ import org.recsec.record.SecretBytes;
  */
 @FunctionalInterface
 public interface RecordCipherFactory {
+
+    /** The dtls12 record profile ({@link RecordCiphers#dtls12}); the SAD's default. */
+    RecordCipherFactory DTLS12 = RecordCiphers::dtls12;
 
     /**
      * @param iv the fixed IV (salt) of {@code suite}, {@link CipherSuite#ivSizeBytes()} long; the callee copies it

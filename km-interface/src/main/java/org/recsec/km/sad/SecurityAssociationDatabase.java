@@ -479,14 +479,14 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
             return seCiphers != null ? seCiphers.cipherFor(e.seHandle)
                     : RefusingCipher.of(e.suite, "no secure element bridge configured");
         }
-        if (cipherFactory == null) {
-            return RefusingCipher.of(e.suite, "no record cipher factory configured");
-        }
         byte[] iv = e.iv.toByteArray();
         try {
             return cipherFactory.create(e.suite, e.key, iv);
         } catch (RecSecException ex) {
             return RefusingCipher.of(e.suite, ex.getMessage());
+        } catch (IllegalArgumentException ex) {
+            // SaSpec checked the lengths; a factory refusing them anyway must not break the data path.
+            return RefusingCipher.of(e.suite, "cipher refused the SA parameters");
         } finally {
             java.util.Arrays.fill(iv, (byte) 0);
         }
@@ -626,7 +626,7 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
         private final RandomGenerator random;
         private Set<String> localIds;
         private boolean localChosen;
-        private RecordCipherFactory cipherFactory;
+        private RecordCipherFactory cipherFactory = RecordCipherFactory.DTLS12;
         private SeCipherProvider seCiphers;
         private Path stateDir;
         private Duration acquireTimeout = Duration.ofSeconds(2);
@@ -652,7 +652,7 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
             return this;
         }
 
-        /** How SAs with keys get their record cipher (e.g. {@code RecordCiphers::dtls12}). */
+        /** How SAs with keys get their record cipher; default {@link RecordCipherFactory#DTLS12}. */
         public Builder cipherFactory(RecordCipherFactory f) {
             this.cipherFactory = Objects.requireNonNull(f);
             return this;
