@@ -11,6 +11,7 @@ public final class Recsec {
     private final Map<String, Command> commands = new LinkedHashMap<>();
 
     public Recsec() {
+        commands.put("demo", new org.recsec.sim.demo.DemoCommand());
         commands.put("protect", new ProtectCommand(true));
         commands.put("unprotect", new ProtectCommand(false));
         commands.put("keyd", new Delegate("serve the SA database on a UNIX socket (PF_KEY-like messages)",
