@@ -17,13 +17,20 @@ final class TestBridge {
 
     private final EapHost eap;
     private final MemoryDatagramTransport link;
+    private final java.util.function.UnaryOperator<byte[]> toCard;
     private final Set<String> forwarded = new HashSet<>();
     /** Records the card sent during the handshake, in order (for the tests' inspection). */
     final List<byte[]> cardRecords = new ArrayList<>();
 
     TestBridge(EapHost eap, MemoryDatagramTransport link) {
+        this(eap, link, java.util.function.UnaryOperator.identity());
+    }
+
+    /** toCard may alter what reaches the card (tests of tampering). */
+    TestBridge(EapHost eap, MemoryDatagramTransport link, java.util.function.UnaryOperator<byte[]> toCard) {
         this.eap = eap;
         this.link = link;
+        this.toCard = toCard;
     }
 
     /** Runs the handshake to the card's "nothing more to send" after the server's Finished. */
@@ -48,7 +55,7 @@ final class TestBridge {
                 continue;
             }
             finishedForwarded |= containsEpoch1(fresh);
-            out = eap.exchange(0, fresh);
+            out = eap.exchange(0, toCard.apply(fresh));
         }
         throw new AssertionError("handshake did not finish");
     }
