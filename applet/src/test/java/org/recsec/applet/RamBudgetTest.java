@@ -3,14 +3,11 @@ package org.recsec.applet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.licel.jcardsim.base.SimulatorSystem;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import javacard.framework.AID;
 import javacard.framework.Applet;
 import javacard.framework.JCSystem;
 import javacard.security.Key;
@@ -29,12 +26,7 @@ class RamBudgetTest extends CardTestBase {
 
     @Test
     void transientAllocationsFitAFewKilobytes() throws Exception {
-        Method getRuntime = SimulatorSystem.class.getDeclaredMethod("getRuntime");
-        getRuntime.setAccessible(true);
-        Object runtime = getRuntime.invoke(null);
-        Method getApplet = runtime.getClass().getDeclaredMethod("getApplet", AID.class);
-        getApplet.setAccessible(true);
-        Applet applet = (Applet) getApplet.invoke(runtime, card.aid);
+        Applet applet = card.applet();
         assertEquals(RecSecApplet.class, applet.getClass());
         walk(applet);
         System.out.printf("applet RAM: %d bytes transient (CLEAR_ON_DESELECT), %d bytes in persistent arrays%n",

@@ -37,6 +37,21 @@ final class SimulatedCard {
         select();
     }
 
+    /** The applet instance inside jcardsim (reflection: jcardsim keeps it in a package-private runtime). */
+    RecSecApplet applet() {
+        try {
+            java.lang.reflect.Method getRuntime =
+                    com.licel.jcardsim.base.SimulatorSystem.class.getDeclaredMethod("getRuntime");
+            getRuntime.setAccessible(true);
+            Object runtime = getRuntime.invoke(null);
+            java.lang.reflect.Method getApplet = runtime.getClass().getDeclaredMethod("getApplet", AID.class);
+            getApplet.setAccessible(true);
+            return (RecSecApplet) getApplet.invoke(runtime, aid);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("cannot reach the applet instance", e);
+        }
+    }
+
     void select() {
         assertTrue(simulator.selectApplet(aid), "SELECT by AID");
     }
