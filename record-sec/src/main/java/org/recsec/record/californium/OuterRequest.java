@@ -32,7 +32,7 @@ final class OuterRequest extends Request {
 
             @Override
             public void onAcknowledgement() {
-                plain.setAcknowledged(true);
+                plain.acknowledge(); // acknowledge() notifies observers, setAcknowledged() does not
             }
 
             @Override
@@ -63,8 +63,14 @@ final class OuterRequest extends Request {
         });
     }
 
-    ProtectedRequest protectedRequest() {
-        return protectedRequest;
+    /**
+     * The binding as sent: the matcher assigns the token after protection (the token is not protected), and the
+     * response must come back with that token.
+     */
+    ProtectedRequest sentAs() {
+        byte[] token = getToken() == null ? new byte[0] : getToken().getBytes();
+        return new ProtectedRequest(protectedRequest.outer().withToken(token), protectedRequest.requestSequence(),
+                protectedRequest.peerId());
     }
 
     Request plain() {

@@ -4,10 +4,12 @@ import java.net.InetSocketAddress;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.MessageObserverAdapter;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.coap.Response;
+import org.eclipse.californium.core.coap.Token;
 import org.eclipse.californium.core.network.Exchange;
 import org.eclipse.californium.core.network.stack.AbstractLayer;
 import org.eclipse.californium.elements.EndpointContext;
@@ -45,6 +47,12 @@ final class RecSecLayer extends AbstractLayer {
     private final RecordProtector protector;
     /** Server side: the context of each exchange whose request was protected (identity keys, dropped with it). */
     private final Map<Exchange, RequestContext> contexts = Collections.synchronizedMap(new WeakHashMap<>());
+    /**
+     * Client side: the protected registration of each active observation, by token. Californium's observation
+     * store keeps a copy of the outer request, and notifications after the first response arrive on a new exchange
+     * built from that copy; their binding is the registration's (DESIGN.md "Response binding").
+     */
+    private final Map<Token, OuterRequest> observations = new ConcurrentHashMap<>();
 
     RecSecLayer(RecSecConfig config) {
         this.config = config;
@@ -69,7 +77,45 @@ final class RecSecLayer extends AbstractLayer {
             failRequest(exchange, request, new RecSecResponseException(e.reason()));
             return;
         }
+        if (outer.isObserve()) {
+            trackObservation(outer);
+        }
         super.sendRequest(exchange, outer);
+    }
+
+    private void trackObservation(OuterRequest outer) {
+        outer.addMessageObserver(new MessageObserverAdapter() {
+            @Override
+            public void onReadyToSend() {
+                observations.put(outer.getToken(), outer);
+            }
+
+            @Override
+            public void onTimeout() {
+                forget();
+            }
+
+            @Override
+            public void onSendError(Throwable error) {
+                forget();
+            }
+
+            @Override
+            public void onReject() {
+                forget();
+            }
+
+            @Override
+            public void onCancel() {
+                forget();
+            }
+
+            private void forget() {
+                if (outer.getToken() != null) {
+                    observations.remove(outer.getToken(), outer);
+                }
+            }
+        });
     }
 
     private String peerFor(Exchange exchange, Request request) {
@@ -95,7 +141,7 @@ final class RecSecLayer extends AbstractLayer {
 
     @Override
     public void receiveResponse(Exchange exchange, Response response) {
-        OuterRequest outer = outerOf(exchange);
+        OuterRequest outer = outerOf(exchange, response);
         if (outer == null) {
             if (Messages.hasRecordSecurity(response)) {
                 // a protected response to a request we did not protect: nothing to verify it against
@@ -107,6 +153,7 @@ final class RecSecLayer extends AbstractLayer {
         }
         if (!Messages.hasRecordSecurity(response)) {
             if (response.getCode().isClientError() || response.getCode().isServerError()) {
+                observations.remove(response.getToken(), outer);
                 restorePlain(exchange, outer);
                 super.receiveResponse(exchange, response);
             } else {
@@ -116,21 +163,27 @@ final class RecSecLayer extends AbstractLayer {
         }
         Response plain;
         try {
-            CoapMessage inner = protector.unprotectResponse(Messages.toCoap(response, null), outer.protectedRequest());
+            CoapMessage inner = protector.unprotectResponse(Messages.toCoap(response, null), outer.sentAs());
             plain = Messages.plainResponse(inner, response);
         } catch (RecSecException e) {
             refuse(exchange, e.reason());
             return;
         }
+        if (!plain.isNotification() || outer.plain().isObserveCancel()) {
+            observations.remove(response.getToken(), outer);
+        }
         restorePlain(exchange, outer);
         super.receiveResponse(exchange, plain);
     }
 
-    private static OuterRequest outerOf(Exchange exchange) {
+    private OuterRequest outerOf(Exchange exchange, Response response) {
         if (exchange.getCurrentRequest() instanceof OuterRequest o) {
             return o;
         }
-        return exchange.getRequest() instanceof OuterRequest o ? o : null;
+        if (exchange.getRequest() instanceof OuterRequest o) {
+            return o;
+        }
+        return exchange.isNotification() ? observations.get(response.getToken()) : null;
     }
 
     /**
@@ -225,7 +278,7 @@ final class RecSecLayer extends AbstractLayer {
 
             @Override
             public void onAcknowledgement() {
-                plain.setAcknowledged(true);
+                plain.acknowledge(); // acknowledge() notifies observers, setAcknowledged() does not
             }
 
             @Override
