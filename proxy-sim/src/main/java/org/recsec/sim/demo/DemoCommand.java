@@ -144,7 +144,7 @@ public final class DemoCommand implements Command {
             request.setPayload(text);
             RecSec.protect(request, serverId);
             out.println("2. the client application sends");
-            trace.inner("client app -> ", new CoapMessage(CoapMessage.TYPE_CON, CoAP.Code.POST.value, 0, new byte[0],
+            trace.inner("client app ->", new CoapMessage(CoapMessage.TYPE_CON, CoAP.Code.POST.value, 0, new byte[0],
                     List.of(CoapOption.ofString(OptionNumbers.PROXY_URI, serverId + "/echo"),
                             CoapOption.ofUint(OptionNumbers.CONTENT_FORMAT, MediaTypeRegistry.TEXT_PLAIN)),
                     text.getBytes(StandardCharsets.UTF_8)));
@@ -201,7 +201,7 @@ public final class DemoCommand implements Command {
             for (var o : exchange.getRequestOptions().asSortedList()) {
                 options.add(new CoapOption(o.getNumber(), o.getValue()));
             }
-            trace.inner("server app <- ", new CoapMessage(CoapMessage.TYPE_CON, CoAP.Code.POST.value, 0, new byte[0],
+            trace.inner("server app <-", new CoapMessage(CoapMessage.TYPE_CON, CoAP.Code.POST.value, 0, new byte[0],
                     options, exchange.getRequestPayload()));
             exchange.respond(CoAP.ResponseCode.CHANGED, exchange.getRequestPayload(), MediaTypeRegistry.TEXT_PLAIN);
         }

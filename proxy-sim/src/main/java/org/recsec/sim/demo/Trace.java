@@ -56,7 +56,7 @@ final class Trace {
 
     /** A message as an application sees it (inner). */
     synchronized void inner(String who, CoapMessage m) {
-        StringBuilder sb = new StringBuilder("  ").append(who).append(": ").append(CoapMessage.codeString(m.code()));
+        StringBuilder sb = new StringBuilder("  ").append(who).append(" ").append(CoapMessage.codeString(m.code()));
         for (CoapOption o : m.options()) {
             sb.append(' ').append(optionText(o));
         }
