@@ -203,8 +203,9 @@ public final class SimClient implements SimNode {
             return;
         }
         int cls = m.code() >>> 5;
-        boolean errorResponse = reason == RecSecException.Reason.UNPROTECTED && (cls == 4 || cls == 5)
-                && m.payloadLength() == 0;
+        // Protected responses always have outer code 2.04/2.05: an unprotected 4.xx/5.xx is a server's or a
+        // proxy's error answer (record-sec refusal, 5.04, 5.08, ...), not a tampered response.
+        boolean errorResponse = reason == RecSecException.Reason.UNPROTECTED && (cls == 4 || cls == 5);
         finish(ex, errorResponse ? new Outcome(Outcome.Kind.ERROR_RESPONSE, null, m.code())
                 : new Outcome(Outcome.Kind.REFUSED, reason, 0));
     }
