@@ -198,14 +198,16 @@ public final class SimClient implements SimNode {
     }
 
     private void refuse(Exchange ex, CoapMessage m, RecSecException.Reason reason) {
-        refusals.add(new Refusal(ex.token, reason));
+        int cls = m.code() >>> 5;
+        // Protected responses always have outer code 2.04/2.05: an unprotected 4.xx/5.xx is a server's or a
+        // proxy's error answer (record-sec refusal, 5.04, 5.08, ...), an outcome rather than a refused response.
+        boolean errorResponse = reason == RecSecException.Reason.UNPROTECTED && (cls == 4 || cls == 5);
+        if (!errorResponse) {
+            refusals.add(new Refusal(ex.token, reason));
+        }
         if (ex.observing) {
             return;
         }
-        int cls = m.code() >>> 5;
-        // Protected responses always have outer code 2.04/2.05: an unprotected 4.xx/5.xx is a server's or a
-        // proxy's error answer (record-sec refusal, 5.04, 5.08, ...), not a tampered response.
-        boolean errorResponse = reason == RecSecException.Reason.UNPROTECTED && (cls == 4 || cls == 5);
         finish(ex, errorResponse ? new Outcome(Outcome.Kind.ERROR_RESPONSE, null, m.code())
                 : new Outcome(Outcome.Kind.REFUSED, reason, 0));
     }
@@ -249,7 +251,7 @@ public final class SimClient implements SimNode {
         return Collections.unmodifiableList(deliveries);
     }
 
-    /** Responses refused by unprotectResponse, in order. */
+    /** Responses refused by unprotectResponse, in order (unprotected 4.xx/5.xx error answers are outcomes only). */
     public List<Refusal> refusals() {
         return Collections.unmodifiableList(refusals);
     }
