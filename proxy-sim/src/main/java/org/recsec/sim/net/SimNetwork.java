@@ -119,7 +119,8 @@ public final class SimNetwork {
 
     /**
      * Runs events until none is left or the next one lies more than {@code maxVirtualMillis} past the time this
-     * call started; the clock stops at the last event run.
+     * call started. When the limit stops it, the clock is moved to the limit (that much virtual time passed);
+     * when the network goes idle, the clock stays at the last event run.
      *
      * @return true if the network went idle (nothing left to run), false if the limit stopped it
      */
@@ -128,6 +129,7 @@ public final class SimNetwork {
         while (!queue.isEmpty()) {
             Event e = queue.peek();
             if (e.atMillis > limit) {
+                nowMillis = limit;
                 return false;
             }
             queue.poll();
