@@ -150,6 +150,28 @@ final class SadEntry {
         }
         nextSeq = nextSequence;
         reservedSeq = nextSequence;
+        if (inboundOk) {
+            // The saved mark lies above every sequence number accepted before the restart (see inboundAccepted).
+            replay = new ReplayWindow(replaySize, nextSequence);
+        }
+    }
+
+    /**
+     * After an inbound record was accepted: keeps the saved mark above the highest accepted sequence number, a
+     * checkpoint interval ahead, and saves it before unprotect returns — so a record accepted before a crash is
+     * refused after the restart. Records the sender sends between the last accepted one and the mark are refused
+     * after a restart too: the interval bounds that loss.
+     */
+    void inboundAccepted() {
+        synchronized (this) {
+            if (replay == null || replay.highest() < reservedSeq) {
+                return;
+            }
+            long mark = Math.min(replay.highest() + 1 + db.replayCheckpoint(), MAX_SEQUENCE + 1);
+            // Shared with the outbound reservation when one entry serves both directions (loopback).
+            reservedSeq = Math.max(mark, reservedSeq);
+        }
+        db.persist(this);
     }
 
     /**

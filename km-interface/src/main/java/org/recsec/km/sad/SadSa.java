@@ -46,7 +46,13 @@ final class SadSa implements SecurityAssociation {
 
     @Override public void checkUsable() throws RecSecException { e.checkUsable(); }
 
-    @Override public void recordUsed(long plaintextBytes) { e.recordUsed(plaintextBytes); }
+    @Override
+    public void recordUsed(long plaintextBytes) {
+        e.recordUsed(plaintextBytes);
+        if (inbound) {
+            e.inboundAccepted();
+        }
+    }
 
     @Override
     public String toString() {

@@ -66,6 +66,7 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
     private final Duration acquireTimeout;
     private final Duration larvalTimeout;
     private final int sequenceReserve;
+    private final int replayCheckpoint;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -97,6 +98,7 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
         this.acquireTimeout = b.acquireTimeout;
         this.larvalTimeout = b.larvalTimeout;
         this.sequenceReserve = b.sequenceReserve;
+        this.replayCheckpoint = b.replayCheckpoint;
         this.store = b.stateDir == null ? null : new SaStore(b.stateDir);
         if (store != null) {
             load();
@@ -347,6 +349,10 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
 
     int sequenceReserve() {
         return sequenceReserve;
+    }
+
+    int replayCheckpoint() {
+        return replayCheckpoint;
     }
 
     boolean isLocal(String identity) {
@@ -632,6 +638,7 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
         private Duration acquireTimeout = Duration.ofSeconds(2);
         private Duration larvalTimeout = Duration.ofSeconds(30);
         private int sequenceReserve = 1024;
+        private int replayCheckpoint = 32;
 
         private Builder(Clock clock, RandomGenerator random) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -688,6 +695,19 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
                 throw new IllegalArgumentException("reserve must be positive");
             }
             this.sequenceReserve = n;
+            return this;
+        }
+
+        /**
+         * How far ahead of the highest accepted inbound sequence number the saved replay mark runs (default 32).
+         * After a restart every record below the mark is refused, so nothing accepted before the crash is accepted
+         * again; up to this many genuine records sent meanwhile are refused too. Smaller means more writes.
+         */
+        public Builder replayCheckpoint(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("replay checkpoint must be positive");
+            }
+            this.replayCheckpoint = n;
             return this;
         }
 
