@@ -13,8 +13,10 @@ import java.util.Random;
 import java.util.Set;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapServer;
+import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.elements.config.UdpConfig;
 import org.recsec.km.pfkey.Endpoints;
 import org.recsec.km.pfkey.PfKeyMessage;
 import org.recsec.km.pfkey.PfKeyRequests;
@@ -34,7 +36,13 @@ final class Loopback implements AutoCloseable {
     static final long T0 = 1_800_000_000L;
     static final AsKey AS_KEY = AsKey.of(Bytes.fromHex("a5"),
             SecretBytes.copyOf(Bytes.fromHex("000102030405060708090a0b0c0d0e0f")));
-    static final Configuration CONFIG = Configuration.createStandardWithoutFile();
+    static final Configuration CONFIG;
+
+    static {
+        CoapConfig.register();
+        UdpConfig.register();
+        CONFIG = Configuration.createStandardWithoutFile();
+    }
 
     final CoapServer server;
     final CoapEndpoint serverEndpoint;
