@@ -63,7 +63,7 @@ public final class DemoCommand implements Command {
     }
 
     static String defaultKmp() {
-        return "manual";
+        return "ticket";
     }
 
     @Override
@@ -77,6 +77,7 @@ public final class DemoCommand implements Command {
         SecureRandom random = new SecureRandom();
         DemoKmp kmp = switch (kmpName) {
             case "manual" -> new ManualKmp(random, CipherSuite.AES_128_CCM_8);
+            case "ticket" -> new TicketKmp(random, CipherSuite.AES_128_CCM_8);
             default -> throw new UsageException("--kmp must be manual, ticket or se (" + kmpName + " is not available)");
         };
         try {
@@ -117,7 +118,8 @@ public final class DemoCommand implements Command {
             out.println("recsec demo: client -> proxy " + proxyAddr.getAddress().getHostAddress() + ":"
                     + proxyAddr.getPort() + " -> server " + serverId + "/echo   (KMP: " + kmp.name() + ")");
             out.println("1. key management");
-            kmp.establish(new DemoKmp.Setup(clientSad, CLIENT_ID, serverSad, serverId, serverAddr, trace));
+            kmp.establish(new DemoKmp.Setup(clientSad, CLIENT_ID, serverSad, serverId, serverAddr, trace, server,
+                    config));
             proxy = new ForwardingProxy(proxyAddr, new InetSocketAddress(PROXY_IP, 0), config, (src, dst, bytes) -> {
                 synchronized (seenByProxy) {
                     seenByProxy.add(bytes.clone());

@@ -9,7 +9,9 @@ interface DemoKmp {
 
     /** The end points and their SA databases, after the server is up. */
     record Setup(SecurityAssociationDatabase clientSad, String clientId, SecurityAssociationDatabase serverSad,
-                 String serverId, java.net.InetSocketAddress serverAddress, Trace trace) {
+                 String serverId, java.net.InetSocketAddress serverAddress, Trace trace,
+                 org.eclipse.californium.core.CoapServer server,
+                 org.eclipse.californium.elements.config.Configuration config) {
     }
 
     String name();

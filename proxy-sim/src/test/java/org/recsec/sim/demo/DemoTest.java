@@ -105,6 +105,15 @@ class DemoTest {
         assertTrue(lines.get(3).startsWith("68\t"), "2.04 outside: " + fields);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"manual", "ticket"})
+    void everyKmpInstallsAWorkingPair(String kmp) {
+        Run r = demo("--kmp", kmp, "--message", "via " + kmp);
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("(KMP: " + kmp + ")"), r.out());
+        assertTrue(r.out().contains("verified: \"via " + kmp + "\""), r.out());
+    }
+
     @Test
     void wrongArgumentsExitTwo() {
         Run r = demo("--kmp", "carrier-pigeon");
