@@ -26,8 +26,10 @@ class SimNetworkTest {
 
     @Test
     void aSeedReplaysTheRunExactly() {
-        assertEquals(trace(42), trace(42));
-        assertNotEquals(trace(42), trace(43));
+        List<String> first = trace(42);
+        List<String> replay = trace(42);
+        assertEquals(first, replay, "same seed, same run");
+        assertNotEquals(first, trace(43), "another seed, another run");
     }
 
     @Test
