@@ -18,7 +18,7 @@ final class DtlsRecords {
 
     /**
      * The records of one datagram, in order. A datagram that ends inside a record keeps the whole records before
-     * it (RFC 6347 §4.1.2.7: invalid records are silently discarded); records of another version are dropped.
+     * it (RFC 6347 §4.1.2.7: invalid records are silently discarded); records of a version other than DTLS 1.2 or 1.0 are dropped.
      */
     static List<byte[]> split(byte[] d, int off, int len) {
         List<byte[]> out = new ArrayList<>();
@@ -29,7 +29,8 @@ final class DtlsRecords {
             if (end - o - HEADER < n) {
                 break;
             }
-            if ((d[o + 1] & 0xff) == 0xFE && (d[o + 2] & 0xff) == 0xFD) {
+            // DTLS 1.2, or DTLS 1.0 as servers may label the HelloVerifyRequest (RFC 6347 §4.2.1)
+            if ((d[o + 1] & 0xff) == 0xFE && ((d[o + 2] & 0xff) == 0xFD || (d[o + 2] & 0xff) == 0xFF)) {
                 out.add(Arrays.copyOfRange(d, o, o + HEADER + n));
             }
             o += HEADER + n;

@@ -58,6 +58,21 @@ public final class JCardSimLink {
         return new ChannelCardLink(card, "jcardsim 2.2.2 (" + APPLET_CLASS + ")", false);
     }
 
+    /**
+     * The simulated card, wiped (FACTORY-RESET) and personalised afresh: a new identity module for one run.
+     *
+     * @param policy {@link SeCard#POLICY_EXPORT} to allow EXPORT-SA, 0 to keep the keys on the card
+     * @throws SeException when the card refuses the personalisation (lengths: identity and PSK 1..64, SEN 0..64)
+     */
+    public static SeCard personalisedCard(int policy, byte[] identity, byte[] psk, byte[] sen)
+            throws CardException, SeException {
+        SeCard c = new SeCard(open());
+        c.select();
+        c.factoryReset();
+        c.personalise(policy, identity, psk, sen);
+        return c;
+    }
+
     private static String hex(byte[] b) {
         StringBuilder s = new StringBuilder();
         for (byte x : b) {
