@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.bouncycastle.tls.DTLSTransport;
 import org.junit.jupiter.api.Test;
@@ -164,9 +163,5 @@ class SeKmpTest {
                     () -> sp.unprotectRequest(pr.outer())).reason());
         }
         return records;
-    }
-
-    static byte[] copy(byte[] b) {
-        return Arrays.copyOf(b, b.length);
     }
 }
