@@ -76,13 +76,20 @@ public final class SeCli {
                 out.println("total on the card link: " + counter.snapshot());
             }
             return 0;
-        } catch (SeException e) {
-            err.println("recsec se: " + e.getMessage());
-            return 1;
-        } catch (javax.smartcardio.CardException | java.io.IOException e) {
-            err.println("recsec se: " + e.getMessage());
+        } catch (SeException | javax.smartcardio.CardException | java.io.IOException e) {
+            err.println("recsec se: " + describe(e));
             return 1;
         }
+    }
+
+    /** One line: the message, or the exception's kind when it has none, and the first cause's. */
+    private static String describe(Throwable e) {
+        String s = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        Throwable c = e.getCause();
+        if (c != null && c != e) {
+            s += " (" + (c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName()) + ")";
+        }
+        return s;
     }
 
     private record Options(InetSocketAddress peer, byte[] psk, byte[] identity, String send, int waitMillis) {

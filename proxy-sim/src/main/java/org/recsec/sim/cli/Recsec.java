@@ -19,6 +19,9 @@ public final class Recsec {
                 org.recsec.km.keyd.KeyDaemon::run));
         commands.put("setkey", new Delegate("talk to keyd in ipsec-tools setkey syntax (-c reads stdin, -D dumps, -F flushes)",
                 "usage: recsec setkey --socket PATH (-c | -D | -F)\n", org.recsec.km.setkey.Setkey::run));
+        commands.put("se", new Delegate("run the DTLS 1.2 PSK handshake on a simulated secure element (se handshake --help)",
+                "usage: recsec se handshake --peer HOST:PORT --psk HEX --identity ID [--send TEXT] [--wait MS]\n",
+                org.recsec.km.se.SeCli::run));
         commands.put("ticket", new Delegate("issue and inspect CWT tickets (ticket issue|inspect --help)",
                 org.recsec.km.ticket.TicketCli.USAGE, (a, in, out, err) -> org.recsec.km.ticket.TicketCli.run(a, out, err)));
     }

@@ -25,6 +25,7 @@ import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.elements.config.Configuration;
 import org.recsec.km.sad.SecurityAssociationDatabase;
+import org.recsec.km.se.SeCipherRegistry;
 import org.recsec.record.CipherSuite;
 import org.recsec.record.californium.RecSec;
 import org.recsec.record.californium.RecSecConfig;
@@ -63,7 +64,7 @@ public final class DemoCommand implements Command {
     }
 
     static String defaultKmp() {
-        return "ticket";
+        return "se";
     }
 
     @Override
@@ -75,13 +76,15 @@ public final class DemoCommand implements Command {
         String text = a.get("--message", "Hello, end-to-end CoAP!");
         String kmpName = a.get("--kmp", defaultKmp());
         SecureRandom random = new SecureRandom();
+        SeCipherRegistry seCiphers = new SeCipherRegistry();
         DemoKmp kmp = switch (kmpName) {
             case "manual" -> new ManualKmp(random, CipherSuite.AES_128_CCM_8);
             case "ticket" -> new TicketKmp(random, CipherSuite.AES_128_CCM_8);
+            case "se" -> new SeKmpAdapter(random, seCiphers);
             default -> throw new UsageException("--kmp must be manual, ticket or se (" + kmpName + " is not available)");
         };
         try {
-            return runDemo(text, kmp, a.get("--pcap", null), random, out, err);
+            return runDemo(text, kmp, seCiphers, a.get("--pcap", null), random, out, err);
         } catch (IOException e) {
             err.println("demo: " + e.getMessage());
             return 1;
@@ -91,7 +94,8 @@ public final class DemoCommand implements Command {
         }
     }
 
-    private int runDemo(String text, DemoKmp kmp, String pcapPath, SecureRandom random, PrintStream out,
+    private int runDemo(String text, DemoKmp kmp, SeCipherRegistry seCiphers, String pcapPath, SecureRandom random,
+                        PrintStream out,
                         PrintStream err) throws Exception {
         Configuration config = Configuration.createStandardWithoutFile();
         Trace trace = new Trace(out);
@@ -102,7 +106,7 @@ public final class DemoCommand implements Command {
         PcapWriter pcap = pcapPath == null ? null : new PcapWriter(new FileOutputStream(pcapPath),
                 () -> System.currentTimeMillis() * 1000);
         SecurityAssociationDatabase clientSad = SecurityAssociationDatabase.builder(Clock.systemUTC(), random)
-                .localIdentities(Set.of(CLIENT_ID)).build();
+                .localIdentities(Set.of(CLIENT_ID)).seCipherProvider(seCiphers).build();
         SecurityAssociationDatabase serverSad = SecurityAssociationDatabase.builder(Clock.systemUTC(), random)
                 .localIdentities(Set.of(serverId)).build();
 
@@ -181,6 +185,7 @@ public final class DemoCommand implements Command {
             if (proxy != null) {
                 proxy.close();
             }
+            kmp.close();
             server.destroy();
             if (pcap != null) {
                 pcap.close();

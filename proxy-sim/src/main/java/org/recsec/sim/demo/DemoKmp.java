@@ -18,4 +18,8 @@ interface DemoKmp {
 
     /** Installs an SA pair between client and server in both databases. */
     void establish(Setup setup) throws Exception;
+
+    /** Ends whatever the KMP keeps open (a card session); called when the demo ends. */
+    default void close() {
+    }
 }
