@@ -20,7 +20,7 @@ final class OuterRequest extends Request {
         super(code, type);
         this.protectedRequest = protectedRequest;
         this.plain = plain;
-        addMessageObserver(0, new MessageObserverAdapter() {
+        addMessageObserver(0, new FateForwarder(plain) {
             @Override
             public void onReadyToSend() {
                 // the matcher assigned the token to the outer request; Block2 follow-ups and Observe cancels copy it
@@ -28,26 +28,6 @@ final class OuterRequest extends Request {
                 if (plain.getToken() == null) {
                     plain.setToken(getToken());
                 }
-            }
-
-            @Override
-            public void onAcknowledgement() {
-                plain.acknowledge(); // acknowledge() notifies observers, setAcknowledged() does not
-            }
-
-            @Override
-            public void onReject() {
-                plain.setRejected(true);
-            }
-
-            @Override
-            public void onTimeout() {
-                plain.setTimedOut(true);
-            }
-
-            @Override
-            public void onSendError(Throwable error) {
-                plain.setSendError(error);
             }
 
             @Override

@@ -269,31 +269,11 @@ final class RecSecLayer extends AbstractLayer {
 
     /** The Observe layer follows a CON notification's fate on the response it handed down, the plain one. */
     private static void forwardEvents(Response outer, Response plain) {
-        outer.addMessageObserver(new MessageObserverAdapter() {
+        outer.addMessageObserver(new FateForwarder(plain) {
             @Override
             public void onReadyToSend() {
                 plain.setMID(outer.getMID());
                 plain.setToken(outer.getToken());
-            }
-
-            @Override
-            public void onAcknowledgement() {
-                plain.acknowledge(); // acknowledge() notifies observers, setAcknowledged() does not
-            }
-
-            @Override
-            public void onReject() {
-                plain.setRejected(true);
-            }
-
-            @Override
-            public void onTimeout() {
-                plain.setTimedOut(true);
-            }
-
-            @Override
-            public void onSendError(Throwable error) {
-                plain.setSendError(error);
             }
         });
         plain.addMessageObserver(new MessageObserverAdapter() {
