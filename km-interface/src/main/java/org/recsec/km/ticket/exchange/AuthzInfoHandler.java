@@ -113,15 +113,7 @@ public final class AuthzInfoHandler {
         this.localIdentity = Objects.requireNonNull(localIdentity, "localIdentity");
         this.random = Objects.requireNonNull(random, "random");
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (nonceBytes < TicketKeys.MIN_NONCE_BYTES || nonceBytes > TicketKeys.MAX_NONCE_BYTES) {
-            throw new IllegalArgumentException("nonce length must be " + TicketKeys.MIN_NONCE_BYTES + ".."
-                    + TicketKeys.MAX_NONCE_BYTES);
-        }
-        AuthzInfoMessages.checkSpi(spiMin);
-        AuthzInfoMessages.checkSpi(spiMax);
-        if (spiMin > spiMax) {
-            throw new IllegalArgumentException("empty SPI range");
-        }
+        AuthzInfoMessages.checkNonceAndSpiRange(nonceBytes, spiMin, spiMax);
         this.nonceBytes = nonceBytes;
         this.spiMin = spiMin;
         this.spiMax = spiMax;

@@ -224,6 +224,19 @@ public final class AuthzInfoMessages {
         }
     }
 
+    /** The configuration checks both ends share: nonce length and the range their inbound SPI is drawn from. */
+    static void checkNonceAndSpiRange(int nonceBytes, long spiMin, long spiMax) {
+        if (nonceBytes < TicketKeys.MIN_NONCE_BYTES || nonceBytes > TicketKeys.MAX_NONCE_BYTES) {
+            throw new IllegalArgumentException("nonce length must be " + TicketKeys.MIN_NONCE_BYTES + ".."
+                    + TicketKeys.MAX_NONCE_BYTES);
+        }
+        checkSpi(spiMin);
+        checkSpi(spiMax);
+        if (spiMin > spiMax) {
+            throw new IllegalArgumentException("empty SPI range");
+        }
+    }
+
     private static TicketExchangeException malformed(String why) {
         return new TicketExchangeException(TicketExchangeException.Reason.MALFORMED, why);
     }
