@@ -8,14 +8,24 @@ public final class CoapOption {
     private final byte[] value;
 
     public CoapOption(int number, byte[] value) {
+        this(value.clone(), number);
+    }
+
+    /** Takes ownership of {@code ownedValue} without copying: the decoder's path, which already made a fresh array. */
+    private CoapOption(byte[] ownedValue, int number) {
         if (number < 0 || number > 0xffff) {
             throw new IllegalArgumentException("option number " + number);
         }
-        if (value.length > 65535 + 269) {
+        if (ownedValue.length > 65535 + 269) {
             throw new IllegalArgumentException("option value too long");
         }
         this.number = number;
-        this.value = value.clone();
+        this.value = ownedValue;
+    }
+
+    /** Internal no-copy construction for codecs in this library; the caller must not keep or modify the array. */
+    static CoapOption ofOwnedValue(int number, byte[] ownedValue) {
+        return new CoapOption(ownedValue, number);
     }
 
     /** An option whose value is the minimal big-endian encoding of an unsigned integer (RFC 7252 §3.2 uint). */

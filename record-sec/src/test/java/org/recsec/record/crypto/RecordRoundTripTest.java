@@ -53,4 +53,52 @@ class RecordRoundTripTest {
         assertThrows(IllegalArgumentException.class, () -> c.seal(23, 0x10000, 1, big, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> c.seal(256, 1, 1, big, 0, 1));
     }
+
+    /** One cipher shared by several threads: every record opens to its own plaintext (per-thread JCE state). */
+    @ParameterizedTest
+    @EnumSource(CipherSuite.class)
+    void threadSafe(CipherSuite suite) throws Exception {
+        RecordCipher c = cipher(suite, 9);
+        int threads = 4;
+        int perThread = 150;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.List<java.util.concurrent.Future<byte[][]>> sealed = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int base = t * perThread;
+                sealed.add(pool.submit(() -> {
+                    byte[][] recs = new byte[perThread][];
+                    for (int i = 0; i < perThread; i++) {
+                        byte[] pt = plaintextFor(base + i);
+                        recs[i] = c.seal(23, 1, base + i, pt, 0, pt.length);
+                    }
+                    return recs;
+                }));
+            }
+            java.util.List<java.util.concurrent.Future<?>> opened = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                // Open on a different thread from the one that sealed.
+                byte[][] recs = sealed.get((t + 1) % threads).get();
+                int base = ((t + 1) % threads) * perThread;
+                opened.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        assertArrayEquals(plaintextFor(base + i), c.open(recs[i], 0, recs[i].length),
+                                suite + " record " + (base + i));
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : opened) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static byte[] plaintextFor(int i) {
+        byte[] pt = new byte[i % 300];
+        new Random(i).nextBytes(pt);
+        return pt;
+    }
 }
