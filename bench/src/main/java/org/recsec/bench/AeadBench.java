@@ -51,11 +51,13 @@ public class AeadBench {
     static final int NONCE_BYTES = 12;
     static final int AAD_BYTES = 13;
     static final int OPEN_RING = 256;
+    /** Bytes of the record plaintext of a POST1024 request; BenchTest checks it against a real record. */
+    public static final String POST1024_PLAINTEXT = "1042";
 
     @Param({"AES_GCM", "CHACHA20_POLY1305", "CCM_8", "BC_CCM_8"})
     public String aead;
 
-    @Param({"64", "1024", "1042"})
+    @Param({"64", "1024", POST1024_PLAINTEXT})
     public int size;
 
     private Raw raw;

@@ -147,4 +147,9 @@ public class RecordSecBench {
                 in.payload());
         return server.unprotectRequest(outer);
     }
+
+    /** For tests: the server's registry, to check the replay window really moves. */
+    InMemorySaRegistry serverRegistry() {
+        return serverRegistry;
+    }
 }
