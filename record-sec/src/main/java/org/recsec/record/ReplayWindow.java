@@ -20,11 +20,26 @@ public final class ReplayWindow {
     private long highest = -1;
 
     public ReplayWindow(int size) {
+        this(size, 0);
+    }
+
+    /**
+     * A window that refuses every sequence number below {@code firstAcceptable}: what an inbound SA restored after
+     * a restart needs when it only knows a mark above every number it accepted before.
+     */
+    public ReplayWindow(int size, long firstAcceptable) {
         if (size < 1 || size > MAX_SIZE) {
             throw new IllegalArgumentException("replay window size must be 1.." + MAX_SIZE + ", was " + size);
         }
+        if (firstAcceptable < 0 || firstAcceptable > MAX_SEQ + 1) {
+            throw new IllegalArgumentException("first acceptable sequence number out of range");
+        }
         this.size = size;
         this.bits = new long[(size + 63) >>> 6];
+        this.highest = firstAcceptable - 1;
+        if (firstAcceptable > 0) {
+            java.util.Arrays.fill(bits, -1L); // everything up to highest counts as seen
+        }
     }
 
     public int size() {

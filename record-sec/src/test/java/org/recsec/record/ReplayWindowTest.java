@@ -72,6 +72,19 @@ class ReplayWindowTest {
     }
 
     @Test
+    void restoredWindowRefusesEverythingBelowItsMark() throws RecSecException {
+        ReplayWindow w = new ReplayWindow(64, 100);
+        for (long s : new long[] {0, 36, 37, 98, 99}) {
+            assertEquals(RecSecException.Reason.REPLAY, reasonOf(() -> w.check(s)), "seq " + s);
+        }
+        w.accept(100);
+        w.accept(102);
+        w.accept(101);
+        assertEquals(RecSecException.Reason.REPLAY, reasonOf(() -> w.check(99)));
+        assertEquals(102, w.highest());
+    }
+
+    @Test
     void sizeIsBounded() {
         assertThrows(IllegalArgumentException.class, () -> new ReplayWindow(0));
         assertThrows(IllegalArgumentException.class, () -> new ReplayWindow(1025));

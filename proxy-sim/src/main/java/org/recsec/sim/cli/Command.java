@@ -18,4 +18,9 @@ public interface Command {
      * @throws UsageException for wrong arguments (the caller prints the reason and exits 2)
      */
     int run(String[] args, InputStream in, PrintStream out, PrintStream err) throws UsageException;
+
+    /** True when the command prints its own --help (commands with sub-subcommands). */
+    default boolean ownHelp() {
+        return false;
+    }
 }

@@ -11,8 +11,16 @@ public final class Recsec {
     private final Map<String, Command> commands = new LinkedHashMap<>();
 
     public Recsec() {
+        commands.put("demo", new org.recsec.sim.demo.DemoCommand());
         commands.put("protect", new ProtectCommand(true));
         commands.put("unprotect", new ProtectCommand(false));
+        commands.put("keyd", new Delegate("serve the SA database on a UNIX socket (PF_KEY-like messages)",
+                "usage: recsec keyd --socket PATH [--state DIR] [--local IDENTITY]...\n",
+                org.recsec.km.keyd.KeyDaemon::run));
+        commands.put("setkey", new Delegate("talk to keyd in ipsec-tools setkey syntax (-c reads stdin, -D dumps, -F flushes)",
+                "usage: recsec setkey --socket PATH (-c | -D | -F)\n", org.recsec.km.setkey.Setkey::run));
+        commands.put("ticket", new Delegate("issue and inspect CWT tickets (ticket issue|inspect --help)",
+                org.recsec.km.ticket.TicketCli.USAGE, (a, in, out, err) -> org.recsec.km.ticket.TicketCli.run(a, out, err)));
     }
 
     public static void main(String[] args) {
@@ -33,7 +41,7 @@ public final class Recsec {
             return 2;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        if (Arrays.asList(rest).contains("--help")) {
+        if (!c.ownHelp() && Arrays.asList(rest).contains("--help")) {
             out.print(c.help());
             return 0;
         }

@@ -1,0 +1,30 @@
+package org.recsec.applet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import javax.smartcardio.ResponseAPDU;
+import org.junit.jupiter.api.BeforeEach;
+
+/** Every JUnit test of the applet starts from a freshly installed and selected applet in jcardsim. */
+abstract class CardTestBase {
+
+    static final byte[] IDENTITY = "device-42@recsec".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] PSK = Hex.bytes("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+    static final byte[] SEN = "lock-7.se.example".getBytes(StandardCharsets.US_ASCII);
+
+    SimulatedCard card;
+
+    @BeforeEach
+    void freshCard() {
+        card = new SimulatedCard();
+    }
+
+    void personalise(int policy) {
+        assertSw(0x9000, card.personalise(policy, IDENTITY, PSK, SEN));
+    }
+
+    static void assertSw(int expected, ResponseAPDU r) {
+        assertEquals(String.format("%04X", expected), String.format("%04X", r.getSW()));
+    }
+}

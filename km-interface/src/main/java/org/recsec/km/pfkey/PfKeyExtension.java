@@ -1,0 +1,660 @@
+package org.recsec.km.pfkey;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
+import org.recsec.record.Bytes;
+import org.recsec.record.SecretBytes;
+
+/**
+ * One PF_KEY extension (RFC 2367 §2.3): {@code {u16 len in 64-bit words, u16 type}} followed by its body, padded
+ * with zero bytes to a multiple of 8. All integers big-endian (see {@link PfKey}). Values are immutable and
+ * validated when built; decoding is strict (reserved fields and padding must be zero, lengths exact).
+ */
+public sealed interface PfKeyExtension {
+
+    /** The extension type, e.g. {@link PfKey#SADB_EXT_SA}. */
+    int type();
+
+    /** Encoded size in bytes, a multiple of 8. */
+    int encodedBytes();
+
+    /** Writes the extension, header included, at {@code out[off]}; the caller reserved {@link #encodedBytes()}. */
+    void encodeTo(byte[] out, int off);
+
+    private static int padded(int n) {
+        return (n + 7) & ~7;
+    }
+
+    private static void header(byte[] out, int off, int bytes, int type) {
+        Bytes.writeUint16Be(out, off, bytes / 8);
+        Bytes.writeUint16Be(out, off + 2, type);
+    }
+
+    private static void requireZero(byte[] b, int off, int len, String what) throws PfKeyException {
+        for (int i = 0; i < len; i++) {
+            if (b[off + i] != 0) {
+                throw new PfKeyException(PfKey.EINVAL, what + " not zero");
+            }
+        }
+    }
+
+    private static void requireLength(int len, int expected, String what) throws PfKeyException {
+        if (len != expected) {
+            throw new PfKeyException(PfKey.EINVAL, what + " extension is " + len + " bytes, must be " + expected);
+        }
+    }
+
+    /**
+     * Decodes the extension {@code b[off, off+len)} whose header says {@code type}; {@code null} for a type this
+     * implementation does not know (RFC 2367 §2.3: ignored).
+     */
+    static PfKeyExtension decode(int type, byte[] b, int off, int len) throws PfKeyException {
+        switch (type) {
+            case PfKey.SADB_EXT_SA: return Sa.decode(b, off, len);
+            case PfKey.SADB_EXT_LIFETIME_CURRENT:
+            case PfKey.SADB_EXT_LIFETIME_HARD:
+            case PfKey.SADB_EXT_LIFETIME_SOFT: return Lifetime.decode(type, b, off, len);
+            case PfKey.SADB_EXT_ADDRESS_SRC:
+            case PfKey.SADB_EXT_ADDRESS_DST:
+            case PfKey.SADB_EXT_ADDRESS_PROXY: return Address.decode(type, b, off, len);
+            case PfKey.SADB_EXT_KEY_AUTH:
+            case PfKey.SADB_EXT_KEY_ENCRYPT: return Key.decode(type, b, off, len);
+            case PfKey.SADB_EXT_IDENTITY_SRC:
+            case PfKey.SADB_EXT_IDENTITY_DST: return Identity.decode(type, b, off, len);
+            case PfKey.SADB_EXT_PROPOSAL: return Proposal.decode(b, off, len);
+            case PfKey.SADB_EXT_SUPPORTED_AUTH:
+            case PfKey.SADB_EXT_SUPPORTED_ENCRYPT: return Supported.decode(type, b, off, len);
+            case PfKey.SADB_EXT_SPIRANGE: return SpiRange.decode(b, off, len);
+            case PfKey.SADB_X_EXT_RECSEC_IV: return Iv.decode(b, off, len);
+            case PfKey.SADB_X_EXT_RECSEC_PROFILE: return Profile.decode(b, off, len);
+            case PfKey.SADB_X_EXT_RECSEC_SE_HANDLE: return SeHandle.decode(b, off, len);
+            case PfKey.SADB_X_EXT_RECSEC_REPLAY: return Replay.decode(b, off, len);
+            default: return null;
+        }
+    }
+
+    /** {@code sadb_sa} (§2.3.1): SPI (u32), replay (u8, records), state, auth and encrypt algorithm, flags. */
+    record Sa(long spi, int replay, int state, int auth, int encrypt, long flags) implements PfKeyExtension {
+        public static final int BYTES = 16;
+
+        public Sa {
+            checkU32(spi, "spi");
+            checkU8(replay, "replay");
+            checkU8(state, "state");
+            checkU8(auth, "auth");
+            checkU8(encrypt, "encrypt");
+            checkU32(flags, "flags");
+        }
+
+        @Override public int type() { return PfKey.SADB_EXT_SA; }
+
+        @Override public int encodedBytes() { return BYTES; }
+
+        @Override public void encodeTo(byte[] out, int off) {
+            header(out, off, BYTES, type());
+            Bytes.writeUint32Be(out, off + 4, spi);
+            out[off + 8] = (byte) replay;
+            out[off + 9] = (byte) state;
+            out[off + 10] = (byte) auth;
+            out[off + 11] = (byte) encrypt;
+            Bytes.writeUint32Be(out, off + 12, flags);
+        }
+
+        static Sa decode(byte[] b, int off, int len) throws PfKeyException {
+            requireLength(len, BYTES, "SA");
+            return new Sa(Bytes.readUint32Be(b, off + 4), b[off + 8] & 0xff, b[off + 9] & 0xff, b[off + 10] & 0xff,
+                    b[off + 11] & 0xff, Bytes.readUint32Be(b, off + 12));
+        }
+    }
+
+    /**
+     * {@code sadb_lifetime} (§2.3.2): allocations (here: records), bytes, add time and use time. In CURRENT the times
+     * are absolute seconds since the epoch; in HARD and SOFT they are seconds after adding and after first use.
+     * Zero means "no limit" in HARD and SOFT.
+     */
+    record Lifetime(int type, long allocations, long bytes, long addTime, long useTime) implements PfKeyExtension {
+        public static final int BYTES = 32;
+
+        public Lifetime {
+            if (type != PfKey.SADB_EXT_LIFETIME_CURRENT && type != PfKey.SADB_EXT_LIFETIME_HARD
+                    && type != PfKey.SADB_EXT_LIFETIME_SOFT) {
+                throw new IllegalArgumentException("not a lifetime type: " + type);
+            }
+            checkU32(allocations, "allocations");
+        }
+
+        @Override public int encodedBytes() { return BYTES; }
+
+        @Override public void encodeTo(byte[] out, int off) {
+            header(out, off, BYTES, type);
+            Bytes.writeUint32Be(out, off + 4, allocations);
+            Bytes.writeUint64Be(out, off + 8, bytes);
+            Bytes.writeUint64Be(out, off + 16, addTime);
+            Bytes.writeUint64Be(out, off + 24, useTime);
+        }
+
+        static Lifetime decode(int type, byte[] b, int off, int len) throws PfKeyException {
+            requireLength(len, BYTES, "lifetime");
+            long bytes = Bytes.readUint64Be(b, off + 8);
+            long add = Bytes.readUint64Be(b, off + 16);
+            long use = Bytes.readUint64Be(b, off + 24);
+            if (bytes < 0 || add < 0 || use < 0) {
+                throw new PfKeyException(PfKey.EINVAL, "lifetime value above 2^63-1");
+            }
+            return new Lifetime(type, Bytes.readUint32Be(b, off + 4), bytes, add, use);
+        }
+    }
+
+    /**
+     * {@code sadb_address} (§2.3.3) with a sockaddr in Linux layout, every field big-endian: AF_INET is
+     * {@code u16 family=2, u16 port, 4-byte address, 8 zero bytes} (16 bytes); AF_INET6 is {@code u16 family=10,
+     * u16 port, u32 flowinfo=0, 16-byte address, u32 scope_id=0} (28 bytes, padded to 32).
+     */
+    record Address(int type, int proto, int prefixLen, InetSocketAddress address) implements PfKeyExtension {
+        public Address {
+            checkU8(proto, "proto");
+            Objects.requireNonNull(address, "address");
+            if (address.isUnresolved()) {
+                throw new IllegalArgumentException("address must be a literal IP address");
+            }
+            int max = address.getAddress() instanceof Inet4Address ? 32 : 128;
+            if (prefixLen < 0 || prefixLen > max) {
+                throw new IllegalArgumentException("prefix length " + prefixLen);
+            }
+        }
+
+        /** An address with proto 0 (any) and the full prefix length, as SAs use. */
+        public static Address of(int type, InetSocketAddress address) {
+            return new Address(type, 0, address.getAddress() instanceof Inet4Address ? 32 : 128, address);
+        }
+
+        private boolean v4() { return address.getAddress() instanceof Inet4Address; }
+
+        @Override public int encodedBytes() { return v4() ? 24 : 40; }
+
+        @Override public void encodeTo(byte[] out, int off) {
+            int n = encodedBytes();
+            java.util.Arrays.fill(out, off, off + n, (byte) 0);
+            header(out, off, n, type);
+            out[off + 4] = (byte) proto;
+            out[off + 5] = (byte) prefixLen;
+            Bytes.writeUint16Be(out, off + 8, v4() ? PfKey.AF_INET : PfKey.AF_INET6);
+            Bytes.writeUint16Be(out, off + 10, address.getPort());
+            byte[] ip = address.getAddress().getAddress();
+            System.arraycopy(ip, 0, out, off + (v4() ? 12 : 16), ip.length);
+        }
+
+        static Address decode(int type, byte[] b, int off, int len) throws PfKeyException {
+            if (len < 24) {
+                throw new PfKeyException(PfKey.EINVAL, "address extension too short");
+            }
+            requireZero(b, off + 6, 2, "address reserved");
+            int family = Bytes.readUint16Be(b, off + 8);
+            int port = Bytes.readUint16Be(b, off + 10);
+            byte[] ip;
+            if (family == PfKey.AF_INET) {
+                requireLength(len, 24, "AF_INET address");
+                ip = java.util.Arrays.copyOfRange(b, off + 12, off + 16);
+                requireZero(b, off + 16, 8, "sin_zero");
+            } else if (family == PfKey.AF_INET6) {
+                requireLength(len, 40, "AF_INET6 address");
+                requireZero(b, off + 12, 4, "sin6_flowinfo");
+                ip = java.util.Arrays.copyOfRange(b, off + 16, off + 32);
+                requireZero(b, off + 32, 8, "sin6_scope_id and padding");
+            } else {
+                throw new PfKeyException(PfKey.EINVAL, "address family " + family);
+            }
+            int prefix = b[off + 5] & 0xff;
+            if (prefix > ip.length * 8) {
+                throw new PfKeyException(PfKey.EINVAL, "prefix length " + prefix);
+            }
+            try {
+                InetAddress a = InetAddress.getByAddress(ip);
+                if (family == PfKey.AF_INET6 && !(a instanceof Inet6Address)) {
+                    // Java folds ::ffff:a.b.c.d to IPv4; keep the family the sender chose.
+                    a = Inet6Address.getByAddress(null, ip, -1);
+                }
+                return new Address(type, b[off + 4] & 0xff, prefix, new InetSocketAddress(a, port));
+            } catch (UnknownHostException e) {
+                throw new PfKeyException(PfKey.EINVAL, "bad address bytes");
+            }
+        }
+    }
+
+    /**
+     * {@code sadb_key} (§2.3.4): {@code u16 bits, u16 reserved}, then the key, most significant byte first. Only
+     * whole bytes; zero bits is refused.
+     */
+    record Key(int type, SecretBytes key) implements PfKeyExtension {
+        public Key {
+            if (type != PfKey.SADB_EXT_KEY_AUTH && type != PfKey.SADB_EXT_KEY_ENCRYPT) {
+                throw new IllegalArgumentException("not a key type: " + type);
+            }
+            if (key.length() == 0 || key.length() * 8 > 0xffff) {
+                throw new IllegalArgumentException("key length " + key.length());
+            }
+        }
+
+        public int bits() { return key.length() * 8; }
+
+        @Override public int encodedBytes() { return padded(8 + key.length()); }
+
+        @Override public void encodeTo(byte[] out, int off) {
+            int n = encodedBytes();
+            java.util.Arrays.fill(out, off, off + n, (byte) 0);
+            header(out, off, n, type);
+            Bytes.writeUint16Be(out, off + 4, bits());
+            byte[] k = key.toByteArray();
+            System.arraycopy(k, 0, out, off + 8, k.length);
+            java.util.Arrays.fill(k, (byte) 0);
+        }
+
+        static Key decode(int type, byte[] b, int off, int len) throws PfKeyException {
+            int bits = Bytes.readUint16Be(b, off + 4);
+            if (bits == 0 || (bits & 7) != 0) {
+                throw new PfKeyException(PfKey.EINVAL, "key bits " + bits);
+            }
+            requireZero(b, off + 6, 2, "key reserved");
+            int keyBytes = bits / 8;
+            requireLength(len, padded(8 + keyBytes), "key");
+            requireZero(b, off + 8 + keyBytes, len - 8 - keyBytes, "key padding");
+            return new Key(type, SecretBytes.copyOf(b, off + 8, keyBytes));
+        }
+    }
+
+    /**
+     * {@code sadb_ident} (§2.3.5): {@code u16 ident_type, u16 reserved, u64 id}, then a NUL-terminated string padded
+     * with zeros. Here the string is 1..255 printable ASCII characters (a CoAP URI or a secure element name).
+     */
+    record Identity(int type, int identType, long id, String value) implements PfKeyExtension {
+        public Identity {
+            if (type != PfKey.SADB_EXT_IDENTITY_SRC && type != PfKey.SADB_EXT_IDENTITY_DST) {
+                throw new IllegalArgumentException("not an identity type: " + type);
+            }
+            checkU16(identType, "ident type");
+            checkPrintable(value, "identity");
+        }
+
+        @Override public int encodedBytes() { return padded(16 + value.length() + 1); }
+
+        @Override public void encodeTo(byte[] out, int off) {
+            int n = encodedBytes();
+            java.util.Arrays.fill(out, off, off + n, (byte) 0);
+            header(out, off, n, type);
+            Bytes.writeUint16Be(out, off + 4, identType);
+            Bytes.writeUint64Be(out, off + 8, id);
+            byte[] s = value.getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(s, 0, out, off + 16, s.length);
+        }
+
+        static Identity decode(int type, byte[] b, int off, int len) throws PfKeyException {
+            if (len < 24) {
+                throw new PfKeyException(PfKey.EINVAL, "identity extension too short");
+            }
+            requireZero(b, off + 6, 2, "identity reserved");
+            String s = cString(b, off + 16, len - 16, "identity");
+            return new Identity(type, Bytes.readUint16Be(b, off + 4), Bytes.readUint64Be(b, off + 8), s);
+        }
+    }
+
+    /** {@code sadb_spirange} (§2.3.6): min and max SPI, max ≥ min; min = max asks for that SPI. */
+    record SpiRange(long min, long max) implements PfKeyExtension {
+        public SpiRange {
+            checkU32(min, "min");
+            checkU32(max, "max");
+            if (max < min) {
+                throw new IllegalArgumentException("max < min");
+            }
+        }
+
+        @Override public int type() { return PfKey.SADB_EXT_SPIRANGE; }
+
+        @Override public int encodedBytes() { return 16; }
+
+        @Override public void encodeTo(byte[] out, int off) {
+            header(out, off, 16, type());
+            Bytes.writeUint32Be(out, off + 4, min);
+            Bytes.writeUint32Be(out, off + 8, max);
+            Bytes.writeUint32Be(out, off + 12, 0);
+        }
+
+        static SpiRange decode(byte[] b, int off, int len) throws PfKeyException {
+            requireLength(len, 16, "SPI range");
+            requireZero(b, off + 12, 4, "SPI range reserved");
+            long min = Bytes.readUint32Be(b, off + 4);
+            long max = Bytes.readUint32Be(b, off + 8);
+            if (max < min) {
+                throw new PfKeyException(PfKey.EINVAL, "SPI range max < min");
+            }
+            return new SpiRange(min, max);
+        }
+    }
+
+    /** {@code sadb_alg} (§2.3.8): algorithm id, IV length in bits (the explicit per-record nonce), key bits. */
+    record Alg(int id, int ivLenBits, int minBits, int maxBits) {
+        public Alg {
+            checkU8(id, "alg id");
+            checkU8(ivLenBits, "iv bits");
+            checkU16(minBits, "min bits");
+            checkU16(maxBits, "max bits");
+        }
+    }
+
+    /** {@code sadb_supported} (§2.3.8): the algorithms of one kind, sent in the REGISTER reply. */
+    record Supported(int type, List<Alg> algs) implements PfKeyExtension {
+        public Supported {
+            if (type != PfKey.SADB_EXT_SUPPORTED_AUTH && type != PfKey.SADB_EXT_SUPPORTED_ENCRYPT) {
+                throw new IllegalArgumentException("not a supported type: " + type);
+            }
+            algs = List.copyOf(algs);
+        }
+
+        @Override public int encodedBytes() { return 8 + 8 * algs.size(); }
+
+        @Override public void encodeTo(byte[] out, int off) {
+            header(out, off, encodedBytes(), type);
+            Bytes.writeUint32Be(out, off + 4, 0);
+            int p = off + 8;
+            for (Alg a : algs) {
+                out[p] = (byte) a.id();
+                out[p + 1] = (byte) a.ivLenBits();
+                Bytes.writeUint16Be(out, p + 2, a.minBits());
+                Bytes.writeUint16Be(out, p + 4, a.maxBits());
+                Bytes.writeUint16Be(out, p + 6, 0);
+                p += 8;
+            }
+        }
+
+        static Supported decode(int type, byte[] b, int off, int len) throws PfKeyException {
+            requireZero(b, off + 4, 4, "supported reserved");
+            Alg[] algs = new Alg[(len - 8) / 8];
+            for (int i = 0, p = off + 8; i < algs.length; i++, p += 8) {
+                requireZero(b, p + 6, 2, "alg reserved");
+                algs[i] = new Alg(b[p] & 0xff, b[p + 1] & 0xff, Bytes.readUint16Be(b, p + 2),
+                        Bytes.readUint16Be(b, p + 4));
+            }
+            return new Supported(type, List.of(algs));
+        }
+    }
+
+    /**
+     * {@code sadb_comb} (§2.3.7), 72 bytes: one acceptable algorithm combination and lifetimes of a proposal.
+     */
+    record Comb(int auth, int encrypt, int flags, int authMinBits, int authMaxBits, int encryptMinBits,
+                int encryptMaxBits, long softAllocations, long hardAllocations, long softBytes, long hardBytes,
+                long softAddTime, long hardAddTime, long softUseTime, long hardUseTime) {
+        public static final int BYTES = 72;
+
+        public Comb {
+            checkU8(auth, "auth");
+            checkU8(encrypt, "encrypt");
+            checkU16(flags, "flags");
+            checkU16(authMinBits, "bits");
+            checkU16(authMaxBits, "bits");
+            checkU16(encryptMinBits, "bits");
+            checkU16(encryptMaxBits, "bits");
+            checkU32(softAllocations, "allocations");
+            checkU32(hardAllocations, "allocations");
+        }
+
+        /** A combination offering one encryption algorithm with the given key size and no lifetimes. */
+        public static Comb of(int encrypt, int keyBits) {
+            return new Comb(PfKey.SADB_AALG_NONE, encrypt, 0, 0, 0, keyBits, keyBits, 0, 0, 0, 0, 0, 0, 0, 0);
+        }
+    }
+
+    /** {@code sadb_prop} (§2.3.7): replay window and the acceptable combinations, in order of preference. */
+    record Proposal(int replay, List<Comb> combs) implements PfKeyExtension {
+        public Proposal {
+            checkU8(replay, "replay");
+            combs = List.copyOf(combs);
+        }
+
+        @Override public int type() { return PfKey.SADB_EXT_PROPOSAL; }
+
+        @Override public int encodedBytes() { return 8 + Comb.BYTES * combs.size(); }
+
+        @Override public void encodeTo(byte[] out, int off) {
+            header(out, off, encodedBytes(), type());
+            out[off + 4] = (byte) replay;
+            out[off + 5] = 0;
+            out[off + 6] = 0;
+            out[off + 7] = 0;
+            int p = off + 8;
+            for (Comb c : combs) {
+                out[p] = (byte) c.auth();
+                out[p + 1] = (byte) c.encrypt();
+                Bytes.writeUint16Be(out, p + 2, c.flags());
+                Bytes.writeUint16Be(out, p + 4, c.authMinBits());
+                Bytes.writeUint16Be(out, p + 6, c.authMaxBits());
+                Bytes.writeUint16Be(out, p + 8, c.encryptMinBits());
+                Bytes.writeUint16Be(out, p + 10, c.encryptMaxBits());
+                Bytes.writeUint32Be(out, p + 12, 0);
+                Bytes.writeUint32Be(out, p + 16, c.softAllocations());
+                Bytes.writeUint32Be(out, p + 20, c.hardAllocations());
+                Bytes.writeUint64Be(out, p + 24, c.softBytes());
+                Bytes.writeUint64Be(out, p + 32, c.hardBytes());
+                Bytes.writeUint64Be(out, p + 40, c.softAddTime());
+                Bytes.writeUint64Be(out, p + 48, c.hardAddTime());
+                Bytes.writeUint64Be(out, p + 56, c.softUseTime());
+                Bytes.writeUint64Be(out, p + 64, c.hardUseTime());
+                p += Comb.BYTES;
+            }
+        }
+
+        static Proposal decode(byte[] b, int off, int len) throws PfKeyException {
+            if ((len - 8) % Comb.BYTES != 0) {
+                throw new PfKeyException(PfKey.EINVAL, "proposal length not 8 + n*72");
+            }
+            requireZero(b, off + 5, 3, "proposal reserved");
+            Comb[] combs = new Comb[(len - 8) / Comb.BYTES];
+            for (int i = 0, p = off + 8; i < combs.length; i++, p += Comb.BYTES) {
+                requireZero(b, p + 12, 4, "comb reserved");
+                combs[i] = new Comb(b[p] & 0xff, b[p + 1] & 0xff, Bytes.readUint16Be(b, p + 2),
+                        Bytes.readUint16Be(b, p + 4), Bytes.readUint16Be(b, p + 6), Bytes.readUint16Be(b, p + 8),
+                        Bytes.readUint16Be(b, p + 10), Bytes.readUint32Be(b, p + 16), Bytes.readUint32Be(b, p + 20),
+                        Bytes.readUint64Be(b, p + 24), Bytes.readUint64Be(b, p + 32), Bytes.readUint64Be(b, p + 40),
+                        Bytes.readUint64Be(b, p + 48), Bytes.readUint64Be(b, p + 56), Bytes.readUint64Be(b, p + 64));
+            }
+            return new Proposal(b[off + 4] & 0xff, List.of(combs));
+        }
+    }
+
+    /**
+     * {@code SADB_X_EXT_RECSEC_IV}: {@code u16 iv bytes, u16 reserved}, then the fixed IV (salt) padded with zeros.
+     * Key-derived, so it is treated like a key: never in DUMP output.
+     */
+    record Iv(SecretBytes iv) implements PfKeyExtension {
+        public Iv {
+            if (iv.length() == 0 || iv.length() > 255) {
+                throw new IllegalArgumentException("iv length " + iv.length());
+            }
+        }
+
+        @Override public int type() { return PfKey.SADB_X_EXT_RECSEC_IV; }
+
+        @Override public int encodedBytes() { return padded(8 + iv.length()); }
+
+        @Override public void encodeTo(byte[] out, int off) {
+            int n = encodedBytes();
+            java.util.Arrays.fill(out, off, off + n, (byte) 0);
+            header(out, off, n, type());
+            Bytes.writeUint16Be(out, off + 4, iv.length());
+            byte[] v = iv.toByteArray();
+            System.arraycopy(v, 0, out, off + 8, v.length);
+        }
+
+        static Iv decode(byte[] b, int off, int len) throws PfKeyException {
+            int n = Bytes.readUint16Be(b, off + 4);
+            if (n == 0 || n > 255) {
+                throw new PfKeyException(PfKey.EINVAL, "iv length " + n);
+            }
+            requireZero(b, off + 6, 2, "iv reserved");
+            requireLength(len, padded(8 + n), "iv");
+            requireZero(b, off + 8 + n, len - 8 - n, "iv padding");
+            return new Iv(SecretBytes.copyOf(b, off + 8, n));
+        }
+    }
+
+    /**
+     * {@code SADB_X_EXT_RECSEC_PROFILE}, 16 bytes: {@code u16 epoch, u8 profile id, u8 reserved, u64 next sequence}
+     * (below 2^48). For an SA being added, the first sequence number to send or expect; in replies from the SAD,
+     * the next sequence number the SAD would hand out.
+     */
+    record Profile(int epoch, int profile, long nextSequence) implements PfKeyExtension {
+        public static final long MAX_SEQUENCE = (1L << 48) - 1;
+
+        public Profile {
+            checkU16(epoch, "epoch");
+            checkU8(profile, "profile");
+            if (nextSequence < 0 || nextSequence > MAX_SEQUENCE + 1) {
+                throw new IllegalArgumentException("next sequence " + nextSequence);
+            }
+        }
+
+        @Override public int type() { return PfKey.SADB_X_EXT_RECSEC_PROFILE; }
+
+        @Override public int encodedBytes() { return 16; }
+
+        @Override public void encodeTo(byte[] out, int off) {
+            header(out, off, 16, type());
+            Bytes.writeUint16Be(out, off + 4, epoch);
+            out[off + 6] = (byte) profile;
+            out[off + 7] = 0;
+            Bytes.writeUint64Be(out, off + 8, nextSequence);
+        }
+
+        static Profile decode(byte[] b, int off, int len) throws PfKeyException {
+            requireLength(len, 16, "profile");
+            requireZero(b, off + 7, 1, "profile reserved");
+            long next = Bytes.readUint64Be(b, off + 8);
+            if (next < 0 || next > MAX_SEQUENCE + 1) {
+                throw new PfKeyException(PfKey.EINVAL, "next sequence beyond 2^48");
+            }
+            return new Profile(Bytes.readUint16Be(b, off + 4), b[off + 6] & 0xff, next);
+        }
+    }
+
+    /** {@code SADB_X_EXT_RECSEC_SE_HANDLE}: {@code u32 reserved}, then a NUL-terminated printable ASCII handle. */
+    record SeHandle(String handle) implements PfKeyExtension {
+        public SeHandle {
+            checkPrintable(handle, "SE handle");
+        }
+
+        @Override public int type() { return PfKey.SADB_X_EXT_RECSEC_SE_HANDLE; }
+
+        @Override public int encodedBytes() { return padded(8 + handle.length() + 1); }
+
+        @Override public void encodeTo(byte[] out, int off) {
+            int n = encodedBytes();
+            java.util.Arrays.fill(out, off, off + n, (byte) 0);
+            header(out, off, n, type());
+            byte[] s = handle.getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(s, 0, out, off + 8, s.length);
+        }
+
+        static SeHandle decode(byte[] b, int off, int len) throws PfKeyException {
+            if (len < 16) {
+                throw new PfKeyException(PfKey.EINVAL, "SE handle extension too short");
+            }
+            requireZero(b, off + 4, 4, "SE handle reserved");
+            return new SeHandle(cString(b, off + 8, len - 8, "SE handle"));
+        }
+    }
+
+    /**
+     * {@code SADB_X_EXT_RECSEC_REPLAY}: {@code u32 window} in records (1..1024). {@code sadb_sa_replay} is a u8 and
+     * counts records as in Linux, so windows above 255 need this extension; when present it wins and
+     * {@code sadb_sa_replay} must be 255.
+     */
+    record Replay(long window) implements PfKeyExtension {
+        public static final int MAX_WINDOW = 1024;
+
+        public Replay {
+            if (window < 1 || window > MAX_WINDOW) {
+                throw new IllegalArgumentException("replay window " + window);
+            }
+        }
+
+        @Override public int type() { return PfKey.SADB_X_EXT_RECSEC_REPLAY; }
+
+        @Override public int encodedBytes() { return 8; }
+
+        @Override public void encodeTo(byte[] out, int off) {
+            header(out, off, 8, type());
+            Bytes.writeUint32Be(out, off + 4, window);
+        }
+
+        static Replay decode(byte[] b, int off, int len) throws PfKeyException {
+            requireLength(len, 8, "replay");
+            long w = Bytes.readUint32Be(b, off + 4);
+            if (w < 1 || w > MAX_WINDOW) {
+                throw new PfKeyException(PfKey.EINVAL, "replay window " + w);
+            }
+            return new Replay(w);
+        }
+    }
+
+    private static String cString(byte[] b, int off, int len, String what) throws PfKeyException {
+        int end = -1;
+        for (int i = 0; i < len; i++) {
+            if (b[off + i] == 0) {
+                end = i;
+                break;
+            }
+        }
+        if (end <= 0) {
+            throw new PfKeyException(PfKey.EINVAL, what + " string empty or not NUL-terminated");
+        }
+        if (padded(end + 1) != len) {
+            throw new PfKeyException(PfKey.EINVAL, what + " extension longer than its string");
+        }
+        requireZero(b, off + end, len - end, what + " padding");
+        for (int i = 0; i < end; i++) {
+            int c = b[off + i] & 0xff;
+            if (c < 0x21 || c > 0x7e) {
+                throw new PfKeyException(PfKey.EINVAL, what + " not printable ASCII");
+            }
+        }
+        if (end > 255) {
+            throw new PfKeyException(PfKey.EINVAL, what + " longer than 255");
+        }
+        return new String(b, off, end, StandardCharsets.US_ASCII);
+    }
+
+    private static void checkPrintable(String s, String what) {
+        if (s.isEmpty() || s.length() > 255) {
+            throw new IllegalArgumentException(what + " must be 1..255 characters");
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                throw new IllegalArgumentException(what + " must be printable ASCII without spaces");
+            }
+        }
+    }
+
+    private static void checkU8(int v, String what) {
+        if (v < 0 || v > 0xff) {
+            throw new IllegalArgumentException(what + " not a u8: " + v);
+        }
+    }
+
+    private static void checkU16(int v, String what) {
+        if (v < 0 || v > 0xffff) {
+            throw new IllegalArgumentException(what + " not a u16: " + v);
+        }
+    }
+
+    private static void checkU32(long v, String what) {
+        if (v < 0 || v > 0xffffffffL) {
+            throw new IllegalArgumentException(what + " not a u32: " + v);
+        }
+    }
+}

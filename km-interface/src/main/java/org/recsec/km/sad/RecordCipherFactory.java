@@ -1,0 +1,25 @@
+package org.recsec.km.sad;
+
+import org.recsec.record.CipherSuite;
+import org.recsec.record.RecSecException;
+import org.recsec.record.RecordCipher;
+import org.recsec.record.SecretBytes;
+import org.recsec.record.crypto.RecordCiphers;
+
+/**
+ * Makes the record cipher of an SA whose keys the SAD holds. The production binding is
+ * {@code org.recsec.record.crypto.RecordCiphers::dtls12}; the SAD calls it lazily, on the first use of an SA, so a
+ * million installed SAs do not hold a million cipher objects.
+ */
+@FunctionalInterface
+public interface RecordCipherFactory {
+
+    /** The dtls12 record profile ({@link RecordCiphers#dtls12}); the SAD's default. */
+    RecordCipherFactory DTLS12 = RecordCiphers::dtls12;
+
+    /**
+     * @param iv the fixed IV (salt) of {@code suite}, {@link CipherSuite#ivSizeBytes()} long; the callee copies it
+     * @throws RecSecException {@code UNSUPPORTED} when the suite cannot be served
+     */
+    RecordCipher create(CipherSuite suite, SecretBytes key, byte[] iv) throws RecSecException;
+}
