@@ -20,7 +20,7 @@ import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 
 /**
- * Bytes a protection adds to a CoAP message on the wire, record-sec dtls12 (suite c0a8, a one-byte SPI) next to
+ * Bytes a protection adds to a CoAP message on the wire, record-sec dtls12 (suite c0a8, a two-byte SPI, the shortest outside the reserved 0..255) next to
  * OSCORE (cf-oscore, AES-CCM-16-64-128, one-byte kid), measured on real protected messages: each plain and each
  * protected message is serialized (record-sec with its {@link CoapCodec}, OSCORE with Californium's
  * {@link UdpDataSerializer}) and the plain size is subtracted. The plain sizes from both codecs must agree, or the

@@ -49,9 +49,9 @@ public class RecordSecBench {
     /** Pre-protected requests per unprotect pass. */
     public static final int RING = 4096;
     static final CipherSuite SUITE = CipherSuite.AES_128_CCM_8;
-    /** A one-byte SPI, like the one-byte OSCORE kid of {@link OscoreBench}. */
-    static final long SPI_TO_SERVER = 0x21;
-    static final long SPI_TO_CLIENT = 0x12;
+    /** Two-byte SPIs, the shortest there are: 0..255 are reserved (RFC 4301 §4.1; km-interface refuses them). */
+    static final long SPI_TO_SERVER = 0x0121;
+    static final long SPI_TO_CLIENT = 0x0112;
     static final int EPOCH = 1;
     static final byte[] KEY = {
         0x10, 0x0f, 0x0e, 0x0d, 0x0c, 0x0b, 0x0a, 0x09, 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01};
