@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /** A plain thread-safe SA store for manual keys and tests; km-interface's SA database replaces it in products. */
 public final class InMemorySaRegistry implements SaRegistry {
     private final Map<Long, SecurityAssociation> inbound = new ConcurrentHashMap<>();
-    private final Map<String, SecurityAssociation> outbound = new ConcurrentHashMap<>();
+    private final Map<Route, SecurityAssociation> outbound = new ConcurrentHashMap<>();
 
     /** Installs an SA; an inbound SA replaces the one with the same SPI, an outbound one the one for the same pair. */
     public void install(SecurityAssociation sa) {
@@ -45,7 +45,11 @@ public final class InMemorySaRegistry implements SaRegistry {
         return sa;
     }
 
-    private static String pairKey(String localId, String peerId) {
-        return localId + '\u0000' + peerId;
+    private static Route pairKey(String localId, String peerId) {
+        return new Route(localId, peerId);
+    }
+
+    /** The key of an outbound SA: hashing two cached String hashes, no string built per lookup. */
+    private record Route(String localId, String peerId) {
     }
 }

@@ -25,4 +25,25 @@ public interface RecordCipher {
 
     /** Bytes a record adds to its plaintext: header, explicit nonce and tag. */
     int overheadBytes();
+
+    /** Free bytes {@link #sealInPlace} wants before the plaintext (header and explicit nonce). */
+    default int sealHeadroom() {
+        return 0;
+    }
+
+    /** Free bytes {@link #sealInPlace} wants after the plaintext (the tag). */
+    default int sealTailroom() {
+        return 0;
+    }
+
+    /**
+     * Seals the plaintext at {@code buffer[sealHeadroom(), sealHeadroom() + plaintextLength)}, with exactly
+     * {@link #sealTailroom()} bytes after it, and returns the whole record. A cipher that can seal in place writes
+     * header, nonce and tag around the plaintext and returns {@code buffer} itself, saving a copy per record; the
+     * default copies through {@link #seal}.
+     */
+    default byte[] sealInPlace(int contentType, int epoch, long seq, byte[] buffer, int plaintextLength)
+            throws RecSecException {
+        return seal(contentType, epoch, seq, buffer, sealHeadroom(), plaintextLength);
+    }
 }

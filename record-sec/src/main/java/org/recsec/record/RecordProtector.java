@@ -3,9 +3,9 @@ package org.recsec.record;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
+import org.recsec.record.coap.InnerPlaintext;
 import org.recsec.record.coap.OptionClass;
 import org.recsec.record.coap.OptionNumbers;
 import org.recsec.record.coap.ProxyUri;
@@ -162,22 +162,21 @@ public final class RecordProtector {
 
     private static Sealed seal(SecurityAssociation sa, CoapMessage plain, List<CoapOption> innerOptions)
             throws RecSecException {
-        byte[] body = CoapCodec.encodeBody(innerOptions, plain.payload());
-        byte[] pt = new byte[2 + body.length];
-        pt[0] = (byte) (plain.version() & 0x03);
-        pt[1] = (byte) plain.code();
-        System.arraycopy(body, 0, pt, 2, body.length);
+        RecordCipher cipher = sa.cipher();
+        int headroom = cipher.sealHeadroom();
+        int tailroom = cipher.sealTailroom();
+        byte[] buffer = InnerPlaintext.encode(plain, innerOptions, headroom, tailroom);
+        int ptLength = buffer.length - headroom - tailroom;
         long seq = sa.nextSequence();
-        byte[] record = sa.cipher().seal(CONTENT_TYPE_APPLICATION_DATA, sa.epoch(), seq, pt, 0, pt.length);
-        sa.recordUsed(pt.length);
+        byte[] record = cipher.sealInPlace(CONTENT_TYPE_APPLICATION_DATA, sa.epoch(), seq, buffer, ptLength);
+        sa.recordUsed(ptLength);
         return new Sealed(record, ((long) sa.epoch() << 48) | seq);
     }
 
     private static CoapMessage outerMessage(CoapMessage plain, int outerCode, List<CoapOption> outer,
                                             SecurityAssociation sa, byte[] record) {
         outer.add(CoapOption.ofUint(OptionNumbers.RECORD_SECURITY, sa.spi()));
-        return new CoapMessage(plain.version(), plain.type(), outerCode, plain.messageId(), plain.token(), outer,
-                record);
+        return InnerPlaintext.outerMessage(plain, outerCode, outer, record);
     }
 
     private record Opened(CoapMessage message, SecurityAssociation sa, long sequenceWord) {
@@ -227,22 +226,9 @@ public final class RecordProtector {
     /** Parses the authenticated plaintext; checks the outer code is the one protect would have chosen. */
     private static CoapMessage innerMessage(CoapMessage outer, byte[] pt, List<CoapOption> outerKept,
                                             boolean request) throws RecSecException {
-        if (pt.length < 2 || (pt[0] & 0xfc) != 0) {
-            throw malformed("inner header");
-        }
-        int version = pt[0] & 0x03;
-        int code = pt[1] & 0xff;
-        if (version != outer.version()) {
-            throw malformed("inner version differs from the outer one");
-        }
-        CoapCodec.Body body = CoapCodec.decodeBody(pt, 2, pt.length - 2);
-        boolean observe = false;
-        for (CoapOption o : body.options()) {
-            if (OptionClass.of(o.number()) == OptionClass.U) {
-                throw malformed("Class U option " + o.number() + " inside the record");
-            }
-            observe |= o.number() == OptionNumbers.OBSERVE;
-        }
+        InnerPlaintext.Decoded decoded = InnerPlaintext.decode(pt, 0, pt.length, outer, outerKept);
+        int code = decoded.message().code();
+        boolean observe = decoded.innerObserve();
         int expectedOuter;
         if (request) {
             if (code == 0 || (code >>> 5) != 0) {
@@ -259,11 +245,7 @@ public final class RecordProtector {
         if (outer.code() != expectedOuter) {
             throw malformed("outer code " + CoapMessage.codeString(outer.code()) + " does not fit the inner message");
         }
-        List<CoapOption> options = new ArrayList<>(outerKept.size() + body.options().size());
-        options.addAll(outerKept);
-        options.addAll(body.options());
-        return new CoapMessage(version, outer.type(), code, outer.messageId(), outer.token(), options,
-                body.payload());
+        return decoded.message();
     }
 
     /**

@@ -125,10 +125,10 @@ public final class CoapCodec {
         out[0] = (byte) ((m.version() << 6) | (m.type() << 4) | m.tokenLength());
         out[1] = (byte) m.code();
         Bytes.writeUint16Be(out, 2, m.messageId());
-        byte[] token = m.token();
+        byte[] token = m.tokenNoCopy();
         System.arraycopy(token, 0, out, HEADER_BYTES, token.length);
         int pos = writeOptions(options, out, HEADER_BYTES + token.length);
-        writePayload(m.payload(), out, pos);
+        writePayload(m.payloadNoCopy(), out, pos);
         return out;
     }
 
@@ -161,7 +161,7 @@ public final class CoapCodec {
     }
 
     /** Reads options from {@code [pos, end)} into {@code out}; returns where the payload starts ({@code end} if none). */
-    private static int readOptions(byte[] b, int pos, int end, List<CoapOption> out) throws RecSecException {
+    static int readOptions(byte[] b, int pos, int end, List<CoapOption> out) throws RecSecException {
         int number = 0;
         while (pos < end) {
             int first = b[pos++] & 0xff;
@@ -214,7 +214,7 @@ public final class CoapCodec {
         return extBytes == 1 ? (b[pos] & 0xff) + EXT8_BASE : Bytes.readUint16Be(b, pos) + EXT16_BASE;
     }
 
-    private static int optionsSize(List<CoapOption> options) {
+    static int optionsSize(List<CoapOption> options) {
         int size = 0;
         int previous = 0;
         for (CoapOption o : options) {
@@ -225,7 +225,7 @@ public final class CoapCodec {
     }
 
     /** Writes options sorted by number; returns the position after them. */
-    private static int writeOptions(List<CoapOption> options, byte[] out, int pos) {
+    static int writeOptions(List<CoapOption> options, byte[] out, int pos) {
         int previous = 0;
         for (CoapOption o : options) {
             int delta = o.number() - previous;
@@ -243,7 +243,7 @@ public final class CoapCodec {
         return pos;
     }
 
-    private static void writePayload(byte[] payload, byte[] out, int pos) {
+    static void writePayload(byte[] payload, byte[] out, int pos) {
         if (payload.length != 0) {
             out[pos] = (byte) PAYLOAD_MARKER;
             System.arraycopy(payload, 0, out, pos + 1, payload.length);

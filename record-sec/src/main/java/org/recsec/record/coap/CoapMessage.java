@@ -52,6 +52,37 @@ public final class CoapMessage {
         this.payload = payload.clone();
     }
 
+    /** Takes the arrays and the already sorted option list over as they are: for {@link #adopt} only. */
+    private CoapMessage(int version, int type, int code, int messageId, byte[] token, List<CoapOption> sortedOptions,
+                        byte[] payload, boolean adopt) {
+        this.version = version;
+        this.type = type;
+        this.code = code;
+        this.messageId = messageId;
+        this.token = token;
+        this.options = Collections.unmodifiableList(sortedOptions);
+        this.payload = payload;
+    }
+
+    /**
+     * The no-copy path for this library's own codecs: the arrays and the list are taken over, not copied, and the
+     * options must already be in number order. Callers pass fresh arrays nobody else holds.
+     */
+    static CoapMessage adopt(int version, int type, int code, int messageId, byte[] token,
+                             List<CoapOption> sortedOptions, byte[] payload) {
+        return new CoapMessage(version, type, code, messageId, token, sortedOptions, payload, true);
+    }
+
+    /** The payload array itself, for this library's own codecs; never modified, never handed out. */
+    byte[] payloadNoCopy() {
+        return payload;
+    }
+
+    /** The token array itself, for this library's own codecs; never modified, never handed out. */
+    byte[] tokenNoCopy() {
+        return token;
+    }
+
     /** A version-1 message. */
     public CoapMessage(int type, int code, int messageId, byte[] token, List<CoapOption> options, byte[] payload) {
         this(1, type, code, messageId, token, options, payload);

@@ -42,6 +42,8 @@ public final class AesCcm implements Aead {
         final byte[] mac = new byte[BLOCK];
         final byte[] s0 = new byte[BLOCK];
         final byte[] tail = new byte[BLOCK];
+        /** False while a MAC is half done: the next one then initialises the CBC cipher again. */
+        boolean cbcReady;
 
         State() {
             try {
@@ -161,7 +163,11 @@ public final class AesCcm implements Aead {
     private void cbcMac(State st, byte[] nonce, byte[] aad, byte[] m, int mOff, int mLen)
             throws GeneralSecurityException {
         Cipher cbc = st.cbc;
-        cbc.init(Cipher.ENCRYPT_MODE, key, ZERO_IV);
+        if (!st.cbcReady) {
+            // Once per thread and key: afterwards each MAC's doFinal puts the cipher back to the zero IV.
+            cbc.init(Cipher.ENCRYPT_MODE, key, ZERO_IV);
+        }
+        st.cbcReady = false;
         byte[] s = st.scratch;
         int lengthFieldBytes = 15 - nonce.length;
         // B0 = flags ‖ nonce ‖ l(m)
@@ -209,6 +215,9 @@ public final class AesCcm implements Aead {
             Arrays.fill(b, rest, BLOCK, (byte) 0);
             macFeed(st, b, 0, BLOCK);
         }
+        // Nothing is buffered (every feed was whole blocks): doFinal outputs nothing and resets the chaining value.
+        cbc.doFinal(st.scratch, 0);
+        st.cbcReady = true;
     }
 
     /**

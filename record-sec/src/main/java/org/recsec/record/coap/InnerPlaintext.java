@@ -1,0 +1,120 @@
+package org.recsec.record.coap;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.recsec.record.RecSecException;
+
+/**
+ * The inner plaintext of draft-garcia-core-app-layer-sec-with-dtls-record §3 (Figure 1) and the messages around
+ * it: {@code 000000VV ‖ code ‖ Class E options ‖ [0xFF ‖ payload]}.
+ *
+ * <p>This is the hot path of protect/unprotect, so it copies each payload once: it reads the plain message's
+ * payload in place, writes into an array with room for the record header and tag around it, and builds the
+ * resulting messages without copying again (CoapMessage never hands out or changes its arrays, so sharing them
+ * between two messages is safe).
+ */
+public final class InnerPlaintext {
+    /** The inner header: {@code 000000VV} and the code. */
+    public static final int HEADER_BYTES = 2;
+
+    private InnerPlaintext() {
+    }
+
+    /**
+     * The inner plaintext of {@code plain} with {@code innerOptions}, written at offset {@code headroom} of a new
+     * array that has {@code tailroom} free bytes after it.
+     */
+    public static byte[] encode(CoapMessage plain, List<CoapOption> innerOptions, int headroom, int tailroom) {
+        List<CoapOption> sorted = sorted(innerOptions);
+        byte[] payload = plain.payloadNoCopy();
+        int length = HEADER_BYTES + CoapCodec.optionsSize(sorted) + (payload.length == 0 ? 0 : 1 + payload.length);
+        byte[] out = new byte[headroom + length + tailroom];
+        out[headroom] = (byte) (plain.version() & 0x03);
+        out[headroom + 1] = (byte) plain.code();
+        int pos = CoapCodec.writeOptions(sorted, out, headroom + HEADER_BYTES);
+        CoapCodec.writePayload(payload, out, pos);
+        return out;
+    }
+
+
+    /**
+     * The outer message: the plain message's version, type, message ID and token, {@code outerCode},
+     * {@code outerOptions} and the record as payload. The record array is taken over, not copied: pass a fresh
+     * array that nobody else holds.
+     */
+    public static CoapMessage outerMessage(CoapMessage plain, int outerCode, List<CoapOption> outerOptions,
+                                           byte[] record) {
+        return CoapMessage.adopt(plain.version(), plain.type(), outerCode, plain.messageId(), plain.tokenNoCopy(),
+                sorted(outerOptions), record);
+    }
+
+    /** An inner plaintext read back: the message the application sees, and whether Observe was inside. */
+    public record Decoded(CoapMessage message, boolean innerObserve) {
+    }
+
+    /**
+     * Reads {@code pt[off, off+len)} into the message the application sees: the outer message's type, message ID
+     * and token; the inner version and code; {@code outerOptions} (Class U, in number order) merged with the inner
+     * options; the inner payload.
+     *
+     * @throws RecSecException MALFORMED for a bad inner header, a version other than the outer one, bad option
+     *                         encoding or a Class U option inside
+     */
+    public static Decoded decode(byte[] pt, int off, int len, CoapMessage outer, List<CoapOption> outerOptions)
+            throws RecSecException {
+        if (len < HEADER_BYTES || (pt[off] & 0xfc) != 0) {
+            throw malformed("inner header");
+        }
+        int version = pt[off] & 0x03;
+        if (version != outer.version()) {
+            throw malformed("inner version differs from the outer one");
+        }
+        int code = pt[off + 1] & 0xff;
+        List<CoapOption> inner = new ArrayList<>();
+        int end = off + len;
+        int payloadStart = CoapCodec.readOptions(pt, off + HEADER_BYTES, end, inner);
+        boolean observe = false;
+        for (CoapOption o : inner) {
+            if (OptionClass.of(o.number()) == OptionClass.U) {
+                throw malformed("Class U option " + o.number() + " inside the record");
+            }
+            observe |= o.number() == OptionNumbers.OBSERVE;
+        }
+        byte[] payload = Arrays.copyOfRange(pt, payloadStart, end);
+        return new Decoded(CoapMessage.adopt(version, outer.type(), code, outer.messageId(), outer.tokenNoCopy(),
+                merge(sorted(outerOptions), inner), payload), observe);
+    }
+
+    /** Merges two lists in number order; on equal numbers the first list's options come first. */
+    private static List<CoapOption> merge(List<CoapOption> a, List<CoapOption> b) {
+        List<CoapOption> out = new ArrayList<>(a.size() + b.size());
+        int i = 0;
+        int j = 0;
+        while (i < a.size() || j < b.size()) {
+            if (j == b.size() || (i < a.size() && a.get(i).number() <= b.get(j).number())) {
+                out.add(a.get(i++));
+            } else {
+                out.add(b.get(j++));
+            }
+        }
+        return out;
+    }
+
+    /** A private copy in number order (the caller may change its list afterwards). */
+    private static List<CoapOption> sorted(List<CoapOption> options) {
+        List<CoapOption> copy = new ArrayList<>(options);
+        for (int i = 1; i < copy.size(); i++) {
+            if (copy.get(i - 1).number() > copy.get(i).number()) {
+                copy.sort(Comparator.comparingInt(CoapOption::number)); // stable: repeats keep their order
+                break;
+            }
+        }
+        return copy;
+    }
+
+    private static RecSecException malformed(String why) {
+        return new RecSecException(RecSecException.Reason.MALFORMED, why);
+    }
+}
