@@ -26,24 +26,19 @@ public interface RecordCipher {
     /** Bytes a record adds to its plaintext: header, explicit nonce and tag. */
     int overheadBytes();
 
-    /** Free bytes {@link #sealInPlace} wants before the plaintext (header and explicit nonce). */
-    default int sealHeadroom() {
-        return 0;
-    }
-
-    /** Free bytes {@link #sealInPlace} wants after the plaintext (the tag). */
-    default int sealTailroom() {
-        return 0;
-    }
-
     /**
-     * Seals the plaintext at {@code buffer[sealHeadroom(), sealHeadroom() + plaintextLength)}, with exactly
-     * {@link #sealTailroom()} bytes after it, and returns the whole record. A cipher that can seal in place writes
-     * header, nonce and tag around the plaintext and returns {@code buffer} itself, saving a copy per record; the
-     * default copies through {@link #seal}.
+     * Seals {@code head[headOff, +headLen) ‖ body[bodyOff, +bodyLen)} as one record's plaintext without the caller
+     * joining the two (the inner header and options, then the payload where it already lies). The default joins
+     * them and calls {@link #seal(int, int, long, byte[], int, int)}; a cipher that can stream both parts saves that
+     * copy.
      */
-    default byte[] sealInPlace(int contentType, int epoch, long seq, byte[] buffer, int plaintextLength)
-            throws RecSecException {
-        return seal(contentType, epoch, seq, buffer, sealHeadroom(), plaintextLength);
+    default byte[] seal(int contentType, int epoch, long seq, byte[] head, int headOff, int headLen, byte[] body,
+                        int bodyOff, int bodyLen) throws RecSecException {
+        Bytes.checkRange(head, headOff, headLen);
+        Bytes.checkRange(body, bodyOff, bodyLen);
+        byte[] joined = new byte[headLen + bodyLen];
+        System.arraycopy(head, headOff, joined, 0, headLen);
+        System.arraycopy(body, bodyOff, joined, headLen, bodyLen);
+        return seal(contentType, epoch, seq, joined, 0, joined.length);
     }
 }

@@ -163,13 +163,10 @@ public final class RecordProtector {
     private static Sealed seal(SecurityAssociation sa, CoapMessage plain, List<CoapOption> innerOptions)
             throws RecSecException {
         RecordCipher cipher = sa.cipher();
-        int headroom = cipher.sealHeadroom();
-        int tailroom = cipher.sealTailroom();
-        byte[] buffer = InnerPlaintext.encode(plain, innerOptions, headroom, tailroom);
-        int ptLength = buffer.length - headroom - tailroom;
         long seq = sa.nextSequence();
-        byte[] record = cipher.sealInPlace(CONTENT_TYPE_APPLICATION_DATA, sa.epoch(), seq, buffer, ptLength);
-        sa.recordUsed(ptLength);
+        byte[] record = InnerPlaintext.seal(plain, innerOptions, cipher, CONTENT_TYPE_APPLICATION_DATA, sa.epoch(),
+                seq);
+        sa.recordUsed(record.length - cipher.overheadBytes());
         return new Sealed(record, ((long) sa.epoch() << 48) | seq);
     }
 

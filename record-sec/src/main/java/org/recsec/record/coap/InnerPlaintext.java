@@ -5,14 +5,15 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.recsec.record.RecSecException;
+import org.recsec.record.RecordCipher;
 
 /**
  * The inner plaintext of draft-garcia-core-app-layer-sec-with-dtls-record §3 (Figure 1) and the messages around
  * it: {@code 000000VV ‖ code ‖ Class E options ‖ [0xFF ‖ payload]}.
  *
- * <p>This is the hot path of protect/unprotect, so it copies each payload once: it reads the plain message's
- * payload in place, writes into an array with room for the record header and tag around it, and builds the
- * resulting messages without copying again (CoapMessage never hands out or changes its arrays, so sharing them
+ * <p>This is the hot path of protect/unprotect, so payloads are not copied on the way: sealing reads the plain
+ * message's payload where it lies and streams it through the AEAD after the inner header and options, and the
+ * resulting messages take their arrays over (CoapMessage never hands out or changes its arrays, so sharing them
  * between two messages is safe).
  */
 public final class InnerPlaintext {
@@ -23,21 +24,23 @@ public final class InnerPlaintext {
     }
 
     /**
-     * The inner plaintext of {@code plain} with {@code innerOptions}, written at offset {@code headroom} of a new
-     * array that has {@code tailroom} free bytes after it.
+     * Seals the inner plaintext of {@code plain} with {@code innerOptions} (in any order; written in number order)
+     * as one record: the inner header, options and payload marker as the head, the payload, read where it lies, as
+     * the body. Returns the whole record.
      */
-    public static byte[] encode(CoapMessage plain, List<CoapOption> innerOptions, int headroom, int tailroom) {
+    public static byte[] seal(CoapMessage plain, List<CoapOption> innerOptions, RecordCipher cipher, int contentType,
+                              int epoch, long seq) throws RecSecException {
         List<CoapOption> sorted = sorted(innerOptions);
         byte[] payload = plain.payloadNoCopy();
-        int length = HEADER_BYTES + CoapCodec.optionsSize(sorted) + (payload.length == 0 ? 0 : 1 + payload.length);
-        byte[] out = new byte[headroom + length + tailroom];
-        out[headroom] = (byte) (plain.version() & 0x03);
-        out[headroom + 1] = (byte) plain.code();
-        int pos = CoapCodec.writeOptions(sorted, out, headroom + HEADER_BYTES);
-        CoapCodec.writePayload(payload, out, pos);
-        return out;
+        byte[] head = new byte[HEADER_BYTES + CoapCodec.optionsSize(sorted) + (payload.length == 0 ? 0 : 1)];
+        head[0] = (byte) (plain.version() & 0x03);
+        head[1] = (byte) plain.code();
+        int pos = CoapCodec.writeOptions(sorted, head, HEADER_BYTES);
+        if (payload.length != 0) {
+            head[pos] = (byte) CoapCodec.PAYLOAD_MARKER;
+        }
+        return cipher.seal(contentType, epoch, seq, head, 0, head.length, payload, 0, payload.length);
     }
-
 
     /**
      * The outer message: the plain message's version, type, message ID and token, {@code outerCode},

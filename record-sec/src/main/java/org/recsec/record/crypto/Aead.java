@@ -27,6 +27,21 @@ public interface Aead {
     int seal(byte[] nonce, byte[] aad, byte[] in, int inOff, int inLen, byte[] out, int outOff);
 
     /**
+     * Seals the message {@code head[headOff, +headLen) ‖ body[bodyOff, +bodyLen)} as {@link #seal} would seal the
+     * two parts written one after the other, without the caller building that message first (a record's inner
+     * header and options, then the payload where it already is). Output ranges must not overlap the inputs.
+     */
+    default int seal(byte[] nonce, byte[] aad, byte[] head, int headOff, int headLen, byte[] body, int bodyOff,
+                     int bodyLen, byte[] out, int outOff) {
+        org.recsec.record.Bytes.checkRange(head, headOff, headLen);
+        org.recsec.record.Bytes.checkRange(body, bodyOff, bodyLen);
+        byte[] joined = new byte[headLen + bodyLen];
+        System.arraycopy(head, headOff, joined, 0, headLen);
+        System.arraycopy(body, bodyOff, joined, headLen, bodyLen);
+        return seal(nonce, aad, joined, 0, joined.length, out, outOff);
+    }
+
+    /**
      * Verifies and decrypts ciphertext ‖ tag {@code in[inOff, inOff+inLen)} and writes the
      * {@code inLen - tagSizeBytes()} plaintext bytes at {@code out[outOff]}. On failure no plaintext is left in
      * {@code out}.

@@ -41,7 +41,6 @@ public final class AesCcm implements Aead {
         final byte[] block = new byte[BLOCK];
         final byte[] mac = new byte[BLOCK];
         final byte[] s0 = new byte[BLOCK];
-        final byte[] tail = new byte[BLOCK];
         /** False while a MAC is half done: the next one then initialises the CBC cipher again. */
         boolean cbcReady;
 
@@ -93,6 +92,33 @@ public final class AesCcm implements Aead {
             cbcMac(st, nonce, aad, in, inOff, inLen);
             startCtr(st, nonce);
             int n = st.ctr.doFinal(in, inOff, inLen, out, outOff);
+            for (int i = 0; i < tagSizeBytes; i++) {
+                out[outOff + inLen + i] = (byte) (st.mac[i] ^ st.s0[i]);
+            }
+            return n + tagSizeBytes;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("JCE AES failed", e);
+        }
+    }
+
+    /** Both parts stream through the CBC-MAC and the CTR pass; nothing is joined first. */
+    @Override
+    public int seal(byte[] nonce, byte[] aad, byte[] head, int headOff, int headLen, byte[] body, int bodyOff,
+                    int bodyLen, byte[] out, int outOff) {
+        int inLen = headLen + bodyLen;
+        checkNonce(nonce, inLen);
+        Bytes.checkRange(head, headOff, headLen);
+        Bytes.checkRange(body, bodyOff, bodyLen);
+        Bytes.checkRange(out, outOff, inLen + tagSizeBytes);
+        State st = state.get();
+        try {
+            cbcMacStart(st, nonce, aad, inLen);
+            macFeed(st, head, headOff, headLen);
+            macFeed(st, body, bodyOff, bodyLen);
+            cbcMacFinish(st, inLen);
+            startCtr(st, nonce);
+            int n = st.ctr.update(head, headOff, headLen, out, outOff);
+            n += st.ctr.doFinal(body, bodyOff, bodyLen, out, outOff + n);
             for (int i = 0; i < tagSizeBytes; i++) {
                 out[outOff + inLen + i] = (byte) (st.mac[i] ^ st.s0[i]);
             }
@@ -162,6 +188,13 @@ public final class AesCcm implements Aead {
     /** The CBC-MAC T of RFC 3610 §2.2 into st.mac, fed in as few JCE calls as the scratch buffer allows. */
     private void cbcMac(State st, byte[] nonce, byte[] aad, byte[] m, int mOff, int mLen)
             throws GeneralSecurityException {
+        cbcMacStart(st, nonce, aad, mLen);
+        macFeed(st, m, mOff, mLen);
+        cbcMacFinish(st, mLen);
+    }
+
+    /** B0 and the AAD blocks (RFC 3610 §2.2); the message follows through {@link #macFeed}. */
+    private void cbcMacStart(State st, byte[] nonce, byte[] aad, int mLen) throws GeneralSecurityException {
         Cipher cbc = st.cbc;
         if (!st.cbcReady) {
             // Once per thread and key: afterwards each MAC's doFinal puts the cipher back to the zero IV.
@@ -204,26 +237,25 @@ public final class AesCcm implements Aead {
         if (pos > 0) {
             macFeed(st, s, 0, pos);
         }
-        int full = mLen & -BLOCK;
-        if (full > 0) {
-            macFeed(st, m, mOff, full);
+    }
+
+    /**
+     * Pads the message to a whole block with zeros and ends the MAC: the JCE buffered any partial block across the
+     * feeds, so after the padding nothing is left over, and doFinal only resets the chaining value.
+     */
+    private static void cbcMacFinish(State st, int mLen) throws GeneralSecurityException {
+        int pad = (BLOCK - (mLen & (BLOCK - 1))) & (BLOCK - 1);
+        if (pad > 0) {
+            macFeed(st, ZEROS, 0, pad);
         }
-        int rest = mLen - full;
-        if (rest > 0) {
-            byte[] b = st.tail;
-            System.arraycopy(m, mOff + full, b, 0, rest);
-            Arrays.fill(b, rest, BLOCK, (byte) 0);
-            macFeed(st, b, 0, BLOCK);
-        }
-        // Nothing is buffered (every feed was whole blocks): doFinal outputs nothing and resets the chaining value.
-        cbc.doFinal(st.scratch, 0);
+        st.cbc.doFinal(st.scratch, 0);
         st.cbcReady = true;
     }
 
     /**
      * CBC-encrypts into scratch and keeps the last output block in st.mac. The JCE buffers partial blocks across
      * update calls, so the last call with output holds the final chaining value once the total input is a whole
-     * number of blocks, which the callers ensure.
+     * number of blocks, which {@link #cbcMacFinish} ensures.
      */
     private static void macFeed(State st, byte[] in, int off, int len) throws GeneralSecurityException {
         while (len > 0) {

@@ -44,45 +44,38 @@ final class Dtls12RecordCipher implements RecordCipher {
     @Override
     public byte[] seal(int contentType, int epoch, long seq, byte[] plaintext, int off, int len) {
         Bytes.checkRange(plaintext, off, len);
-        byte[] out = new byte[RecordHeader.BYTES + explicitBytes + len + tagBytes];
-        sealInto(contentType, epoch, seq, plaintext, off, len, out);
+        byte[] out = startRecord(contentType, epoch, seq, len);
+        aead.seal(nonce(out, SEQ_NUM_OFFSET, RecordHeader.BYTES), aad(out, 0, len), plaintext, off, len, out,
+                RecordHeader.BYTES + explicitBytes);
         return out;
     }
 
+    /** Streams both parts through the AEAD: the joined plaintext is never built. */
     @Override
-    public int sealHeadroom() {
-        return RecordHeader.BYTES + explicitBytes;
+    public byte[] seal(int contentType, int epoch, long seq, byte[] head, int headOff, int headLen, byte[] body,
+                       int bodyOff, int bodyLen) {
+        Bytes.checkRange(head, headOff, headLen);
+        Bytes.checkRange(body, bodyOff, bodyLen);
+        int len = headLen + bodyLen;
+        byte[] out = startRecord(contentType, epoch, seq, len);
+        aead.seal(nonce(out, SEQ_NUM_OFFSET, RecordHeader.BYTES), aad(out, 0, len), head, headOff, headLen, body,
+                bodyOff, bodyLen, out, RecordHeader.BYTES + explicitBytes);
+        return out;
     }
 
-    @Override
-    public int sealTailroom() {
-        return tagBytes;
-    }
-
-    /** Seals in place: the AEADs read the plaintext before they write over it at the same offset. */
-    @Override
-    public byte[] sealInPlace(int contentType, int epoch, long seq, byte[] buffer, int plaintextLength) {
-        if (buffer.length != sealHeadroom() + plaintextLength + tagBytes) {
-            throw new IllegalArgumentException("buffer must hold headroom, plaintext and tailroom exactly");
-        }
-        sealInto(contentType, epoch, seq, buffer, sealHeadroom(), plaintextLength, buffer);
-        return buffer;
-    }
-
-    /** Header, explicit nonce, ciphertext and tag into {@code out}, which has exactly the record's length. */
-    private void sealInto(int contentType, int epoch, long seq, byte[] plaintext, int off, int len, byte[] out) {
+    /** A record array of the right length with its header and explicit nonce written. */
+    private byte[] startRecord(int contentType, int epoch, long seq, int len) {
         if (len > MAX_PLAINTEXT) {
             throw new IllegalArgumentException("record plaintext of " + len + " bytes exceeds 2^14");
         }
         int fragment = explicitBytes + len + tagBytes;
         // The constructor checks type, epoch and seq widths.
         RecordHeader header = new RecordHeader(contentType, RecordHeader.DTLS12_VERSION, epoch, seq, fragment);
+        byte[] out = new byte[RecordHeader.BYTES + fragment];
         header.writeTo(out, 0);
         // Explicit nonce = epoch ‖ seq, copied from the header just written.
         System.arraycopy(out, SEQ_NUM_OFFSET, out, RecordHeader.BYTES, explicitBytes);
-        byte[] nonce = nonce(out, SEQ_NUM_OFFSET, RecordHeader.BYTES);
-        byte[] aad = aad(out, 0, len);
-        aead.seal(nonce, aad, plaintext, off, len, out, RecordHeader.BYTES + explicitBytes);
+        return out;
     }
 
     @Override

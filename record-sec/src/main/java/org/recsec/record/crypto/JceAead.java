@@ -80,6 +80,29 @@ abstract class JceAead implements Aead {
         }
     }
 
+    /** The JCE streams both parts through one operation: update for the head, doFinal for the body. */
+    @Override
+    public final int seal(byte[] nonce, byte[] aad, byte[] head, int headOff, int headLen, byte[] body, int bodyOff,
+                          int bodyLen, byte[] out, int outOff) {
+        AlgorithmParameterSpec spec = params(nonce);
+        Bytes.checkRange(head, headOff, headLen);
+        Bytes.checkRange(body, bodyOff, bodyLen);
+        Bytes.checkRange(out, outOff, headLen + bodyLen + tagSizeBytes);
+        Cipher c = cipher.get();
+        try {
+            c.init(Cipher.ENCRYPT_MODE, key, spec);
+        } catch (InvalidKeyException | InvalidAlgorithmParameterException e) {
+            throw new IllegalStateException("JCE refused the key or nonce (nonce reuse?)", e);
+        }
+        try {
+            c.updateAAD(aad);
+            int n = c.update(head, headOff, headLen, out, outOff);
+            return n + c.doFinal(body, bodyOff, bodyLen, out, outOff + n);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("JCE AEAD failed", e);
+        }
+    }
+
     @Override
     public final int open(byte[] nonce, byte[] aad, byte[] in, int inOff, int inLen, byte[] out, int outOff)
             throws RecSecException {
