@@ -38,6 +38,16 @@ class FuzzTargetProperties {
         unprotect.unprotectResponse(b);
     }
 
+    @Property(tries = 300)
+    void unprotectInnerPlaintextMutated(@ForAll("innerMutated") byte[] b) throws RecSecException {
+        unprotect.innerPlaintext(b);
+    }
+
+    @Provide
+    Arbitrary<byte[]> innerMutated() {
+        return Mutations.mutated(Mutations.seeds(UnprotectFuzzTest.class, "innerPlaintext"));
+    }
+
     /** Random bytes, or a suite byte, zero key and IV and a valid header in front of a random fragment. */
     @Provide
     Arbitrary<byte[]> recordRandom() {

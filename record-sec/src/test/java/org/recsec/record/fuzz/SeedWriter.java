@@ -97,9 +97,29 @@ public final class SeedWriter {
                 ProtectorFixture.protectedResponse(plain, 3, ProtectorFixture.REQUEST_SEQUENCE));
         write("UnprotectFuzzTest", "unprotectResponse", "genuine-notification-seq12",
                 ProtectorFixture.protectedResponse(notification, 12, ProtectorFixture.REQUEST_SEQUENCE));
+        // Inner plaintexts (flags ‖ plaintext) of genuine messages, opened with the receiving key.
+        for (int i = 0; i < requests.size(); i++) {
+            byte[] wire = ProtectorFixture.protectedRequest(requests.get(i), 11);
+            write("UnprotectFuzzTest", "innerPlaintext", "request-" + i,
+                    inner(0x00 | (requests.get(i).hasOption(OptionNumbers.OBSERVE) ? 2 : 0), wire, true));
+        }
+        write("UnprotectFuzzTest", "innerPlaintext", "response", inner(0x01,
+                ProtectorFixture.protectedResponse(plain, 11, ProtectorFixture.REQUEST_SEQUENCE), false));
+        write("UnprotectFuzzTest", "innerPlaintext", "notification", inner(0x03,
+                ProtectorFixture.protectedResponse(notification, 11, ProtectorFixture.REQUEST_SEQUENCE), false));
         // A genuine response to another request sent with the same token: must be refused by the binding.
         write("UnprotectFuzzTest", "unprotectResponse", "genuine-other-request-seq20",
                 ProtectorFixture.protectedResponse(plain, 20, ProtectorFixture.REQUEST_SEQUENCE + 1));
+    }
+
+    private static byte[] inner(int flags, byte[] wire, boolean request) throws RecSecException {
+        byte[] record = org.recsec.record.coap.CoapCodec.decode(wire, 0, wire.length).payload();
+        byte[] pt = (request ? ProtectorFixture.c2sIn() : ProtectorFixture.s2cIn()).cipher()
+                .open(record, 0, record.length);
+        byte[] out = new byte[1 + pt.length];
+        out[0] = (byte) flags;
+        System.arraycopy(pt, 0, out, 1, pt.length);
+        return out;
     }
 
     private static void write(String testClass, String method, String name, byte[] bytes) throws IOException {

@@ -1,6 +1,8 @@
 package org.recsec.record.fuzz;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.recsec.record.fuzz.ProtectorFixture.HISTORY_SEQ;
@@ -8,6 +10,7 @@ import static org.recsec.record.fuzz.ProtectorFixture.REQUEST_SEQUENCE;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import org.recsec.record.ManualSa;
 import org.recsec.record.ProtectedRequest;
@@ -17,6 +20,8 @@ import org.recsec.record.RecordHeader;
 import org.recsec.record.RecordProtector;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
+import org.recsec.record.coap.CoapOption;
+import org.recsec.record.coap.OptionNumbers;
 
 /**
  * Coverage-guided fuzzing of {@link RecordProtector#unprotectRequest} and {@link RecordProtector#unprotectResponse}
@@ -105,6 +110,49 @@ class UnprotectFuzzTest {
         assertAccepted(in, highest, records, seq);
         Reason again = assertThrows(RecSecException.class, () -> client.unprotectResponse(outer, request)).reason();
         assertEquals(Reason.REPLAY, again, "an accepted response is refused the second time");
+    }
+
+    /**
+     * The parser behind the tag: input = flags ‖ inner plaintext (flags bit 0: response, bit 1: the outer code of a
+     * message with Observe). The harness seals the plaintext under the pair's key, so every input authenticates and
+     * the fuzzer works on the inner header, the option list, the code checks and the response binding. Contract:
+     * a refusal is MALFORMED (or BAD_BINDING for a response) and leaves the SA untouched; an accepted request
+     * protects back to the very same record.
+     */
+    @FuzzTest(maxDuration = FuzzSupport.MAX_DURATION)
+    void innerPlaintext(byte[] input) throws RecSecException {
+        if (input.length < 1 || input.length - 1 > 1 << 14) {
+            return;
+        }
+        boolean response = (input[0] & 1) != 0;
+        boolean observeCode = (input[0] & 2) != 0;
+        long seq = HISTORY_SEQ + 1;
+        ManualSa sender = response ? ProtectorFixture.s2cOut(seq) : ProtectorFixture.c2sOut(seq);
+        byte[] record = sender.cipher().seal(RecordProtector.CONTENT_TYPE_APPLICATION_DATA, ProtectorFixture.EPOCH,
+                seq, input, 1, input.length - 1);
+        int code = response ? (observeCode ? 0x45 : 0x44) : (observeCode ? 0x05 : 0x02);
+        CoapMessage outer = new CoapMessage(response ? CoapMessage.TYPE_ACK : CoapMessage.TYPE_CON, code, 0x7001,
+                response ? ProtectorFixture.TOKEN : new byte[] {1, 2},
+                List.of(CoapOption.ofUint(OptionNumbers.RECORD_SECURITY, sender.spi())), record);
+        ManualSa in = response ? ProtectorFixture.s2cIn() : ProtectorFixture.c2sIn();
+        RecordProtector receiver = ProtectorFixture.protector(in);
+        try {
+            if (response) {
+                CoapMessage m = receiver.unprotectResponse(outer, ProtectorFixture.pendingRequest());
+                assertEquals(input[2] & 0xff, m.code());
+                assertFalse(m.hasOption(OptionNumbers.REQUEST_SEQUENCE), "the binding option is removed");
+            } else {
+                CoapMessage m = receiver.unprotectRequest(outer).message();
+                byte[] again = ProtectorFixture.protector(ProtectorFixture.c2sOut(seq))
+                        .protectRequest(m, ProtectorFixture.CLIENT, ProtectorFixture.SERVER).outer().payload();
+                assertArrayEquals(record, again, "unprotect-then-protect gives the same record");
+            }
+        } catch (RecSecException e) {
+            assertTrue(e.reason() == Reason.MALFORMED || response && e.reason() == Reason.BAD_BINDING, e::toString);
+            assertUntouched(in, -1, 0);
+            return;
+        }
+        assertAccepted(in, -1, 0, seq);
     }
 
     private static void assertUntouched(ManualSa in, long highest, long records) {
