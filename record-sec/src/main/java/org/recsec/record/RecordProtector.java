@@ -23,7 +23,8 @@ import org.recsec.record.coap.ProxyUri;
  * {@code epoch << 48 | seq} of the request's record; the client refuses any other value.
  *
  * <p>unprotect never returns a partly verified message: the replay window is checked before the AEAD and moved
- * only after the tag verified. Thread-safe; all per-message state stays on the stack.
+ * only after the tag verified and every other check passed (for a response, the binding too), so a refused
+ * message never uses up a sequence number. Thread-safe; all per-message state stays on the stack.
  */
 public final class RecordProtector {
     /** The record content type of protected CoAP messages: application_data. */
@@ -99,6 +100,7 @@ public final class RecordProtector {
      */
     public UnprotectedRequest unprotectRequest(CoapMessage outer) throws RecSecException {
         Opened opened = open(outer, true);
+        accept(opened);
         SecurityAssociation sa = opened.sa;
         return new UnprotectedRequest(opened.message,
                 new RequestContext(sa.localId(), sa.peerId(), opened.sequenceWord));
@@ -131,6 +133,7 @@ public final class RecordProtector {
             throw new RecSecException(RecSecException.Reason.BAD_BINDING,
                     "Request-Sequence does not match the request sent with this token");
         }
+        accept(opened); // only now: a response refused by the binding must not use up its sequence number
         return opened.message.withOptions(options);
     }
 
@@ -176,7 +179,14 @@ public final class RecordProtector {
         return InnerPlaintext.outerMessage(plain, outerCode, outer, record);
     }
 
-    private record Opened(CoapMessage message, SecurityAssociation sa, long sequenceWord) {
+    private record Opened(CoapMessage message, SecurityAssociation sa, long sequenceWord, long seq,
+                          int plaintextBytes) {
+    }
+
+    /** Moves the replay window and counts the use, once every check of the message passed. */
+    private static void accept(Opened opened) throws RecSecException {
+        opened.sa.replayWindow().accept(opened.seq);
+        opened.sa.recordUsed(opened.plaintextBytes);
     }
 
     private Opened open(CoapMessage outer, boolean request) throws RecSecException {
@@ -215,9 +225,7 @@ public final class RecordProtector {
         window.check(header.seq());
         byte[] pt = sa.cipher().open(record, 0, record.length);
         CoapMessage inner = innerMessage(outer, pt, outerKept, request);
-        window.accept(header.seq());
-        sa.recordUsed(pt.length);
-        return new Opened(inner, sa, ((long) header.epoch() << 48) | header.seq());
+        return new Opened(inner, sa, ((long) header.epoch() << 48) | header.seq(), header.seq(), pt.length);
     }
 
     /** Parses the authenticated plaintext; checks the outer code is the one protect would have chosen. */

@@ -99,6 +99,11 @@ public final class Endpoints {
             if (!host.matches("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
                 return null;
             }
+            for (String octet : host.split("\\.")) {
+                if (Integer.parseInt(octet) > 255) {
+                    return null; // not a literal: InetAddress would ask the name service
+                }
+            }
         }
         int p = defaultPort;
         if (port != null) {

@@ -314,6 +314,10 @@ public final class SetkeyParser {
             port = Integer.parseInt(p);
         }
         boolean v4 = host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        if (v4 && !java.util.Arrays.stream(host.split("\\.")).allMatch(o -> Integer.parseInt(o) <= 255)) {
+            // Not a literal: InetAddress would ask the name service about it.
+            throw new SetkeyParseException(t.line(), t.column(), "bad IP address");
+        }
         boolean v6 = host.contains(":") && host.matches("[0-9A-Fa-f:.]+");
         if (v4 || v6) {
             try {
