@@ -29,18 +29,26 @@ public final class ForwardingProxy implements AutoCloseable {
 
     public ForwardingProxy(InetSocketAddress listen, InetSocketAddress upstreamBind, Configuration config,
                            TappingConnector.Listener tap) throws IOException {
+        this(listen, upstreamBind, config, tap, (src, dst, bytes) -> bytes);
+    }
+
+    /** A proxy that applies {@code upstreamMutator} to every datagram it sends towards origin servers. */
+    public ForwardingProxy(InetSocketAddress listen, InetSocketAddress upstreamBind, Configuration config,
+                           TappingConnector.Listener tap, TappingConnector.Mutator upstreamMutator)
+            throws IOException {
         server = new CoapServer(config);
-        CoapEndpoint downstream = endpoint(listen, config, tap);
-        upstream = endpoint(upstreamBind, config, tap);
+        CoapEndpoint downstream = endpoint(listen, config, tap, (src, dst, bytes) -> bytes);
+        upstream = endpoint(upstreamBind, config, tap, upstreamMutator);
         server.addEndpoint(downstream);
         server.addEndpoint(upstream);
         server.setMessageDeliverer(new Deliverer());
         server.start();
     }
 
-    private static CoapEndpoint endpoint(InetSocketAddress bind, Configuration config, TappingConnector.Listener tap) {
+    private static CoapEndpoint endpoint(InetSocketAddress bind, Configuration config, TappingConnector.Listener tap,
+                                         TappingConnector.Mutator mutator) {
         return new CoapEndpoint.Builder().setConfiguration(config).setOptionRegistry(RecSecOptions.registry())
-                .setConnector(new TappingConnector(new UDPConnector(bind, config), tap)).build();
+                .setConnector(new TappingConnector(new UDPConnector(bind, config), tap, mutator)).build();
     }
 
     public InetSocketAddress address() {

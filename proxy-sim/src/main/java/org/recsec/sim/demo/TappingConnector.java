@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.InetSocketAddress;
 import org.eclipse.californium.elements.Connector;
+import org.eclipse.californium.elements.EndpointContext;
 import org.eclipse.californium.elements.EndpointContextMatcher;
+import org.eclipse.californium.elements.MessageCallback;
 import org.eclipse.californium.elements.RawData;
 import org.eclipse.californium.elements.RawDataChannel;
 
@@ -19,12 +21,23 @@ public final class TappingConnector implements Connector {
         void datagram(InetSocketAddress src, InetSocketAddress dst, byte[] bytes);
     }
 
+    /** What a hostile proxy may do to a datagram it sends: change it, or drop it by returning null. */
+    public interface Mutator {
+        byte[] apply(InetSocketAddress src, InetSocketAddress dst, byte[] bytes);
+    }
+
     private final Connector delegate;
     private final Listener listener;
+    private final Mutator mutator;
 
     public TappingConnector(Connector delegate, Listener listener) {
+        this(delegate, listener, (src, dst, bytes) -> bytes);
+    }
+
+    public TappingConnector(Connector delegate, Listener listener, Mutator mutator) {
         this.delegate = delegate;
         this.listener = listener;
+        this.mutator = mutator;
     }
 
     @Override
@@ -44,8 +57,43 @@ public final class TappingConnector implements Connector {
 
     @Override
     public void send(RawData msg) {
-        listener.datagram(delegate.getAddress(), msg.getInetSocketAddress(), msg.getBytes());
-        delegate.send(msg);
+        byte[] original = msg.getBytes();
+        byte[] bytes = mutator.apply(delegate.getAddress(), msg.getInetSocketAddress(), original.clone());
+        if (bytes == null) {
+            msg.onSent(); // dropped on the way: to the sender it looks sent
+            return;
+        }
+        listener.datagram(delegate.getAddress(), msg.getInetSocketAddress(), bytes);
+        if (java.util.Arrays.equals(bytes, original)) {
+            delegate.send(msg);
+            return;
+        }
+        delegate.send(RawData.outbound(bytes, msg.getEndpointContext(), new MessageCallback() {
+            @Override
+            public void onConnecting() {
+                msg.onConnecting();
+            }
+
+            @Override
+            public void onDtlsRetransmission(int flight) {
+                msg.onDtlsRetransmission(flight);
+            }
+
+            @Override
+            public void onContextEstablished(EndpointContext context) {
+                msg.onContextEstablished(context);
+            }
+
+            @Override
+            public void onSent() {
+                msg.onSent();
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                msg.onError(error);
+            }
+        }, msg.isMulticast()));
     }
 
     @Override
