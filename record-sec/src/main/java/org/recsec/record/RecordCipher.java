@@ -16,7 +16,8 @@ public interface RecordCipher {
 
     /**
      * Opens one complete record {@code record[off, off+len)} whose header was already checked by
-     * {@code RecordHeader.parse}. Returns the plaintext only when the tag verified.
+     * {@code RecordHeader.parse}. Returns the plaintext only when the tag verified. Never writes into
+     * {@code record}: callers may pass an array they share.
      *
      * @throws RecSecException {@code AUTH_FAILED} when the tag does not verify, {@code MALFORMED} when the
      *                         fragment is too short to hold nonce and tag

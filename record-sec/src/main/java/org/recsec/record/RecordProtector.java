@@ -213,8 +213,7 @@ public final class RecordProtector {
             throw new RecSecException(RecSecException.Reason.UNPROTECTED, "no Record-Security option");
         }
         SecurityAssociation sa = registry.inbound(spi);
-        byte[] record = outer.payload();
-        RecordHeader header = RecordHeader.parse(record, 0, record.length);
+        RecordHeader header = InnerPlaintext.recordHeader(outer);
         if (header.contentType() != CONTENT_TYPE_APPLICATION_DATA) {
             throw malformed("record content type " + header.contentType());
         }
@@ -223,7 +222,7 @@ public final class RecordProtector {
         }
         ReplayWindow window = sa.replayWindow();
         window.check(header.seq());
-        byte[] pt = sa.cipher().open(record, 0, record.length);
+        byte[] pt = InnerPlaintext.openRecord(outer, sa.cipher());
         CoapMessage inner = innerMessage(outer, pt, outerKept, request);
         return new Opened(inner, sa, ((long) header.epoch() << 48) | header.seq(), header.seq(), pt.length);
     }

@@ -53,6 +53,21 @@ public final class InnerPlaintext {
                 sorted(outerOptions), record);
     }
 
+    /** The header of the record an outer message carries, read in place. */
+    public static org.recsec.record.RecordHeader recordHeader(CoapMessage outer) throws RecSecException {
+        byte[] record = outer.payloadNoCopy();
+        return org.recsec.record.RecordHeader.parse(record, 0, record.length);
+    }
+
+    /**
+     * Opens the record an outer message carries with {@code cipher}, reading it in place (a record cipher never
+     * writes into the record it opens), and returns the inner plaintext.
+     */
+    public static byte[] openRecord(CoapMessage outer, RecordCipher cipher) throws RecSecException {
+        byte[] record = outer.payloadNoCopy();
+        return cipher.open(record, 0, record.length);
+    }
+
     /** An inner plaintext read back: the message the application sees, and whether Observe was inside. */
     public record Decoded(CoapMessage message, boolean innerObserve) {
     }
