@@ -15,6 +15,7 @@ final class SeKmpAdapter implements DemoKmp {
     private final SeCipherRegistry registry;
     private SeDemo.Result result;
     private Trace trace;
+    private org.recsec.km.se.ApduCounter.Snapshot afterHandshake;
 
     SeKmpAdapter(SecureRandom random, SeCipherRegistry registry) {
         this.random = random;
@@ -44,6 +45,7 @@ final class SeKmpAdapter implements DemoKmp {
         }, true);
         result = SeDemo.establish(s.clientSad(), s.clientId(), s.serverSad(), s.serverId(), true, registry, random,
                 trace);
+        afterHandshake = result.counter().snapshot();
         var cost = result.handshakeCost();
         s.trace().line(String.format("  ISO7816 for the handshake: %d APDUs, %d bytes to the card, %d from it;"
                 + " the client's SA pair stays on the card (handle %s)", cost.apdus(), cost.sent(), cost.received(),
@@ -53,7 +55,7 @@ final class SeKmpAdapter implements DemoKmp {
     @Override
     public void close() {
         if (result != null) {
-            var records = result.counter().snapshot().minus(result.handshakeCost());
+            var records = result.counter().snapshot().minus(afterHandshake);
             trace.line(String.format("  the card sealed the request and opened the response: %d APDUs, %d bytes to"
                     + " the card, %d from it", records.apdus(), records.sent(), records.received()));
             result.close();
