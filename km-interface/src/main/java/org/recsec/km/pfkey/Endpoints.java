@@ -115,9 +115,13 @@ public final class Endpoints {
                 return null;
             }
         }
+        byte[] literal = IpLiterals.parse(host);
+        if (literal == null) {
+            return null;
+        }
         try {
-            // A literal only (checked above), so getByName never does a DNS lookup.
-            InetAddress ip = InetAddress.getByName(host);
+            // From the bytes: no name service is ever asked.
+            InetAddress ip = InetAddress.getByAddress(literal);
             if (ip instanceof Inet4Address && host.contains(":")) {
                 ip = Inet6Address.getByAddress(null, mapped(ip.getAddress()), -1);
             }

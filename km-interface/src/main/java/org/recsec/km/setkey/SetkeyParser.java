@@ -313,17 +313,15 @@ public final class SetkeyParser {
             }
             port = Integer.parseInt(p);
         }
-        boolean v4 = host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        if (v4 && !java.util.Arrays.stream(host.split("\\.")).allMatch(o -> Integer.parseInt(o) <= 255)) {
-            // Not a literal: InetAddress would ask the name service about it.
-            throw new SetkeyParseException(t.line(), t.column(), "bad IP address");
-        }
-        boolean v6 = host.contains(":") && host.matches("[0-9A-Fa-f:.]+");
-        if (v4 || v6) {
+        boolean looksLikeIp = host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || host.contains(":");
+        if (looksLikeIp) {
+            byte[] ip = org.recsec.km.pfkey.IpLiterals.parse(host);
+            if (ip == null) {
+                // Not a literal: InetAddress would ask the name service about it.
+                throw new SetkeyParseException(t.line(), t.column(), "bad IP address");
+            }
             try {
-                // A literal (checked above): no name lookup happens.
-                InetAddress a = InetAddress.getByName(host);
-                return Endpoints.coapUri(new InetSocketAddress(a, port));
+                return Endpoints.coapUri(new InetSocketAddress(InetAddress.getByAddress(ip), port));
             } catch (java.net.UnknownHostException e) {
                 throw new SetkeyParseException(t.line(), t.column(), "bad IP address");
             }
