@@ -20,6 +20,7 @@ final class CardHarness {
     private static final Method OPEN_SESSION;
     private static final Method CARD_TO_SERVER;
     private static final Method CLOSE_SESSION;
+    private static final Method SELECT;
 
     static {
         try {
@@ -30,6 +31,8 @@ final class CardHarness {
             SIMULATOR.setAccessible(true);
             PERSONALISE = CARD.getDeclaredMethod("personalise", int.class, byte[].class, byte[].class, byte[].class);
             PERSONALISE.setAccessible(true);
+            SELECT = CARD.getDeclaredMethod("select");
+            SELECT.setAccessible(true);
             Class<?> session = Class.forName("org.recsec.applet.DtlsSession");
             OPEN_SESSION = session.getDeclaredMethod("open", CARD, byte[].class, byte[].class, boolean.class,
                     byte[].class);
@@ -50,6 +53,11 @@ final class CardHarness {
     CardHarness() throws ReflectiveOperationException {
         card = NEW_CARD.newInstance();
         simulator = (Simulator) SIMULATOR.get(card);
+    }
+
+    /** SELECT again: the JCRE clears the applet's CLEAR_ON_DESELECT RAM, as a reader reconnecting would. */
+    void reselect() throws ReflectiveOperationException {
+        SELECT.invoke(card);
     }
 
     /** Sends raw APDU bytes; returns the raw response (data ‖ SW1 SW2). */
