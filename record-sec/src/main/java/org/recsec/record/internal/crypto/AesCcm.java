@@ -18,8 +18,10 @@ import org.recsec.record.SecretBytes;
  * 7..13 bytes per call, which fixes the length field L = 15 - nonce length (RFC 3610 §2). The DTLS suites use a
  * 12-byte nonce (RFC 6655 §3) with an 8-byte (CCM_8) or 16-byte tag.
  *
- * <p>Thread-safe: each thread gets its own pair of {@link Cipher} objects and scratch buffer, so a call allocates
- * only the JCE parameter object.
+ * <p>Thread-safe: each thread has one pair of {@link Cipher} objects and one scratch buffer, shared by every
+ * instance (every SA) that thread uses, so the memory per SA does not grow with the number of threads. The CBC
+ * cipher is initialised again only when a thread switches to another key; a call allocates only the JCE parameter
+ * object.
  */
 public final class AesCcm implements Aead {
     private static final int BLOCK = 16;
@@ -31,9 +33,12 @@ public final class AesCcm implements Aead {
     private final SecretKeySpec key;
     private final int keyBits;
     private final int tagSizeBytes;
-    private final ThreadLocal<State> state = ThreadLocal.withInitial(State::new);
+    private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
 
-    /** Per-thread JCE objects: Cipher is not thread-safe, and creating one costs more than a 1 KB seal. */
+    /**
+     * Per-thread JCE objects, shared by all keys: Cipher is not thread-safe, and creating one costs more than a 1 KB
+     * seal.
+     */
     private static final class State {
         final Cipher cbc;
         final Cipher ctr;
@@ -41,8 +46,11 @@ public final class AesCcm implements Aead {
         final byte[] block = new byte[BLOCK];
         final byte[] mac = new byte[BLOCK];
         final byte[] s0 = new byte[BLOCK];
-        /** False while a MAC is half done: the next one then initialises the CBC cipher again. */
-        boolean cbcReady;
+        /**
+         * The instance whose key the CBC cipher holds, ready for a new MAC; null while a MAC is half done or before
+         * the first one. Any other instance initialises the CBC cipher with its own key first.
+         */
+        AesCcm cbcOwner;
 
         State() {
             try {
@@ -86,7 +94,7 @@ public final class AesCcm implements Aead {
         Bytes.checkRange(in, inOff, inLen);
         Bytes.checkRange(out, outOff, inLen);
         Bytes.checkRange(out, outOff + inLen, tagSizeBytes);
-        State st = state.get();
+        State st = STATE.get();
         try {
             // The MAC reads the plaintext before the CTR pass may overwrite it (in-place sealing).
             cbcMac(st, nonce, aad, in, inOff, inLen);
@@ -110,7 +118,7 @@ public final class AesCcm implements Aead {
         Bytes.checkRange(head, headOff, headLen);
         Bytes.checkRange(body, bodyOff, bodyLen);
         Bytes.checkRange(out, outOff, inLen + tagSizeBytes);
-        State st = state.get();
+        State st = STATE.get();
         try {
             cbcMacStart(st, nonce, aad, inLen);
             macFeed(st, head, headOff, headLen);
@@ -138,7 +146,7 @@ public final class AesCcm implements Aead {
         int ptLen = inLen - tagSizeBytes;
         checkNonce(nonce, ptLen);
         Bytes.checkRange(out, outOff, ptLen);
-        State st = state.get();
+        State st = STATE.get();
         // Keep the received tag before decrypting: in-place opening overwrites nothing past ptLen, but a caller's
         // out range may start anywhere at or before the tag.
         byte[] received = st.block;
@@ -196,11 +204,11 @@ public final class AesCcm implements Aead {
     /** B0 and the AAD blocks (RFC 3610 §2.2); the message follows through {@link #macFeed}. */
     private void cbcMacStart(State st, byte[] nonce, byte[] aad, int mLen) throws GeneralSecurityException {
         Cipher cbc = st.cbc;
-        if (!st.cbcReady) {
+        if (st.cbcOwner != this) {
             // Once per thread and key: afterwards each MAC's doFinal puts the cipher back to the zero IV.
             cbc.init(Cipher.ENCRYPT_MODE, key, ZERO_IV);
         }
-        st.cbcReady = false;
+        st.cbcOwner = null;
         byte[] s = st.scratch;
         int lengthFieldBytes = 15 - nonce.length;
         // B0 = flags ‖ nonce ‖ l(m)
@@ -243,13 +251,13 @@ public final class AesCcm implements Aead {
      * Pads the message to a whole block with zeros and ends the MAC: the JCE buffered any partial block across the
      * feeds, so after the padding nothing is left over, and doFinal only resets the chaining value.
      */
-    private static void cbcMacFinish(State st, int mLen) throws GeneralSecurityException {
+    private void cbcMacFinish(State st, int mLen) throws GeneralSecurityException {
         int pad = (BLOCK - (mLen & (BLOCK - 1))) & (BLOCK - 1);
         if (pad > 0) {
             macFeed(st, ZEROS, 0, pad);
         }
         st.cbc.doFinal(st.scratch, 0);
-        st.cbcReady = true;
+        st.cbcOwner = this;
     }
 
     /**

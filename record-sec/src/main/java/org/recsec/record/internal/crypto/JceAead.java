@@ -5,6 +5,8 @@ import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
 import java.security.spec.AlgorithmParameterSpec;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
@@ -14,25 +16,80 @@ import org.recsec.record.SecretBytes;
 
 /**
  * The shared body of the AEADs the JCE implements itself (AES-GCM, ChaCha20-Poly1305): one {@link Cipher} per
- * thread, re-initialised per call with the message's nonce.
+ * thread and transformation, shared by every key (SA) the thread uses and initialised per call with the key and the
+ * message's nonce, so the memory per SA does not grow with the number of threads.
  */
 abstract class JceAead implements Aead {
     private final SecretKeySpec key;
     private final int tagSizeBytes;
-    private final ThreadLocal<Cipher> cipher;
+    private static final ThreadLocal<Map<String, Slot>> CIPHERS = ThreadLocal.withInitial(HashMap::new);
+    private final String transformation;
 
     JceAead(SecretBytes key, String keyAlgorithm, String transformation, int tagSizeBytes) {
         byte[] k = key.toByteArray();
         this.key = new SecretKeySpec(k, keyAlgorithm);
         Arrays.fill(k, (byte) 0);
         this.tagSizeBytes = tagSizeBytes;
-        this.cipher = ThreadLocal.withInitial(() -> {
+        this.transformation = transformation;
+        slot(); // fail at construction, not at the first record, when the JCE lacks the transformation
+    }
+
+    /**
+     * This thread's ciphers of one transformation: one for sealing, one for opening, so that the JCE's refusal to
+     * initialise one object twice in a row with the same key and nonce (its guard against nonce reuse) never
+     * confuses the two ends of an SA that run in one process, and still stops one instance from sealing twice
+     * under one nonce.
+     */
+    private static final class Slot {
+        final Cipher enc;
+        final Cipher dec;
+        /** The instance whose encryption {@link #enc} holds last. */
+        JceAead lastSealer;
+
+        Slot(String transformation) {
             try {
-                return Cipher.getInstance(transformation);
+                enc = Cipher.getInstance(transformation);
+                dec = Cipher.getInstance(transformation);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("JCE lacks " + transformation, e);
             }
-        });
+        }
+    }
+
+    private Slot slot() {
+        return CIPHERS.get().computeIfAbsent(transformation, Slot::new);
+    }
+
+    private Cipher cipher() {
+        return slot().dec;
+    }
+
+    /**
+     * The sealing cipher initialised for {@code nonce}. Another instance (another SA, or the same key used by a test
+     * twice) may have sealed under the same key and nonce just before on this thread: the cipher then steps through
+     * another nonce first. The same instance asking twice has a bug, and gets IllegalStateException.
+     */
+    private Cipher sealer(byte[] nonce, AlgorithmParameterSpec spec) {
+        Slot slot = slot();
+        Cipher c = slot.enc;
+        try {
+            try {
+                c.init(Cipher.ENCRYPT_MODE, key, spec);
+            } catch (InvalidKeyException | InvalidAlgorithmParameterException e) {
+                if (slot.lastSealer == this) {
+                    throw e;
+                }
+                byte[] other = nonce.clone();
+                other[0] ^= 1;
+                c.init(Cipher.ENCRYPT_MODE, key, params(other));
+                c.init(Cipher.ENCRYPT_MODE, key, spec);
+            }
+        } catch (InvalidKeyException | InvalidAlgorithmParameterException e) {
+            // The JCE refuses to encrypt twice in a row under one key and nonce; a caller that does so has a bug.
+            throw new IllegalStateException("JCE refused the key or nonce (nonce reuse?)", e);
+        }
+        slot.lastSealer = this;
+        return c;
     }
 
     /**
@@ -65,13 +122,7 @@ abstract class JceAead implements Aead {
         Bytes.checkRange(in, inOff, inLen);
         Bytes.checkRange(out, outOff, inLen);
         Bytes.checkRange(out, outOff + inLen, tagSizeBytes);
-        Cipher c = cipher.get();
-        try {
-            c.init(Cipher.ENCRYPT_MODE, key, spec);
-        } catch (InvalidKeyException | InvalidAlgorithmParameterException e) {
-            // The JCE refuses to encrypt twice in a row under one key and nonce; a caller that does so has a bug.
-            throw new IllegalStateException("JCE refused the key or nonce (nonce reuse?)", e);
-        }
+        Cipher c = sealer(nonce, spec);
         try {
             c.updateAAD(aad);
             return c.doFinal(in, inOff, inLen, out, outOff);
@@ -88,12 +139,7 @@ abstract class JceAead implements Aead {
         Bytes.checkRange(head, headOff, headLen);
         Bytes.checkRange(body, bodyOff, bodyLen);
         Bytes.checkRange(out, outOff, headLen + bodyLen + tagSizeBytes);
-        Cipher c = cipher.get();
-        try {
-            c.init(Cipher.ENCRYPT_MODE, key, spec);
-        } catch (InvalidKeyException | InvalidAlgorithmParameterException e) {
-            throw new IllegalStateException("JCE refused the key or nonce (nonce reuse?)", e);
-        }
+        Cipher c = sealer(nonce, spec);
         try {
             c.updateAAD(aad);
             int n = c.update(head, headOff, headLen, out, outOff);
@@ -113,7 +159,7 @@ abstract class JceAead implements Aead {
         }
         int ptLen = inLen - tagSizeBytes;
         Bytes.checkRange(out, outOff, ptLen);
-        Cipher c = cipher.get();
+        Cipher c = cipher();
         try {
             initDecrypt(c, nonce, spec);
             c.updateAAD(aad);

@@ -1,0 +1,121 @@
+package org.recsec.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.recsec.km.pfkey.SaSpec;
+import org.recsec.km.sad.SadSession;
+import org.recsec.km.sad.SecurityAssociationDatabase;
+import org.recsec.record.CipherSuite;
+import org.recsec.record.RecSecException;
+import org.recsec.record.SecretBytes;
+import org.recsec.record.SecurityAssociation;
+
+/**
+ * Many active SAs at once: {@code sas} outbound SAs in one SA database (installed by PF_KEY ADD), and 8 threads
+ * sealing 64-byte records, each under an SA drawn at random from all of them (lookup, sequence number, seal).
+ * Compare {@code sas=1} with {@code sas=100000} for the cost of spreading traffic.
+ *
+ * <p>The setup first seals one record under every SA from each of {@value #THREADS} threads, then prints the heap
+ * per SA after a full GC: cipher state kept per SA and per thread would show here as about 2 KB per SA per thread.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Threads(ManySasBench.THREADS)
+public class ManySasBench {
+    static final int THREADS = 8;
+    static final String SERVER = "server";
+
+    @Param({"1", "100000"})
+    public int sas;
+
+    private SecurityAssociationDatabase sad;
+    private String[] peers;
+    private final byte[] payload = new byte[64];
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long before = usedAfterGc(memory);
+        sad = SecurityAssociationDatabase.builder(Clock.systemUTC(), new SplittableRandom(1))
+                .localIdentities(Set.of(SERVER)).build();
+        SadSession session = sad.openSession(pushed -> { });
+        SecretBytes key = SecretBytes.copyOf(RecordSecBench.KEY);
+        SecretBytes iv = SecretBytes.copyOf(RecordSecBench.SALT);
+        peers = new String[sas];
+        for (int i = 0; i < sas; i++) {
+            peers[i] = "client-" + i;
+            session.add(SaSpec.withKeys(SadBench.spi(i), SERVER, peers[i], CipherSuite.AES_128_CCM_8, key, iv));
+        }
+        long installed = usedAfterGc(memory);
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            List<Future<?>> all = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                all.add(pool.submit(() -> {
+                    for (int i = 0; i < sas; i++) {
+                        seal(i);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : all) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        long active = usedAfterGc(memory);
+        System.out.printf("%nManySasBench: %d SAs, heap per SA %d bytes installed, %d bytes after every SA sealed "
+                + "a record on each of %d threads%n", sas, (installed - before) / sas, (active - before) / sas,
+                THREADS);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        sad.close();
+    }
+
+    private byte[] seal(int i) throws RecSecException {
+        SecurityAssociation sa = sad.outbound(SERVER, peers[i]);
+        long seq = sa.nextSequence();
+        byte[] record = sa.cipher().seal(23, sa.epoch(), seq, payload, 0, payload.length);
+        sa.recordUsed(payload.length);
+        return record;
+    }
+
+    /** One record sealed under a random one of the SAs. */
+    @Benchmark
+    public byte[] sealUnderRandomSa() throws RecSecException {
+        return seal(ThreadLocalRandom.current().nextInt(sas));
+    }
+
+    private static long usedAfterGc(MemoryMXBean memory) throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+}
