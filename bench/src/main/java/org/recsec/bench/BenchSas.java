@@ -7,6 +7,8 @@ import org.recsec.record.ManualSa;
 import org.recsec.record.SecretBytes;
 import org.recsec.record.internal.ReplayWindow;
 import org.recsec.record.internal.crypto.RecordCiphers;
+import org.recsec.record.LocalId;
+import org.recsec.record.PeerId;
 
 /** SA pairs with seeded random keys for the stack benchmarks (suite c0a8, profile dtls12). */
 final class BenchSas {
@@ -26,10 +28,10 @@ final class BenchSas {
             InMemorySaRegistry receiver = dir == 0 ? server : client;
             String from = dir == 0 ? clientId : serverId;
             String to = dir == 0 ? serverId : clientId;
-            sender.install(ManualSa.outbound(spi + dir, suite, 1, 1, from, to,
-                    RecordCiphers.dtls12(suite, SecretBytes.copyOf(key), iv)));
-            receiver.install(ManualSa.inbound(spi + dir, suite, 1, ReplayWindow.MAX_SIZE, to, from,
-                    RecordCiphers.dtls12(suite, SecretBytes.copyOf(key), iv)));
+            sender.install(ManualSa.outbound(suite).spi(spi + dir).epoch(1).firstSequence(1)
+                .route(LocalId.of(from), PeerId.of(to)).key(SecretBytes.copyOf(key)).iv(iv).build());
+            receiver.install(ManualSa.inbound(suite).spi(spi + dir).epoch(1).replayWindow(ReplayWindow.MAX_SIZE)
+                .route(LocalId.of(to), PeerId.of(from)).key(SecretBytes.copyOf(key)).iv(iv).build());
         }
     }
 }

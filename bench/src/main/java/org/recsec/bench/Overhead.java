@@ -20,6 +20,8 @@ import org.recsec.record.RecordProtector;
 import org.recsec.record.UnprotectedRequest;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
+import org.recsec.record.LocalId;
+import org.recsec.record.PeerId;
 
 /**
  * Bytes a protection adds to a CoAP message on the wire, record-sec dtls12 (suite c0a8, a two-byte SPI, the shortest outside the reserved 0..255) next to
@@ -41,7 +43,16 @@ public final class Overhead {
     }
 
     /** One row: the plain size and both protected sizes. */
-    record Row(String message, int plainBytes, int recsecBytes, int oscoreBytes) {
+    record Row(String message, int plainBytes, int recsecBytes, int oscoreBytes, int compactBytes,
+               int compact8Bytes) {
+        int compactOverhead() {
+            return compactBytes - plainBytes;
+        }
+
+        int compact8Overhead() {
+            return compact8Bytes - plainBytes;
+        }
+
         int recsecOverhead() {
             return recsecBytes - plainBytes;
         }
@@ -70,13 +81,33 @@ public final class Overhead {
         int plainBytes = CoapCodec.encode(plain).length;
         checkSamePlain(CoapCodec.encode(plain), serialize(oscoreRequest(kind, mid, false)), kind.name());
 
-        RecordProtector client = new RecordProtector(RecordSecBench.clientRegistry());
-        int recsec = CoapCodec.encode(client.protectRequest(plain, RecordSecBench.CLIENT, RecordSecBench.SERVER)
-                .outer()).length;
+        int recsec = protectedRequestBytes(plain, "dtls12");
 
         HashMapCtxDB clientDb = OscoreBench.newClientDb();
         int oscore = serialize(ObjectSecurityLayer.prepareSend(clientDb, oscoreRequest(kind, mid, true))).length;
-        return new Row(kind.name() + " request", plainBytes, recsec, oscore);
+        return new Row(kind.name() + " request", plainBytes, recsec, oscore,
+                protectedRequestBytes(plain, "compact"), protectedRequestBytes(plain, "compact8"));
+    }
+
+    private static int protectedRequestBytes(CoapMessage plain, String profile) throws Exception {
+        RecordProtector client = new RecordProtector(RecordSecBench.clientRegistry(profile));
+        return CoapCodec.encode(client.protectRequest(plain, LocalId.of(RecordSecBench.CLIENT),
+                PeerId.of(RecordSecBench.SERVER)).outer()).length;
+    }
+
+    /** The protected 2.05 answering a GET of {@code profile}, checked to open at the client. */
+    private static int protectedResponseBytes(CoapMessage plain, int mid, String profile) throws Exception {
+        RecordProtector client = new RecordProtector(RecordSecBench.clientRegistry(profile));
+        InMemorySaRegistry serverSas = new InMemorySaRegistry();
+        RecordSecBench.installServerSas(serverSas, profile);
+        RecordProtector server = new RecordProtector(serverSas);
+        ProtectedRequest sent = client.protectRequest(Messages.recsecRequest(Messages.Kind.GET, mid),
+                LocalId.of(RecordSecBench.CLIENT), PeerId.of(RecordSecBench.SERVER));
+        UnprotectedRequest received = server.unprotectRequest(sent.outer());
+        CoapMessage protectedResponse = server.protectResponse(plain, received.context());
+        // The client must accept it, or the size would be of a response nobody can use.
+        client.unprotectResponse(protectedResponse, sent);
+        return CoapCodec.encode(protectedResponse).length;
     }
 
     /** A 2.05 answering a GET: each stack first receives the GET, then protects the response to it. */
@@ -85,17 +116,7 @@ public final class Overhead {
         int plainBytes = CoapCodec.encode(plain).length;
         checkSamePlain(CoapCodec.encode(plain), serialize(oscoreResponse(mid)), "2.05 response");
 
-        RecordProtector client = new RecordProtector(RecordSecBench.clientRegistry());
-        InMemorySaRegistry serverSas = new InMemorySaRegistry();
-        RecordSecBench.installServerSas(serverSas);
-        RecordProtector server = new RecordProtector(serverSas);
-        ProtectedRequest sent = client.protectRequest(Messages.recsecRequest(Messages.Kind.GET, mid),
-                RecordSecBench.CLIENT, RecordSecBench.SERVER);
-        UnprotectedRequest received = server.unprotectRequest(sent.outer());
-        CoapMessage protectedResponse = server.protectResponse(plain, received.context());
-        // The client must accept it, or the size would be of a response nobody can use.
-        client.unprotectResponse(protectedResponse, sent);
-        int recsec = CoapCodec.encode(protectedResponse).length;
+        int recsec = protectedResponseBytes(plain, mid, "dtls12");
 
         HashMapCtxDB clientDb = OscoreBench.newClientDb();
         Request outer = ObjectSecurityLayer.prepareSend(clientDb, oscoreRequest(Messages.Kind.GET, mid, true));
@@ -108,7 +129,8 @@ public final class Overhead {
         Response response = ObjectSecurityLayer.prepareSend(serverDb, oscoreResponse(mid), ctx, false, false,
                 decoder.getSequenceNumber());
         int oscore = serialize(response).length;
-        return new Row("2.05 response", plainBytes, recsec, oscore);
+        return new Row("2.05 response", plainBytes, recsec, oscore, protectedResponseBytes(plain, mid, "compact"),
+                protectedResponseBytes(plain, mid, "compact8"));
     }
 
     static Request oscoreRequest(Messages.Kind kind, int mid, boolean protect) {
@@ -143,11 +165,13 @@ public final class Overhead {
     }
 
     static void print(Row[] rows, PrintStream out) {
-        out.println("| message | plain bytes | record-sec dtls12 (c0a8) | OSCORE (AES-CCM-16-64-128) |");
-        out.println("|---|---:|---:|---:|");
+        out.println("| message | plain bytes | record-sec dtls12 (c0a8) | record-sec compact (1305, 16-bit seq) "
+                + "| record-sec compact (1305, 8-bit seq) | OSCORE (AES-CCM-16-64-128) |");
+        out.println("|---|---:|---:|---:|---:|---:|");
         for (Row r : rows) {
-            out.printf("| %s | %d | +%d (%d) | +%d (%d) |%n", r.message(), r.plainBytes(), r.recsecOverhead(),
-                    r.recsecBytes(), r.oscoreOverhead(), r.oscoreBytes());
+            out.printf("| %s | %d | +%d (%d) | +%d (%d) | +%d (%d) | +%d (%d) |%n", r.message(), r.plainBytes(),
+                    r.recsecOverhead(), r.recsecBytes(), r.compactOverhead(), r.compactBytes(),
+                    r.compact8Overhead(), r.compact8Bytes(), r.oscoreOverhead(), r.oscoreBytes());
         }
     }
 }

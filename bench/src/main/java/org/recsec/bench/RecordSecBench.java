@@ -22,10 +22,14 @@ import org.recsec.record.UnprotectedRequest;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 import org.recsec.record.internal.crypto.RecordCiphers;
+import org.recsec.record.LocalId;
+import org.recsec.record.RecordProfile;
+import org.recsec.record.PeerId;
 
 /**
- * record-sec protecting and unprotecting the requests of {@link Messages} with the dtls12 profile and suite c0a8
- * (TLS_PSK_WITH_AES_128_CCM_8), keyed by {@link ManualSa}s in {@link InMemorySaRegistry}s. The peer of
+ * record-sec protecting and unprotecting the requests of {@link Messages} with the {@code profile} parameter's record
+ * profile: dtls12 with suite c0a8 (TLS_PSK_WITH_AES_128_CCM_8) or compact with suite 1305 (TLS_AES_128_CCM_8_SHA256,
+ * 16-bit sequence numbers), keyed by {@link ManualSa}s in {@link InMemorySaRegistry}s. The peer of
  * {@link OscoreBench}; both benchmarks do the same work per operation:
  *
  * <ul>
@@ -61,9 +65,23 @@ public class RecordSecBench {
     static final byte[] SALT_TO_CLIENT = {0x61, 0x62, 0x63, 0x64};
     static final String CLIENT = "client";
     static final String SERVER = "server";
+    /** Compact profile: the traffic secrets of the two directions (made up). */
+    static final byte[] SECRET_TO_SERVER = new byte[32];
+    static final byte[] SECRET_TO_CLIENT = new byte[32];
+
+    static {
+        for (int i = 0; i < 32; i++) {
+            SECRET_TO_SERVER[i] = (byte) (0x30 + i);
+            SECRET_TO_CLIENT[i] = (byte) (0x70 + i);
+        }
+    }
 
     @Param({"GET", "POST64", "POST1024"})
     public String message;
+
+    /** {@code dtls12} (suite c0a8) or {@code compact} (suite 1305, 16-bit sequence numbers). */
+    @Param({"dtls12", "compact"})
+    public String profile = "dtls12";
 
     private int code;
     private byte[] token;
@@ -88,13 +106,13 @@ public class RecordSecBench {
         token = Messages.token();
         options = Messages.recsecOptions(kind);
         payload = Messages.payload(kind);
-        client = new RecordProtector(clientRegistry());
+        client = new RecordProtector(clientRegistry(profile));
 
         // A separate client produces the unprotect ring, sequence numbers 1 .. RING.
-        RecordProtector ringClient = new RecordProtector(clientRegistry());
+        RecordProtector ringClient = new RecordProtector(clientRegistry(profile));
         ring = new Received[RING];
         for (int i = 0; i < RING; i++) {
-            CoapMessage outer = ringClient.protectRequest(plainRequest(i), CLIENT, SERVER).outer();
+            CoapMessage outer = ringClient.protectRequest(plainRequest(i), LocalId.of(CLIENT), PeerId.of(SERVER)).outer();
             ring[i] = new Received(outer.code(), outer.messageId(), outer.options(), outer.payload());
         }
         serverRegistry = new InMemorySaRegistry();
@@ -102,28 +120,66 @@ public class RecordSecBench {
         resetServer();
     }
 
-    /** The client's SAs: outbound to the server, inbound for its responses. */
+    /** The client's SAs with the dtls12 profile. */
     static InMemorySaRegistry clientRegistry() {
+        return clientRegistry("dtls12");
+    }
+
+    /** The client's SAs of {@code profile} ("dtls12", "compact", "compact8" = compact with 8-bit seq). */
+    static InMemorySaRegistry clientRegistry(String profile) {
         InMemorySaRegistry r = new InMemorySaRegistry();
-        r.install(ManualSa.outbound(SPI_TO_SERVER, SUITE, EPOCH, 1, CLIENT, SERVER,
-                RecordCiphers.dtls12(SUITE, SecretBytes.copyOf(KEY), SALT)));
-        r.install(ManualSa.inbound(SPI_TO_CLIENT, SUITE, EPOCH, ReplayWindow.DEFAULT_SIZE, CLIENT, SERVER,
-                RecordCiphers.dtls12(SUITE, SecretBytes.copyOf(KEY_TO_CLIENT), SALT_TO_CLIENT)));
+        if (profile.startsWith("compact")) {
+            int w = profile.equals("compact8") ? 1 : 2;
+            r.install(ManualSa.outbound(SUITE).profile(RecordProfile.COMPACT).sequenceBytes(w).spi(SPI_TO_SERVER)
+                    .epoch(3).firstSequence(1).route(LocalId.of(CLIENT), PeerId.of(SERVER))
+                    .secret(SecretBytes.copyOf(SECRET_TO_SERVER)).build());
+            r.install(ManualSa.inbound(SUITE).profile(RecordProfile.COMPACT).sequenceBytes(w).spi(SPI_TO_CLIENT)
+                    .epoch(3).route(LocalId.of(CLIENT), PeerId.of(SERVER))
+                    .secret(SecretBytes.copyOf(SECRET_TO_CLIENT)).build());
+            return r;
+        }
+        r.install(ManualSa.outbound(SUITE).spi(SPI_TO_SERVER).epoch(EPOCH).firstSequence(1)
+                .route(LocalId.of(CLIENT), PeerId.of(SERVER)).key(SecretBytes.copyOf(KEY)).iv(SALT).build());
+        r.install(ManualSa.inbound(SUITE).spi(SPI_TO_CLIENT).epoch(EPOCH).replayWindow(ReplayWindow.DEFAULT_SIZE)
+                .route(LocalId.of(CLIENT), PeerId.of(SERVER)).key(SecretBytes.copyOf(KEY_TO_CLIENT)).iv(SALT_TO_CLIENT).build());
         return r;
     }
 
-    /** The server's SAs: inbound from the client, outbound for responses. */
+    /** The server's SAs with the dtls12 profile. */
     static void installServerSas(InMemorySaRegistry r) {
-        r.install(ManualSa.inbound(SPI_TO_SERVER, SUITE, EPOCH, ReplayWindow.DEFAULT_SIZE, SERVER, CLIENT,
-                RecordCiphers.dtls12(SUITE, SecretBytes.copyOf(KEY), SALT)));
-        r.install(ManualSa.outbound(SPI_TO_CLIENT, SUITE, EPOCH, 1, SERVER, CLIENT,
-                RecordCiphers.dtls12(SUITE, SecretBytes.copyOf(KEY_TO_CLIENT), SALT_TO_CLIENT)));
+        installServerSas(r, "dtls12");
+    }
+
+    /** The server's SAs of {@code profile}: inbound from the client, outbound for responses. */
+    static void installServerSas(InMemorySaRegistry r, String profile) {
+        if (profile.startsWith("compact")) {
+            r.install(serverInbound(profile));
+            r.install(ManualSa.outbound(SUITE).profile(RecordProfile.COMPACT)
+                    .sequenceBytes(profile.equals("compact8") ? 1 : 2).spi(SPI_TO_CLIENT).epoch(3).firstSequence(1)
+                    .route(LocalId.of(SERVER), PeerId.of(CLIENT)).secret(SecretBytes.copyOf(SECRET_TO_CLIENT))
+                    .build());
+            return;
+        }
+        r.install(ManualSa.inbound(SUITE).spi(SPI_TO_SERVER).epoch(EPOCH).replayWindow(ReplayWindow.DEFAULT_SIZE)
+                .route(LocalId.of(SERVER), PeerId.of(CLIENT)).key(SecretBytes.copyOf(KEY)).iv(SALT).build());
+        r.install(ManualSa.outbound(SUITE).spi(SPI_TO_CLIENT).epoch(EPOCH).firstSequence(1)
+                .route(LocalId.of(SERVER), PeerId.of(CLIENT)).key(SecretBytes.copyOf(KEY_TO_CLIENT)).iv(SALT_TO_CLIENT).build());
     }
 
     private void resetServer() {
-        serverRegistry.install(ManualSa.inbound(SPI_TO_SERVER, SUITE, EPOCH, ReplayWindow.DEFAULT_SIZE, SERVER,
-                CLIENT, RecordCiphers.dtls12(SUITE, SecretBytes.copyOf(KEY), SALT)));
+        serverRegistry.install(serverInbound(profile));
         next = 0;
+    }
+
+    private static ManualSa.Inbound serverInbound(String profile) {
+        if (profile.startsWith("compact")) {
+            return ManualSa.inbound(SUITE).profile(RecordProfile.COMPACT)
+                    .sequenceBytes(profile.equals("compact8") ? 1 : 2).spi(SPI_TO_SERVER).epoch(3)
+                    .replayWindow(ReplayWindow.DEFAULT_SIZE).route(LocalId.of(SERVER), PeerId.of(CLIENT))
+                    .secret(SecretBytes.copyOf(SECRET_TO_SERVER)).build();
+        }
+        return ManualSa.inbound(SUITE).spi(SPI_TO_SERVER).epoch(EPOCH).replayWindow(ReplayWindow.DEFAULT_SIZE)
+                .route(LocalId.of(SERVER), PeerId.of(CLIENT)).key(SecretBytes.copyOf(KEY)).iv(SALT).build();
     }
 
     /** The application's request, as it would build it for every exchange. */
@@ -134,7 +190,7 @@ public class RecordSecBench {
     @Benchmark
     public ProtectedRequest protect() throws RecSecException {
         mid = (mid + 1) & 0xffff;
-        return client.protectRequest(plainRequest(mid), CLIENT, SERVER);
+        return client.protectRequest(plainRequest(mid), LocalId.of(CLIENT), PeerId.of(SERVER));
     }
 
     @Benchmark

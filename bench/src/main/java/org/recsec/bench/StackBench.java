@@ -43,6 +43,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.recsec.californium.RecSec;
 import org.recsec.californium.RecSecConfig;
 import org.recsec.record.InMemorySaRegistry;
+import org.recsec.record.LocalId;
+import org.recsec.record.PeerId;
 
 /**
  * The whole Californium stack over UDP loopback: a {@code CoapServer} with one resource answering a small payload,
@@ -230,20 +232,20 @@ public class StackBench {
                 BenchSas.installPair(c, clientId(i), serverSas, SERVER_ID, random, 0x10000 + 2 * i);
                 clientSas.add(c);
             }
-            return RecSec.endpointBuilder(RecSecConfig.builder(serverSas, SERVER_ID).protectResource("hello")
+            return RecSec.endpointBuilder(RecSecConfig.builder(serverSas, LocalId.of(SERVER_ID)).protectResource("hello")
                     .build()).setConfiguration(config).setInetSocketAddress(bind).build();
         }
 
         @Override
         public Endpoint clientEndpoint(Configuration config, InetSocketAddress bind, int client, String uri)
                 throws Exception {
-            return RecSec.endpointBuilder(RecSecConfig.builder(clientSas.get(client), clientId(client)).build())
+            return RecSec.endpointBuilder(RecSecConfig.builder(clientSas.get(client), LocalId.of(clientId(client))).build())
                     .setConfiguration(config).setInetSocketAddress(bind).build();
         }
 
         @Override
         public Request request(String uri) {
-            return RecSec.protect(Request.newGet().setURI(uri), SERVER_ID);
+            return RecSec.protect(Request.newGet().setURI(uri), PeerId.of(SERVER_ID));
         }
 
         private static String clientId(int i) {

@@ -29,6 +29,12 @@ class OverheadTest {
             assertEquals(14, rows[i].oscoreOverhead(), rows[i].message());
         }
         assertEquals(47, rows[3].recsecOverhead(), rows[3].message());
+        // Compact (docs/profiles.md): record 12 (11 with an 8-bit seq) + inner header 2 + Record-Security with a
+        // two-byte SPI 5 + outer payload marker 1; responses the same, the binding costs no byte.
+        for (Overhead.Row r : rows) {
+            assertEquals(20, r.compactOverhead(), r.message());
+            assertEquals(19, r.compact8Overhead(), r.message());
+        }
         assertEquals(11, rows[3].oscoreOverhead(), rows[3].message());
         // GET: 4 header + 8 token + Uri-Path "sensors" (1 + 7) and "temp" (1 + 4) = 25.
         assertEquals(25, rows[0].plainBytes());

@@ -8,6 +8,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.recsec.km.sad.SecurityAssociationDatabase;
 import org.recsec.record.Direction;
+import org.recsec.record.LocalId;
 import org.recsec.record.RecSecException;
 import org.recsec.record.SecurityAssociation;
 
@@ -23,7 +24,7 @@ class SadBenchTest {
         for (int i = 0; i < b.sas; i++) {
             SecurityAssociation sa = b.lookup();
             assertEquals(Direction.INBOUND, sa.direction());
-            assertEquals(SadBench.SERVER, sa.localId());
+            assertEquals(LocalId.of(SadBench.SERVER), sa.localId());
             seen.add(sa.spi());
         }
         assertEquals(b.sas, seen.size(), "one pass of the shuffled order visits every SA once");

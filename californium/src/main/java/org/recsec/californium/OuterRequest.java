@@ -5,6 +5,7 @@ import org.eclipse.californium.core.coap.MessageObserverAdapter;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.elements.EndpointContext;
 import org.recsec.record.ProtectedRequest;
+import org.recsec.record.PeerId;
 
 /**
  * The protected request that goes on the wire in place of {@link #plain()}. It stays the exchange's current request
@@ -49,8 +50,7 @@ final class OuterRequest extends Request {
      */
     ProtectedRequest sentAs() {
         byte[] token = getToken() == null ? new byte[0] : getToken().getBytes();
-        return new ProtectedRequest(protectedRequest.outer().withToken(token), protectedRequest.requestSequence(),
-                protectedRequest.peerId());
+        return new ProtectedRequest(protectedRequest.outer().withToken(token), protectedRequest.requestSequence(), protectedRequest.peerId());
     }
 
     Request plain() {

@@ -5,18 +5,19 @@ import java.util.Map;
 import java.util.Objects;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.network.CoapEndpoint;
+import org.recsec.record.PeerId;
 
 /**
  * Entry points for record-sec in Californium 3.x.
  *
  * <pre>{@code
- * RecSecConfig cfg = RecSecConfig.builder(saRegistry, "server").protectResource("secret").build();
+ * RecSecConfig cfg = RecSecConfig.builder(saRegistry, LocalId.of("server")).protectResource("secret").build();
  * CoapServer server = new CoapServer();
  * server.addEndpoint(RecSec.endpointBuilder(cfg).setInetSocketAddress(addr).build());
  *
  * CoapClient client = new CoapClient(uri);
- * client.setEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(saRegistry, "client").build()).build());
- * client.advanced(RecSec.protect(Request.newGet().setURI(uri), "server"));
+ * client.setEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(saRegistry, LocalId.of("client")).build()).build());
+ * client.advanced(RecSec.protect(Request.newGet().setURI(uri), PeerId.of("server")));
  * }</pre>
  */
 public final class RecSec {
@@ -33,18 +34,19 @@ public final class RecSec {
      *
      * @return {@code request}
      */
-    public static Request protect(Request request, String peerId) {
+    public static Request protect(Request request, PeerId peerId) {
         Objects.requireNonNull(peerId, "peerId");
         Map<String, String> context = request.getUserContext() == null
                 ? new HashMap<>() : new HashMap<>(request.getUserContext());
-        context.put(PEER_KEY, peerId);
+        context.put(PEER_KEY, peerId.value());
         request.setUserContext(context);
         return request;
     }
 
-    static String markedPeer(Request request) {
+    static PeerId markedPeer(Request request) {
         Map<String, String> context = request == null ? null : request.getUserContext();
-        return context == null ? null : context.get(PEER_KEY);
+        String peer = context == null ? null : context.get(PEER_KEY);
+        return peer == null || peer.isEmpty() ? null : PeerId.of(peer);
     }
 
     /**

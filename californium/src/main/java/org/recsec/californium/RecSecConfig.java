@@ -8,6 +8,8 @@ import java.util.Objects;
 import java.util.Set;
 import org.recsec.record.RecordProtector;
 import org.recsec.record.SaRegistry;
+import org.recsec.record.LocalId;
+import org.recsec.record.PeerId;
 
 /**
  * What the record-sec layer of one Californium endpoint does: which SAs it uses, its own identity, which of its
@@ -21,10 +23,10 @@ import org.recsec.record.SaRegistry;
  */
 public final class RecSecConfig {
     private final RecordProtector protector;
-    private final String localId;
+    private final LocalId localId;
     private final boolean protectAll;
     private final Set<String> protectedPaths;
-    private final Map<InetSocketAddress, String> peersByAddress;
+    private final Map<InetSocketAddress, PeerId> peersByAddress;
 
     private RecSecConfig(Builder b) {
         this.protector = new RecordProtector(b.registry);
@@ -38,7 +40,7 @@ public final class RecSecConfig {
      * @param registry where the layer finds its SAs (outbound by local and peer identity, inbound by SPI)
      * @param localId  this endpoint's identity, the {@code localId} of its outbound SAs
      */
-    public static Builder builder(SaRegistry registry, String localId) {
+    public static Builder builder(SaRegistry registry, LocalId localId) {
         return new Builder(registry, localId);
     }
 
@@ -46,7 +48,7 @@ public final class RecSecConfig {
         return protector;
     }
 
-    String localId() {
+    LocalId localId() {
         return localId;
     }
 
@@ -65,19 +67,19 @@ public final class RecSecConfig {
     }
 
     /** The peer identity requests to {@code destination} are protected for, or null. */
-    String peerFor(InetSocketAddress destination) {
+    PeerId peerFor(InetSocketAddress destination) {
         return destination == null ? null : peersByAddress.get(destination);
     }
 
     /** Collects a {@link RecSecConfig}. */
     public static final class Builder {
         private final SaRegistry registry;
-        private final String localId;
+        private final LocalId localId;
         private boolean protectAll;
         private final Set<String> protectedPaths = new LinkedHashSet<>();
-        private final Map<InetSocketAddress, String> peersByAddress = new HashMap<>();
+        private final Map<InetSocketAddress, PeerId> peersByAddress = new HashMap<>();
 
-        private Builder(SaRegistry registry, String localId) {
+        private Builder(SaRegistry registry, LocalId localId) {
             this.registry = Objects.requireNonNull(registry, "registry");
             this.localId = Objects.requireNonNull(localId, "localId");
         }
@@ -108,7 +110,7 @@ public final class RecSecConfig {
          * Client role: protect every request sent to {@code destination} for {@code peerId}, so an unchanged
          * {@code CoapClient} ({@code get()}, {@code observe(handler)}, ...) is protected by configuration alone.
          */
-        public Builder protectRequestsTo(InetSocketAddress destination, String peerId) {
+        public Builder protectRequestsTo(InetSocketAddress destination, PeerId peerId) {
             peersByAddress.put(Objects.requireNonNull(destination), Objects.requireNonNull(peerId));
             return this;
         }

@@ -21,6 +21,7 @@ import org.recsec.record.UnprotectedRequest;
 import org.recsec.record.coap.CoapMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.recsec.record.PeerId;
 
 /**
  * The Californium layer that protects and unprotects messages with {@link RecordProtector}. It sits below the
@@ -63,7 +64,7 @@ final class RecSecLayer extends AbstractLayer {
 
     @Override
     public void sendRequest(Exchange exchange, Request request) {
-        String peer = peerFor(exchange, request);
+        PeerId peer = peerFor(exchange, request);
         if (peer == null) {
             super.sendRequest(exchange, request);
             return;
@@ -118,8 +119,8 @@ final class RecSecLayer extends AbstractLayer {
         });
     }
 
-    private String peerFor(Exchange exchange, Request request) {
-        String peer = RecSec.markedPeer(request);
+    private PeerId peerFor(Exchange exchange, Request request) {
+        PeerId peer = RecSec.markedPeer(request);
         if (peer == null && exchange.getRequest() != request) {
             // block-wise follow-ups and Observe re-registrations are new Request objects without the marker
             peer = RecSec.markedPeer(exchange.getRequest());

@@ -51,6 +51,8 @@ import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.OptionNumbers;
 import org.recsec.record.internal.crypto.RecordCiphers;
+import org.recsec.record.LocalId;
+import org.recsec.record.PeerId;
 
 /**
  * A real Californium CoapServer and CoapClient over UDP on loopback, with a {@link UdpTap} between them that shows
@@ -91,7 +93,7 @@ class RecSecCaliforniumTest {
         serverSas = new InMemorySaRegistry();
         installPair(CipherSuite.AES_128_CCM_8, 42, clientSas, serverSas);
 
-        RecSecConfig serverCfg = RecSecConfig.builder(serverSas, SERVER)
+        RecSecConfig serverCfg = RecSecConfig.builder(serverSas, LocalId.of(SERVER))
                 .protectResource("secret").protectResource("/big/").protectResource("obs").build();
         server = new CoapServer(config);
         CoapEndpoint serverEndpoint = RecSec.endpointBuilder(serverCfg).setConfiguration(config)
@@ -124,14 +126,14 @@ class RecSecCaliforniumTest {
         byte[] iv2 = bytes(rnd, suite.ivSizeBytes());
         long serverSpi = 0x1000 + rnd.nextInt(1000);
         long clientSpi = 0x2000 + rnd.nextInt(1000);
-        client.install(ManualSa.outbound(serverSpi, suite, 1, 1, CLIENT, SERVER,
-                RecordCiphers.dtls12(suite, SecretBytes.copyOf(k1), iv1)));
-        server.install(ManualSa.inbound(serverSpi, suite, 1, ReplayWindow.DEFAULT_SIZE, SERVER, CLIENT,
-                RecordCiphers.dtls12(suite, SecretBytes.copyOf(k1), iv1)));
-        server.install(ManualSa.outbound(clientSpi, suite, 1, 1, SERVER, CLIENT,
-                RecordCiphers.dtls12(suite, SecretBytes.copyOf(k2), iv2)));
-        client.install(ManualSa.inbound(clientSpi, suite, 1, ReplayWindow.DEFAULT_SIZE, CLIENT, SERVER,
-                RecordCiphers.dtls12(suite, SecretBytes.copyOf(k2), iv2)));
+        client.install(ManualSa.outbound(suite).spi(serverSpi).epoch(1).firstSequence(1)
+                .route(LocalId.of(CLIENT), PeerId.of(SERVER)).key(SecretBytes.copyOf(k1)).iv(iv1).build());
+        server.install(ManualSa.inbound(suite).spi(serverSpi).epoch(1).replayWindow(ReplayWindow.DEFAULT_SIZE)
+                .route(LocalId.of(SERVER), PeerId.of(CLIENT)).key(SecretBytes.copyOf(k1)).iv(iv1).build());
+        server.install(ManualSa.outbound(suite).spi(clientSpi).epoch(1).firstSequence(1)
+                .route(LocalId.of(SERVER), PeerId.of(CLIENT)).key(SecretBytes.copyOf(k2)).iv(iv2).build());
+        client.install(ManualSa.inbound(suite).spi(clientSpi).epoch(1).replayWindow(ReplayWindow.DEFAULT_SIZE)
+                .route(LocalId.of(CLIENT), PeerId.of(SERVER)).key(SecretBytes.copyOf(k2)).iv(iv2).build());
     }
 
     private static byte[] bytes(Random rnd, int n) {
@@ -168,17 +170,17 @@ class RecSecCaliforniumTest {
     }
 
     private CoapClient protectedClient() {
-        return client(RecSecConfig.builder(clientSas, CLIENT).build());
+        return client(RecSecConfig.builder(clientSas, LocalId.of(CLIENT)).build());
     }
 
     private Request get(String path) {
-        return RecSec.protect(Request.newGet().setURI(uri(path)), SERVER);
+        return RecSec.protect(Request.newGet().setURI(uri(path)), PeerId.of(SERVER));
     }
 
     private Request post(String path, String body) {
         Request r = Request.newPost().setURI(uri(path));
         r.setPayload(body);
-        return RecSec.protect(r, SERVER);
+        return RecSec.protect(r, PeerId.of(SERVER));
     }
 
     private static CoapMessage decode(byte[] datagram) throws RecSecException {
@@ -252,7 +254,7 @@ class RecSecCaliforniumTest {
 
     @Test
     void configuredDestinationProtectsAnUnchangedClientCall() throws Exception {
-        CoapClient c = client(RecSecConfig.builder(clientSas, CLIENT).protectRequestsTo(tap.address(), SERVER)
+        CoapClient c = client(RecSecConfig.builder(clientSas, LocalId.of(CLIENT)).protectRequestsTo(tap.address(), PeerId.of(SERVER))
                 .build());
         c.setURI(uri("secret"));
         CoapResponse r = c.get();
@@ -384,7 +386,7 @@ class RecSecCaliforniumTest {
         InMemorySaRegistry strangerSas = new InMemorySaRegistry();
         InMemorySaRegistry nobody = new InMemorySaRegistry();
         installPair(CipherSuite.AES_128_GCM, 7, strangerSas, nobody); // SPIs and keys the server does not have
-        CoapClient c = client(RecSecConfig.builder(strangerSas, CLIENT).build());
+        CoapClient c = client(RecSecConfig.builder(strangerSas, LocalId.of(CLIENT)).build());
         CoapResponse r = c.advanced(get("secret"));
         assertEquals(CoAP.ResponseCode.UNAUTHORIZED, r.getCode());
         assertEquals(0, secret.calls.get());
@@ -393,7 +395,7 @@ class RecSecCaliforniumTest {
 
     @Test
     void clientWithoutAnyOutboundSaFailsBeforeSending() {
-        CoapClient c = client(RecSecConfig.builder(new InMemorySaRegistry(), CLIENT).build());
+        CoapClient c = client(RecSecConfig.builder(new InMemorySaRegistry(), LocalId.of(CLIENT)).build());
         IOException e = assertThrows(IOException.class, () -> c.advanced(get("secret")));
         RecSecResponseException cause = assertInstanceOf(RecSecResponseException.class, e.getCause());
         assertEquals(RecSecException.Reason.UNKNOWN_SA, cause.reason());

@@ -20,21 +20,22 @@ import org.recsec.record.InMemorySaRegistry;
 import org.recsec.record.ManualSa;
 import org.recsec.record.ProtectedRequest;
 import org.recsec.record.RecSecException;
-import org.recsec.record.RecordCipher;
+import org.recsec.record.RecordProfile;
 import org.recsec.record.RecordProtector;
 import org.recsec.record.RequestContext;
 import org.recsec.record.SecretBytes;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
-import org.recsec.record.internal.crypto.RecordCiphers;
+import org.recsec.record.LocalId;
+import org.recsec.record.PeerId;
 
 /**
  * {@code recsec protect} and {@code recsec unprotect}: the library's protect/unprotect on hex lines, for debugging.
  * Uses exactly the library's code path (RecordProtector with a ManualSa), so the output agrees byte for byte.
  */
 public final class ProtectCommand implements Command {
-    private static final String LOCAL = "local";
-    private static final String PEER = "peer";
+    private static final LocalId LOCAL = LocalId.of("local");
+    private static final PeerId PEER = PeerId.of("peer");
     private final boolean protect;
 
     public ProtectCommand(boolean protect) {
@@ -51,6 +52,9 @@ public final class ProtectCommand implements Command {
         String verb = protect ? "protect" : "unprotect";
         return "usage: recsec " + verb + " --suite HEX --key HEX --iv HEX --spi HEX --epoch N --seq N"
                 + " [--request-seq N]" + (protect ? "" : " [--window N]") + "\n"
+                + "       recsec " + verb + " --profile compact --suite 1305 --secret HEX32 --spi HEX"
+                + (protect ? " --seq N" : "") + " [--request-seq N] [--epoch N] [--seq-bytes 1|2]"
+                + (protect ? "" : " [--window N]") + "\n"
                 + (protect
                 ? "Reads plain CoAP messages, hex, one per line, and writes each protected message (hex) on its own\n"
                 + "line. Sequence numbers count up from --seq. Requests and responses are told apart by their code;\n"
@@ -59,15 +63,26 @@ public final class ProtectCommand implements Command {
                 + "--seq is accepted for symmetry with protect and ignored: the records carry their own.\n"
                 + "Responses are checked against --request-seq (required for responses). A refused line prints\n"
                 + "its reason on standard error; the exit code is then 1.\n")
-                + "Suites: c0a8 (AES-128-CCM-8), c0a4 (AES-128-CCM), 00a8 (AES-128-GCM), ccab (ChaCha20-Poly1305).\n";
+                + "Suites: c0a8 (AES-128-CCM-8), c0a4 (AES-128-CCM), 00a8 (AES-128-GCM), ccab (ChaCha20-Poly1305).\n"
+                + "--profile compact (RFC 9147 records, docs/profiles.md): --suite is the TLS 1.3 code point\n"
+                + "(1305, 1304, 1301, 1303), --secret the 32-byte traffic secret of the direction protected,\n"
+                + "--epoch defaults to 3, --seq-bytes to 2; --request-seq is the request record's sequence\n"
+                + "number, bound as epoch << 48 | seq. --profile dtls12 is the default.\n";
     }
 
     @Override
     public int run(String[] argv, InputStream in, PrintStream out, PrintStream err) throws UsageException {
         Args a = Args.parse(argv, 0, Set.of("--suite", "--key", "--iv", "--spi", "--epoch", "--seq", "--request-seq",
-                "--window"), Set.of());
+                "--window", "--profile", "--secret", "--seq-bytes"), Set.of());
         if (!a.positional().isEmpty()) {
             throw new UsageException("unexpected argument " + a.positional().get(0));
+        }
+        String profile = a.get("--profile", "dtls12");
+        if (profile.equals("compact")) {
+            return runCompact(a, in, out, err);
+        }
+        if (!profile.equals("dtls12")) {
+            throw new UsageException("unknown profile " + profile + " (dtls12, compact)");
         }
         CipherSuite suite;
         try {
@@ -86,11 +101,53 @@ public final class ProtectCommand implements Command {
         long seq = a.longValue("--seq", 0, ManualSa.MAX_SEQUENCE, protect ? -1 : 0);
         long requestSeq = a.has("--request-seq") ? a.longValue("--request-seq", 0, Long.MAX_VALUE, 0) : -1;
         int window = (int) a.longValue("--window", 1, 1024, 64);
-        RecordCipher cipher = RecordCiphers.dtls12(suite, SecretBytes.copyOf(key), iv);
         InMemorySaRegistry reg = new InMemorySaRegistry();
-        reg.install(protect ? ManualSa.outbound(spi, suite, epoch, seq, LOCAL, PEER, cipher)
-                : ManualSa.inbound(spi, suite, epoch, window, LOCAL, PEER, cipher));
-        RecordProtector protector = new RecordProtector(reg);
+        if (protect) {
+            reg.install(ManualSa.outbound(suite).spi(spi).epoch(epoch).firstSequence(seq).route(LOCAL, PEER)
+                    .key(SecretBytes.copyOf(key)).iv(iv).build());
+        } else {
+            reg.install(ManualSa.inbound(suite).spi(spi).epoch(epoch).replayWindow(window).route(LOCAL, PEER)
+                    .key(SecretBytes.copyOf(key)).iv(iv).build());
+        }
+        return processLines(new RecordProtector(reg), requestSeq, in, out, err);
+    }
+
+    /** {@code --profile compact}: the SA keyed by one traffic secret (RFC 9147 §5.9, RFC 8446 §7.3). */
+    private int runCompact(Args a, InputStream in, PrintStream out, PrintStream err) throws UsageException {
+        if (a.has("--key") || a.has("--iv")) {
+            throw new UsageException("the compact profile takes --secret, not --key/--iv");
+        }
+        CipherSuite suite;
+        try {
+            suite = CipherSuite.forTls13Code((int) a.hexLong("--suite", 0xffff));
+        } catch (RecSecException e) {
+            throw new UsageException("unsupported suite " + a.get("--suite", "") + " (1305, 1304, 1301, 1303)");
+        }
+        byte[] secret = a.hex("--secret");
+        if (secret.length != 32) {
+            throw new UsageException("--secret must be 32 bytes (64 hex digits)");
+        }
+        long spi = a.hexLong("--spi", 0xffff_ffffL);
+        int epoch = (int) a.longValue("--epoch", 0, 0xffff, 3);
+        int seqBytes = (int) a.longValue("--seq-bytes", 1, 2, 2);
+        long seq = a.longValue("--seq", 0, ManualSa.MAX_SEQUENCE, protect ? -1 : 0);
+        long requestSeq = a.has("--request-seq")
+                ? ((long) epoch << 48) | a.longValue("--request-seq", 0, ManualSa.MAX_SEQUENCE, 0) : -1;
+        int window = (int) a.longValue("--window", 1, 1024, 64);
+        InMemorySaRegistry reg = new InMemorySaRegistry();
+        if (protect) {
+            reg.install(ManualSa.outbound(suite).profile(RecordProfile.COMPACT).sequenceBytes(seqBytes).spi(spi)
+                    .epoch(epoch).firstSequence(seq).route(LOCAL, PEER).secret(SecretBytes.copyOf(secret)).build());
+        } else {
+            reg.install(ManualSa.inbound(suite).profile(RecordProfile.COMPACT).sequenceBytes(seqBytes).spi(spi)
+                    .epoch(epoch).replayWindow(window).route(LOCAL, PEER).secret(SecretBytes.copyOf(secret))
+                    .build());
+        }
+        return processLines(new RecordProtector(reg), requestSeq, in, out, err);
+    }
+
+    private int processLines(RecordProtector protector, long requestSeq, InputStream in, PrintStream out,
+                             PrintStream err) {
         int failures = 0;
         int lineNo = 0;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {

@@ -15,6 +15,8 @@ import org.eclipse.californium.elements.config.UdpConfig;
 import org.recsec.californium.RecSec;
 import org.recsec.californium.RecSecConfig;
 import org.recsec.record.InMemorySaRegistry;
+import org.recsec.record.LocalId;
+import org.recsec.record.PeerId;
 
 /**
  * A Californium server with a protected resource and a Californium client, on UDP loopback. The record-sec layer
@@ -42,7 +44,7 @@ public final class CaliforniumExample {
         ManualKeys.installPair(clientSas, CLIENT, serverSas, SERVER, new SecureRandom());
 
         // server: /hello is protected; requests to it without a valid record get 4.01/4.00
-        RecSecConfig serverCfg = RecSecConfig.builder(serverSas, SERVER).protectResource("hello").build();
+        RecSecConfig serverCfg = RecSecConfig.builder(serverSas, LocalId.of(SERVER)).protectResource("hello").build();
         CoapServer server = new CoapServer(config);
         server.addEndpoint(RecSec.endpointBuilder(serverCfg).setConfiguration(config)
                 .setInetSocketAddress(new InetSocketAddress("127.0.0.1", 0)).build());
@@ -53,7 +55,7 @@ public final class CaliforniumExample {
             }
         });
         server.start();
-        CoapEndpoint clientEndpoint = RecSec.endpointBuilder(RecSecConfig.builder(clientSas, CLIENT).build())
+        CoapEndpoint clientEndpoint = RecSec.endpointBuilder(RecSecConfig.builder(clientSas, LocalId.of(CLIENT)).build())
                 .setConfiguration(config).build();
         CoapClient client = new CoapClient();
         client.setEndpoint(clientEndpoint);
@@ -61,7 +63,7 @@ public final class CaliforniumExample {
             int port = server.getEndpoints().get(0).getAddress().getPort();
             // the request is marked for protection towards SERVER's SA
             CoapResponse response = client.advanced(
-                    RecSec.protect(Request.newGet().setURI("coap://127.0.0.1:" + port + "/hello"), SERVER));
+                    RecSec.protect(Request.newGet().setURI("coap://127.0.0.1:" + port + "/hello"), PeerId.of(SERVER)));
             return response == null ? "no response" : response.getCode() + " " + response.getResponseText();
             // END californium
         } finally {

@@ -3,10 +3,10 @@ package org.recsec.examples;
 import java.security.SecureRandom;
 import org.recsec.record.CipherSuite;
 import org.recsec.record.InMemorySaRegistry;
+import org.recsec.record.LocalId;
 import org.recsec.record.ManualSa;
+import org.recsec.record.PeerId;
 import org.recsec.record.SecretBytes;
-import org.recsec.record.internal.ReplayWindow;
-import org.recsec.record.internal.crypto.RecordCiphers;
 
 /**
  * Installs one SA pair (client to server, server to client) with fresh random keys in two registries, as a
@@ -27,14 +27,14 @@ public final class ManualKeys {
         byte[] iv1 = bytes(random, suite.ivSizeBytes());
         byte[] k2 = bytes(random, suite.keySizeBytes());
         byte[] iv2 = bytes(random, suite.ivSizeBytes());
-        client.install(ManualSa.outbound(toServerSpi, suite, 1, 1, clientId, serverId,
-                RecordCiphers.dtls12(suite, SecretBytes.copyOf(k1), iv1)));
-        server.install(ManualSa.inbound(toServerSpi, suite, 1, ReplayWindow.DEFAULT_SIZE, serverId, clientId,
-                RecordCiphers.dtls12(suite, SecretBytes.copyOf(k1), iv1)));
-        server.install(ManualSa.outbound(toClientSpi, suite, 1, 1, serverId, clientId,
-                RecordCiphers.dtls12(suite, SecretBytes.copyOf(k2), iv2)));
-        client.install(ManualSa.inbound(toClientSpi, suite, 1, ReplayWindow.DEFAULT_SIZE, clientId, serverId,
-                RecordCiphers.dtls12(suite, SecretBytes.copyOf(k2), iv2)));
+        client.install(ManualSa.outbound(suite).spi(toServerSpi).epoch(1).firstSequence(1)
+                .route(LocalId.of(clientId), PeerId.of(serverId)).key(SecretBytes.copyOf(k1)).iv(iv1).build());
+        server.install(ManualSa.inbound(suite).spi(toServerSpi).epoch(1)
+                .route(LocalId.of(serverId), PeerId.of(clientId)).key(SecretBytes.copyOf(k1)).iv(iv1).build());
+        server.install(ManualSa.outbound(suite).spi(toClientSpi).epoch(1).firstSequence(1)
+                .route(LocalId.of(serverId), PeerId.of(clientId)).key(SecretBytes.copyOf(k2)).iv(iv2).build());
+        client.install(ManualSa.inbound(suite).spi(toClientSpi).epoch(1)
+                .route(LocalId.of(clientId), PeerId.of(serverId)).key(SecretBytes.copyOf(k2)).iv(iv2).build());
     }
 
     private static byte[] bytes(SecureRandom random, int n) {

@@ -9,6 +9,8 @@ import org.recsec.record.RecordProtector;
 import org.recsec.record.UnprotectedRequest;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
+import org.recsec.record.LocalId;
+import org.recsec.record.PeerId;
 
 /**
  * record-sec without Californium: the client protects a request, the server unprotects it and protects its
@@ -40,7 +42,7 @@ public final class PlainApiExample {
         // client: protect
         CoapMessage request = new CoapMessage(CoapMessage.TYPE_CON, POST, 0x1234, new byte[] {1, 2},
                 List.of(CoapOption.ofString(URI_PATH, "echo")), "hello".getBytes(StandardCharsets.UTF_8));
-        ProtectedRequest sent = client.protectRequest(request, CLIENT, SERVER);
+        ProtectedRequest sent = client.protectRequest(request, LocalId.of(CLIENT), PeerId.of(SERVER));
 
         // server: unprotect, answer, protect the answer under the reverse SA
         UnprotectedRequest received = server.unprotectRequest(sent.outer());

@@ -10,5 +10,5 @@ import org.recsec.record.coap.CoapMessage;
  * @param requestSequence  {@code epoch << 48 | seq} of the request's record: every response must carry it
  * @param peerId           the server the request was protected for: the response's SA must be from that peer
  */
-public record ProtectedRequest(CoapMessage outer, long requestSequence, String peerId) {
+public record ProtectedRequest(CoapMessage outer, long requestSequence, PeerId peerId) {
 }

@@ -5,8 +5,11 @@ import org.recsec.record.internal.RecordHeader;
 import org.recsec.record.internal.Bytes;
 
 /**
- * Seals and opens whole records for one SA and one direction. The SA hands it out, so an SA whose keys stay on a
- * secure element plugs in a cipher that asks the card, and protect/unprotect do not change.
+ * Seals and opens whole records for one SA and one direction: the service-provider interface an SA provider
+ * implements, not an API for applications. The SA hands it out, so an SA whose keys stay on a secure element plugs
+ * in a cipher that asks the card, and protect/unprotect do not change. {@link RecordProtector} is its only caller
+ * and seals under the sequence number {@link OutboundSa#reserveSequence()} just handed out, so no sequence number
+ * (hence no nonce) is ever used twice; applications go through {@link RecordProtector}.
  *
  * <p>Implementations are thread-safe: several threads may seal or open under one SA at once.
  */
@@ -27,6 +30,11 @@ public interface RecordCipher {
      *                         fragment is too short to hold nonce and tag
      */
     byte[] open(byte[] record, int off, int len) throws RecSecException;
+
+    /** The record profile this cipher writes and reads; {@link RecordProfile#DTLS12} unless it says otherwise. */
+    default RecordProfile profile() {
+        return RecordProfile.DTLS12;
+    }
 
     /** Bytes a record adds to its plaintext: header, explicit nonce and tag. */
     int overheadBytes();

@@ -1,7 +1,6 @@
 package org.recsec.record;
 
 import org.recsec.record.internal.RecordHeader;
-import org.recsec.record.internal.ReplayWindow;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,18 +11,21 @@ import org.recsec.record.coap.InnerPlaintext;
 import org.recsec.record.coap.OptionClass;
 import org.recsec.record.coap.OptionNumbers;
 import org.recsec.record.internal.ProxyUri;
+import org.recsec.record.internal.crypto.CompactRecordCipher;
 
 /**
- * Protects and unprotects CoAP messages with one DTLS 1.2 record (draft-garcia-core-app-layer-sec-with-dtls-record
- * §3, profile dtls12), keyed by SAs from a {@link SaRegistry}.
+ * Protects and unprotects CoAP messages with one DTLS record (draft-garcia-core-app-layer-sec-with-dtls-record
+ * §3), keyed by SAs from a {@link SaRegistry}: a DTLS 1.2 record (profile dtls12) or, for an SA of
+ * {@link RecordProfile#COMPACT}, an RFC 9147 DTLS 1.3 record (docs/profiles.md).
  *
  * <p>Inner plaintext: {@code 000000VV ‖ code ‖ Class E options ‖ [0xFF ‖ payload]}. Outer message: same version,
  * type, message ID and token; code POST (FETCH with Observe) for requests, 2.04 (2.05 with Observe) for responses,
  * as RFC 8613 §4.2; the Class U options and the outer values of the EU options (RFC 8613 §4.1.3); the
  * Record-Security option carrying the receiving SA's SPI; payload = the record.
  *
- * <p>Responses are sealed under the reverse SA and carry the inner-only Request-Sequence option, the
- * {@code epoch << 48 | seq} of the request's record; the client refuses any other value.
+ * <p>Responses are sealed under the reverse SA and bound to the request's record number {@code epoch << 48 | seq}:
+ * dtls12 carries it in the inner-only Request-Sequence option, compact authenticates it after the record header
+ * without sending it; the client refuses a response bound to any other request.
  *
  * <p>unprotect never returns a partly verified message: the replay window is checked before the AEAD and moved
  * only after the tag verified and every other check passed (for a response, the binding too), so a refused
@@ -49,12 +51,12 @@ public final class RecordProtector {
      * @throws RecSecException UNKNOWN_SA / SA_EXPIRED / SEQUENCE_EXHAUSTED from the SA; MALFORMED for a Proxy-Uri
      *                         that does not parse
      */
-    public ProtectedRequest protectRequest(CoapMessage request, String localId, String peerId)
+    public ProtectedRequest protectRequest(CoapMessage request, LocalId localId, PeerId peerId)
             throws RecSecException {
         if (!request.isRequest()) {
             throw new IllegalArgumentException("not a request: " + CoapMessage.codeString(request.code()));
         }
-        SecurityAssociation sa = registry.outbound(localId, peerId);
+        OutboundSa sa = registry.outbound(localId, peerId);
         List<CoapOption> inner = new ArrayList<>();
         List<CoapOption> outer = new ArrayList<>();
         for (CoapOption o : request.options()) {
@@ -67,7 +69,7 @@ public final class RecordProtector {
             }
         }
         boolean observe = request.hasOption(OptionNumbers.OBSERVE);
-        Sealed sealed = seal(sa, request, inner);
+        Sealed sealed = seal(sa, request, inner, null);
         CoapMessage out = outerMessage(request, observe ? CODE_FETCH : CODE_POST, outer, sa, sealed.record);
         return new ProtectedRequest(out, sealed.sequenceWord, peerId);
     }
@@ -83,30 +85,34 @@ public final class RecordProtector {
         if (response.hasOption(OptionNumbers.REQUEST_SEQUENCE)) {
             throw new IllegalArgumentException("Request-Sequence is set by the protector");
         }
-        SecurityAssociation sa = registry.outbound(context.localId(), context.peerId());
+        OutboundSa sa = registry.outbound(context.localId(), context.peerId());
         List<CoapOption> inner = new ArrayList<>();
         List<CoapOption> outer = new ArrayList<>();
         for (CoapOption o : response.options()) {
             split(o, inner, outer);
         }
-        inner.add(CoapOption.ofUint(OptionNumbers.REQUEST_SEQUENCE, context.requestSequence()));
+        boolean compact = sa.cipher().profile() == RecordProfile.COMPACT;
+        if (!compact) {
+            inner.add(CoapOption.ofUint(OptionNumbers.REQUEST_SEQUENCE, context.requestSequence()));
+        }
         boolean observe = response.hasOption(OptionNumbers.OBSERVE);
-        Sealed sealed = seal(sa, response, inner);
+        Sealed sealed = seal(sa, response, inner, compact ? binding(context.requestSequence()) : null);
         return outerMessage(response, observe ? CODE_CONTENT : CODE_CHANGED, outer, sa, sealed.record);
     }
 
     /**
-     * Server side: verifies and opens a protected request.
+     * Server side: verifies and opens a protected request. The result names the peer whose SA authenticated it
+     * ({@link UnprotectedRequest#peerId()}, {@link UnprotectedRequest#spi()}), for per-peer authorization.
      *
      * @throws RecSecException UNPROTECTED without Record-Security; UNKNOWN_SA, SA_EXPIRED, REPLAY, AUTH_FAILED,
      *                         MALFORMED as the checks fail, in that order
      */
     public UnprotectedRequest unprotectRequest(CoapMessage outer) throws RecSecException {
-        Opened opened = open(outer, true);
+        Opened opened = open(outer, true, null);
         accept(opened);
-        SecurityAssociation sa = opened.sa;
+        InboundSa sa = opened.sa;
         return new UnprotectedRequest(opened.message,
-                new RequestContext(sa.localId(), sa.peerId(), opened.sequenceWord));
+                new RequestContext(sa.localId(), sa.peerId(), opened.sequenceWord), sa.spi());
     }
 
     /**
@@ -117,7 +123,7 @@ public final class RecordProtector {
         if (!java.util.Arrays.equals(outer.token(), request.outer().token())) {
             throw new RecSecException(RecSecException.Reason.BAD_BINDING, "token does not match the request");
         }
-        Opened opened = open(outer, false);
+        Opened opened = open(outer, false, binding(request.requestSequence()));
         if (!opened.sa.peerId().equals(request.peerId())) {
             throw new RecSecException(RecSecException.Reason.BAD_BINDING, "response SA is not from the request's peer");
         }
@@ -132,7 +138,14 @@ public final class RecordProtector {
                 options.add(o);
             }
         }
-        if (bindings != 1 || bound != request.requestSequence()) {
+        if (opened.compact) {
+            // The compact profile bound the response through the AEAD (the tag verified over the request's record
+            // number); a Request-Sequence option has no place in it.
+            if (bindings != 0) {
+                throw new RecSecException(RecSecException.Reason.BAD_BINDING,
+                        "Request-Sequence inside a compact-profile response");
+            }
+        } else if (bindings != 1 || bound != request.requestSequence()) {
             throw new RecSecException(RecSecException.Reason.BAD_BINDING,
                     "Request-Sequence does not match the request sent with this token");
         }
@@ -166,33 +179,42 @@ public final class RecordProtector {
     private record Sealed(byte[] record, long sequenceWord) {
     }
 
-    private static Sealed seal(SecurityAssociation sa, CoapMessage plain, List<CoapOption> innerOptions)
+    /**
+     * The compact profile's response binding: the request's record number {@code epoch << 48 | seq} as 8 bytes,
+     * authenticated after the response's record header and never sent (docs/profiles.md, "Response binding").
+     */
+    private static byte[] binding(long requestSequence) {
+        byte[] b = new byte[8];
+        for (int i = 0; i < 8; i++) {
+            b[i] = (byte) (requestSequence >>> (56 - 8 * i));
+        }
+        return b;
+    }
+
+    private static Sealed seal(OutboundSa sa, CoapMessage plain, List<CoapOption> innerOptions, byte[] bindingAad)
             throws RecSecException {
-        RecordCipher cipher = sa.cipher();
-        long seq = sa.nextSequence();
-        byte[] record = InnerPlaintext.seal(plain, innerOptions, cipher, CONTENT_TYPE_APPLICATION_DATA, sa.epoch(),
-                seq);
-        sa.recordUsed(record.length - cipher.overheadBytes());
-        return new Sealed(record, ((long) sa.epoch() << 48) | seq);
+        InnerPlaintext.Sealed sealed = InnerPlaintext.seal(plain, innerOptions, sa, CONTENT_TYPE_APPLICATION_DATA,
+                bindingAad);
+        sa.reportSealed(sealed.record().length - sa.cipher().overheadBytes());
+        return new Sealed(sealed.record(), ((long) sa.epoch() << 48) | sealed.seq());
     }
 
     private static CoapMessage outerMessage(CoapMessage plain, int outerCode, List<CoapOption> outer,
-                                            SecurityAssociation sa, byte[] record) {
+                                            OutboundSa sa, byte[] record) {
         outer.add(CoapOption.ofUint(OptionNumbers.RECORD_SECURITY, sa.spi()));
         return InnerPlaintext.outerMessage(plain, outerCode, outer, record);
     }
 
-    private record Opened(CoapMessage message, SecurityAssociation sa, long sequenceWord, long seq,
-                          int plaintextBytes) {
+    private record Opened(CoapMessage message, InboundSa sa, long sequenceWord, long seq,
+                          int plaintextBytes, boolean compact) {
     }
 
     /** Moves the replay window and counts the use, once every check of the message passed. */
     private static void accept(Opened opened) throws RecSecException {
-        opened.sa.replayWindow().accept(opened.seq);
-        opened.sa.recordUsed(opened.plaintextBytes);
+        opened.sa.reportAuthenticated(opened.seq, opened.plaintextBytes);
     }
 
-    private Opened open(CoapMessage outer, boolean request) throws RecSecException {
+    private Opened open(CoapMessage outer, boolean request, byte[] bindingAad) throws RecSecException {
         long spi = -1;
         List<CoapOption> outerKept = new ArrayList<>();
         for (CoapOption o : outer.options()) {
@@ -215,7 +237,10 @@ public final class RecordProtector {
         if (spi < 0) {
             throw new RecSecException(RecSecException.Reason.UNPROTECTED, "no Record-Security option");
         }
-        SecurityAssociation sa = registry.inbound(spi);
+        InboundSa sa = registry.inbound(spi);
+        if (sa.cipher() instanceof CompactRecordCipher compact) {
+            return openCompact(outer, outerKept, request, sa, compact, bindingAad);
+        }
         RecordHeader header = InnerPlaintext.recordHeader(outer);
         if (header.contentType() != CONTENT_TYPE_APPLICATION_DATA) {
             throw malformed("record content type " + header.contentType());
@@ -223,11 +248,34 @@ public final class RecordProtector {
         if (header.epoch() != sa.epoch()) {
             throw malformed("record epoch does not match the SA");
         }
-        ReplayWindow window = sa.replayWindow();
-        window.check(header.seq());
+        if (sa.shouldDiscard(header.seq())) {
+            throw new RecSecException(RecSecException.Reason.REPLAY, "sequence number already accepted or left of "
+                    + "the window");
+        }
         byte[] pt = InnerPlaintext.openRecord(outer, sa.cipher());
         CoapMessage inner = innerMessage(outer, pt, outerKept, request);
-        return new Opened(inner, sa, ((long) header.epoch() << 48) | header.seq(), header.seq(), pt.length);
+        return new Opened(inner, sa, ((long) header.epoch() << 48) | header.seq(), header.seq(), pt.length, false);
+    }
+
+    /** The compact profile's open: header and sequence number first, replay check, then the AEAD (RFC 9147 §4). */
+    private static Opened openCompact(CoapMessage outer, List<CoapOption> outerKept, boolean request, InboundSa sa,
+                                      CompactRecordCipher cipher, byte[] bindingAad) throws RecSecException {
+        long highest = sa.highestAccepted();
+        CompactRecordCipher.Header header = InnerPlaintext.compactHeader(outer, cipher, highest + 1);
+        if (header.epochBits() != (sa.epoch() & 0x03)) {
+            throw malformed("record epoch does not match the SA");
+        }
+        if (sa.shouldDiscard(header.seq())) {
+            throw new RecSecException(RecSecException.Reason.REPLAY, "sequence number already accepted or left of "
+                    + "the window");
+        }
+        CompactRecordCipher.Opened opened = InnerPlaintext.openCompact(outer, cipher, header, bindingAad);
+        if (opened.contentType() != CONTENT_TYPE_APPLICATION_DATA) {
+            throw malformed("record content type " + opened.contentType());
+        }
+        byte[] pt = opened.content();
+        CoapMessage inner = innerMessage(outer, pt, outerKept, request);
+        return new Opened(inner, sa, ((long) sa.epoch() << 48) | header.seq(), header.seq(), pt.length, true);
     }
 
     /** Parses the authenticated plaintext; checks the outer code is the one protect would have chosen. */

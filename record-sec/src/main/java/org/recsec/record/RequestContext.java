@@ -5,8 +5,8 @@ package org.recsec.record;
  * under the reverse SA and bind it to the request.
  *
  * @param localId          the server's identity (the inbound SA's local end)
- * @param peerId           the client's identity (the inbound SA's peer)
+ * @param peerId           the client's identity (the inbound SA's peer, authenticated by the request's record)
  * @param requestSequence  {@code epoch << 48 | seq} of the request's record
  */
-public record RequestContext(String localId, String peerId, long requestSequence) {
+public record RequestContext(LocalId localId, PeerId peerId, long requestSequence) {
 }

@@ -11,7 +11,7 @@ public interface SaRegistry {
      *
      * @throws RecSecException {@code UNKNOWN_SA} when none is installed, {@code SA_EXPIRED} when it is dead
      */
-    SecurityAssociation inbound(long spi) throws RecSecException;
+    InboundSa inbound(long spi) throws RecSecException;
 
     /**
      * The outbound SA from {@code localId} to {@code peerId}.
@@ -19,5 +19,5 @@ public interface SaRegistry {
      * @throws RecSecException {@code UNKNOWN_SA} when none is installed (a key manager may be asked first),
      *                         {@code SA_EXPIRED} when it is dead
      */
-    SecurityAssociation outbound(String localId, String peerId) throws RecSecException;
+    OutboundSa outbound(LocalId localId, PeerId peerId) throws RecSecException;
 }

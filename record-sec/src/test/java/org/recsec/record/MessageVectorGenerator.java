@@ -9,13 +9,14 @@ import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 import org.recsec.record.coap.OptionNumbers;
-import org.recsec.record.internal.crypto.RecordCiphers;
 
 /**
  * Writes spec-vectors/vectors/message-dtls12.json (run by hand: the committed file is the reference, and
  * {@link MessageVectorsTest} checks it by an independent path). Keys are made up for the vectors.
  */
 public final class MessageVectorGenerator {
+    private static final LocalId LOCAL = LocalId.of("local");
+    private static final PeerId PEER = PeerId.of("peer");
 
     record Case(String name, CipherSuite suite, String key, String iv, int epoch, long seq, long spi,
                 CoapMessage plain, long requestSequence) {
@@ -67,13 +68,13 @@ public final class MessageVectorGenerator {
     /** Protects one case with a freshly made SA whose next sequence number is the case's. */
     static CoapMessage protect(Case c) throws RecSecException {
         InMemorySaRegistry reg = new InMemorySaRegistry();
-        RecordCipher cipher = RecordCiphers.dtls12(c.suite, SecretBytes.copyOf(Bytes.fromHex(c.key)), Bytes.fromHex(c.iv));
-        reg.install(ManualSa.outbound(c.spi, c.suite, c.epoch, c.seq, "local", "peer", cipher));
+        reg.install(ManualSa.outbound(c.suite).spi(c.spi).epoch(c.epoch).firstSequence(c.seq).route(LOCAL, PEER)
+                .key(SecretBytes.copyOf(Bytes.fromHex(c.key))).iv(Bytes.fromHex(c.iv)).build());
         RecordProtector p = new RecordProtector(reg);
         if (c.plain.isRequest()) {
-            return p.protectRequest(c.plain, "local", "peer").outer();
+            return p.protectRequest(c.plain, LOCAL, PEER).outer();
         }
-        return p.protectResponse(c.plain, new RequestContext("local", "peer", c.requestSequence));
+        return p.protectResponse(c.plain, new RequestContext(LOCAL, PEER, c.requestSequence));
     }
 
     public static void main(String[] args) throws RecSecException {

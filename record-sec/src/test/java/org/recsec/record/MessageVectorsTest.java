@@ -41,6 +41,8 @@ import org.recsec.vectors.SpecVectors;
  * expected inner plaintext; our unprotect gives the plain message back.
  */
 class MessageVectorsTest {
+    private static final LocalId LOCAL = LocalId.of("local");
+    private static final PeerId PEER = PeerId.of("peer");
     private static final int RECORD_SECURITY = 65001;
     private static final int REQUEST_SEQUENCE = 65002;
     /** Class U options per RFC 8613 Figure 5, written out independently of OptionClass. */
@@ -69,11 +71,12 @@ class MessageVectorsTest {
         byte[] plainBytes = SpecVectors.hex(v, "plain");
         CoapMessage plain = CoapCodec.decode(plainBytes, 0, plainBytes.length);
         InMemorySaRegistry reg = new InMemorySaRegistry();
-        reg.install(ManualSa.outbound(v.get("spi").asLong(), suite, v.get("epoch").asInt(), v.get("seq").asLong(),
-                "local", "peer", cipher(v, suite)));
+        reg.install(ManualSa.outbound(suite).spi(v.get("spi").asLong()).epoch(v.get("epoch").asInt())
+                .firstSequence(v.get("seq").asLong()).route(LOCAL, PEER).key(SecretBytes.copyOf(SpecVectors.hex(v, "key")))
+                .iv(SpecVectors.hex(v, "iv")).build());
         RecordProtector p = new RecordProtector(reg);
-        CoapMessage out = plain.isRequest() ? p.protectRequest(plain, "local", "peer").outer()
-                : p.protectResponse(plain, new RequestContext("local", "peer", v.get("request_sequence").asLong()));
+        CoapMessage out = plain.isRequest() ? p.protectRequest(plain, LOCAL, PEER).outer()
+                : p.protectResponse(plain, new RequestContext(LOCAL, PEER, v.get("request_sequence").asLong()));
         assertEquals(Bytes.toHex(SpecVectors.hex(v, "protected")), Bytes.toHex(CoapCodec.encode(out)), v.get("name").asText());
     }
 
@@ -145,8 +148,9 @@ class MessageVectorsTest {
     void unprotectGivesThePlainMessageBack(JsonNode v) throws RecSecException {
         CipherSuite suite = CipherSuite.forCode(Integer.parseInt(v.get("suite").asText(), 16));
         InMemorySaRegistry reg = new InMemorySaRegistry();
-        reg.install(ManualSa.inbound(v.get("spi").asLong(), suite, v.get("epoch").asInt(), 64, "local", "peer",
-                cipher(v, suite)));
+        reg.install(ManualSa.inbound(suite).spi(v.get("spi").asLong()).epoch(v.get("epoch").asInt()).replayWindow(64)
+                .route(LOCAL, PEER).key(SecretBytes.copyOf(SpecVectors.hex(v, "key"))).iv(SpecVectors.hex(v, "iv"))
+                .build());
         RecordProtector p = new RecordProtector(reg);
         byte[] prot = SpecVectors.hex(v, "protected");
         byte[] plainBytes = SpecVectors.hex(v, "plain");
@@ -162,14 +166,12 @@ class MessageVectorsTest {
             }
         } else {
             long binding = v.get("request_sequence").asLong();
-            ProtectedRequest sent = new ProtectedRequest(outer.withCode(1), binding, "peer");
+            ProtectedRequest sent = new ProtectedRequest(outer.withCode(1), binding, PEER);
             assertEquals(plain, p.unprotectResponse(outer, sent));
         }
     }
 
-    private static RecordCipher cipher(JsonNode v, CipherSuite suite) {
-        return RecordCiphers.dtls12(suite, SecretBytes.copyOf(SpecVectors.hex(v, "key")), SpecVectors.hex(v, "iv"));
-    }
+
 
     /** RFC 6655 §3 / RFC 5288 §3 / RFC 7905 §2 nonces and the RFC 5246 §6.2.3.3 AAD, with BC's engines. */
     static byte[] bcOpen(String suite, byte[] key, byte[] iv, byte[] record) throws Exception {

@@ -297,7 +297,8 @@ class RecordProtectorTest {
     void responseFromAnotherPeersSaIsRefused() throws RecSecException {
         SaPair p = new SaPair(CipherSuite.AES_128_CCM_8, 14);
         ProtectedRequest req = p.clientProtector.protectRequest(get("p"), SaPair.CLIENT, SaPair.SERVER);
-        ProtectedRequest other = new ProtectedRequest(req.outer(), req.requestSequence(), "coap://elsewhere");
+        ProtectedRequest other = new ProtectedRequest(req.outer(), req.requestSequence(),
+                PeerId.of("coap://elsewhere"));
         RequestContext ctx = p.serverProtector.unprotectRequest(req.outer()).context();
         CoapMessage out = p.serverProtector.protectResponse(new CoapMessage(CoapMessage.TYPE_ACK, 0x45, 1,
                 req.outer().token(), List.of(), new byte[0]), ctx);
@@ -307,13 +308,16 @@ class RecordProtectorTest {
     @Test
     void unknownPeerAndExhaustedSequence() throws RecSecException {
         SaPair p = new SaPair(CipherSuite.AES_128_CCM_8, 15);
-        assertEquals(Reason.UNKNOWN_SA, reasonOf(() -> p.clientProtector.protectRequest(get("u"), SaPair.CLIENT, "coap://nobody")));
+        assertEquals(Reason.UNKNOWN_SA, reasonOf(() -> p.clientProtector.protectRequest(get("u"), SaPair.CLIENT,
+                PeerId.of("coap://nobody"))));
         InMemorySaRegistry reg = new InMemorySaRegistry();
-        reg.install(ManualSa.outbound(1, CipherSuite.AES_128_CCM_8, 1, ManualSa.MAX_SEQUENCE, "a", "b",
-                org.recsec.record.internal.crypto.RecordCiphers.dtls12(CipherSuite.AES_128_CCM_8, SecretBytes.copyOf(new byte[16]), new byte[4])));
+        LocalId a = LocalId.of("a");
+        PeerId b = PeerId.of("b");
+        reg.install(ManualSa.outbound(CipherSuite.AES_128_CCM_8).spi(1).epoch(1).firstSequence(ManualSa.MAX_SEQUENCE)
+                .route(a, b).key(SecretBytes.copyOf(new byte[16])).iv(new byte[4]).build());
         RecordProtector prot = new RecordProtector(reg);
-        prot.protectRequest(get("last"), "a", "b");
-        assertEquals(Reason.SEQUENCE_EXHAUSTED, reasonOf(() -> prot.protectRequest(get("one more"), "a", "b")));
+        prot.protectRequest(get("last"), a, b);
+        assertEquals(Reason.SEQUENCE_EXHAUSTED, reasonOf(() -> prot.protectRequest(get("one more"), a, b)));
     }
 
     @Test

@@ -35,6 +35,8 @@ import org.recsec.record.coap.OptionNumbers;
 import org.recsec.cli.args.Args;
 import org.recsec.cli.args.Command;
 import org.recsec.cli.args.UsageException;
+import org.recsec.record.LocalId;
+import org.recsec.record.PeerId;
 
 /**
  * {@code recsec demo}: a Californium client, a Californium forward proxy and a Californium server with
@@ -121,7 +123,7 @@ public final class DemoCommand implements Command {
                 .localIdentities(Set.of(serverId)).build();
 
         CoapServer server = new CoapServer(config);
-        CoapEndpoint serverEndpoint = RecSec.endpointBuilder(RecSecConfig.builder(serverSad, serverId)
+        CoapEndpoint serverEndpoint = RecSec.endpointBuilder(RecSecConfig.builder(serverSad, LocalId.of(serverId))
                 .protectResource("echo").build()).setConfiguration(config).setInetSocketAddress(serverAddr).build();
         server.addEndpoint(serverEndpoint);
         server.add(new Echo(trace));
@@ -152,7 +154,7 @@ public final class DemoCommand implements Command {
             kmp.establish(new DemoKmp.Setup(clientSad, CLIENT_ID, serverSad, serverId, serverAddr, trace, server,
                     config));
             client = new CoapClient();
-            client.setEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(clientSad, CLIENT_ID).build())
+            client.setEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(clientSad, LocalId.of(CLIENT_ID)).build())
                     .setConfiguration(config).setInetSocketAddress(new InetSocketAddress(PROXY_IP, 0)).build());
             client.setTimeout(10_000L);
 
@@ -161,7 +163,7 @@ public final class DemoCommand implements Command {
             request.getOptions().setProxyUri(serverId + "/echo");
             request.getOptions().setContentFormat(MediaTypeRegistry.TEXT_PLAIN);
             request.setPayload(text);
-            RecSec.protect(request, serverId);
+            RecSec.protect(request, PeerId.of(serverId));
             out.println("2. the client application sends");
             trace.inner("client app ->", new CoapMessage(CoapMessage.TYPE_CON, CoAP.Code.POST.value, 0, new byte[0],
                     List.of(CoapOption.ofString(OptionNumbers.PROXY_URI, serverId + "/echo"),

@@ -37,6 +37,8 @@ import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 import org.recsec.record.coap.OptionNumbers;
+import org.recsec.record.LocalId;
+import org.recsec.record.PeerId;
 
 /**
  * The simulator's end-to-end checks once more over real UDP on loopback: Californium client and server with the
@@ -74,7 +76,7 @@ class CaliforniumProxyTest {
         SecurityAssociationDatabase serverSad = SecurityAssociationDatabase.builder(Clock.systemUTC(), random)
                 .localIdentities(Set.of(SERVER)).build();
         server = new CoapServer(config);
-        server.addEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(serverSad, SERVER).protectAllResources().build())
+        server.addEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(serverSad, LocalId.of(SERVER)).protectAllResources().build())
                 .setConfiguration(config).setInetSocketAddress(new InetSocketAddress(SERVER_IP, 0)).build());
         server.add(new CoapResource("echo") {
             @Override
@@ -103,7 +105,7 @@ class CaliforniumProxyTest {
                     }
                 }, (src, dst, bytes) -> mutator.apply(src, dst, bytes));
         client = new CoapClient();
-        client.setEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(clientSad, CLIENT).build())
+        client.setEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(clientSad, LocalId.of(CLIENT)).build())
                 .setConfiguration(config).setInetSocketAddress(new InetSocketAddress(loopback, 0)).build());
         client.setTimeout(10_000L);
     }
@@ -117,7 +119,7 @@ class CaliforniumProxyTest {
 
     private CoapResponse send(Request request) throws Exception {
         request.setURI("coap://127.0.0.1:" + proxy.address().getPort());
-        return client.advanced(RecSec.protect(request, SERVER));
+        return client.advanced(RecSec.protect(request, PeerId.of(SERVER)));
     }
 
     private Request post(String path, String payload) {

@@ -36,6 +36,8 @@ import org.recsec.km.sad.SecurityAssociationDatabase;
 import org.recsec.record.internal.Bytes;
 import org.recsec.record.CipherSuite;
 import org.recsec.record.SecretBytes;
+import org.recsec.record.LocalId;
+import org.recsec.record.PeerId;
 
 /** A real daemon on a UNIX socket under a temp dir, driven by setkey and by raw clients. */
 class KeydSetkeyCliTest {
@@ -187,9 +189,9 @@ class KeydSetkeyCliTest {
             PfKeyMessage broadcast = PfKeyMessage.decode(PfKeyFraming.read(kmp));
             assertEquals(PfKey.SADB_ADD, broadcast.type());
             assertFalse(broadcast.has(PfKey.SADB_EXT_KEY_ENCRYPT), "broadcast without keys");
-            var out = db.outbound("coap://127.0.0.1:5683", "coap://127.0.0.1:5684");
-            out.recordUsed(1);
-            out.recordUsed(1);
+            var out = db.outbound(LocalId.of("coap://127.0.0.1:5683"), PeerId.of("coap://127.0.0.1:5684"));
+            out.reportSealed(1);
+            out.reportSealed(1);
             PfKeyMessage expire = PfKeyMessage.decode(PfKeyFraming.read(kmp));
             assertEquals(PfKey.SADB_EXPIRE, expire.type());
             assertTrue(expire.has(PfKey.SADB_EXT_LIFETIME_SOFT));
@@ -204,7 +206,7 @@ class KeydSetkeyCliTest {
             });
             t.start();
             var e = assertThrows(org.recsec.record.RecSecException.class,
-                    () -> db.outbound("coap://127.0.0.1:5683", "coap://10.1.1.1:5683"));
+                    () -> db.outbound(LocalId.of("coap://127.0.0.1:5683"), PeerId.of("coap://10.1.1.1:5683")));
             assertEquals(org.recsec.record.RecSecException.Reason.KEY_MANAGEMENT, e.reason());
             t.join(5000);
         }

@@ -56,8 +56,8 @@ final class SadEntry {
     private long nextSeq;
     private long reservedSeq;
     private ReplayWindow replay;
-    private SadSa inView;
-    private SadSa outView;
+    private SadSa.In inView;
+    private SadSa.Out outView;
     private volatile RecordCipher cipher;
     private boolean removed;
 
@@ -320,15 +320,16 @@ final class SadEntry {
         return replay;
     }
 
-    synchronized SadSa view(boolean inbound) {
-        if (inbound) {
-            if (inView == null) {
-                inView = new SadSa(this, true);
-            }
-            return inView;
+    synchronized SadSa.In inboundView() {
+        if (inView == null) {
+            inView = new SadSa.In(this);
         }
+        return inView;
+    }
+
+    synchronized SadSa.Out outboundView() {
         if (outView == null) {
-            outView = new SadSa(this, false);
+            outView = new SadSa.Out(this);
         }
         return outView;
     }

@@ -1,62 +1,87 @@
 package org.recsec.km.sad;
 
 import org.recsec.record.CipherSuite;
-import org.recsec.record.Direction;
 import org.recsec.record.RecSecException;
 import org.recsec.record.RecordCipher;
-import org.recsec.record.internal.ReplayWindow;
 import org.recsec.record.SecurityAssociation;
+import org.recsec.record.InboundSa;
+import org.recsec.record.LocalId;
+import org.recsec.record.OutboundSa;
+import org.recsec.record.PeerId;
 
 /**
  * One direction's view of a SAD entry, as record-sec sees it. All state lives in the entry, so the SAD stays its
  * single owner: use reported here counts against the entry's lifetimes.
  */
-final class SadSa implements SecurityAssociation {
-    private final SadEntry e;
-    private final boolean inbound;
+abstract class SadSa implements SecurityAssociation {
+    final SadEntry e;
+    private final LocalId localId;
+    private final PeerId peerId;
 
-    SadSa(SadEntry e, boolean inbound) {
+    private SadSa(SadEntry e, String local, String peer) {
         this.e = e;
-        this.inbound = inbound;
+        this.localId = LocalId.of(local);
+        this.peerId = PeerId.of(peer);
     }
 
     @Override public long spi() { return e.spi(); }
-
-    @Override public Direction direction() { return inbound ? Direction.INBOUND : Direction.OUTBOUND; }
 
     @Override public CipherSuite suite() { return e.suite; }
 
     @Override public int epoch() { return e.epoch; }
 
-    @Override public String localId() { return inbound ? e.dst : e.src; }
+    @Override public LocalId localId() { return localId; }
 
-    @Override public String peerId() { return inbound ? e.src : e.dst; }
+    @Override public PeerId peerId() { return peerId; }
 
     @Override public RecordCipher cipher() { return e.cipher(); }
 
-    @Override
-    public long nextSequence() throws RecSecException {
-        if (inbound) {
-            throw new IllegalStateException("nextSequence on an inbound SA");
-        }
-        return e.nextSequence();
-    }
-
-    @Override public ReplayWindow replayWindow() { return inbound ? e.replayWindow() : null; }
-
     @Override public void checkUsable() throws RecSecException { e.checkUsable(); }
-
-    @Override
-    public void recordUsed(long plaintextBytes) {
-        e.recordUsed(plaintextBytes);
-        if (inbound) {
-            e.inboundAccepted();
-        }
-    }
 
     @Override
     public String toString() {
         return "SA[" + direction() + ", spi=0x" + Long.toHexString(spi()) + ", " + e.src + " -> " + e.dst + ", "
                 + e.suite + "]";
+    }
+
+    /** The entry seen by the end that opens its records (the entry's dst is local). */
+    static final class In extends SadSa implements InboundSa {
+        In(SadEntry e) {
+            super(e, e.dst, e.src);
+        }
+
+        @Override
+        public long highestAccepted() {
+            return e.replayWindow().highest();
+        }
+
+        @Override
+        public boolean shouldDiscard(long seq) {
+            return e.replayWindow().shouldDiscard(seq);
+        }
+
+        @Override
+        public void reportAuthenticated(long seq, long plaintextBytes) throws RecSecException {
+            e.replayWindow().accept(seq);
+            e.recordUsed(plaintextBytes);
+            e.inboundAccepted();
+        }
+    }
+
+    /** The entry seen by the end that seals its records (the entry's src is local). */
+    static final class Out extends SadSa implements OutboundSa {
+        Out(SadEntry e) {
+            super(e, e.src, e.dst);
+        }
+
+        @Override
+        public long reserveSequence() throws RecSecException {
+            return e.nextSequence();
+        }
+
+        @Override
+        public void reportSealed(long plaintextBytes) {
+            e.recordUsed(plaintextBytes);
+        }
     }
 }

@@ -28,7 +28,10 @@ import org.recsec.km.pfkey.Endpoints;
 import org.recsec.record.RecSecException;
 import org.recsec.record.RecordCipher;
 import org.recsec.record.SaRegistry;
-import org.recsec.record.SecurityAssociation;
+import org.recsec.record.InboundSa;
+import org.recsec.record.LocalId;
+import org.recsec.record.OutboundSa;
+import org.recsec.record.PeerId;
 
 /**
  * The SA database (SAD): the single owner of record SA state, changed only through PF_KEY v2 messages (RFC 2367
@@ -40,7 +43,7 @@ import org.recsec.record.SecurityAssociation;
  * Builder#everyIdentityLocal()}), every identity counts as local, so one SAD can hold both ends of a loopback
  * demo; then SPIs must be unique across all SAs. Inbound SPIs are always unique among the SAs served inbound.
  *
- * <p><b>Lifetimes.</b> Counted from what record-sec reports ({@link SecurityAssociation#recordUsed}): records as
+ * <p><b>Lifetimes.</b> Counted from what record-sec reports ({@link OutboundSa#reportSealed} and {@link InboundSa#reportAuthenticated}): records as
  * {@code sadb_lifetime_allocations}, plaintext bytes, and seconds since adding and since first use, read from the
  * injected clock. A soft limit makes the SA DYING and sends EXPIRE(soft) to every registered session, the hint to
  * rekey; a hard limit makes it DEAD and sends EXPIRE(hard); a dead SA refuses use with {@code SA_EXPIRED} and stays
@@ -120,7 +123,7 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
      * {@inheritDoc} Also refuses a larval SA ({@code UNKNOWN_SA}) and applies time lifetimes first.
      */
     @Override
-    public SecurityAssociation inbound(long spi) throws RecSecException {
+    public InboundSa inbound(long spi) throws RecSecException {
         SadEntry found = null;
         if (spi >= 0 && spi <= 0xffffffffL) {
             lock.lock();
@@ -140,7 +143,7 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
                     + Long.toHexString(spi));
         }
         found.checkUsable();
-        return found.view(true);
+        return found.inboundView();
     }
 
     /**
@@ -150,9 +153,9 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
      * @throws RecSecException {@code KEY_MANAGEMENT} when a KMP answered the ACQUIRE with an errno
      */
     @Override
-    public SecurityAssociation outbound(String localId, String peerId) throws RecSecException {
-        Objects.requireNonNull(localId, "localId");
-        Objects.requireNonNull(peerId, "peerId");
+    public OutboundSa outbound(LocalId local, PeerId peer) throws RecSecException {
+        String localId = local.value();
+        String peerId = peer.value();
         SadEntry e;
         lock.lock();
         try {
@@ -164,7 +167,7 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
             unlockAndDeliver();
         }
         e.checkUsable();
-        return e.view(false);
+        return e.outboundView();
     }
 
     private SadEntry bestRoute(String src, String dst) {

@@ -19,6 +19,9 @@ import org.recsec.km.pfkey.SaSpec;
 import org.recsec.record.CipherSuite;
 import org.recsec.record.SecretBytes;
 import org.recsec.record.SecurityAssociation;
+import org.recsec.record.LocalId;
+import org.recsec.record.OutboundSa;
+import org.recsec.record.PeerId;
 
 /** A real kill -9 of a child JVM in the middle of handing out sequence numbers: none is ever handed out twice. */
 class CrashSafetyTest {
@@ -68,10 +71,10 @@ class CrashSafetyTest {
         SecurityAssociationDatabase db = SecurityAssociationDatabase.builder(new MutableClock(1), new Random(1))
                 .everyIdentityLocal().stateDirectory(dir).sequenceReserve(16).build();
         assertEquals(KillChild.SAS, db.size(), "every SA added is still there");
-        SecurityAssociation sa = db.outbound(C, PEER);
+        OutboundSa sa = db.outbound(LocalId.of(C), PeerId.of(PEER));
         long prev = max2;
         for (int i = 0; i < 50; i++) {
-            long s = sa.nextSequence();
+            long s = sa.reserveSequence();
             assertTrue(s > max2, s + " > " + max2);
             assertTrue(s > prev || i == 0);
             prev = s;
@@ -112,7 +115,7 @@ class CrashSafetyTest {
         assertTrue(SecretBytes.copyOf(key).equalsSecret(got.ext(PfKey.SADB_EXT_KEY_ENCRYPT,
                 PfKeyExtension.Key.class).key()));
         assertEquals(5000, got.ext(PfKey.SADB_EXT_LIFETIME_CURRENT, PfKeyExtension.Lifetime.class).addTime());
-        assertEquals("SEN-1", again.inbound(0x2002).peerId());
+        assertEquals(PeerId.of("SEN-1"), again.inbound(0x2002).peerId());
         assertEquals(PfKey.ESRCH, PfKeyMessage.decode(again.openSession(b -> { })
                 .send(PfKeyRequests.get(0x3003, C, "coap://10.9.9.9:5683", 1, 0).encode()).get(0)).errno());
     }

@@ -8,6 +8,9 @@ import org.recsec.km.pfkey.SaSpec;
 import org.recsec.record.CipherSuite;
 import org.recsec.record.SecretBytes;
 import org.recsec.record.SecurityAssociation;
+import org.recsec.record.LocalId;
+import org.recsec.record.OutboundSa;
+import org.recsec.record.PeerId;
 
 /**
  * The child JVM of {@link CrashSafetyTest}: opens the SAD in the given state directory, adds SAs, then reserves
@@ -34,9 +37,9 @@ public final class KillChild {
         }
         out.println("ready " + db.size());
         out.flush();
-        SecurityAssociation sa = db.outbound(C, "coap://10.0.0.0:5683");
+        OutboundSa sa = db.outbound(LocalId.of(C), PeerId.of("coap://10.0.0.0:5683"));
         while (true) {
-            long seq = sa.nextSequence();
+            long seq = sa.reserveSequence();
             out.println(seq);
             out.flush();
         }

@@ -19,11 +19,15 @@ import org.recsec.record.SecretBytes;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 import org.recsec.record.coap.OptionNumbers;
+import org.recsec.record.LocalId;
+import org.recsec.record.PeerId;
 
 /** An inbound SA restored from disk refuses every record it accepted before the restart. */
 class ReplayAcrossRestartTest {
     private static final String CLIENT = "coap://10.0.0.1:40000";
     private static final String SERVER = "coap://10.0.0.2:5683";
+    private static final LocalId CLIENT_ID = LocalId.of(CLIENT);
+    private static final PeerId SERVER_ID = PeerId.of(SERVER);
 
     private static void install(SecurityAssociationDatabase db) throws Exception {
         byte[] k = new byte[16];
@@ -53,7 +57,7 @@ class ReplayAcrossRestartTest {
         RecordProtector before = new RecordProtector(server);
         List<CoapMessage> sent = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            CoapMessage outer = sender.protectRequest(request(i), CLIENT, SERVER).outer();
+            CoapMessage outer = sender.protectRequest(request(i), CLIENT_ID, SERVER_ID).outer();
             sent.add(outer);
             before.unprotectRequest(outer);
         }
@@ -69,7 +73,7 @@ class ReplayAcrossRestartTest {
         boolean accepted = false;
         for (int i = 20; i < 40 && !accepted; i++) {
             try {
-                after.unprotectRequest(sender.protectRequest(request(i), CLIENT, SERVER).outer());
+                after.unprotectRequest(sender.protectRequest(request(i), CLIENT_ID, SERVER_ID).outer());
                 accepted = true;
             } catch (RecSecException e) {
                 assertEquals(RecSecException.Reason.REPLAY, e.reason());

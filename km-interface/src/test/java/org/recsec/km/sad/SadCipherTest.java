@@ -12,6 +12,10 @@ import org.recsec.record.CipherSuite;
 import org.recsec.record.RecSecException;
 import org.recsec.record.SecretBytes;
 import org.recsec.record.SecurityAssociation;
+import org.recsec.record.InboundSa;
+import org.recsec.record.LocalId;
+import org.recsec.record.OutboundSa;
+import org.recsec.record.PeerId;
 
 /** SAs installed through PF_KEY messages protect real records with the dtls12 ciphers from record-sec. */
 class SadCipherTest {
@@ -35,10 +39,10 @@ class SadCipherTest {
             SaSpec c2s = SaSpec.withKeys(++spi, C, S, suite, SecretBytes.copyOf(key), SecretBytes.copyOf(iv));
             client.openSession(b -> { }).add(c2s);
             server.openSession(b -> { }).add(c2s);
-            SecurityAssociation out = client.outbound(C, S);
-            SecurityAssociation in = server.inbound(spi);
+            OutboundSa out = client.outbound(LocalId.of(C), PeerId.of(S));
+            InboundSa in = server.inbound(spi);
             byte[] pt = ("hello " + suite).getBytes(StandardCharsets.US_ASCII);
-            long seq = out.nextSequence();
+            long seq = out.reserveSequence();
             byte[] record = out.cipher().seal(23, out.epoch(), seq, pt, 0, pt.length);
             assertArrayEquals(pt, in.cipher().open(record, 0, record.length), suite.toString());
             record[record.length - 1] ^= 1;

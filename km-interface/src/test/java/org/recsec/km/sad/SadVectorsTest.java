@@ -15,6 +15,8 @@ import org.recsec.record.CipherSuite;
 import org.recsec.record.RecSecException;
 import org.recsec.record.SecretBytes;
 import org.recsec.vectors.SpecVectors;
+import org.recsec.record.LocalId;
+import org.recsec.record.PeerId;
 
 /**
  * The SAD's replies and pushed messages are the exact bytes of pfkey.json, which were assembled independently: the
@@ -90,22 +92,22 @@ class SadVectorsTest {
         SadSession s = db.openSession(b -> { });
         only(s.send(vector("add-request-ccm8")));
         pushed.clear(); // the ADD broadcast
-        var sa = db.outbound(C, S);
+        var sa = db.outbound(LocalId.of(C), PeerId.of(S));
         clock.advanceSeconds(5);
         for (int i = 0; i < 1000; i++) {
             sa.checkUsable();
-            sa.nextSequence();
-            sa.recordUsed(50);
+            sa.reserveSequence();
+            sa.reportSealed(50);
         }
         assertEquals(1, pushed.size());
         assertArrayEquals(vector("expire-soft"), pushed.get(0));
         for (int i = 0; i < 1000; i++) {
-            sa.nextSequence();
-            sa.recordUsed(40);
+            sa.reserveSequence();
+            sa.reportSealed(40);
         }
         assertEquals(2, pushed.size());
         assertArrayEquals(vector("expire-hard"), pushed.get(1));
-        RecSecException e = org.junit.jupiter.api.Assertions.assertThrows(RecSecException.class, sa::nextSequence);
+        RecSecException e = org.junit.jupiter.api.Assertions.assertThrows(RecSecException.class, sa::reserveSequence);
         assertEquals(RecSecException.Reason.SA_EXPIRED, e.reason());
     }
 
@@ -122,7 +124,7 @@ class SadVectorsTest {
         SadSession kmp2 = db.openSession(b -> answering.send(vector("acquire-failure-from-kmp")));
         kmp2.register();
         RecSecException e = org.junit.jupiter.api.Assertions.assertThrows(RecSecException.class,
-                () -> db.outbound(C, S));
+                () -> db.outbound(LocalId.of(C), PeerId.of(S)));
         assertEquals(RecSecException.Reason.KEY_MANAGEMENT, e.reason());
         // A wait that ran out would end UNKNOWN_SA ("no key manager answered"), not with the KMP's refusal.
         assertEquals(true, e.getMessage().contains("refused ACQUIRE"), e.getMessage());

@@ -14,6 +14,8 @@ import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 import org.recsec.record.coap.OptionNumbers;
+import org.recsec.record.LocalId;
+import org.recsec.record.PeerId;
 
 /**
  * A simulated CoAP client behind record-sec.
@@ -87,7 +89,7 @@ public final class SimClient implements SimNode {
         int type = confirmable ? CoapMessage.TYPE_CON : CoapMessage.TYPE_NON;
         CoapMessage app = new CoapMessage(request.version(), type, request.code(), nextMid(), token,
                 request.options(), request.payload());
-        ProtectedRequest pr = protector.protectRequest(app, localId, peerId);
+        ProtectedRequest pr = protector.protectRequest(app, LocalId.of(localId), PeerId.of(peerId));
         Exchange ex = new Exchange(Wire.hex(token), app, pr, nextHop, confirmable,
                 app.hasOption(OptionNumbers.OBSERVE));
         exchanges.put(ex.token, ex);

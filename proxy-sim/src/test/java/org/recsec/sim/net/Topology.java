@@ -8,6 +8,8 @@ import org.recsec.record.RecordProtector;
 import org.recsec.record.internal.ReplayWindow;
 import org.recsec.record.SecretBytes;
 import org.recsec.record.internal.crypto.RecordCiphers;
+import org.recsec.record.LocalId;
+import org.recsec.record.PeerId;
 
 /**
  * Test fixture: one network, a client identity and a server identity holding the two SAs of a pair
@@ -38,14 +40,14 @@ final class Topology {
         long serverSpi = 0x100 + keys.nextInt(1000);
         long clientSpi = 0x2000 + keys.nextInt(1000);
         int w = ReplayWindow.DEFAULT_SIZE;
-        clientSas.install(ManualSa.outbound(serverSpi, suite, 1, 1, CLIENT_ID, SERVER_ID,
-                RecordCiphers.dtls12(suite, SecretBytes.copyOf(k1), iv1)));
-        serverSas.install(ManualSa.inbound(serverSpi, suite, 1, w, SERVER_ID, CLIENT_ID,
-                RecordCiphers.dtls12(suite, SecretBytes.copyOf(k1), iv1)));
-        serverSas.install(ManualSa.outbound(clientSpi, suite, 1, 1, SERVER_ID, CLIENT_ID,
-                RecordCiphers.dtls12(suite, SecretBytes.copyOf(k2), iv2)));
-        clientSas.install(ManualSa.inbound(clientSpi, suite, 1, w, CLIENT_ID, SERVER_ID,
-                RecordCiphers.dtls12(suite, SecretBytes.copyOf(k2), iv2)));
+        clientSas.install(ManualSa.outbound(suite).spi(serverSpi).epoch(1).firstSequence(1)
+                .route(LocalId.of(CLIENT_ID), PeerId.of(SERVER_ID)).key(SecretBytes.copyOf(k1)).iv(iv1).build());
+        serverSas.install(ManualSa.inbound(suite).spi(serverSpi).epoch(1).replayWindow(w)
+                .route(LocalId.of(SERVER_ID), PeerId.of(CLIENT_ID)).key(SecretBytes.copyOf(k1)).iv(iv1).build());
+        serverSas.install(ManualSa.outbound(suite).spi(clientSpi).epoch(1).firstSequence(1)
+                .route(LocalId.of(SERVER_ID), PeerId.of(CLIENT_ID)).key(SecretBytes.copyOf(k2)).iv(iv2).build());
+        clientSas.install(ManualSa.inbound(suite).spi(clientSpi).epoch(1).replayWindow(w)
+                .route(LocalId.of(CLIENT_ID), PeerId.of(SERVER_ID)).key(SecretBytes.copyOf(k2)).iv(iv2).build());
     }
 
     Topology(long seed, LinkProfile profile) {

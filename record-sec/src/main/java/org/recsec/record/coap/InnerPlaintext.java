@@ -6,7 +6,9 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.recsec.record.RecSecException;
+import org.recsec.record.OutboundSa;
 import org.recsec.record.RecordCipher;
+import org.recsec.record.internal.crypto.CompactRecordCipher;
 
 /**
  * The inner plaintext of draft-garcia-core-app-layer-sec-with-dtls-record §3 (Figure 1) and the messages around
@@ -25,12 +27,30 @@ public final class InnerPlaintext {
     }
 
     /**
-     * Seals the inner plaintext of {@code plain} with {@code innerOptions} (in any order; written in number order)
-     * as one record: the inner header, options and payload marker as the head, the payload, read where it lies, as
-     * the body. Returns the whole record.
+     * A record sealed by {@link #seal}.
+     *
+     * @param record the whole record
+     * @param seq    the sequence number {@code sa} reserved for it
      */
-    public static byte[] seal(CoapMessage plain, List<CoapOption> innerOptions, RecordCipher cipher, int contentType,
-                              int epoch, long seq) throws RecSecException {
+    public record Sealed(byte[] record, long seq) {
+    }
+
+    /**
+     * Seals the inner plaintext of {@code plain} with {@code innerOptions} (in any order; written in number order)
+     * as one record under the next sequence number {@code sa} reserves (never one the caller chooses): the inner
+     * header, options and payload marker as the head, the payload, read where it lies, as the body.
+     */
+    public static Sealed seal(CoapMessage plain, List<CoapOption> innerOptions, OutboundSa sa, int contentType)
+            throws RecSecException {
+        return seal(plain, innerOptions, sa, contentType, null);
+    }
+
+    /**
+     * As {@link #seal(CoapMessage, List, OutboundSa, int)}; a compact-profile SA also authenticates
+     * {@code bindingAad} (not sent) after the record header, the other profiles ignore it.
+     */
+    public static Sealed seal(CoapMessage plain, List<CoapOption> innerOptions, OutboundSa sa, int contentType,
+                              byte[] bindingAad) throws RecSecException {
         List<CoapOption> sorted = sorted(innerOptions);
         byte[] payload = plain.payloadNoCopy();
         byte[] head = new byte[HEADER_BYTES + CoapCodec.optionsSize(sorted) + (payload.length == 0 ? 0 : 1)];
@@ -40,7 +60,14 @@ public final class InnerPlaintext {
         if (payload.length != 0) {
             head[pos] = (byte) CoapCodec.PAYLOAD_MARKER;
         }
-        return cipher.seal(contentType, epoch, seq, head, 0, head.length, payload, 0, payload.length);
+        long seq = sa.reserveSequence();
+        RecordCipher cipher = sa.cipher();
+        if (cipher instanceof CompactRecordCipher compact) {
+            return new Sealed(compact.seal(contentType, sa.epoch(), seq, bindingAad, head, 0, head.length, payload,
+                    0, payload.length), seq);
+        }
+        return new Sealed(cipher.seal(contentType, sa.epoch(), seq, head, 0, head.length, payload, 0,
+                payload.length), seq);
     }
 
     /**
@@ -58,6 +85,21 @@ public final class InnerPlaintext {
     public static org.recsec.record.internal.RecordHeader recordHeader(CoapMessage outer) throws RecSecException {
         byte[] record = outer.payloadNoCopy();
         return org.recsec.record.internal.RecordHeader.parse(record, 0, record.length);
+    }
+
+    /** The header of the compact-profile record an outer message carries, read in place (RFC 9147 §4.2.2/4.2.3). */
+    public static CompactRecordCipher.Header compactHeader(CoapMessage outer, CompactRecordCipher cipher,
+                                                           long expectedNext) throws RecSecException {
+        byte[] record = outer.payloadNoCopy();
+        return cipher.readHeader(record, 0, record.length, expectedNext);
+    }
+
+    /** Opens the compact-profile record an outer message carries, in place, with {@code bindingAad} (or null). */
+    public static CompactRecordCipher.Opened openCompact(CoapMessage outer, CompactRecordCipher cipher,
+                                                         CompactRecordCipher.Header header, byte[] bindingAad)
+            throws RecSecException {
+        byte[] record = outer.payloadNoCopy();
+        return cipher.open(record, 0, record.length, header, bindingAad);
     }
 
     /**

@@ -54,6 +54,14 @@ public final class ReplayWindow {
     }
 
     /**
+     * True when {@code seq} would be refused by {@link #check(long)}: out of range, left of the window or already
+     * accepted. Changes nothing.
+     */
+    public synchronized boolean shouldDiscard(long seq) {
+        return seq < 0 || seq > MAX_SEQ || seq <= highest && (highest - seq >= size || isSet(seq));
+    }
+
+    /**
      * @throws RecSecException {@code REPLAY} when {@code seq} was already accepted or lies left of the window,
      *                         {@code MALFORMED} when it is not a 48-bit value
      */

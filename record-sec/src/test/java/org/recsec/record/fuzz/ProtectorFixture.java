@@ -13,15 +13,19 @@ import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 import org.recsec.record.coap.OptionNumbers;
-import org.recsec.record.internal.crypto.RecordCiphers;
+import org.recsec.record.InboundSa;
+import org.recsec.record.LocalId;
+import org.recsec.record.OutboundSa;
+import org.recsec.record.PeerId;
+import org.recsec.record.SecurityAssociation;
 
 /**
  * The fixed SA pair of the unprotect fuzz targets (keys made up, AES_128_CCM_8, epoch 1) and the genuine messages
  * they are seeded with. Every SA is built fresh on demand so each fuzz input starts from the same state.
  */
 final class ProtectorFixture {
-    static final String CLIENT = "coap://127.0.0.1:40000";
-    static final String SERVER = "coap://127.0.0.1:5683";
+    static final LocalId CLIENT = LocalId.of("coap://127.0.0.1:40000");
+    static final PeerId SERVER = PeerId.of("coap://127.0.0.1:5683");
     static final CipherSuite SUITE = CipherSuite.AES_128_CCM_8;
     static final int EPOCH = 1;
     static final long C2S_SPI = 0x1001;
@@ -40,30 +44,34 @@ final class ProtectorFixture {
     private ProtectorFixture() {
     }
 
-    static ManualSa c2sOut(long firstSeq) {
-        return ManualSa.outbound(C2S_SPI, SUITE, EPOCH, firstSeq, CLIENT, SERVER,
-                RecordCiphers.dtls12(SUITE, SecretBytes.copyOf(C2S_KEY), C2S_IV));
+    static ManualSa.Outbound c2sOut(long firstSeq) {
+        return ManualSa.outbound(SUITE).spi(C2S_SPI).epoch(EPOCH).firstSequence(firstSeq).route(CLIENT, SERVER)
+                .key(SecretBytes.copyOf(C2S_KEY)).iv(C2S_IV).build();
     }
 
-    static ManualSa c2sIn() {
-        return ManualSa.inbound(C2S_SPI, SUITE, EPOCH, 64, SERVER, CLIENT,
-                RecordCiphers.dtls12(SUITE, SecretBytes.copyOf(C2S_KEY), C2S_IV));
+    static ManualSa.Inbound c2sIn() {
+        return ManualSa.inbound(SUITE).spi(C2S_SPI).epoch(EPOCH).replayWindow(64)
+                .route(SERVER.asLocal(), CLIENT.asPeer()).key(SecretBytes.copyOf(C2S_KEY)).iv(C2S_IV).build();
     }
 
-    static ManualSa s2cOut(long firstSeq) {
-        return ManualSa.outbound(S2C_SPI, SUITE, EPOCH, firstSeq, SERVER, CLIENT,
-                RecordCiphers.dtls12(SUITE, SecretBytes.copyOf(S2C_KEY), S2C_IV));
+    static ManualSa.Outbound s2cOut(long firstSeq) {
+        return ManualSa.outbound(SUITE).spi(S2C_SPI).epoch(EPOCH).firstSequence(firstSeq)
+                .route(SERVER.asLocal(), CLIENT.asPeer()).key(SecretBytes.copyOf(S2C_KEY)).iv(S2C_IV).build();
     }
 
-    static ManualSa s2cIn() {
-        return ManualSa.inbound(S2C_SPI, SUITE, EPOCH, 64, CLIENT, SERVER,
-                RecordCiphers.dtls12(SUITE, SecretBytes.copyOf(S2C_KEY), S2C_IV));
+    static ManualSa.Inbound s2cIn() {
+        return ManualSa.inbound(SUITE).spi(S2C_SPI).epoch(EPOCH).replayWindow(64).route(CLIENT, SERVER)
+                .key(SecretBytes.copyOf(S2C_KEY)).iv(S2C_IV).build();
     }
 
-    static RecordProtector protector(ManualSa... sas) {
+    static RecordProtector protector(SecurityAssociation... sas) {
         InMemorySaRegistry r = new InMemorySaRegistry();
-        for (ManualSa sa : sas) {
-            r.install(sa);
+        for (SecurityAssociation sa : sas) {
+            if (sa instanceof InboundSa in) {
+                r.install(in);
+            } else {
+                r.install((OutboundSa) sa);
+            }
         }
         return new RecordProtector(r);
     }
@@ -88,7 +96,7 @@ final class ProtectorFixture {
     /** The wire bytes of {@code response} protected with {@code seq}, bound to request sequence {@code bound}. */
     static byte[] protectedResponse(CoapMessage response, long seq, long bound) throws RecSecException {
         return CoapCodec.encode(protector(s2cOut(seq)).protectResponse(response,
-                new RequestContext(SERVER, CLIENT, bound)));
+                new RequestContext(SERVER.asLocal(), CLIENT.asPeer(), bound)));
     }
 
     static CoapMessage genericRequest() {

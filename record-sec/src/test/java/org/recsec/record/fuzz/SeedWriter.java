@@ -28,6 +28,22 @@ public final class SeedWriter {
         coap();
         records();
         unprotect();
+        compact();
+    }
+
+    /** CompactFuzzTest: every record-dtls13.json vector in the open layout, genuine compact requests. */
+    private static void compact() throws IOException, RecSecException {
+        CipherSuite[] suites = CipherSuite.values();
+        for (JsonNode v : SpecVectors.vectors("record-dtls13.json")) {
+            CipherSuite suite = CipherSuite.forTls13Code(Integer.parseInt(v.get("suite").asText(), 16));
+            write("CompactFuzzTest", "open", "vector-" + v.get("name").asText(), CompactFuzzTest.openSeed(
+                    java.util.Arrays.asList(suites).indexOf(suite), v.get("seq_bytes").asInt(),
+                    SpecVectors.hex(v, "secret"), (int) v.get("expected_next").asLong() & 0xffff,
+                    SpecVectors.hex(v, "record")));
+        }
+        write("CompactFuzzTest", "unprotectRequest", "genuine-11", CompactFuzzTest.unprotectSeed(11));
+        write("CompactFuzzTest", "unprotectRequest", "genuine-300", CompactFuzzTest.unprotectSeed(300));
+        write("CompactFuzzTest", "unprotectRequest", "replay-10", CompactFuzzTest.unprotectSeed(10));
     }
 
     private static void coap() throws IOException {

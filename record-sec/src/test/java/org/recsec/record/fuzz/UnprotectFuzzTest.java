@@ -62,10 +62,10 @@ class UnprotectFuzzTest {
         if (outer == null) {
             return; // CoapCodecFuzzTest owns the datagram parser
         }
-        ManualSa in = ProtectorFixture.c2sIn();
+        ManualSa.Inbound in = ProtectorFixture.c2sIn();
         RecordProtector server = ProtectorFixture.protector(in);
         server.unprotectRequest(REQUEST_HISTORY);
-        long highest = in.replayWindow().highest();
+        long highest = in.highestAccepted();
         long records = in.recordsUsed();
         long seq = recordSeq(outer);
         try {
@@ -92,10 +92,10 @@ class UnprotectFuzzTest {
             return;
         }
         ProtectedRequest request = ProtectorFixture.pendingRequest();
-        ManualSa in = ProtectorFixture.s2cIn();
+        ManualSa.Inbound in = ProtectorFixture.s2cIn();
         RecordProtector client = ProtectorFixture.protector(in);
         client.unprotectResponse(RESPONSE_HISTORY, request);
-        long highest = in.replayWindow().highest();
+        long highest = in.highestAccepted();
         long records = in.recordsUsed();
         long seq = recordSeq(outer);
         try {
@@ -129,14 +129,14 @@ class UnprotectFuzzTest {
         boolean response = (input[0] & 1) != 0;
         boolean observeCode = (input[0] & 2) != 0;
         long seq = HISTORY_SEQ + 1;
-        ManualSa sender = response ? ProtectorFixture.s2cOut(seq) : ProtectorFixture.c2sOut(seq);
+        ManualSa.Outbound sender = response ? ProtectorFixture.s2cOut(seq) : ProtectorFixture.c2sOut(seq);
         byte[] record = sender.cipher().seal(RecordProtector.CONTENT_TYPE_APPLICATION_DATA, ProtectorFixture.EPOCH,
                 seq, input, 1, input.length - 1);
         int code = response ? (observeCode ? 0x45 : 0x44) : (observeCode ? 0x05 : 0x02);
         CoapMessage outer = new CoapMessage(response ? CoapMessage.TYPE_ACK : CoapMessage.TYPE_CON, code, 0x7001,
                 response ? ProtectorFixture.TOKEN : new byte[] {1, 2},
                 List.of(CoapOption.ofUint(OptionNumbers.RECORD_SECURITY, sender.spi())), record);
-        ManualSa in = response ? ProtectorFixture.s2cIn() : ProtectorFixture.c2sIn();
+        ManualSa.Inbound in = response ? ProtectorFixture.s2cIn() : ProtectorFixture.c2sIn();
         RecordProtector receiver = ProtectorFixture.protector(in);
         try {
             if (response) {
@@ -157,14 +157,14 @@ class UnprotectFuzzTest {
         assertAccepted(in, -1, 0, seq);
     }
 
-    private static void assertUntouched(ManualSa in, long highest, long records) {
-        assertEquals(highest, in.replayWindow().highest(), "a refused message moved the replay window");
+    private static void assertUntouched(ManualSa.Inbound in, long highest, long records) {
+        assertEquals(highest, in.highestAccepted(), "a refused message moved the replay window");
         assertEquals(records, in.recordsUsed(), "a refused message was counted as used");
     }
 
-    private static void assertAccepted(ManualSa in, long highest, long records, long seq) {
+    private static void assertAccepted(ManualSa.Inbound in, long highest, long records, long seq) {
         assertTrue(seq >= 0, "accepted without a record header");
-        assertEquals(Math.max(highest, seq), in.replayWindow().highest());
+        assertEquals(Math.max(highest, seq), in.highestAccepted());
         assertEquals(records + 1, in.recordsUsed());
     }
 

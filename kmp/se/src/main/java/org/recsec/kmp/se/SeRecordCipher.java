@@ -16,7 +16,7 @@ import org.recsec.record.RecordCipher;
  * client write key, the inbound one opens with the server write key, both on the card).
  *
  * <p><b>Sequence numbers.</b> The card numbers its records itself (epoch 1, 1, 2, 3, …), while record-sec reserves
- * a number with {@code SecurityAssociation.nextSequence()} before it seals and binds responses to it. So the SA is
+ * a number with {@code OutboundSa.reserveSequence()} before it seals and binds responses to it. So the SA is
  * installed with {@code firstSequence = 1} and its counter mirrors the card's: {@link #seal} checks that the
  * record the card returns carries exactly the {@code seq} asked for. If a number was reserved but never sealed
  * (a failed earlier seal), the card is behind and is brought level by sealing and discarding one-byte records

@@ -26,6 +26,9 @@ import org.recsec.record.RecordProtector;
 import org.recsec.record.SecurityAssociation;
 import org.recsec.record.UnprotectedRequest;
 import org.recsec.record.coap.CoapMessage;
+import org.recsec.record.LocalId;
+import org.recsec.record.OutboundSa;
+import org.recsec.record.PeerId;
 
 /**
  * The card's handshake against Bouncy Castle's DTLS server over UDP loopback, then the SA pair installed through
@@ -59,7 +62,7 @@ public class SeKmpTest {
             SeKmp.installServer(est.keys(), spis, server.openSession(b -> { }), SeFixture.S, SeFixture.C, 2);
 
             // The card's exported keys equal the key block Bouncy Castle's session derives from its master secret.
-            SecurityAssociation c2s = client.outbound(SeFixture.C, SeFixture.S);
+            OutboundSa c2s = client.outbound(LocalId.of(SeFixture.C), PeerId.of(SeFixture.S));
             assertEquals(1, c2s.epoch());
             byte[] bcRecord = f.socket.receive(5000);
             assertNotNull(bcRecord);
@@ -118,8 +121,8 @@ public class SeKmpTest {
             }
 
             // A number reserved but never sealed: the cipher brings the card level (one discarded record).
-            SecurityAssociation out = client.outbound(SeFixture.C, SeFixture.S);
-            assertEquals(4, out.nextSequence());
+            OutboundSa out = client.outbound(LocalId.of(SeFixture.C), PeerId.of(SeFixture.S));
+            assertEquals(4, out.reserveSequence());
             List<byte[]> later = exchange(client, server, 1);
             assertEquals(5, RecordHeader.parse(later.get(0), 0, later.get(0).length).seq());
 
@@ -128,7 +131,7 @@ public class SeKmpTest {
             assertEquals(RecSecException.Reason.REPLAY, assertThrows(RecSecException.class, () -> client
                     .inbound(est.spis().serverToClient()).cipher().open(again, 0, again.length)).reason());
             byte[] forged = "forged".getBytes(StandardCharsets.US_ASCII);
-            byte[] rec = server.outbound(SeFixture.S, SeFixture.C).cipher().seal(23, 1, 1000, forged, 0, 6);
+            byte[] rec = server.outbound(LocalId.of(SeFixture.S), PeerId.of(SeFixture.C)).cipher().seal(23, 1, 1000, forged, 0, 6);
             rec[rec.length - 1] ^= 1;
             assertEquals(RecSecException.Reason.AUTH_FAILED, assertThrows(RecSecException.class, () -> client
                     .inbound(est.spis().serverToClient()).cipher().open(rec, 0, rec.length)).reason());
@@ -153,7 +156,7 @@ public class SeKmpTest {
             byte[] token = {(byte) i, 7};
             CoapMessage req = new CoapMessage(CoapMessage.TYPE_CON, CODE_GET, 100 + i, token, List.of(),
                     ("request " + i).getBytes(StandardCharsets.US_ASCII));
-            ProtectedRequest pr = cp.protectRequest(req, SeFixture.C, SeFixture.S);
+            ProtectedRequest pr = cp.protectRequest(req, LocalId.of(SeFixture.C), PeerId.of(SeFixture.S));
             records.add(pr.outer().payload());
             UnprotectedRequest ur = sp.unprotectRequest(pr.outer());
             assertArrayEquals(req.payload(), ur.message().payload());

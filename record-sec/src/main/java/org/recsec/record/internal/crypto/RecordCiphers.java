@@ -10,6 +10,17 @@ public final class RecordCiphers {
     }
 
     /**
+     * A record cipher for the compact profile (RFC 9147 §4 records, see {@link CompactRecordCipher}) keyed by the
+     * 32-byte traffic secret of one direction.
+     *
+     * @param seqBytes 1 or 2: the width of the header's sequence number
+     * @throws IllegalArgumentException for a secret that is not 32 bytes or another width
+     */
+    public static RecordCipher compact(CipherSuite suite, SecretBytes trafficSecret, int seqBytes) {
+        return CompactRecordCipher.fromSecret(suite, trafficSecret, seqBytes);
+    }
+
+    /**
      * A record cipher for the dtls12 profile (RFC 6347 §4.1 records, content type and version in the header)
      * under one suite, key and fixed IV, as the DTLS key block (RFC 5246 §6.3) or a key-management protocol hands
      * them out for one direction.

@@ -34,12 +34,15 @@ import org.recsec.record.ProtectedRequest;
 import org.recsec.record.RecSecException;
 import org.recsec.record.RecordProtector;
 import org.recsec.record.SecretBytes;
-import org.recsec.record.SecurityAssociation;
+import org.recsec.record.InboundSa;
+import org.recsec.record.OutboundSa;
 import org.recsec.record.UnprotectedRequest;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 import org.recsec.record.coap.OptionNumbers;
+import org.recsec.record.LocalId;
+import org.recsec.record.PeerId;
 
 /** The exchange over real CoAP on loopback UDP: AS issues, client presents to /authz-info, both SADs get the pair. */
 class TicketExchangeTest {
@@ -82,8 +85,8 @@ class TicketExchangeTest {
                 assertTrue(!c2s.key().equalsSecret(s2c.key()), "directions have different keys");
 
                 // A record sealed by one side's outbound SA opens with the other side's inbound SA, both ways.
-                sealOpen(l.clientSad.outbound(l.clientId, l.rsId), l.rsSad.inbound(p.serverInboundSpi()));
-                sealOpen(l.rsSad.outbound(l.rsId, l.clientId), l.clientSad.inbound(p.clientInboundSpi()));
+                sealOpen(l.clientSad.outbound(LocalId.of(l.clientId), PeerId.of(l.rsId)), l.rsSad.inbound(p.serverInboundSpi()));
+                sealOpen(l.rsSad.outbound(LocalId.of(l.rsId), PeerId.of(l.clientId)), l.clientSad.inbound(p.clientInboundSpi()));
             }
         }
     }
@@ -105,9 +108,9 @@ class TicketExchangeTest {
         assertEquals(PfKey.SADB_SASTATE_MATURE, b.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class).state());
     }
 
-    private static void sealOpen(SecurityAssociation out, SecurityAssociation in) throws RecSecException {
+    private static void sealOpen(OutboundSa out, InboundSa in) throws RecSecException {
         byte[] pt = "sealed by one end, opened by the other".getBytes(StandardCharsets.US_ASCII);
-        long seq = out.nextSequence();
+        long seq = out.reserveSequence();
         byte[] record = out.cipher().seal(23, out.epoch(), seq, pt, 0, pt.length);
         assertArrayEquals(pt, in.cipher().open(record, 0, record.length));
         record[record.length - 1] ^= 1;
@@ -146,7 +149,7 @@ class TicketExchangeTest {
             byte[] token = Bytes.fromHex("0102030405060708");
             CoapMessage get = new CoapMessage(CoapMessage.TYPE_CON, 0x01, 0x1234, token,
                     List.of(CoapOption.ofString(OptionNumbers.URI_PATH, "temperature")), new byte[0]);
-            ProtectedRequest pr = client.protectRequest(get, p.clientIdentity(), p.serverIdentity());
+            ProtectedRequest pr = client.protectRequest(get, LocalId.of(p.clientIdentity()), PeerId.of(p.serverIdentity()));
             assertEquals(p.serverInboundSpi(), pr.outer().option(OptionNumbers.RECORD_SECURITY).uintValue());
             byte[] wire = CoapCodec.encode(pr.outer());
             send(clientSock, wire, serverSock);
@@ -155,7 +158,7 @@ class TicketExchangeTest {
             UnprotectedRequest u = server.unprotectRequest(CoapCodec.decode(got, 0, got.length));
             assertEquals(0x01, u.message().code());
             assertEquals("temperature", u.message().option(OptionNumbers.URI_PATH).stringValue());
-            assertEquals(l.clientId, u.context().peerId());
+            assertEquals(PeerId.of(l.clientId), u.peerId());
 
             CoapMessage content = new CoapMessage(CoapMessage.TYPE_ACK, 0x45, 0x1234, token, List.of(),
                     "21.5 C".getBytes(StandardCharsets.US_ASCII));

@@ -31,6 +31,8 @@ import org.recsec.kmp.ticket.TicketValidator;
 import org.recsec.record.CipherSuite;
 import org.recsec.californium.RecSec;
 import org.recsec.californium.RecSecConfig;
+import org.recsec.record.LocalId;
+import org.recsec.record.PeerId;
 
 /**
  * The whole path on one port per end: the RS's record-sec Californium endpoint hosts the open /authz-info and a
@@ -60,7 +62,7 @@ class TicketOverCaliforniumRecSecTest {
              SecurityAssociationDatabase clientSad = SecurityAssociationDatabase.builder(clock, new Random(2))
                      .localIdentities(Set.of(clientId)).build()) {
             CoapServer server = new CoapServer(Loopback.CONFIG);
-            server.addEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(rsSad, rsId).protectResource("temp")
+            server.addEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(rsSad, LocalId.of(rsId)).protectResource("temp")
                     .build()).setConfiguration(Loopback.CONFIG).setInetSocketAddress(rsAddr).build());
             TicketValidator validator = new TicketValidator(rsId, List.of(Loopback.AS_KEY), clock,
                     new ReplayCache(16), 0);
@@ -73,7 +75,7 @@ class TicketOverCaliforniumRecSecTest {
                 }
             });
             server.start();
-            CoapEndpoint clientEndpoint = RecSec.endpointBuilder(RecSecConfig.builder(clientSad, clientId).build())
+            CoapEndpoint clientEndpoint = RecSec.endpointBuilder(RecSecConfig.builder(clientSad, LocalId.of(clientId)).build())
                     .setConfiguration(Loopback.CONFIG).setInetSocketAddress(clientAddr).build();
             CoapClient coap = new CoapClient();
             coap.setEndpoint(clientEndpoint);
@@ -88,12 +90,12 @@ class TicketOverCaliforniumRecSecTest {
                         clientSad.openSession(b -> { }), clientId, coap, rsId, random, clock);
                 assertEquals(2, rsSad.size());
 
-                CoapResponse r = coap.advanced(RecSec.protect(Request.newGet().setURI(rsId + "/temp"), rsId));
+                CoapResponse r = coap.advanced(RecSec.protect(Request.newGet().setURI(rsId + "/temp"), PeerId.of(rsId)));
                 assertEquals(ResponseCode.CONTENT, r.getCode());
                 assertEquals("21.5 C", r.getResponseText());
                 // The request really went under the pair: the client's outbound SA counted one record.
-                assertEquals(1, clientSad.outbound(clientId, rsId).nextSequence());
-                assertEquals(p.serverInboundSpi(), clientSad.outbound(clientId, rsId).spi());
+                assertEquals(1, clientSad.outbound(LocalId.of(clientId), PeerId.of(rsId)).reserveSequence());
+                assertEquals(p.serverInboundSpi(), clientSad.outbound(LocalId.of(clientId), PeerId.of(rsId)).spi());
             } finally {
                 coap.shutdown();
                 clientEndpoint.destroy();
