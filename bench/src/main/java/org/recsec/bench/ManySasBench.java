@@ -29,7 +29,9 @@ import org.recsec.km.sad.SecurityAssociationDatabase;
 import org.recsec.record.CipherSuite;
 import org.recsec.record.RecSecException;
 import org.recsec.record.SecretBytes;
-import org.recsec.record.SecurityAssociation;
+import org.recsec.record.LocalId;
+import org.recsec.record.OutboundSa;
+import org.recsec.record.PeerId;
 
 /**
  * Many active SAs at once: {@code sas} outbound SAs in one SA database (installed by PF_KEY ADD), and 8 threads
@@ -46,6 +48,7 @@ import org.recsec.record.SecurityAssociation;
 public class ManySasBench {
     static final int THREADS = 8;
     static final String SERVER = "server";
+    private static final LocalId LOCAL = LocalId.of(SERVER);
 
     @Param({"1", "100000"})
     public int sas;
@@ -98,10 +101,10 @@ public class ManySasBench {
     }
 
     private byte[] seal(int i) throws RecSecException {
-        SecurityAssociation sa = sad.outbound(SERVER, peers[i]);
-        long seq = sa.nextSequence();
+        OutboundSa sa = sad.outbound(LOCAL, PeerId.of(peers[i]));
+        long seq = sa.reserveSequence();
         byte[] record = sa.cipher().seal(23, sa.epoch(), seq, payload, 0, payload.length);
-        sa.recordUsed(payload.length);
+        sa.reportSealed(payload.length);
         return record;
     }
 
