@@ -79,6 +79,10 @@ public class StackBench {
     private final BlockingQueue<Long> completions = new ArrayBlockingQueue<>(4096);
     private final AtomicBoolean running = new AtomicBoolean();
     private final LatencyLog latencies = new LatencyLog();
+    /** A client loop's failure, rethrown by {@link #request()} so a broken stack ends the run instead of stalling. */
+    private final java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private static final Long FAILED = Long.MIN_VALUE;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -145,7 +149,11 @@ public class StackBench {
     /** One completed request (of any client). */
     @Benchmark
     public long request() throws InterruptedException {
-        return completions.take();
+        long ns = completions.take();
+        if (ns == FAILED) {
+            throw new IllegalStateException(stack + ": a client loop failed", failure.get());
+        }
+        return ns;
     }
 
     /** A client endpoint sending CON GETs back to back, each after the previous one's response. */
@@ -186,7 +194,8 @@ public class StackBench {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 if (running.get()) {
-                    e.printStackTrace();
+                    failure.compareAndSet(null, e);
+                    completions.offer(FAILED);
                 }
             }
         }
