@@ -42,6 +42,13 @@ public interface SecurityAssociation {
     /** @throws RecSecException {@code SA_EXPIRED} when the SA may no longer be used */
     void checkUsable() throws RecSecException;
 
-    /** Reports that one record carrying {@code plaintextBytes} was sealed or accepted under this SA (lifetimes). */
-    void recordUsed(long plaintextBytes);
+    /**
+     * Reports that one record carrying {@code plaintextBytes} was sealed or accepted under this SA (lifetimes). For
+     * an inbound SA this is the last step of accepting a record; a persisted SA returns only once its replay mark
+     * covers the record.
+     *
+     * @throws RecSecException {@code KEY_MANAGEMENT} when the SA cannot record the use durably: the record must be
+     *                         refused
+     */
+    void recordUsed(long plaintextBytes) throws RecSecException;
 }

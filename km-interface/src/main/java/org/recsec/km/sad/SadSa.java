@@ -47,11 +47,12 @@ final class SadSa implements SecurityAssociation {
     @Override public void checkUsable() throws RecSecException { e.checkUsable(); }
 
     @Override
-    public void recordUsed(long plaintextBytes) {
-        e.recordUsed(plaintextBytes);
+    public void recordUsed(long plaintextBytes) throws RecSecException {
         if (inbound) {
-            e.inboundAccepted();
+            // Refuses the record unless a mark above it is saved (see SadEntry#inboundAccepted).
+            e.inboundAccepted(e.inboundHighest());
         }
+        e.recordUsed(plaintextBytes);
     }
 
     @Override
