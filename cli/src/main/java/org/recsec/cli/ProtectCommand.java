@@ -43,7 +43,8 @@ public final class ProtectCommand implements Command {
     @Override
     public String help() {
         String verb = protect ? "protect" : "unprotect";
-        return "usage: recsec " + verb + " --suite HEX --key HEX --iv HEX --spi HEX --epoch N --seq N"
+        return "usage: recsec " + verb + " --suite HEX (--key HEX | --key-file PATH | --key -) --iv HEX --spi HEX"
+                + " --epoch N --seq N"
                 + " [--request-seq N]" + (protect ? "" : " [--window N]") + "\n"
                 + (protect
                 ? "Reads plain CoAP messages, hex, one per line, and writes each protected message (hex) on its own\n"
@@ -53,12 +54,14 @@ public final class ProtectCommand implements Command {
                 + "--seq is accepted for symmetry with protect and ignored: the records carry their own.\n"
                 + "Responses are checked against --request-seq (required for responses). A refused line prints\n"
                 + "its reason on standard error; the exit code is then 1.\n")
+                + "--key-file PATH reads the hex key from a file, --key - (or --key-file -) from the first line of\n"
+                + "standard input (the messages follow it); a key on the command line is visible to other users.\n"
                 + "Suites: c0a8 (AES-128-CCM-8), c0a4 (AES-128-CCM), 00a8 (AES-128-GCM), ccab (ChaCha20-Poly1305).\n";
     }
 
     @Override
     public int run(String[] argv, InputStream in, PrintStream out, PrintStream err) throws UsageException {
-        Args a = Args.parse(argv, 0, Set.of("--suite", "--key", "--iv", "--spi", "--epoch", "--seq", "--request-seq",
+        Args a = Args.parse(argv, 0, Set.of("--suite", "--key", "--key-file", "--iv", "--spi", "--epoch", "--seq", "--request-seq",
                 "--window"), Set.of());
         if (!a.positional().isEmpty()) {
             throw new UsageException("unexpected argument " + a.positional().get(0));
@@ -69,7 +72,7 @@ public final class ProtectCommand implements Command {
         } catch (RecSecException e) {
             throw new UsageException("unsupported suite " + a.get("--suite", ""));
         }
-        byte[] key = a.hex("--key");
+        byte[] key = KeyInput.read("--key", a.get("--key", null), a.get("--key-file", null), in);
         byte[] iv = a.hex("--iv");
         if (key.length != suite.keySizeBytes() || iv.length != suite.ivSizeBytes()) {
             throw new UsageException(suite + " needs a " + suite.keySizeBytes() + "-byte key and a "
