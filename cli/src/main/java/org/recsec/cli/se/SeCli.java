@@ -134,8 +134,8 @@ public final class SeCli {
         }
         byte[] psk;
         try {
-            psk = org.recsec.cli.KeyInput.read("--psk", m.get("--psk"), m.get("--psk-file"), in);
-        } catch (org.recsec.cli.UsageException e) {
+            psk = org.recsec.cli.args.KeyInput.read("--psk", m.get("--psk"), m.get("--psk-file"), in);
+        } catch (org.recsec.cli.args.UsageException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
         if (psk.length < 1 || psk.length > 64) {

@@ -1,6 +1,6 @@
 package org.recsec.cli.ticket;
 
-import org.recsec.cli.UsageException;
+import org.recsec.cli.args.UsageException;
 import org.recsec.kmp.ticket.AsKey;
 import org.recsec.kmp.ticket.ClaimsJson;
 import org.recsec.kmp.ticket.CwtInspector;
@@ -179,7 +179,7 @@ public final class TicketCli {
     }
 
     private static byte[] key(String option, Parsed p, InputStream in) throws UsageException {
-        return org.recsec.cli.KeyInput.read(option, p.options.get(option), p.options.get(option + "-file"), in);
+        return org.recsec.cli.args.KeyInput.read(option, p.options.get(option), p.options.get(option + "-file"), in);
     }
 
     private static final class Parsed {
