@@ -179,7 +179,12 @@ public final class TicketCli {
     }
 
     private static byte[] key(String option, Parsed p, InputStream in) throws UsageException {
-        return org.recsec.cli.args.KeyInput.read(option, p.options.get(option), p.options.get(option + "-file"), in);
+        try {
+            return org.recsec.cli.args.KeyInput.read(option, p.options.get(option), p.options.get(option + "-file"),
+                    in);
+        } catch (org.recsec.cli.args.UsageException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     private static final class Parsed {

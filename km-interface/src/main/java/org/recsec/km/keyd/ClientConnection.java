@@ -31,6 +31,8 @@ final class ClientConnection {
     private volatile boolean open = true;
     /** I/O thread only. */
     private long lastProgressNanos;
+    /** I/O thread only: an EMSGSIZE reply is queued, then the connection ends. */
+    private boolean closeAfterFlush;
 
     ClientConnection(KeyDaemon daemon, SocketChannel ch, SelectionKey key, SecurityAssociationDatabase db,
                      long nowNanos) {
@@ -73,19 +75,19 @@ final class ClientConnection {
         try {
             messages = reader.feed(scratch.array(), 0, n);
         } catch (PfKeyFraming.BadLengthException e) {
-            byte[] h = e.header();
-            enqueueReplies(List.of(PfKeyMessage.errorReplyFor(h, 0, h.length, PfKey.EMSGSIZE).encode()));
-            closeAfterFlush = true;
-            updateInterest();
-            return;
+            messages = List.of();
         }
         for (byte[] m : messages) {
             enqueueReplies(session.send(m));
         }
+        PfKeyFraming.BadLengthException bad = reader.failure();
+        if (bad != null) {
+            byte[] h = bad.header();
+            enqueueReplies(List.of(PfKeyMessage.errorReplyFor(h, 0, h.length, PfKey.EMSGSIZE).encode()));
+            closeAfterFlush = true;
+        }
         updateInterest();
     }
-
-    private boolean closeAfterFlush;
 
     private synchronized void enqueueReplies(List<byte[]> replies) {
         for (byte[] r : replies) {
@@ -135,8 +137,15 @@ final class ClientConnection {
             return;
         }
         boolean pending;
+        boolean drop;
         synchronized (this) {
-            pending = !out.isEmpty() || overflowed;
+            pending = !out.isEmpty();
+            drop = overflowed;
+        }
+        if (drop) {
+            // More pushes than the queue holds: the client does not read (PF_KEY's ENOBUFS).
+            close();
+            return;
         }
         key.interestOps(pending ? SelectionKey.OP_WRITE : closeAfterFlush ? 0 : SelectionKey.OP_READ);
     }

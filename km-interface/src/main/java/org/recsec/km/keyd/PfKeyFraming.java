@@ -49,15 +49,22 @@ public final class PfKeyFraming {
         private int length;
         private byte[] body;
         private int fill;
+        private BadLengthException failed;
 
         /**
-         * Consumes {@code len} bytes and returns the messages they complete, in order (often none).
+         * Consumes {@code len} bytes and returns the messages they complete, in order (often none). Messages
+         * completed before a bad header in the same bytes are returned; the bad header is then reported by {@link
+         * #failure()} and thrown by every later call.
          *
-         * @throws BadLengthException when a header announces a length out of range; the reader is then unusable
+         * @throws BadLengthException when a header announces a length out of range and no message came before it;
+         *                            the reader is then unusable
          */
         public List<byte[]> feed(byte[] b, int off, int len) throws BadLengthException {
             if (off < 0 || len < 0 || off > b.length - len) {
                 throw new IndexOutOfBoundsException();
+            }
+            if (failed != null) {
+                throw failed;
             }
             List<byte[]> out = List.of();
             int end = off + len;
@@ -72,7 +79,11 @@ public final class PfKeyFraming {
                     }
                     length = Bytes.readUint16Be(header, 4) * 8;
                     if (length < PfKey.BASE_HEADER_BYTES || length > PfKey.MAX_MESSAGE_BYTES) {
-                        throw new BadLengthException(header);
+                        failed = new BadLengthException(header);
+                        if (out.isEmpty()) {
+                            throw failed;
+                        }
+                        return out;
                     }
                     body = new byte[Math.min(length, FIRST_CHUNK)];
                     System.arraycopy(header, 0, body, 0, header.length);
@@ -103,6 +114,11 @@ public final class PfKeyFraming {
         /** Bytes still missing from the partial message (a header's worth before one began). */
         int remaining() {
             return headerFill < header.length ? header.length - headerFill : length - fill;
+        }
+
+        /** The bad header met so far, or null. */
+        public BadLengthException failure() {
+            return failed;
         }
 
         /** Whether a message has begun and not ended. */

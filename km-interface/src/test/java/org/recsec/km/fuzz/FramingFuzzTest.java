@@ -38,6 +38,9 @@ class FramingFuzzTest {
                 int n = Math.min(step, stream.length - off);
                 List<byte[]> got = r.feed(stream, off, n);
                 out.addAll(got);
+                if (r.failure() != null) {
+                    break;
+                }
                 off += n;
                 received += n;
                 for (byte[] m : got) {
@@ -51,7 +54,7 @@ class FramingFuzzTest {
         } catch (PfKeyFraming.BadLengthException e) {
             return new Outcome(out, true, maxBuffered);
         }
-        return new Outcome(out, false, maxBuffered);
+        return new Outcome(out, r.failure() != null, maxBuffered);
     }
 
     @FuzzTest(maxDuration = FuzzSupport.MAX_DURATION)

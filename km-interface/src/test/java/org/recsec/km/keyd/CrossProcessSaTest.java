@@ -66,7 +66,11 @@ class CrossProcessSaTest {
                 // The inbound SA came from setkey in the other process.
                 CoapMessage back = peerSide.protectRequest(req, KmpChild.PEER, KmpChild.APP).outer();
                 assertEquals(KmpChild.PEER, appSide.unprotectRequest(back).context().peerId());
-                assertTrue(Files.readAllLines(out).stream().anyMatch(l -> l.startsWith("answered ")));
+                while (Files.readAllLines(out).stream().noneMatch(l -> l.startsWith("answered ")) && p.isAlive()) {
+                    Thread.sleep(20);
+                }
+                assertTrue(Files.readAllLines(out).stream().anyMatch(l -> l.startsWith("answered ")),
+                        "the ACQUIRE was answered by the other process");
             } finally {
                 p.destroyForcibly();
                 p.waitFor(30, TimeUnit.SECONDS);
