@@ -5,6 +5,7 @@ import org.recsec.cli.args.UsageException;
 import org.recsec.cli.args.Command;
 
 import org.recsec.cli.args.Args;
+import org.recsec.cli.args.KeyInput;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -50,9 +51,10 @@ public final class ProtectCommand implements Command {
     @Override
     public String help() {
         String verb = protect ? "protect" : "unprotect";
-        return "usage: recsec " + verb + " --suite HEX --key HEX --iv HEX --spi HEX --epoch N --seq N"
+        return "usage: recsec " + verb + " --suite HEX (--key HEX | --key-file PATH | --key -) --iv HEX --spi HEX"
+                + " --epoch N --seq N"
                 + " [--request-seq N]" + (protect ? "" : " [--window N]") + "\n"
-                + "       recsec " + verb + " --profile compact --suite 1305 --secret HEX32 --spi HEX"
+                + "       recsec " + verb + " --profile compact --suite 1305 (--secret HEX32 | --secret-file PATH) --spi HEX"
                 + (protect ? " --seq N" : "") + " [--request-seq N] [--epoch N] [--seq-bytes 1|2]"
                 + (protect ? "" : " [--window N]") + "\n"
                 + (protect
@@ -63,17 +65,20 @@ public final class ProtectCommand implements Command {
                 + "--seq is accepted for symmetry with protect and ignored: the records carry their own.\n"
                 + "Responses are checked against --request-seq (required for responses). A refused line prints\n"
                 + "its reason on standard error; the exit code is then 1.\n")
+                + "--key-file PATH reads the hex key from a file, --key - (or --key-file -) from the first line of\n"
+                + "standard input (the messages follow it); a key on the command line is visible to other users.\n"
                 + "Suites: c0a8 (AES-128-CCM-8), c0a4 (AES-128-CCM), 00a8 (AES-128-GCM), ccab (ChaCha20-Poly1305).\n"
                 + "--profile compact (RFC 9147 records, docs/profiles.md): --suite is the TLS 1.3 code point\n"
-                + "(1305, 1304, 1301, 1303), --secret the 32-byte traffic secret of the direction protected,\n"
-                + "--epoch defaults to 3, --seq-bytes to 2; --request-seq is the request record's sequence\n"
-                + "number, bound as epoch << 48 | seq. --profile dtls12 is the default.\n";
+                + "(1305, 1304, 1301, 1303), --secret the 32-byte traffic secret of the direction protected\n"
+                + "(or --secret-file PATH, or --secret - for stdin), --epoch defaults to 3, --seq-bytes to 2;\n"
+                + "--request-seq is the request record's sequence number, bound as epoch << 48 | seq.\n"
+                + "--profile dtls12 is the default.\n";
     }
 
     @Override
     public int run(String[] argv, InputStream in, PrintStream out, PrintStream err) throws UsageException {
-        Args a = Args.parse(argv, 0, Set.of("--suite", "--key", "--iv", "--spi", "--epoch", "--seq", "--request-seq",
-                "--window", "--profile", "--secret", "--seq-bytes"), Set.of());
+        Args a = Args.parse(argv, 0, Set.of("--suite", "--key", "--key-file", "--iv", "--spi", "--epoch", "--seq",
+                "--request-seq", "--window", "--profile", "--secret", "--secret-file", "--seq-bytes"), Set.of());
         if (!a.positional().isEmpty()) {
             throw new UsageException("unexpected argument " + a.positional().get(0));
         }
@@ -90,7 +95,7 @@ public final class ProtectCommand implements Command {
         } catch (RecSecException e) {
             throw new UsageException("unsupported suite " + a.get("--suite", ""));
         }
-        byte[] key = a.hex("--key");
+        byte[] key = KeyInput.read("--key", a.get("--key", null), a.get("--key-file", null), in);
         byte[] iv = a.hex("--iv");
         if (key.length != suite.keySizeBytes() || iv.length != suite.ivSizeBytes()) {
             throw new UsageException(suite + " needs a " + suite.keySizeBytes() + "-byte key and a "
@@ -114,7 +119,7 @@ public final class ProtectCommand implements Command {
 
     /** {@code --profile compact}: the SA keyed by one traffic secret (RFC 9147 §5.9, RFC 8446 §7.3). */
     private int runCompact(Args a, InputStream in, PrintStream out, PrintStream err) throws UsageException {
-        if (a.has("--key") || a.has("--iv")) {
+        if (a.has("--key") || a.has("--key-file") || a.has("--iv")) {
             throw new UsageException("the compact profile takes --secret, not --key/--iv");
         }
         CipherSuite suite;
@@ -123,7 +128,7 @@ public final class ProtectCommand implements Command {
         } catch (RecSecException e) {
             throw new UsageException("unsupported suite " + a.get("--suite", "") + " (1305, 1304, 1301, 1303)");
         }
-        byte[] secret = a.hex("--secret");
+        byte[] secret = KeyInput.read("--secret", a.get("--secret", null), a.get("--secret-file", null), in);
         if (secret.length != 32) {
             throw new UsageException("--secret must be 32 bytes (64 hex digits)");
         }

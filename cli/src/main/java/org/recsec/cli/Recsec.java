@@ -27,7 +27,7 @@ public final class Recsec {
                 "usage: recsec se handshake --peer HOST:PORT --psk HEX --identity ID [--send TEXT] [--wait MS]\n",
                 org.recsec.cli.se.SeCli::run));
         commands.put("ticket", new Delegate("issue and inspect CWT tickets (ticket issue|inspect --help)",
-                org.recsec.cli.ticket.TicketCli.USAGE, (a, in, out, err) -> org.recsec.cli.ticket.TicketCli.run(a, out, err)));
+                org.recsec.cli.ticket.TicketCli.USAGE, org.recsec.cli.ticket.TicketCli::run));
     }
 
     public static void main(String[] args) {

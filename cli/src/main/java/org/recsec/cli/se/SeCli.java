@@ -29,13 +29,16 @@ import org.recsec.record.internal.Bytes;
  */
 public final class SeCli {
     private static final String USAGE = String.join("\n",
-            "usage: recsec se handshake --peer HOST:PORT --psk HEX --identity ID [--send TEXT] [--wait MS]",
+            "usage: recsec se handshake --peer HOST:PORT (--psk HEX | --psk-file PATH | --psk -) --identity ID",
+            "                           [--send TEXT] [--wait MS]",
             "  Runs the DTLS 1.2 handshake (TLS_PSK_WITH_AES_128_CCM_8) of a simulated secure element (jcardsim)",
             "  against a DTLS server over UDP, e.g. openssl s_server -dtls1_2 -nocert -psk HEX -psk_identity ID",
             "  -cipher PSK-AES128-CCM8. With --send, TEXT goes out as one application record sealed on the card",
             "  and an answer is awaited for --wait ms (default 2000). Prints the APDUs and ISO 7816 bytes used.",
             "  --peer HOST:PORT   the DTLS server",
             "  --psk HEX          the pre-shared key, 1..64 bytes",
+            "  --psk-file PATH    the pre-shared key, hex, from a file; --psk - reads it from the first line of",
+            "                     standard input (a key on the command line is visible to other users)",
             "  --identity ID      the PSK identity, 1..64 bytes",
             "  --send TEXT        application data to send after the handshake (at most 1059 bytes)",
             "  --wait MS          how long to wait for an answer, 0..60000");
@@ -53,7 +56,7 @@ public final class SeCli {
         }
         Options o;
         try {
-            o = parse(args);
+            o = parse(args, in);
         } catch (IllegalArgumentException e) {
             err.println("recsec se: " + e.getMessage());
             return 2;
@@ -105,14 +108,15 @@ public final class SeCli {
     private record Options(InetSocketAddress peer, byte[] psk, byte[] identity, String send, int waitMillis) {
     }
 
-    private static Options parse(String[] args) {
+    private static Options parse(String[] args, InputStream in) {
         if (args.length == 0 || !args[0].equals("handshake")) {
             throw new IllegalArgumentException("expected 'handshake' (see --help)");
         }
         Map<String, String> m = new HashMap<>();
         for (int i = 1; i < args.length; i++) {
             String k = args[i];
-            if (!k.equals("--peer") && !k.equals("--psk") && !k.equals("--identity") && !k.equals("--send")
+            if (!k.equals("--peer") && !k.equals("--psk") && !k.equals("--psk-file") && !k.equals("--identity")
+                    && !k.equals("--send")
                     && !k.equals("--wait")) {
                 throw new IllegalArgumentException("unknown argument " + k);
             }
@@ -123,16 +127,16 @@ public final class SeCli {
                 throw new IllegalArgumentException(k + " given twice");
             }
         }
-        for (String req : new String[] {"--peer", "--psk", "--identity"}) {
+        for (String req : new String[] {"--peer", "--identity"}) {
             if (!m.containsKey(req)) {
                 throw new IllegalArgumentException("missing " + req);
             }
         }
         byte[] psk;
         try {
-            psk = Bytes.fromHex(m.get("--psk"));
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("--psk is not hex");
+            psk = org.recsec.cli.args.KeyInput.read("--psk", m.get("--psk"), m.get("--psk-file"), in);
+        } catch (org.recsec.cli.args.UsageException e) {
+            throw new IllegalArgumentException(e.getMessage());
         }
         if (psk.length < 1 || psk.length > 64) {
             throw new IllegalArgumentException("--psk must be 1..64 bytes");

@@ -9,6 +9,7 @@ import org.recsec.kmp.ticket.TicketException;
 import org.recsec.kmp.ticket.TicketIssuer;
 import org.recsec.kmp.ticket.TicketSaParameters;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -33,10 +34,14 @@ import org.recsec.record.SecretBytes;
 public final class TicketCli {
     /** Help text, printed by {@code --help}. */
     public static final String USAGE = String.join("\n",
-            "usage: ticket issue --as-key HEX --aud URI --exp SECONDS [--suite HEX] [--iss S] [--kid HEX]",
+            "usage: ticket issue (--as-key HEX | --as-key-file PATH | --as-key -) --aud URI --exp SECONDS",
+            "                    [--suite HEX] [--iss S] [--kid HEX]",
             "                    [--profile dtls12|dtls12-cid|compact] [--soft-seconds N] [--hard-seconds N]",
             "                    [--soft-bytes N] [--hard-bytes N] [--replay-window N]",
-            "       ticket inspect --key HEX [--aud URI] [--no-expiry] [--show-key] TICKET_HEX",
+            "       ticket inspect (--key HEX | --key-file PATH | --key -) [--aud URI] [--no-expiry] [--show-key]",
+            "                      TICKET_HEX",
+            "keys:    --X-file PATH reads the hex key from a file, --X - (or --X-file -) from the first line of",
+            "         standard input; a key on the command line is visible to other users in /proc.",
             "issue:   mints a ticket (COSE_Encrypt0, AES-CCM-16-64-128) under the 16-byte AS key, valid for SECONDS",
             "         from now; prints JSON {ticket, cnf_key, cti, exp}. Defaults: suite c0a8 (AES_128_CCM_8),",
             "         kid 01, no iss, profile dtls12, lifetimes 0 (none), replay window 64.",
@@ -45,10 +50,10 @@ public final class TicketCli {
             "         and nbf against the clock unless --no-expiry, aud only with --aud, recsec SA claims only when",
             "         present. Exit 0 when valid, 2 with a one-line reason otherwise.");
 
-    private static final Set<String> ISSUE_OPTIONS = Set.of("--as-key", "--aud", "--exp", "--suite", "--iss",
+    private static final Set<String> ISSUE_OPTIONS = Set.of("--as-key", "--as-key-file", "--aud", "--exp", "--suite", "--iss",
             "--kid", "--profile", "--soft-seconds", "--hard-seconds", "--soft-bytes", "--hard-bytes",
             "--replay-window");
-    private static final Set<String> INSPECT_OPTIONS = Set.of("--key", "--aud");
+    private static final Set<String> INSPECT_OPTIONS = Set.of("--key", "--key-file", "--aud");
     private static final Set<String> INSPECT_FLAGS = Set.of("--no-expiry", "--show-key");
 
     private final Clock clock;
@@ -61,11 +66,21 @@ public final class TicketCli {
 
     /** Runs with the system clock and a fresh SecureRandom; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        return new TicketCli(Clock.systemUTC(), new SecureRandom()).execute(args, out, err);
+        return run(args, InputStream.nullInputStream(), out, err);
+    }
+
+    /** Runs with the system clock and a fresh SecureRandom, keys given as "-" read from {@code in}. */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        return new TicketCli(Clock.systemUTC(), new SecureRandom()).execute(args, in, out, err);
     }
 
     /** Runs {@code args} (without the leading "ticket"); returns the exit code. */
     public int execute(String[] args, PrintStream out, PrintStream err) {
+        return execute(args, InputStream.nullInputStream(), out, err);
+    }
+
+    /** Runs {@code args} (without the leading "ticket"), keys given as "-" read from {@code in}. */
+    public int execute(String[] args, InputStream in, PrintStream out, PrintStream err) {
         try {
             if (args.length == 0) {
                 throw new UsageException("missing subcommand (issue or inspect); see --help");
@@ -82,13 +97,13 @@ public final class TicketCli {
                         out.println(USAGE);
                         return 0;
                     }
-                    return issue(rest, out);
+                    return issue(rest, in, out);
                 case "inspect":
                     if (List.of(rest).contains("--help")) {
                         out.println(USAGE);
                         return 0;
                     }
-                    return inspect(rest, out);
+                    return inspect(rest, in, out);
                 default:
                     throw new UsageException("unknown subcommand " + args[0] + "; see --help");
             }
@@ -101,12 +116,12 @@ public final class TicketCli {
         }
     }
 
-    private int issue(String[] args, PrintStream out) throws UsageException {
+    private int issue(String[] args, InputStream in, PrintStream out) throws UsageException {
         Parsed p = parse(args, ISSUE_OPTIONS, Set.of());
         if (!p.positional.isEmpty()) {
             throw new UsageException("unexpected argument " + p.positional.get(0));
         }
-        SecretBytes asKey = SecretBytes.copyOf(hex(p.require("--as-key"), "--as-key"));
+        SecretBytes asKey = SecretBytes.copyOf(key("--as-key", p, in));
         if (asKey.length() != AsKey.KEY_BYTES) {
             throw new UsageException("--as-key must be " + AsKey.KEY_BYTES + " bytes of hex");
         }
@@ -150,17 +165,26 @@ public final class TicketCli {
         return 0;
     }
 
-    private int inspect(String[] args, PrintStream out) throws UsageException, TicketException {
+    private int inspect(String[] args, InputStream in, PrintStream out) throws UsageException, TicketException {
         Parsed p = parse(args, INSPECT_OPTIONS, INSPECT_FLAGS);
         if (p.positional.size() != 1) {
             throw new UsageException("inspect takes exactly one TICKET_HEX");
         }
-        SecretBytes key = SecretBytes.copyOf(hex(p.require("--key"), "--key"));
+        SecretBytes key = SecretBytes.copyOf(key("--key", p, in));
         byte[] cwt = hex(p.positional.get(0), "TICKET_HEX");
         Long now = p.flags.contains("--no-expiry") ? null : clock.instant().getEpochSecond();
         CborValue.Map claims = CwtInspector.open(cwt, key, now, p.options.get("--aud"));
         out.println(ClaimsJson.render(claims, p.flags.contains("--show-key")));
         return 0;
+    }
+
+    private static byte[] key(String option, Parsed p, InputStream in) throws UsageException {
+        try {
+            return org.recsec.cli.args.KeyInput.read(option, p.options.get(option), p.options.get(option + "-file"),
+                    in);
+        } catch (org.recsec.cli.args.UsageException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     private static final class Parsed {

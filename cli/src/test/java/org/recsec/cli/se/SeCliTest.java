@@ -67,7 +67,10 @@ class SeCliTest {
             "handshake --peer nohostport --psk 00 --identity a", "handshake --peer 127.0.0.1:5684 --psk 00",
             "handshake --peer 127.0.0.1:99999 --psk 00 --identity a",
             "handshake --peer 127.0.0.1:5684 --psk 00 --identity a --bogus 1",
-            "handshake --peer 127.0.0.1:5684 --psk 00 --identity a --wait -1", "shake"})
+            "handshake --peer 127.0.0.1:5684 --psk 00 --identity a --wait -1", "shake",
+            "handshake --peer 127.0.0.1:5684 --psk-file /nonexistent/psk.hex --identity a",
+            "handshake --peer 127.0.0.1:5684 --psk 00 --psk-file /nonexistent/psk.hex --identity a",
+            "handshake --peer 127.0.0.1:5684 --psk - --identity a"})
     void wrongArgumentsExitTwoWithOneLine(String line) {
         assertEquals(2, run(line.isEmpty() ? new String[0] : line.split(" ")));
         String e = err.toString(StandardCharsets.UTF_8);

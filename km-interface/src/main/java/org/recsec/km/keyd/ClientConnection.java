@@ -1,92 +1,166 @@
 package org.recsec.km.keyd;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.function.Consumer;
 import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyMessage;
 import org.recsec.km.sad.SadSession;
 import org.recsec.km.sad.SecurityAssociationDatabase;
 
-/** One client of the key daemon: a reader thread running its PF_KEY session and a writer thread for pushes. */
+/**
+ * One client of the key daemon, driven by the daemon's single I/O thread: bytes go through a {@link
+ * PfKeyFraming.Reader} into the client's PF_KEY session, replies and pushes wait in an output queue until the socket
+ * takes them. While replies are pending the client is not read from (backpressure, so one client holds at most one
+ * request's replies); pushes from other threads beyond {@link KeyDaemon.Options#pushQueue()} drop the client, as
+ * PF_KEY drops with ENOBUFS, rather than stall the SAD.
+ */
 final class ClientConnection {
+    private final KeyDaemon daemon;
     private final SocketChannel ch;
+    private final SelectionKey key;
     private final SadSession session;
-    private final Consumer<ClientConnection> onClose;
-    private final BlockingQueue<byte[]> pushes = new ArrayBlockingQueue<>(KeyDaemon.PUSH_QUEUE);
-    private final Object writeLock = new Object();
+    private final PfKeyFraming.Reader reader = new PfKeyFraming.Reader();
+    /** Guarded by this: pushes arrive on SAD threads. */
+    private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+    private int queuedPushes;
+    private boolean overflowed;
     private volatile boolean open = true;
-    private final Thread reader;
-    private final Thread writer;
+    /** I/O thread only. */
+    private long lastProgressNanos;
+    /** I/O thread only: an EMSGSIZE reply is queued, then the connection ends. */
+    private boolean closeAfterFlush;
 
-    ClientConnection(SocketChannel ch, SecurityAssociationDatabase db, Consumer<ClientConnection> onClose) {
+    ClientConnection(KeyDaemon daemon, SocketChannel ch, SelectionKey key, SecurityAssociationDatabase db,
+                     long nowNanos) {
+        this.daemon = daemon;
         this.ch = ch;
-        this.onClose = onClose;
+        this.key = key;
+        this.lastProgressNanos = nowNanos;
         this.session = db.openSession(this::push);
-        this.reader = KeyDaemon.daemonThread(this::readLoop, "keyd-client-read");
-        this.writer = KeyDaemon.daemonThread(this::writeLoop, "keyd-client-write");
     }
 
-    void start() {
-        reader.start();
-        writer.start();
-    }
-
+    /** Called by the SAD on any thread; never blocks. */
     private void push(byte[] message) {
-        if (open && !pushes.offer(message)) {
-            // The client does not read: drop it rather than block the SAD (PF_KEY's ENOBUFS).
-            close();
+        if (!open) {
+            return;
         }
+        synchronized (this) {
+            if (queuedPushes >= daemon.options().pushQueue()) {
+                overflowed = true;
+            } else {
+                queuedPushes++;
+                out.add(ByteBuffer.wrap(message));
+            }
+        }
+        daemon.wantWrite(this);
     }
 
-    private void readLoop() {
+    /** I/O thread: reads what is there and runs the complete messages. */
+    void onReadable(ByteBuffer scratch, long nowNanos) throws IOException {
+        scratch.clear();
+        int n = ch.read(scratch);
+        if (n < 0) {
+            close();
+            return;
+        }
+        if (n == 0) {
+            return;
+        }
+        lastProgressNanos = nowNanos;
+        List<byte[]> messages;
         try {
-            while (open) {
-                byte[] m;
-                try {
-                    m = PfKeyFraming.read(ch);
-                } catch (PfKeyFraming.BadLengthException e) {
-                    byte[] h = e.header();
-                    send(List.of(PfKeyMessage.errorReplyFor(h, 0, h.length, PfKey.EMSGSIZE).encode()));
-                    return;
-                }
-                if (m == null) {
-                    return;
-                }
-                send(session.send(m));
-            }
-        } catch (IOException e) {
-            // The client went away or sent a truncated message: end this connection only.
-        } finally {
-            close();
+            messages = reader.feed(scratch.array(), 0, n);
+        } catch (PfKeyFraming.BadLengthException e) {
+            messages = List.of();
+        }
+        for (byte[] m : messages) {
+            enqueueReplies(session.send(m));
+        }
+        PfKeyFraming.BadLengthException bad = reader.failure();
+        if (bad != null) {
+            byte[] h = bad.header();
+            enqueueReplies(List.of(PfKeyMessage.errorReplyFor(h, 0, h.length, PfKey.EMSGSIZE).encode()));
+            closeAfterFlush = true;
+        }
+        updateInterest();
+    }
+
+    private synchronized void enqueueReplies(List<byte[]> replies) {
+        for (byte[] r : replies) {
+            out.add(ByteBuffer.wrap(r));
         }
     }
 
-    private void writeLoop() {
-        try {
-            while (open) {
-                byte[] m = pushes.take();
-                if (m.length == 0) {
+    /** I/O thread: writes what the socket takes. */
+    void onWritable() throws IOException {
+        while (true) {
+            ByteBuffer b;
+            synchronized (this) {
+                if (overflowed) {
+                    close();
                     return;
                 }
-                send(List.of(m));
+                b = out.peek();
             }
-        } catch (InterruptedException | IOException e) {
-            // Closing: nothing more to write.
-        } finally {
-            close();
+            if (b == null) {
+                break;
+            }
+            ch.write(b);
+            if (b.hasRemaining()) {
+                break;
+            }
+            synchronized (this) {
+                out.poll();
+                if (queuedPushes > 0) {
+                    queuedPushes--;
+                }
+            }
         }
+        if (closeAfterFlush && !hasOutput()) {
+            close();
+            return;
+        }
+        updateInterest();
     }
 
-    private void send(List<byte[]> messages) throws IOException {
-        synchronized (writeLock) {
-            for (byte[] m : messages) {
-                PfKeyFraming.write(ch, m);
-            }
+    private synchronized boolean hasOutput() {
+        return !out.isEmpty();
+    }
+
+    /** I/O thread: read when nothing waits to be written, write when something does. */
+    void updateInterest() {
+        if (!open || !key.isValid()) {
+            return;
         }
+        boolean pending;
+        boolean drop;
+        synchronized (this) {
+            pending = !out.isEmpty();
+            drop = overflowed;
+        }
+        if (drop) {
+            // More pushes than the queue holds: the client does not read (PF_KEY's ENOBUFS).
+            close();
+            return;
+        }
+        key.interestOps(pending ? SelectionKey.OP_WRITE : closeAfterFlush ? 0 : SelectionKey.OP_READ);
+    }
+
+    /** I/O thread: whether a message has been begun and not finished for longer than the read timeout. */
+    boolean stalled(long nowNanos, long timeoutNanos) {
+        return reader.inMessage() && nowNanos - lastProgressNanos > timeoutNanos;
+    }
+
+    int bufferedBytes() {
+        return reader.bufferedBytes();
+    }
+
+    boolean isOpen() {
+        return open;
     }
 
     void close() {
@@ -95,13 +169,15 @@ final class ClientConnection {
         }
         open = false;
         session.close();
-        pushes.clear();
-        pushes.offer(new byte[0]); // wakes the writer
+        synchronized (this) {
+            out.clear();
+        }
+        key.cancel();
         try {
             ch.close();
         } catch (IOException ignored) {
             // Already closed by the peer.
         }
-        onClose.accept(this);
+        daemon.closed(this);
     }
 }

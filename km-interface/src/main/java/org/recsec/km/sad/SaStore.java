@@ -6,12 +6,19 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyException;
 import org.recsec.km.pfkey.PfKeyExtension;
@@ -19,28 +26,131 @@ import org.recsec.km.pfkey.PfKeyMessage;
 
 /**
  * Crash-safe persistence of the SAD: one file {@code sa-<id>.pfk} per SA holding a PF_KEY message (with its keys)
- * whose profile extension carries the <em>reserved</em> sequence high-water mark, not the last number used. A
- * number is handed out only below a mark already on disk, so after a crash (kill -9 included) the SAD restarts at the
- * mark and never repeats a sequence number, at the cost of skipping at most the reserve (as RFC 8613 App. B.1.1).
+ * whose profile extension carries the <em>reserved</em> sequence mark, not the last number used. A number is handed
+ * out (outbound) or a record accepted (inbound) only below a mark already on disk, so after a crash (kill -9
+ * included) the SAD restarts at the mark and neither repeats a sequence number nor accepts a record twice, at the
+ * cost of skipping at most one reserve or checkpoint (as RFC 8613 App. B.1.1).
+ *
+ * <p><b>File format.</b> {@code "RSSA" 0x01 0 0 0} ‖ the PF_KEY message ‖ SHA-256 of everything before it. A file
+ * whose digest, magic or message does not check is refused by name ("corrupt SA file sa-3.pfk: ..."), never loaded
+ * as different content. The digest detects damage, not an attacker: who can write the directory can also compute
+ * it; the owner and mode checks below keep others out.
+ *
+ * <p><b>Ownership.</b> At start-up the directory must be a real directory owned by this process's user with no
+ * group or other permissions, and every file in it a regular file owned by that user with none either; otherwise
+ * the store refuses to open with a message saying what to run. Created directories are mode 0700, files 0600.
  *
  * <p>Every write is atomic: a temp file, {@link FileChannel#force(boolean)}, an atomic rename, then the directory
- * forced so the rename itself survives a power cut. The directory is made mode 0700 and files 0600: they hold keys.
+ * forced so the rename itself survives a power cut.
  */
 final class SaStore {
     private static final String PREFIX = "sa-";
     private static final String SUFFIX = ".pfk";
+    private static final byte[] MAGIC = {'R', 'S', 'S', 'A', 1, 0, 0, 0};
+    private static final int DIGEST_BYTES = 32;
+    /** Largest file: magic, the largest PF_KEY message, digest. */
+    static final int MAX_FILE_BYTES = MAGIC.length + PfKey.MAX_MESSAGE_BYTES + DIGEST_BYTES;
+
     private final Path dir;
 
-    SaStore(Path dir) throws IOException {
+    /** Test seam: runs before each write; a test may block here or throw to simulate a failing disk. */
+    interface WriteHook {
+        void beforeWrite(long fileId) throws IOException;
+    }
+
+    private volatile WriteHook hook;
+
+    /**
+     * Opens (creating 0700 if missing) and checks the state directory.
+     *
+     * @param expectedUid the user that must own the directory and its files (this process's, see {@link #processUid})
+     * @throws IOException with a fix-it message when ownership or modes are unsafe
+     */
+    SaStore(Path dir, int expectedUid) throws IOException {
         this.dir = dir;
-        if (!Files.exists(dir)) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
                     "rwx------")));
+        }
+        checkSafe(dir, expectedUid);
+    }
+
+    void setHook(WriteHook h) {
+        this.hook = h;
+    }
+
+    /** The effective uid of this process (Linux: the owner of {@code /proc/self}). */
+    static int processUid() throws IOException {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            throw new IOException("cannot learn this process's uid to check the state directory's owner", e);
+        }
+    }
+
+    private static void checkSafe(Path dir, int uid) throws IOException {
+        PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!a.isDirectory()) {
+            throw new UnsafeStateException("state directory " + dir + " is not a directory (or is a symbolic link);"
+                    + " fix: give the real path of a directory");
+        }
+        int owner = ownerUid(dir);
+        if (owner != uid) {
+            throw new UnsafeStateException("state directory " + dir + " is owned by uid " + owner
+                    + ", not by this process (uid " + uid + "); fix: chown " + uid + " " + dir
+                    + " if you trust its contents, or use another directory");
+        }
+        if (hasGroupOrOther(a.permissions())) {
+            throw new UnsafeStateException("state directory " + dir + " has mode "
+                    + PosixFilePermissions.toString(a.permissions()) + " (group or others may use it); fix: chmod 700 "
+                    + dir + " after checking that no file in it was planted");
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                PosixFileAttributes f = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (!f.isRegularFile()) {
+                    throw new UnsafeStateException(p + " in the state directory is not a regular file; fix: rm " + p);
+                }
+                int fo = ownerUid(p);
+                if (fo != uid) {
+                    throw new UnsafeStateException(p + " is owned by uid " + fo + ", not by this process (uid " + uid
+                            + "): it was not written by the SAD; fix: rm " + p + " (and re-add its SA)");
+                }
+                if (hasGroupOrOther(f.permissions())) {
+                    throw new UnsafeStateException(p + " has mode " + PosixFilePermissions.toString(f.permissions())
+                            + " (group or others may use it); fix: chmod 600 " + p);
+                }
+            }
+        }
+    }
+
+    private static int ownerUid(Path p) throws IOException {
+        return (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static boolean hasGroupOrOther(Set<PosixFilePermission> perms) {
+        for (PosixFilePermission x : perms) {
+            switch (x) {
+                case OWNER_READ, OWNER_WRITE, OWNER_EXECUTE -> { }
+                default -> {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The state directory is unsafe to use: the message says why and how to fix it. */
+    static final class UnsafeStateException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UnsafeStateException(String message) {
+            super(message);
         }
     }
 
     /** A saved SA: the message and its file id. */
-    record Saved(long fileId, PfKeyMessage message) {
+    record Saved(long fileId, String fileName, PfKeyMessage message) {
     }
 
     /** Reads every saved SA; removes temp files a crash left behind. */
@@ -58,27 +168,91 @@ final class SaStore {
                 }
                 long id;
                 try {
-                    id = Long.parseLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length()), 16);
+                    id = Long.parseUnsignedLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length()), 16);
                 } catch (NumberFormatException e) {
                     continue;
                 }
-                byte[] b = Files.readAllBytes(p);
-                try {
-                    out.add(new Saved(id, PfKeyMessage.decode(b)));
-                } catch (PfKeyException e) {
-                    // Writes are atomic, so a bad file is damage, not a torn write: refuse to start quietly without it.
-                    throw new IOException("corrupt SA file " + name + ": " + e.getMessage());
+                if (Files.size(p) > MAX_FILE_BYTES) {
+                    throw new CorruptSaFileException(name, "larger than any SA file (" + Files.size(p) + " bytes)");
                 }
+                out.add(new Saved(id, name, parse(name, Files.readAllBytes(p))));
             }
         }
         return out;
     }
 
+    /**
+     * Checks and decodes the content of one SA file.
+     *
+     * @throws CorruptSaFileException naming the file, for any damage
+     */
+    static PfKeyMessage parse(String name, byte[] b) throws CorruptSaFileException {
+        if (b.length < MAGIC.length + PfKey.BASE_HEADER_BYTES + DIGEST_BYTES || b.length > MAX_FILE_BYTES) {
+            throw new CorruptSaFileException(name, "length " + b.length + " is not that of an SA file");
+        }
+        if (!Arrays.equals(b, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            throw new CorruptSaFileException(name, "not an SA file of this version (bad magic)");
+        }
+        int body = b.length - DIGEST_BYTES;
+        byte[] want = sha256(b, 0, body);
+        if (!MessageDigest.isEqual(want, Arrays.copyOfRange(b, body, b.length))) {
+            throw new CorruptSaFileException(name, "checksum mismatch (the file changed after it was written)");
+        }
+        try {
+            return PfKeyMessage.decode(b, MAGIC.length, body - MAGIC.length);
+        } catch (PfKeyException e) {
+            throw new CorruptSaFileException(name, e.getMessage());
+        }
+    }
+
+    /** The file content for {@code m}: magic, message, digest. */
+    static byte[] format(PfKeyMessage m) {
+        byte[] msg = m.encode();
+        try {
+            return envelope(msg);
+        } finally {
+            Arrays.fill(msg, (byte) 0);
+        }
+    }
+
+    /** Magic ‖ {@code msg} ‖ digest (tests and fuzzing wrap arbitrary bytes this way). */
+    static byte[] envelope(byte[] msg) {
+        byte[] out = new byte[MAGIC.length + msg.length + DIGEST_BYTES];
+        System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
+        System.arraycopy(msg, 0, out, MAGIC.length, msg.length);
+        byte[] d = sha256(out, 0, out.length - DIGEST_BYTES);
+        System.arraycopy(d, 0, out, out.length - DIGEST_BYTES, DIGEST_BYTES);
+        return out;
+    }
+
+    private static byte[] sha256(byte[] b, int off, int len) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(b, off, len);
+            return md.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    /** An SA file that does not check; the message names the file. */
+    static final class CorruptSaFileException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        CorruptSaFileException(String fileName, String why) {
+            super("corrupt SA file " + fileName + ": " + why);
+        }
+    }
+
     void write(long fileId, PfKeyMessage m) throws IOException {
+        WriteHook h = hook;
+        if (h != null) {
+            h.beforeWrite(fileId);
+        }
         Path target = dir.resolve(name(fileId));
         Path tmp = dir.resolve(name(fileId) + ".tmp");
-        byte[] b = m.encode();
-        try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE,
+        byte[] b = format(m);
+        try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
             ByteBuffer buf = ByteBuffer.wrap(b);
@@ -86,6 +260,8 @@ final class SaStore {
                 ch.write(buf);
             }
             ch.force(true);
+        } finally {
+            Arrays.fill(b, (byte) 0);
         }
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -106,7 +282,7 @@ final class SaStore {
         }
     }
 
-    private static String name(long fileId) {
+    static String name(long fileId) {
         return PREFIX + Long.toHexString(fileId) + SUFFIX;
     }
 

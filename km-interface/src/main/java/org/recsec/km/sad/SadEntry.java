@@ -60,8 +60,11 @@ final class SadEntry {
     private SadSa.Out outView;
     private volatile RecordCipher cipher;
     private boolean removed;
+    /** Seconds when the SA became DEAD (or was loaded DEAD); 0 while alive. */
+    private long deadSince;
 
     // Guarded by the SAD lock.
+    int allIndex = -1;
     SadEntry nextSameSpi;
     SadEntry olderSameRoute;
 
@@ -140,8 +143,11 @@ final class SadEntry {
     }
 
     /** Restores counters and state saved by {@link SaStore}; only while the entry is not yet shared. */
-    synchronized void restore(int savedState, PfKeyExtension.Lifetime current, long nextSequence) {
+    synchronized void restore(int savedState, PfKeyExtension.Lifetime current, long nextSequence, long nowSeconds) {
         state = savedState;
+        if (savedState == PfKey.SADB_SASTATE_DEAD) {
+            deadSince = nowSeconds;
+        }
         if (current != null) {
             allocations = current.allocations();
             bytes = current.bytes();
@@ -157,21 +163,42 @@ final class SadEntry {
     }
 
     /**
-     * After an inbound record was accepted: keeps the saved mark above the highest accepted sequence number, a
-     * checkpoint interval ahead, and saves it before unprotect returns — so a record accepted before a crash is
-     * refused after the restart. Records the sender sends between the last accepted one and the mark are refused
-     * after a restart too: the interval bounds that loss.
+     * After the replay window accepted inbound record {@code seq}: returns only once a saved mark above {@code seq}
+     * is on disk, so a record accepted before a crash is refused after the restart. The mark runs a checkpoint
+     * interval ahead (records the sender sends between the last accepted one and the mark are refused after a restart
+     * too: the interval bounds that loss).
+     *
+     * <p>Correct by construction: {@code reservedSeq} holds, whenever the entry monitor is free, a value already on
+     * disk, because it is raised and written under the monitor and put back when the write fails. A thread whose
+     * {@code seq} lies below it returns at once; any other waits for the monitor, so for the write in progress.
+     *
+     * @throws RecSecException {@code KEY_MANAGEMENT} when the mark cannot be saved: the record is refused (it is
+     *                         already marked seen in the window, so a retransmission is refused too, never accepted
+     *                         unprotected by the store)
      */
-    void inboundAccepted() {
+    void inboundAccepted(long seq) throws RecSecException {
         synchronized (this) {
-            if (replay == null || replay.highest() < reservedSeq) {
+            if (seq < reservedSeq) {
                 return;
             }
-            long mark = Math.min(replay.highest() + 1 + db.replayCheckpoint(), MAX_SEQUENCE + 1);
-            // Shared with the outbound reservation when one entry serves both directions (loopback).
-            reservedSeq = Math.max(mark, reservedSeq);
+            long before = reservedSeq;
+            reservedSeq = Math.min(seq + 1 + db.replayCheckpoint(), MAX_SEQUENCE + 1);
+            if (!db.persist(this)) {
+                reservedSeq = before;
+                throw new RecSecException(RecSecException.Reason.KEY_MANAGEMENT, "cannot save the replay mark of SA 0x"
+                        + Long.toHexString(spi()) + "; record refused");
+            }
         }
-        db.persist(this);
+    }
+
+    /** The highest sequence number the inbound window accepted, -1 before any. */
+    synchronized long inboundHighest() {
+        return replay == null ? -1 : replay.highest();
+    }
+
+    /** The saved (reserved) sequence mark; test and DUMP use. */
+    synchronized long reservedSequence() {
+        return reservedSeq;
     }
 
     /**
@@ -193,6 +220,11 @@ final class SadEntry {
         void run() throws java.io.IOException;
     }
 
+    /** Whether the SA is DEAD since at least {@code graceSeconds} at {@code now}. */
+    synchronized boolean deadLongerThan(long graceSeconds, long now) {
+        return state == PfKey.SADB_SASTATE_DEAD && !removed && now - deadSince >= graceSeconds;
+    }
+
     synchronized boolean removed() {
         return removed;
     }
@@ -201,6 +233,9 @@ final class SadEntry {
     synchronized int forceState(int newState, long nowSeconds) {
         int before = state;
         state = newState;
+        if (newState == PfKey.SADB_SASTATE_DEAD && before != newState) {
+            deadSince = nowSeconds;
+        }
         int t = evaluate(nowSeconds);
         if (t != NONE) {
             return t;
@@ -224,6 +259,7 @@ final class SadEntry {
         }
         if (reached(hardAllocations, hardBytes, hardAddTime, hardUseTime, now)) {
             state = PfKey.SADB_SASTATE_DEAD;
+            deadSince = now;
             return HARD;
         }
         if (state == PfKey.SADB_SASTATE_MATURE

@@ -36,7 +36,7 @@ final class SadMessages {
                 case PfKey.SADB_GET: return one(get(db, m));
                 case PfKey.SADB_REGISTER: return one(register(session, m));
                 case PfKey.SADB_FLUSH: return one(flush(db, session, m));
-                case PfKey.SADB_DUMP: return dump(db, m);
+                case PfKey.SADB_DUMP: return dump(db.allEntries(), m);
                 default:
                     throw new PfKeyException(PfKey.EINVAL, PfKey.typeName(m.type()) + " is not a request");
             }
@@ -265,12 +265,14 @@ final class SadMessages {
         return reply;
     }
 
-    /** DUMP (§3.1.10): one message per SA without keys, seq counting down to 0 on the last; ENOENT when empty. */
-    private static List<byte[]> dump(SecurityAssociationDatabase db, PfKeyMessage m) throws PfKeyException {
-        if (m.satype() != PfKey.SADB_SATYPE_UNSPEC) {
-            requireRecsec(m);
+    /**
+     * DUMP (§3.1.10): one message per SA without keys, seq counting down to 0 on the last; ENOENT when empty. Runs
+     * on a copy of the entry set, without the SAD lock.
+     */
+    static List<byte[]> dump(List<SadEntry> all, PfKeyMessage m) {
+        if (m.satype() != PfKey.SADB_SATYPE_UNSPEC && m.satype() != PfKey.SADB_X_SATYPE_RECSEC) {
+            return one(m.errorReply(PfKey.EINVAL));
         }
-        List<SadEntry> all = db.allEntries();
         if (all.isEmpty()) {
             return one(m.errorReply(PfKey.ENOENT));
         }

@@ -64,7 +64,8 @@ abstract class SadSa implements SecurityAssociation {
         public void reportAuthenticated(long seq, long plaintextBytes) throws RecSecException {
             e.replayWindow().accept(seq);
             e.recordUsed(plaintextBytes);
-            e.inboundAccepted();
+            // Returns only once a mark above seq is saved (see SadEntry#inboundAccepted): refuses the record otherwise.
+            e.inboundAccepted(seq);
         }
     }
 

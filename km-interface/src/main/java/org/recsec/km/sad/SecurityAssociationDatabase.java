@@ -1,30 +1,21 @@
 package org.recsec.km.sad;
 
-import org.recsec.record.Direction;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyException;
-import org.recsec.km.pfkey.PfKeyExtension;
 import org.recsec.km.pfkey.PfKeyMessage;
-import org.recsec.km.pfkey.PfKeyRequests;
-import org.recsec.km.pfkey.SaSpec;
-import org.recsec.km.pfkey.Endpoints;
 import org.recsec.record.RecSecException;
 import org.recsec.record.RecordCipher;
 import org.recsec.record.SaRegistry;
@@ -35,7 +26,10 @@ import org.recsec.record.PeerId;
 
 /**
  * The SA database (SAD): the single owner of record SA state, changed only through PF_KEY v2 messages (RFC 2367
- * §3) sent on a {@link SadSession}, and read by record-sec through {@link SaRegistry}.
+ * §3) sent on a {@link SadSession}, and read by record-sec through {@link SaRegistry}. This class is the facade; the
+ * jobs live in {@code SaIndex} (indexes), {@code SessionHub} (sessions, the SAD lock and delivery),
+ * {@code AcquireBroker} (ACQUIRE), {@code LifetimeSweeper} (lifetimes, EXPIRE, removals) and {@code SadPersistence}
+ * (the state directory); {@code SadMessages} gives each message type its RFC 2367 meaning.
  *
  * <p><b>Direction.</b> An SA goes from its {@code src} (the sender) to its {@code dst} (the receiver). Built with a
  * set of local identities, the SAD serves an SA as inbound when its dst is local and as outbound when its src is
@@ -46,96 +40,77 @@ import org.recsec.record.PeerId;
  * <p><b>Lifetimes.</b> Counted from what record-sec reports ({@link OutboundSa#reportSealed} and {@link InboundSa#reportAuthenticated}): records as
  * {@code sadb_lifetime_allocations}, plaintext bytes, and seconds since adding and since first use, read from the
  * injected clock. A soft limit makes the SA DYING and sends EXPIRE(soft) to every registered session, the hint to
- * rekey; a hard limit makes it DEAD and sends EXPIRE(hard); a dead SA refuses use with {@code SA_EXPIRED} and stays
- * listed until deleted or flushed. Time limits are also applied at each lookup and by {@link #expireDue()}.
+ * rekey; a hard limit makes it DEAD and sends EXPIRE(hard); a dead SA refuses use with {@code SA_EXPIRED}, and is
+ * removed (pushed as a DELETE) by the first {@link #expireDue()} after the dead grace period. Time limits are also
+ * applied at each lookup.
  *
  * <p><b>ACQUIRE.</b> {@link #outbound} with no SA for the route sends ACQUIRE (fresh seq, from 0x80000001 on) to
- * the registered sessions and waits at most the acquire timeout for an ADD or UPDATE that installs the route; a KMP
- * answering with the ACQUIRE's seq and an errno ends the wait at once with {@code KEY_MANAGEMENT}; a timeout or no
- * registered KMP gives {@code UNKNOWN_SA}.
+ * the registered sessions and waits at most the acquire timeout, measured on the injected clock, for an ADD or
+ * UPDATE that installs the route; a KMP answering with the ACQUIRE's seq and an errno ends the wait at once with
+ * {@code KEY_MANAGEMENT}; a timeout or no registered KMP gives {@code UNKNOWN_SA}. KMPs in other processes take
+ * part through {@code KeyDaemon}, which serves this SAD on a socket.
  *
- * <p><b>Crash safety.</b> With a state directory every SA is saved as it is added or changes state, and outbound
- * sequence numbers are reserved ahead on disk (see {@link SaStore}); after a restart no number is handed out twice.
- * The replay windows of inbound SAs are not saved: after a restart they start empty.
+ * <p><b>Crash safety.</b> With a state directory (see {@code SaStore}) every SA is saved, with its keys, state and
+ * lifetime counters, as it is added or changes state. Outbound sequence numbers are reserved ahead on disk: no number
+ * is handed out twice, also across kill -9. For inbound SAs a replay mark above every accepted sequence number is
+ * saved before the record is accepted; after a restart the replay window refuses everything below the mark (the
+ * window's bitmap itself is not saved). A save that fails refuses what needed it ({@code KEY_MANAGEMENT} for records,
+ * EIO for ADD/UPDATE), is counted ({@link #persistFailures()}) and logged.
  *
- * <p>Thread-safe. Lookups take one uncontended lock and allocate nothing once an SA's view exists; use accounting
- * locks only the SA.
+ * <p>Thread-safe. Lookups take one briefly held lock and allocate nothing once an SA's view exists; DUMP and the
+ * lifetime sweep copy the entry set under it and do their work without it; use accounting locks only the SA.
  */
 public final class SecurityAssociationDatabase implements SaRegistry, AutoCloseable {
     private final Clock clock;
     private final RandomGenerator random;
     private final Set<String> localIds;
-    private final RecordCipherFactory cipherFactory;
-    private final SeCipherProvider seCiphers;
-    private final SaStore store;
-    private final Duration acquireTimeout;
+    private final SaCiphers ciphers;
     private final Duration larvalTimeout;
     private final int sequenceReserve;
     private final int replayCheckpoint;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final IntObjectMap<SadEntry> bySpi = new IntObjectMap<>();
-    private final RouteTable routes = new RouteTable();
-    private final Map<Long, SadSession> sessions = new LinkedHashMap<>();
-    private final Map<String, Pending> acquires = new HashMap<>();
-    private final List<Runnable> outbox = new ArrayList<>();
-    private int count;
+    private final SessionHub hub = new SessionHub();
+    private final SaIndex index = new SaIndex();
+    private final SadPersistence persistence;
+    private final AcquireBroker acquires;
+    private final LifetimeSweeper sweeper;
+    private final AtomicLong unsavedTransitions = new AtomicLong();
     private long nextFileId = 1;
-    private long nextSessionId = 1;
-    private long nextAcquireSeq = 0x80000000L;
-
-    private static final class Pending {
-        final long seq;
-        int failedErrno;
-
-        Pending(long seq) {
-            this.seq = seq;
-        }
-    }
 
     private SecurityAssociationDatabase(Builder b) throws IOException {
         this.clock = b.clock;
         this.random = b.random;
         this.localIds = b.localIds;
-        this.cipherFactory = b.cipherFactory;
-        this.seCiphers = b.seCiphers;
-        this.acquireTimeout = b.acquireTimeout;
+        this.ciphers = new SaCiphers(b.cipherFactory, b.seCiphers);
         this.larvalTimeout = b.larvalTimeout;
         this.sequenceReserve = b.sequenceReserve;
         this.replayCheckpoint = b.replayCheckpoint;
-        this.store = b.stateDir == null ? null : new SaStore(b.stateDir);
-        if (store != null) {
+        this.persistence = new SadPersistence(b.stateDir, clock, b.stateDir == null ? 0
+                : b.expectedUid != null ? b.expectedUid : SaStore.processUid());
+        this.acquires = new AcquireBroker(hub, index, clock, b.acquireTimeout);
+        this.sweeper = new LifetimeSweeper(this, hub, index, persistence, clock, b.deadGrace.toSeconds());
+        if (persistence.enabled()) {
             load();
         }
     }
 
-    /**
-     * A builder; the clock gives lifetimes their seconds, {@code random} picks SPIs for GETSPI.
-     */
+    /** A builder; the clock gives lifetimes their seconds, {@code random} picks SPIs for GETSPI. */
     public static Builder builder(Clock clock, RandomGenerator random) {
         return new Builder(clock, random);
     }
 
     // ---- SaRegistry -------------------------------------------------------------------------------------------
 
-    /**
-     * {@inheritDoc} Also refuses a larval SA ({@code UNKNOWN_SA}) and applies time lifetimes first.
-     */
+    /** {@inheritDoc} Also refuses a larval SA ({@code UNKNOWN_SA}) and applies time lifetimes first. */
     @Override
     public InboundSa inbound(long spi) throws RecSecException {
         SadEntry found = null;
         if (spi >= 0 && spi <= 0xffffffffL) {
-            lock.lock();
+            hub.lock.lock();
             try {
-                for (SadEntry e = bySpi.get((int) spi); e != null; e = e.nextSameSpi) {
-                    if (e.inboundOk && !e.isLarval()) {
-                        found = e;
-                        break;
-                    }
-                }
+                found = index.inbound((int) spi);
             } finally {
-                unlockAndDeliver();
+                hub.unlockAndDeliver();
             }
         }
         if (found == null) {
@@ -157,112 +132,34 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
         String localId = local.value();
         String peerId = peer.value();
         SadEntry e;
-        lock.lock();
+        hub.lock.lock();
         try {
-            e = bestRoute(localId, peerId);
+            e = index.bestRoute(localId, peerId);
             if (e == null) {
-                e = acquire(localId, peerId);
+                e = acquires.acquire(localId, peerId);
             }
         } finally {
-            unlockAndDeliver();
+            hub.unlockAndDeliver();
         }
         e.checkUsable();
         return e.outboundView();
-    }
-
-    private SadEntry bestRoute(String src, String dst) {
-        SadEntry dying = null;
-        SadEntry any = null;
-        for (SadEntry e = routes.get(src, dst); e != null; e = e.olderSameRoute) {
-            int s = e.state();
-            if (s == PfKey.SADB_SASTATE_MATURE) {
-                return e;
-            }
-            if (s == PfKey.SADB_SASTATE_DYING && dying == null) {
-                dying = e;
-            }
-            if (any == null) {
-                any = e;
-            }
-        }
-        return dying != null ? dying : any;
-    }
-
-    /** Called with the lock held; returns with it held. */
-    private SadEntry acquire(String src, String dst) throws RecSecException {
-        if (sessions.values().stream().noneMatch(SadSession::registered)) {
-            throw new RecSecException(RecSecException.Reason.UNKNOWN_SA, "no SA from " + src + " to " + dst
-                    + " and no key manager registered");
-        }
-        String key = src + '\n' + dst;
-        Pending p = acquires.get(key);
-        if (p == null) {
-            p = new Pending(nextAcquireSeq = nextAcquireSeq == 0xffffffffL ? 0x80000001L : nextAcquireSeq + 1);
-            acquires.put(key, p);
-            PfKeyMessage.Builder b = PfKeyMessage.builder(PfKey.SADB_ACQUIRE, PfKey.SADB_X_SATYPE_RECSEC)
-                    .seq(p.seq);
-            Endpoints.extensionsFor(src, true).forEach(b::add);
-            Endpoints.extensionsFor(dst, false).forEach(b::add);
-            b.add(PfKeyRequests.defaultProposal(64));
-            pushToRegistered(b.build().encode(), null);
-            // Let the KMPs see the ACQUIRE now: an in-process KMP may answer from its callback.
-            deliverWhileLocked();
-        }
-        long left = acquireTimeout.toNanos();
-        try {
-            while (true) {
-                SadEntry e = bestRoute(src, dst);
-                if (e != null) {
-                    acquires.remove(key, p);
-                    return e;
-                }
-                if (p.failedErrno != 0) {
-                    acquires.remove(key, p);
-                    throw new RecSecException(RecSecException.Reason.KEY_MANAGEMENT, "key manager refused ACQUIRE "
-                            + p.seq + ": " + PfKey.errnoName(p.failedErrno));
-                }
-                if (left <= 0) {
-                    acquires.remove(key, p);
-                    throw new RecSecException(RecSecException.Reason.UNKNOWN_SA, "no SA from " + src + " to " + dst
-                            + ": no key manager answered ACQUIRE " + p.seq + " within " + acquireTimeout.toMillis()
-                            + " ms");
-                }
-                left = changed.awaitNanos(left);
-            }
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            acquires.remove(key, p);
-            throw new RecSecException(RecSecException.Reason.UNKNOWN_SA, "interrupted while waiting for ACQUIRE");
-        }
     }
 
     // ---- sessions ----------------------------------------------------------------------------------------------
 
     /**
      * Opens a PF_KEY session, the in-process equivalent of a PF_KEY socket. {@code pushed} receives the messages
-     * the SAD sends on its own: ACQUIRE and EXPIRE once the session has REGISTERed, and the ADD/UPDATE/DELETE/FLUSH
-     * replies of other sessions (without keys). It is called on the thread that caused the message, never with a
-     * SAD lock held; it must not block. A callback that throws gets its session closed.
+     * the SAD sends on its own: ACQUIRE, EXPIRE and the DELETE of an SA removed after its hard expiry once the
+     * session has REGISTERed, and the ADD/UPDATE/DELETE/FLUSH replies of other sessions (without keys). It is called
+     * on the thread that caused the message, never with a SAD lock held; it must not block. A callback that throws
+     * gets its session closed.
      */
     public SadSession openSession(Consumer<byte[]> pushed) {
-        Objects.requireNonNull(pushed, "pushed");
-        lock.lock();
-        try {
-            SadSession s = new SadSession(this, nextSessionId++, pushed);
-            sessions.put(s.id(), s);
-            return s;
-        } finally {
-            lock.unlock();
-        }
+        return hub.open(this, Objects.requireNonNull(pushed, "pushed"));
     }
 
     void closeSession(SadSession s) {
-        lock.lock();
-        try {
-            sessions.remove(s.id());
-        } finally {
-            lock.unlock();
-        }
+        hub.close(s);
     }
 
     /** Handles one message from {@code session}; never throws for bad input: the errno goes in the reply. */
@@ -273,178 +170,128 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
         } catch (PfKeyException e) {
             return List.of(PfKeyMessage.errorReplyFor(b, off, len, e.errno()).encode());
         }
-        lock.lock();
+        if (m.type() == PfKey.SADB_DUMP && m.errno() == 0) {
+            // Copy the set under the lock, describe 200k SAs without it.
+            SadEntry[] all;
+            hub.lock.lock();
+            try {
+                all = index.snapshot();
+            } finally {
+                hub.unlockAndDeliver();
+            }
+            return SadMessages.dump(Arrays.asList(sorted(all)), m);
+        }
+        hub.lock.lock();
         try {
             return SadMessages.handle(this, session, m);
         } finally {
-            unlockAndDeliver();
+            hub.unlockAndDeliver();
         }
     }
 
-    // ---- time --------------------------------------------------------------------------------------------------
+    private static SadEntry[] sorted(SadEntry[] all) {
+        Arrays.sort(all, Comparator.comparingLong(SadEntry::spi).thenComparing(e -> e.dst));
+        return all;
+    }
+
+    // ---- time and counters -------------------------------------------------------------------------------------
 
     /**
-     * Applies time lifetimes to every SA (sending EXPIREs) and removes larval SAs whose UPDATE did not come within
-     * the larval timeout (RFC 2367 §3.1.1). The key daemon calls it every second; in-process owners call it as
-     * often as their lifetime resolution needs.
+     * Applies time lifetimes to every SA (sending EXPIREs), removes larval SAs whose UPDATE did not come within the
+     * larval timeout (RFC 2367 §3.1.1) and DEAD SAs past the dead grace period. The key daemon calls it every second;
+     * in-process owners call it as often as their lifetime resolution needs. Lookups do not wait for it.
      */
     public void expireDue() {
-        lock.lock();
-        try {
-            long nowMillis = clock.millis();
-            long now = nowMillis / 1000;
-            List<SadEntry> all = new ArrayList<>(count);
-            bySpi.forEachValue(head -> {
-                for (SadEntry e = head; e != null; e = e.nextSameSpi) {
-                    all.add(e);
-                }
-            });
-            for (SadEntry e : all) {
-                if (e.isLarval()) {
-                    if (nowMillis >= e.larvalDeadlineMillis) {
-                        unlink(e);
-                    }
-                } else {
-                    announce(e, e.evaluate(now));
-                }
-            }
-        } finally {
-            unlockAndDeliver();
-        }
+        sweeper.sweep();
     }
 
     /** Number of SAs, larval ones included. */
     public int size() {
-        lock.lock();
+        hub.lock.lock();
         try {
-            return count;
+            return index.size();
         } finally {
-            lock.unlock();
+            hub.lock.unlock();
         }
+    }
+
+    /** How many saves to the state directory failed since start (each one refused what needed it, and was logged). */
+    public long persistFailures() {
+        return persistence.failures();
     }
 
     @Override
     public void close() {
-        lock.lock();
+        hub.lock.lock();
         try {
-            sessions.clear();
-            changed.signalAll();
+            hub.clear();
+            acquires.signalChange();
         } finally {
-            lock.unlock();
+            hub.lock.unlock();
         }
     }
 
-    // ---- package-private helpers for SadMessages and SadEntry --------------------------------------------------
+    // ---- package-private helpers for SadMessages, SadEntry and the jobs ----------------------------------------
 
-    long nowSeconds() {
-        return clock.millis() / 1000;
-    }
+    long nowSeconds() { return clock.millis() / 1000; }
 
-    long nowMillis() {
-        return clock.millis();
-    }
+    long nowMillis() { return clock.millis(); }
 
-    RandomGenerator random() {
-        return random;
-    }
+    RandomGenerator random() { return random; }
 
-    Duration larvalTimeout() {
-        return larvalTimeout;
-    }
+    Duration larvalTimeout() { return larvalTimeout; }
 
-    int sequenceReserve() {
-        return sequenceReserve;
-    }
+    int sequenceReserve() { return sequenceReserve; }
 
-    int replayCheckpoint() {
-        return replayCheckpoint;
-    }
+    int replayCheckpoint() { return replayCheckpoint; }
 
     boolean isLocal(String identity) {
         return localIds == null || localIds.contains(identity);
     }
 
-    /** Requires the lock. The entry {@code (spi, dst)}, larval included, or null. */
-    SadEntry find(long spi, String dst) {
-        for (SadEntry e = bySpi.get((int) spi); e != null; e = e.nextSameSpi) {
-            if (e.dst.equals(dst)) {
-                return e;
-            }
-        }
-        return null;
+    /** Whether the SAD lock is held by anyone (tests: DUMP and sweeps must work without it). */
+    boolean lockedByAnyone() {
+        return hub.lock.isLocked();
     }
 
-    /** Requires the lock. Whether an SA served inbound (or a larval one) already holds {@code spi}. */
+    /** Test seam: the store of the state directory, null without one. */
+    SaStore store() {
+        return persistence.store();
+    }
+
+    void transitionUnsaved() {
+        unsavedTransitions.incrementAndGet();
+    }
+
+    /** Requires the lock. */
+    SadEntry find(long spi, String dst) {
+        return index.find(spi, dst);
+    }
+
+    /** Requires the lock. */
     boolean inboundSpiTaken(long spi) {
-        for (SadEntry e = bySpi.get((int) spi); e != null; e = e.nextSameSpi) {
-            if (e.inboundOk || e.isLarval()) {
-                return true;
-            }
-        }
-        return false;
+        return index.inboundSpiTaken(spi);
     }
 
     long newFileId() {
         return nextFileId++;
     }
 
-    /** Requires the lock. Adds a new entry to the indexes. */
+    /** Requires the lock. Adds a new entry to the indexes and wakes ACQUIRE waiters. */
     void link(SadEntry e) {
-        e.nextSameSpi = bySpi.get(e.spi);
-        bySpi.put(e.spi, e);
-        if (e.outboundOk) {
-            e.olderSameRoute = routes.get(e.src, e.dst);
-            routes.put(e);
-        }
-        count++;
-        changed.signalAll();
+        index.link(e);
+        acquires.signalChange();
     }
 
     /**
-     * Requires the lock. Removes an entry's file, then the entry from the indexes; false (nothing changed) when
-     * the file could not be removed.
+     * Requires the lock. Removes an entry's file, then the entry from the indexes; false (nothing changed) when the
+     * file could not be removed.
      */
     boolean unlink(SadEntry e) {
-        if (!e.markRemoved(() -> {
-            if (store != null && !e.isLarval()) {
-                store.delete(e.fileId);
-            }
-        })) {
+        if (!e.markRemoved(persistence.deleter(e))) {
             return false;
         }
-        SadEntry head = bySpi.get(e.spi);
-        if (head == e) {
-            if (e.nextSameSpi == null) {
-                bySpi.remove(e.spi);
-            } else {
-                bySpi.put(e.spi, e.nextSameSpi);
-            }
-        } else {
-            for (SadEntry p = head; p != null; p = p.nextSameSpi) {
-                if (p.nextSameSpi == e) {
-                    p.nextSameSpi = e.nextSameSpi;
-                    break;
-                }
-            }
-        }
-        if (e.outboundOk) {
-            SadEntry r = routes.get(e.src, e.dst);
-            if (r == e) {
-                if (e.olderSameRoute == null) {
-                    routes.remove(e.src, e.dst);
-                } else {
-                    routes.put(e.olderSameRoute);
-                }
-            } else {
-                for (SadEntry p = r; p != null; p = p.olderSameRoute) {
-                    if (p.olderSameRoute == e) {
-                        p.olderSameRoute = e.olderSameRoute;
-                        break;
-                    }
-                }
-            }
-        }
-        count--;
+        index.unlink(e);
         return true;
     }
 
@@ -454,179 +301,54 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
         link(mature);
     }
 
-    /** Requires the lock. Every entry, ordered by SPI then destination, for DUMP and FLUSH. */
+    /** Requires the lock. Every entry, ordered by SPI then destination, for FLUSH. */
     List<SadEntry> allEntries() {
-        List<SadEntry> out = new ArrayList<>(count);
-        bySpi.forEachValue(head -> {
-            for (SadEntry e = head; e != null; e = e.nextSameSpi) {
-                out.add(e);
-            }
-        });
-        out.sort(Comparator.comparingLong(SadEntry::spi).thenComparing(e -> e.dst));
-        return out;
+        return new ArrayList<>(Arrays.asList(sorted(index.snapshot())));
     }
 
-    /** Saves an entry; false when the write failed. Never called with the SAD lock required. */
+    /** Saves an entry; false when the write failed (counted and logged). */
     boolean persist(SadEntry e) {
-        if (store == null || e.isLarval()) {
-            return true;
-        }
-        synchronized (e) {
-            if (e.removed()) {
-                return true;
-            }
-            try {
-                store.write(e.fileId, SaStore.toMessage(e, e.snapshot(), SadMessages.describe(e, true,
-                        PfKey.SADB_ADD, 0, 0)));
-                return true;
-            } catch (IOException io) {
-                return false;
-            }
-        }
+        return persistence.persist(e);
     }
 
     RecordCipher makeCipher(SadEntry e) {
-        if (e.seHandle != null) {
-            return seCiphers != null ? seCiphers.cipherFor(e.seHandle)
-                    : RefusingCipher.of(e.suite, "no secure element bridge configured");
-        }
-        byte[] iv = e.iv.toByteArray();
-        try {
-            return cipherFactory.create(e.suite, e.key, iv);
-        } catch (RecSecException ex) {
-            return RefusingCipher.of(e.suite, ex.getMessage());
-        } catch (IllegalArgumentException ex) {
-            // SaSpec checked the lengths; a factory refusing them anyway must not break the data path.
-            return RefusingCipher.of(e.suite, "cipher refused the SA parameters");
-        } finally {
-            java.util.Arrays.fill(iv, (byte) 0);
-        }
+        return ciphers.make(e);
     }
 
-    /** Announces a lifetime transition: persists the new state and sends EXPIRE to every registered session. */
+    /** Announces a lifetime transition (see LifetimeSweeper). */
     void announce(SadEntry e, int transition) {
-        if (transition == SadEntry.NONE) {
-            return;
-        }
-        persist(e);
-        SadEntry.Snapshot s = e.snapshot();
-        PfKeyMessage.Builder b = PfKeyMessage.builder(PfKey.SADB_EXPIRE, PfKey.SADB_X_SATYPE_RECSEC)
-                .add(new PfKeyExtension.Sa(e.spi(), Math.min(e.replaySize, 255), s.state(), PfKey.SADB_AALG_NONE,
-                        PfKey.ealgForSuite(e.suite), 0))
-                .add(s.current());
-        PfKeyExtension.Lifetime which = transition == SadEntry.HARD ? s.hard() : s.soft();
-        if (which != null) {
-            b.add(which);
-        }
-        Endpoints.extensionsFor(e.src, true).forEach(b::add);
-        Endpoints.extensionsFor(e.dst, false).forEach(b::add);
-        byte[] bytes = b.build().encode();
-        if (lock.isHeldByCurrentThread()) {
-            pushToRegistered(bytes, null);
-        } else {
-            lock.lock();
-            try {
-                pushToRegistered(bytes, null);
-            } finally {
-                unlockAndDeliver();
-            }
-        }
+        sweeper.announce(e, transition);
     }
 
     /** Requires the lock. Queues {@code bytes} for every registered session except {@code except}. */
     void pushToRegistered(byte[] bytes, SadSession except) {
-        for (SadSession s : sessions.values()) {
-            if (s != except && s.registered()) {
-                outbox.add(() -> deliverTo(s, bytes));
-            }
-        }
+        hub.pushToRegistered(bytes, except);
     }
 
-    /** Requires the lock. An ADD/UPDATE carrying {@code seq} arrived: wake ACQUIRE waiters. */
+    /** Requires the lock. An ADD/UPDATE arrived: wake ACQUIRE waiters. */
     void signalChange() {
-        changed.signalAll();
+        acquires.signalChange();
     }
 
     /** Requires the lock. A KMP answered ACQUIRE {@code seq} with an errno. */
     void acquireFailed(long seq, int errno) {
-        for (Pending p : acquires.values()) {
-            if (p.seq == seq) {
-                p.failedErrno = errno;
-            }
-        }
-        changed.signalAll();
-    }
-
-    private void deliverTo(SadSession s, byte[] bytes) {
-        try {
-            s.pushed().accept(bytes);
-        } catch (RuntimeException e) {
-            s.close();
-        }
-    }
-
-    private void unlockAndDeliver() {
-        List<Runnable> todo = null;
-        if (!outbox.isEmpty() && lock.getHoldCount() == 1) {
-            todo = new ArrayList<>(outbox);
-            outbox.clear();
-        }
-        lock.unlock();
-        if (todo != null) {
-            todo.forEach(Runnable::run);
-        }
-    }
-
-    /** Delivers queued pushes while the caller holds the lock once; re-takes it as often as it held it. */
-    private void deliverWhileLocked() {
-        if (outbox.isEmpty()) {
-            return;
-        }
-        List<Runnable> todo = new ArrayList<>(outbox);
-        outbox.clear();
-        int holds = lock.getHoldCount();
-        for (int i = 0; i < holds; i++) {
-            lock.unlock();
-        }
-        try {
-            todo.forEach(Runnable::run);
-        } finally {
-            for (int i = 0; i < holds; i++) {
-                lock.lock();
-            }
-        }
+        acquires.failed(seq, errno);
     }
 
     private void load() throws IOException {
         long now = nowSeconds();
-        for (SaStore.Saved saved : store.loadAll()) {
-            PfKeyMessage m = saved.message();
-            PfKeyExtension.Sa sa = m.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class);
-            PfKeyExtension.Profile profile = m.ext(PfKey.SADB_X_EXT_RECSEC_PROFILE, PfKeyExtension.Profile.class);
-            SaSpec spec;
+        for (SadPersistence.Loaded l : persistence.load(this, now, sequenceReserve)) {
+            SadEntry e = l.entry();
+            hub.lock.lock();
             try {
-                spec = SaSpec.fromMessage(m.toBuilder().add(new PfKeyExtension.Sa(sa.spi(), sa.replay(),
-                        PfKey.SADB_SASTATE_MATURE, sa.auth(), sa.encrypt(), sa.flags())).build());
-            } catch (PfKeyException e) {
-                throw new IOException("saved SA 0x" + Long.toHexString(sa.spi()) + " invalid: " + e.getMessage());
-            }
-            SadEntry e = new SadEntry(this, spec, isLocal(spec.dst()), isLocal(spec.src()), saved.fileId(), now);
-            PfKeyExtension.Lifetime cur = m.ext(PfKey.SADB_EXT_LIFETIME_CURRENT, PfKeyExtension.Lifetime.class);
-            if (cur != null && e.outboundOk) {
-                // Records sent since the last save were not counted on disk; at most one reserve of them went out.
-                cur = new PfKeyExtension.Lifetime(cur.type(), Math.min(0xffffffffL, cur.allocations()
-                        + sequenceReserve), cur.bytes(), cur.addTime(), cur.useTime());
-            }
-            e.restore(sa.state(), cur, profile.nextSequence());
-            lock.lock();
-            try {
-                if (find(spec.spi(), spec.dst()) != null) {
-                    throw new IOException("two saved SAs for SPI 0x" + Long.toHexString(spec.spi()));
+                if (index.find(e.spi(), e.dst) != null || e.inboundOk && index.inboundSpiTaken(e.spi())) {
+                    throw new IOException("two saved SAs for SPI 0x" + Long.toHexString(e.spi()) + " (file "
+                            + SaStore.name(l.fileId()) + ")");
                 }
-                link(e);
-                nextFileId = Math.max(nextFileId, saved.fileId() + 1);
+                index.link(e);
+                nextFileId = Math.max(nextFileId, l.fileId() + 1);
             } finally {
-                lock.unlock();
+                hub.lock.unlock();
             }
         }
     }
@@ -640,8 +362,10 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
         private RecordCipherFactory cipherFactory = RecordCipherFactory.DTLS12;
         private SeCipherProvider seCiphers;
         private Path stateDir;
+        private Integer expectedUid;
         private Duration acquireTimeout = Duration.ofSeconds(2);
         private Duration larvalTimeout = Duration.ofSeconds(30);
+        private Duration deadGrace = Duration.ofSeconds(60);
         private int sequenceReserve = 1024;
         private int replayCheckpoint = 32;
 
@@ -676,13 +400,23 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
             return this;
         }
 
-        /** Persist SAs in {@code dir} (created 0700 if missing) and load the ones saved there. */
+        /**
+         * Persist SAs in {@code dir} and load the ones saved there. A missing directory is created with mode 0700;
+         * an existing one must be owned by this process's user and closed to group and others, and so must every
+         * file in it, or {@link #build()} refuses with a message saying how to fix it.
+         */
         public Builder stateDirectory(Path dir) {
             this.stateDir = Objects.requireNonNull(dir);
             return this;
         }
 
-        /** How long {@link #outbound} waits for a KMP after ACQUIRE (default 2 s). */
+        /** Test seam: the uid that must own the state directory (default: this process's). */
+        Builder expectedOwner(int uid) {
+            this.expectedUid = uid;
+            return this;
+        }
+
+        /** How long {@link #outbound} waits for a KMP after ACQUIRE, on the injected clock (default 2 s). */
         public Builder acquireTimeout(Duration d) {
             this.acquireTimeout = requirePositive(d);
             return this;
@@ -691,6 +425,15 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
         /** How long a larval SA from GETSPI waits for its UPDATE (default 30 s). */
         public Builder larvalTimeout(Duration d) {
             this.larvalTimeout = requirePositive(d);
+            return this;
+        }
+
+        /** How long a DEAD SA stays listed before {@link #expireDue()} removes it (default 60 s; zero: at once). */
+        public Builder deadGrace(Duration d) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("grace must not be negative");
+            }
+            this.deadGrace = d;
             return this;
         }
 
@@ -717,7 +460,8 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
         }
 
         /**
-         * @throws IOException when the state directory cannot be created or holds a corrupt SA file
+         * @throws IOException when the state directory cannot be created, is unsafe (owner, mode) or holds an SA
+         *                     file that does not check; the message names the file and the fix
          */
         public SecurityAssociationDatabase build() throws IOException {
             if (!localChosen) {

@@ -1,0 +1,130 @@
+package org.recsec.km.sad;
+
+import java.util.Arrays;
+import org.recsec.km.pfkey.PfKey;
+
+/**
+ * The SAD's indexes: by SPI (entries sharing an SPI chained through {@link SadEntry#nextSameSpi}), by route (the
+ * newest SA of a (source, destination) pair, older ones through {@link SadEntry#olderSameRoute}), and a dense array
+ * of every entry so that a DUMP or a lifetime sweep copies the set in one {@code arraycopy} and then works without
+ * the lock. Not thread-safe: guarded by the SAD lock.
+ */
+final class SaIndex {
+    private final IntObjectMap<SadEntry> bySpi = new IntObjectMap<>();
+    private final RouteTable routes = new RouteTable();
+    private SadEntry[] all = new SadEntry[16];
+    private int count;
+
+    int size() {
+        return count;
+    }
+
+    /** The usable inbound entry with {@code spi} (not larval), or null. */
+    SadEntry inbound(int spi) {
+        for (SadEntry e = bySpi.get(spi); e != null; e = e.nextSameSpi) {
+            if (e.inboundOk && !e.isLarval()) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** The newest MATURE SA of the route, else the newest DYING one, else the newest at all; null if none. */
+    SadEntry bestRoute(String src, String dst) {
+        SadEntry dying = null;
+        SadEntry any = null;
+        for (SadEntry e = routes.get(src, dst); e != null; e = e.olderSameRoute) {
+            int s = e.state();
+            if (s == PfKey.SADB_SASTATE_MATURE) {
+                return e;
+            }
+            if (s == PfKey.SADB_SASTATE_DYING && dying == null) {
+                dying = e;
+            }
+            if (any == null) {
+                any = e;
+            }
+        }
+        return dying != null ? dying : any;
+    }
+
+    /** The entry {@code (spi, dst)}, larval included, or null. */
+    SadEntry find(long spi, String dst) {
+        for (SadEntry e = bySpi.get((int) spi); e != null; e = e.nextSameSpi) {
+            if (e.dst.equals(dst)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** Whether an SA served inbound (or a larval one) already holds {@code spi}. */
+    boolean inboundSpiTaken(long spi) {
+        for (SadEntry e = bySpi.get((int) spi); e != null; e = e.nextSameSpi) {
+            if (e.inboundOk || e.isLarval()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void link(SadEntry e) {
+        e.nextSameSpi = bySpi.get(e.spi);
+        bySpi.put(e.spi, e);
+        if (e.outboundOk) {
+            e.olderSameRoute = routes.get(e.src, e.dst);
+            routes.put(e);
+        }
+        if (count == all.length) {
+            all = Arrays.copyOf(all, all.length * 2);
+        }
+        e.allIndex = count;
+        all[count++] = e;
+    }
+
+    void unlink(SadEntry e) {
+        SadEntry head = bySpi.get(e.spi);
+        if (head == e) {
+            if (e.nextSameSpi == null) {
+                bySpi.remove(e.spi);
+            } else {
+                bySpi.put(e.spi, e.nextSameSpi);
+            }
+        } else {
+            for (SadEntry p = head; p != null; p = p.nextSameSpi) {
+                if (p.nextSameSpi == e) {
+                    p.nextSameSpi = e.nextSameSpi;
+                    break;
+                }
+            }
+        }
+        if (e.outboundOk) {
+            SadEntry r = routes.get(e.src, e.dst);
+            if (r == e) {
+                if (e.olderSameRoute == null) {
+                    routes.remove(e.src, e.dst);
+                } else {
+                    routes.put(e.olderSameRoute);
+                }
+            } else {
+                for (SadEntry p = r; p != null; p = p.olderSameRoute) {
+                    if (p.olderSameRoute == e) {
+                        p.olderSameRoute = e.olderSameRoute;
+                        break;
+                    }
+                }
+            }
+        }
+        int i = e.allIndex;
+        SadEntry last = all[--count];
+        all[i] = last;
+        last.allIndex = i;
+        all[count] = null;
+        e.allIndex = -1;
+    }
+
+    /** A copy of every entry, unordered: one arraycopy, so the lock is held for microseconds even at 200k SAs. */
+    SadEntry[] snapshot() {
+        return Arrays.copyOf(all, count);
+    }
+}
