@@ -140,6 +140,23 @@ public final class RecordProtector {
         return opened.message.withOptions(options);
     }
 
+    /**
+     * Checks a protected message as far as it can be checked without the exchange it belongs to: the SPI names a
+     * usable inbound SA, the record's epoch and content type fit, its sequence number is not left of or inside the
+     * replay window, the AEAD tag verifies and the plaintext parses. Moves nothing: the replay window and the use
+     * counters stay as they were, so the message must still go through {@link #unprotectRequest} or
+     * {@link #unprotectResponse}. A transport guard calls it to drop forged records before any CoAP state exists
+     * for them (RFC 6347 §4.1.2.6 does the same for DTLS: invalid records are discarded silently).
+     *
+     * @return the SPI of the inbound SA that verified the record
+     * @throws RecSecException UNPROTECTED without Record-Security; UNKNOWN_SA, SA_EXPIRED, REPLAY, AUTH_FAILED,
+     *                         MALFORMED as in {@link #unprotectRequest}
+     */
+    public long verify(CoapMessage outer) throws RecSecException {
+        Opened opened = open(outer, outer.isRequest());
+        return opened.sa.spi();
+    }
+
     /** The plaintext inner message: the options this end keeps for the recipient. */
     private static void split(CoapOption o, List<CoapOption> inner, List<CoapOption> outer) {
         switch (OptionClass.of(o.number())) {
