@@ -15,11 +15,14 @@ import org.recsec.record.ProtectedRequest;
 final class OuterRequest extends Request {
     private final ProtectedRequest protectedRequest;
     private final Request plain;
+    private final boolean echoRetry;
 
-    OuterRequest(CoAP.Code code, CoAP.Type type, ProtectedRequest protectedRequest, Request plain) {
+    OuterRequest(CoAP.Code code, CoAP.Type type, ProtectedRequest protectedRequest, Request plain,
+                 boolean echoRetry) {
         super(code, type);
         this.protectedRequest = protectedRequest;
         this.plain = plain;
+        this.echoRetry = echoRetry;
         addMessageObserver(0, new FateForwarder(plain) {
             @Override
             public void onReadyToSend() {
@@ -55,5 +58,10 @@ final class OuterRequest extends Request {
 
     Request plain() {
         return plain;
+    }
+
+    /** True for the repetition of a request with the Echo value of the server's 4.01 (RFC 9175 §2.4 item 2). */
+    boolean isEchoRetry() {
+        return echoRetry;
     }
 }
