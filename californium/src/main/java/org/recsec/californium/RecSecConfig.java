@@ -46,6 +46,7 @@ public final class RecSecConfig {
     private final RefusalReport report;
     private final RecSecRefusals refusals;
     private final int guardRepliesPerSecond;
+    private final int guardFailuresPerSourcePerSecond;
     private final InstantSource clock;
     /** One lock per route: a record is sealed and handed to the transport under it, so sequence = send order. */
     private final ConcurrentMap<String, Object> sendLocks = new ConcurrentHashMap<>();
@@ -63,6 +64,7 @@ public final class RecSecConfig {
         this.report = new RefusalReport(b.listener, b.clock, b.warnInterval);
         this.refusals = new RecSecRefusals(report);
         this.guardRepliesPerSecond = b.guardRepliesPerSecond;
+        this.guardFailuresPerSourcePerSecond = b.guardFailuresPerSourcePerSecond;
     }
 
     /** How many messages were refused, per reason, by the endpoints that use this config. */
@@ -85,6 +87,10 @@ public final class RecSecConfig {
 
     int guardRepliesPerSecond() {
         return guardRepliesPerSecond;
+    }
+
+    int guardFailuresPerSourcePerSecond() {
+        return guardFailuresPerSourcePerSecond;
     }
 
     Object sendLock(String localEnd, String peerEnd) {
@@ -149,6 +155,7 @@ public final class RecSecConfig {
         private RefusalListener listener;
         private Duration warnInterval = Duration.ofSeconds(10);
         private int guardRepliesPerSecond = 200;
+        private int guardFailuresPerSourcePerSecond = 100;
 
         private Builder(SaRegistry registry, String localId) {
             this.registry = Objects.requireNonNull(registry, "registry");
@@ -223,6 +230,19 @@ public final class RecSecConfig {
                 throw new IllegalArgumentException("perSecond must be >= 0");
             }
             this.guardRepliesPerSecond = perSecond;
+            return this;
+        }
+
+        /**
+         * The transport guard's penalty box (see {@link RecordGuard}): a source (address and port) with more than this many
+         * records failing verification in one second is ignored for the rest of it and the next second (default
+         * 100; 0 = never).
+         */
+        public Builder guardFailuresPerSourcePerSecond(int perSecond) {
+            if (perSecond < 0) {
+                throw new IllegalArgumentException("perSecond must be >= 0");
+            }
+            this.guardFailuresPerSourcePerSecond = perSecond;
             return this;
         }
 

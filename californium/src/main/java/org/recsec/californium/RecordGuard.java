@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.util.Objects;
-import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.californium.elements.Connector;
 import org.eclipse.californium.elements.EndpointContextMatcher;
@@ -33,6 +33,14 @@ import org.recsec.record.coap.CoapMessage;
  * 4.01 for an unknown or expired SA, 4.00 otherwise; no options, no payload: never larger than the request), at most
  * {@link RecSecConfig.Builder#guardRepliesPerSecond} per second, so a genuine client with a stale SA learns why and a
  * forged flood gains no reflector. Every drop is counted and reported as a {@link RecSecRefusal.Kind#DATAGRAM}.
+ *
+ * <p>Penalty box: a source (IP address and port) whose records failed verification more than
+ * {@link RecSecConfig.Builder#guardFailuresPerSourcePerSecond} times in one second has all its protected datagrams
+ * dropped without parsing or crypto for the rest of that second and the next one (counted in {@link #penalized()},
+ * not reported one by one). Verifying a forged record costs an AEAD; a flood from one address would otherwise keep
+ * the receiver thread so busy that genuine datagrams overflow the socket buffer. Keyed by address and port, so a
+ * genuine client on the same host or behind the same NAT is not punished for a flooding neighbour. At most 10,000
+ * sources are tracked; past that the table starts again (bounded memory whatever the number of spoofed sources).
  */
 public final class RecordGuard implements Connector {
     private final Connector inner;
@@ -41,6 +49,19 @@ public final class RecordGuard implements Connector {
     private final AtomicLong replySecond = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong repliesThisSecond = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong penalized = new AtomicLong();
+    private final ConcurrentHashMap<InetSocketAddress, Failures> failures = new ConcurrentHashMap<>();
+    private static final int MAX_TRACKED_SOURCES = 10_000;
+
+    /** Verification failures of one source address in one second. */
+    private static final class Failures {
+        final long second;
+        final AtomicLong count = new AtomicLong();
+
+        Failures(long second) {
+            this.second = second;
+        }
+    }
 
     private RecordGuard(Connector inner, RecSecConfig config) {
         this.inner = Objects.requireNonNull(inner, "inner");
@@ -53,9 +74,14 @@ public final class RecordGuard implements Connector {
         return new RecordGuard(inner, config);
     }
 
-    /** Datagrams dropped so far. */
+    /** Datagrams dropped after verification failed, so far. */
     public long dropped() {
         return dropped.get();
+    }
+
+    /** Datagrams dropped unread because their source address was in the penalty box, so far. */
+    public long penalized() {
+        return penalized.get();
     }
 
     @Override
@@ -70,6 +96,17 @@ public final class RecordGuard implements Connector {
 
     /** True when {@code raw} may go up to Californium. */
     boolean admit(RawData raw) {
+        int limit = config.guardFailuresPerSourcePerSecond();
+        InetSocketAddress source = raw.getInetSocketAddress();
+        long second = 0;
+        if (limit > 0 && source != null) {
+            second = Math.floorDiv(config.clock().millis(), 1000L);
+            Failures f = failures.get(source);
+            if (f != null && f.second >= second - 1 && f.count.get() > limit && carriesRecord(raw.getBytes())) {
+                penalized.incrementAndGet();
+                return false;
+            }
+        }
         byte[] bytes = raw.getBytes();
         CoapMessage m;
         try {
@@ -88,6 +125,9 @@ public final class RecordGuard implements Connector {
                 return true; // maybe a retransmission: deduplication answers it, the layer refuses a real replay
             }
             dropped.incrementAndGet();
+            if (limit > 0 && source != null) {
+                countFailure(source, second);
+            }
             config.report().refused(RecSecRefusal.Kind.DATAGRAM, e.reason(), Messages.spiOf(m),
                     raw.getInetSocketAddress());
             if (m.isRequest() && (m.type() == CoapMessage.TYPE_CON || m.type() == CoapMessage.TYPE_NON)
@@ -97,6 +137,72 @@ public final class RecordGuard implements Connector {
             }
             return false;
         }
+    }
+
+    private void countFailure(InetSocketAddress source, long second) {
+        if (failures.size() >= MAX_TRACKED_SOURCES) {
+            failures.clear();
+        }
+        Failures f = failures.compute(source, (k, v) -> v == null || v.second != second ? new Failures(second) : v);
+        f.count.incrementAndGet();
+    }
+
+    /**
+     * Cheap look at the raw bytes: does the message have a Record-Security option? (Only those are ever penalized:
+     * a plain CoAP message, an empty ACK or RST from the same address still goes through.) Walks the option headers
+     * without allocating; anything that does not parse counts as "no".
+     */
+    static boolean carriesRecord(byte[] b) {
+        if (b.length < 4) {
+            return false;
+        }
+        int i = 4 + (b[0] & 0x0f);
+        int number = 0;
+        while (i < b.length) {
+            int h = b[i++] & 0xff;
+            if (h == 0xff) {
+                return false;
+            }
+            int delta = h >>> 4;
+            int len = h & 0x0f;
+            if (delta == 13) {
+                if (i >= b.length) {
+                    return false;
+                }
+                delta = 13 + (b[i++] & 0xff);
+            } else if (delta == 14) {
+                if (i + 1 >= b.length) {
+                    return false;
+                }
+                delta = 269 + (((b[i] & 0xff) << 8) | (b[i + 1] & 0xff));
+                i += 2;
+            } else if (delta == 15) {
+                return false;
+            }
+            if (len == 13) {
+                if (i >= b.length) {
+                    return false;
+                }
+                len = 13 + (b[i++] & 0xff);
+            } else if (len == 14) {
+                if (i + 1 >= b.length) {
+                    return false;
+                }
+                len = 269 + (((b[i] & 0xff) << 8) | (b[i + 1] & 0xff));
+                i += 2;
+            } else if (len == 15) {
+                return false;
+            }
+            number += delta;
+            if (number == org.recsec.record.coap.OptionNumbers.RECORD_SECURITY) {
+                return true;
+            }
+            if (number > org.recsec.record.coap.OptionNumbers.RECORD_SECURITY) {
+                return false;
+            }
+            i += len;
+        }
+        return false;
     }
 
     private boolean mayReply() {
