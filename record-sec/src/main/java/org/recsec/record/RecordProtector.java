@@ -145,7 +145,9 @@ public final class RecordProtector {
      * usable inbound SA, the record's epoch and content type fit, its sequence number is not left of or inside the
      * replay window, the AEAD tag verifies and the plaintext parses. Moves nothing: the replay window and the use
      * counters stay as they were, so the message must still go through {@link #unprotectRequest} or
-     * {@link #unprotectResponse}. A transport guard calls it to drop forged records before any CoAP state exists
+     * {@link #unprotectResponse}. For an SA whose cipher keeps state of its own when it opens a record
+     * ({@link RecordCipher#opensWithoutSideEffects()} false, e.g. a secure element with its own replay window) the
+     * tag is not checked here, only SPI, epoch and window: opening twice would refuse the genuine record. A transport guard calls it to drop forged records before any CoAP state exists
      * for them (RFC 6347 §4.1.2.6 does the same for DTLS: invalid records are discarded silently).
      *
      * @return the SPI of the inbound SA that verified the record
@@ -153,8 +155,7 @@ public final class RecordProtector {
      *                         MALFORMED as in {@link #unprotectRequest}
      */
     public long verify(CoapMessage outer) throws RecSecException {
-        Opened opened = open(outer, outer.isRequest());
-        return opened.sa.spi();
+        return open(outer, outer.isRequest(), true).sa.spi();
     }
 
     /** The plaintext inner message: the options this end keeps for the recipient. */
@@ -210,6 +211,10 @@ public final class RecordProtector {
     }
 
     private Opened open(CoapMessage outer, boolean request) throws RecSecException {
+        return open(outer, request, false);
+    }
+
+    private Opened open(CoapMessage outer, boolean request, boolean verifyOnly) throws RecSecException {
         long spi = -1;
         List<CoapOption> outerKept = new ArrayList<>();
         for (CoapOption o : outer.options()) {
@@ -242,6 +247,9 @@ public final class RecordProtector {
         }
         ReplayWindow window = sa.replayWindow();
         window.check(header.seq());
+        if (verifyOnly && !sa.cipher().opensWithoutSideEffects()) {
+            return new Opened(null, sa, ((long) header.epoch() << 48) | header.seq(), header.seq(), 0);
+        }
         byte[] pt = InnerPlaintext.openRecord(outer, sa.cipher());
         CoapMessage inner = innerMessage(outer, pt, outerKept, request);
         return new Opened(inner, sa, ((long) header.epoch() << 48) | header.seq(), header.seq(), pt.length);
