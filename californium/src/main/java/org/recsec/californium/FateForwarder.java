@@ -19,6 +19,15 @@ class FateForwarder extends MessageObserverAdapter {
         plain.acknowledge(); // acknowledge() notifies observers, setAcknowledged() does not
     }
 
+    /**
+     * The reliability layer retransmits the outer message; whoever follows the plain one must hear of it (the
+     * Observe layer's notification controller swaps in a newer notification here, RFC 7641 §4.5.2).
+     */
+    @Override
+    public void onRetransmission() {
+        plain.retransmitting();
+    }
+
     @Override
     public void onReject() {
         plain.setRejected(true);

@@ -2,6 +2,7 @@ package org.recsec.californium;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.Message;
 import org.eclipse.californium.core.coap.Option;
@@ -40,6 +41,44 @@ final class Messages {
         return m.getOptions().hasOption(OptionNumbers.RECORD_SECURITY);
     }
 
+    static boolean hasRecordSecurity(CoapMessage m) {
+        return m.hasOption(OptionNumbers.RECORD_SECURITY);
+    }
+
+    /** The SPI of the (first) Record-Security option, when it has a readable one (at most 4 bytes). */
+    static OptionalLong spiOf(CoapMessage m) {
+        CoapOption o = m.option(OptionNumbers.RECORD_SECURITY);
+        return o == null || o.length() > 4 ? OptionalLong.empty() : OptionalLong.of(o.uintValue());
+    }
+
+    /** As {@link #spiOf(CoapMessage)}, for a Californium message. */
+    static OptionalLong spiOf(Message m) {
+        for (Option o : m.getOptions().getOthers()) {
+            if (o.getNumber() == OptionNumbers.RECORD_SECURITY) {
+                byte[] v = o.getValue();
+                if (v.length > 4) {
+                    return OptionalLong.empty();
+                }
+                long spi = 0;
+                for (byte b : v) {
+                    spi = (spi << 8) | (b & 0xff);
+                }
+                return OptionalLong.of(spi);
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /** The value of the (first) Echo option of {@code m} (RFC 9175 §2.2.1), or null. */
+    static byte[] echoOf(Message m) {
+        for (Option o : m.getOptions().getOthers()) {
+            if (o.getNumber() == OptionNumbers.ECHO) {
+                return o.getValue();
+            }
+        }
+        return null;
+    }
+
     /** Californium's option set for {@code options}; IllegalArgumentException for a value Californium refuses. */
     static OptionSet optionSet(List<CoapOption> options) {
         OptionSet set = new OptionSet();
@@ -50,10 +89,10 @@ final class Messages {
     }
 
     /** The outer request Californium sends for {@code plain}, protected as {@code pr}. */
-    static OuterRequest outerRequest(ProtectedRequest pr, Request plain) {
+    static OuterRequest outerRequest(ProtectedRequest pr, Request plain, boolean echoRetry) {
         CoapMessage m = pr.outer();
         CoAP.Type type = plain.getType() != null ? plain.getType() : CoAP.Type.CON;
-        OuterRequest outer = new OuterRequest(CoAP.Code.valueOf(m.code()), type, pr, plain);
+        OuterRequest outer = new OuterRequest(CoAP.Code.valueOf(m.code()), type, pr, plain, echoRetry);
         if (plain.getToken() != null) {
             outer.setToken(plain.getToken());
         }
@@ -64,6 +103,26 @@ final class Messages {
         outer.setPayload(m.payload());
         outer.setDestinationContext(plain.getDestinationContext());
         return outer;
+    }
+
+    /** {@code m} with an Echo option of {@code value} in place of any it had (RFC 9175 §2.2.1), options in order. */
+    static CoapMessage withEcho(CoapMessage m, byte[] value) {
+        List<CoapOption> options = new ArrayList<>(m.options().size() + 1);
+        boolean added = false;
+        for (CoapOption o : m.options()) {
+            if (o.number() == OptionNumbers.ECHO) {
+                continue;
+            }
+            if (!added && o.number() > OptionNumbers.ECHO) {
+                options.add(new CoapOption(OptionNumbers.ECHO, value));
+                added = true;
+            }
+            options.add(o);
+        }
+        if (!added) {
+            options.add(new CoapOption(OptionNumbers.ECHO, value));
+        }
+        return m.withOptions(options);
     }
 
     /** The verified request the server's upper layers see, carrying the outer request's header and source. */

@@ -16,11 +16,16 @@ import org.recsec.record.PeerId;
 final class OuterRequest extends Request {
     private final ProtectedRequest protectedRequest;
     private final Request plain;
+    private final boolean echoRetry;
+    /** Set once a response to this request passed unprotect; guarded by this object. */
+    private boolean answered;
 
-    OuterRequest(CoAP.Code code, CoAP.Type type, ProtectedRequest protectedRequest, Request plain) {
+    OuterRequest(CoAP.Code code, CoAP.Type type, ProtectedRequest protectedRequest, Request plain,
+                 boolean echoRetry) {
         super(code, type);
         this.protectedRequest = protectedRequest;
         this.plain = plain;
+        this.echoRetry = echoRetry;
         addMessageObserver(0, new FateForwarder(plain) {
             @Override
             public void onReadyToSend() {
@@ -55,5 +60,22 @@ final class OuterRequest extends Request {
 
     Request plain() {
         return plain;
+    }
+
+    /** True for the repetition of a request with the Echo value of the server's 4.01 (RFC 9175 §2.4 item 2). */
+    /** Records that a response to this request was accepted; guarded by {@code this}. */
+    void markAnswered() {
+        assert Thread.holdsLock(this);
+        answered = true;
+    }
+
+    /** True once a response to this request was accepted; guarded by {@code this}. */
+    boolean answered() {
+        assert Thread.holdsLock(this);
+        return answered;
+    }
+
+    boolean isEchoRetry() {
+        return echoRetry;
     }
 }

@@ -1,11 +1,17 @@
 package org.recsec.californium;
 
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.recsec.record.EchoFreshness;
 import org.recsec.record.RecordProtector;
 import org.recsec.record.SaRegistry;
 import org.recsec.record.LocalId;
@@ -20,6 +26,16 @@ import org.recsec.record.PeerId;
  * and "a/b/c", not "a/bc"), or any request when {@link Builder#protectAllResources()} was called. An unprotected
  * request to one of them is answered with an unprotected 4.01 and never reaches the resource. Protected requests are
  * accepted for every resource.
+ *
+ * <p>Fresh resources (RFC 9175 §2, for actuators): a protected request to a path given to
+ * {@link Builder#requireFreshness} is executed only when it carries, inside its record, an Echo value this server
+ * issued for the same SA no longer than {@link Builder#echoLifetime} ago; otherwise it is answered with a protected
+ * 4.01 whose inner options carry a new Echo value, and the client layer repeats the request once with it. This stops
+ * a genuine request that a proxy held back and released later (the replay window cannot: it was never seen).
+ *
+ * <p>Refusals: every refused message is counted ({@link #refusals()}), given to the {@link Builder#onRefusal}
+ * listener, and logged as a WARN on the SLF4J logger {@code org.recsec.californium.refusals} at most once per
+ * {@link Builder#warnInterval} (with the number suppressed meanwhile), naming the reason and the SPI, never keys.
  */
 public final class RecSecConfig {
     private final RecordProtector protector;
@@ -27,6 +43,15 @@ public final class RecSecConfig {
     private final boolean protectAll;
     private final Set<String> protectedPaths;
     private final Map<InetSocketAddress, PeerId> peersByAddress;
+    private final Set<String> freshPaths;
+    private final EchoFreshness freshness;
+    private final RefusalReport report;
+    private final RecSecRefusals refusals;
+    private final int guardRepliesPerSecond;
+    private final int guardFailuresPerSourcePerSecond;
+    private final InstantSource clock;
+    /** One lock per route: a record is sealed and handed to the transport under it, so sequence = send order. */
+    private final ConcurrentMap<String, Object> sendLocks = new ConcurrentHashMap<>();
 
     private RecSecConfig(Builder b) {
         this.protector = new RecordProtector(b.registry);
@@ -34,6 +59,49 @@ public final class RecSecConfig {
         this.protectAll = b.protectAll;
         this.protectedPaths = Set.copyOf(b.protectedPaths);
         this.peersByAddress = Map.copyOf(b.peersByAddress);
+        this.freshPaths = Set.copyOf(b.freshPaths);
+        this.clock = b.clock;
+        this.freshness = freshPaths.isEmpty() ? null
+                : EchoFreshness.create(b.echoLifetime, b.clock, b.random != null ? b.random : new SecureRandom());
+        this.report = new RefusalReport(b.listener, b.clock, b.warnInterval);
+        this.refusals = new RecSecRefusals(report);
+        this.guardRepliesPerSecond = b.guardRepliesPerSecond;
+        this.guardFailuresPerSourcePerSecond = b.guardFailuresPerSourcePerSecond;
+    }
+
+    /** How many messages were refused, per reason, by the endpoints that use this config. */
+    public RecSecRefusals refusals() {
+        return refusals;
+    }
+
+    RefusalReport report() {
+        return report;
+    }
+
+    /** The Echo issuer, or null when no resource needs freshness. */
+    EchoFreshness freshness() {
+        return freshness;
+    }
+
+    InstantSource clock() {
+        return clock;
+    }
+
+    int guardRepliesPerSecond() {
+        return guardRepliesPerSecond;
+    }
+
+    int guardFailuresPerSourcePerSecond() {
+        return guardFailuresPerSourcePerSecond;
+    }
+
+    Object sendLock(LocalId localEnd, PeerId peerEnd) {
+        return sendLocks.computeIfAbsent(localEnd.value() + "\u0000" + peerEnd.value(), k -> new Object());
+    }
+
+    /** True when a request to {@code uriPath} must carry a fresh Echo (RFC 9175) before it is executed. */
+    public boolean needsFreshness(String uriPath) {
+        return matches(freshPaths, false, uriPath);
     }
 
     /**
@@ -54,11 +122,15 @@ public final class RecSecConfig {
 
     /** True when an unprotected request to {@code uriPath} (Californium's "a/b/c" form) must be refused. */
     public boolean isProtectedPath(String uriPath) {
-        if (protectAll) {
+        return matches(protectedPaths, protectAll, uriPath);
+    }
+
+    private static boolean matches(Set<String> paths, boolean all, String uriPath) {
+        if (all) {
             return true;
         }
         String path = uriPath == null ? "" : uriPath;
-        for (String p : protectedPaths) {
+        for (String p : paths) {
             if (path.equals(p) || path.startsWith(p + "/")) {
                 return true;
             }
@@ -78,6 +150,14 @@ public final class RecSecConfig {
         private boolean protectAll;
         private final Set<String> protectedPaths = new LinkedHashSet<>();
         private final Map<InetSocketAddress, PeerId> peersByAddress = new HashMap<>();
+        private final Set<String> freshPaths = new LinkedHashSet<>();
+        private Duration echoLifetime = Duration.ofSeconds(10);
+        private InstantSource clock = InstantSource.system();
+        private SecureRandom random;
+        private RefusalListener listener;
+        private Duration warnInterval = Duration.ofSeconds(10);
+        private int guardRepliesPerSecond = 200;
+        private int guardFailuresPerSourcePerSecond = 100;
 
         private Builder(SaRegistry registry, LocalId localId) {
             this.registry = Objects.requireNonNull(registry, "registry");
@@ -92,6 +172,83 @@ public final class RecSecConfig {
 
         /** Server role: the resource at {@code path} ("a/b", leading and trailing '/' ignored) and those below it. */
         public Builder protectResource(String path) {
+            protectedPaths.add(normalize(path));
+            return this;
+        }
+
+        /**
+         * Server role: requests to the resource at {@code path} (and below) must prove freshness with an Echo value
+         * (RFC 9175 §2.4): the first one without a fresh Echo gets a protected 4.01 carrying one and is not
+         * executed. Also marks the path protected: freshness without protection means nothing.
+         */
+        public Builder requireFreshness(String path) {
+            String p = normalize(path);
+            freshPaths.add(p);
+            protectedPaths.add(p);
+            return this;
+        }
+
+        /** How long an issued Echo value proves freshness (default 10 s; RFC 9175 §2.4 leaves it to the use). */
+        public Builder echoLifetime(Duration lifetime) {
+            if (lifetime.isNegative() || lifetime.isZero()) {
+                throw new IllegalArgumentException("echo lifetime must be positive");
+            }
+            this.echoLifetime = lifetime;
+            return this;
+        }
+
+        /** The clock of Echo lifetimes and of the refusal log's rate limit (default the system clock). */
+        public Builder clock(InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Where the Echo MAC key comes from (default a new {@link SecureRandom}). */
+        public Builder secureRandom(SecureRandom random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /** Told about every refused message (see {@link RecSecRefusal}); at most one listener. */
+        public Builder onRefusal(RefusalListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** At most one WARN log line per this interval about refusals (default 10 s). */
+        public Builder warnInterval(Duration interval) {
+            this.warnInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /**
+         * How many stateless error answers (4.01/4.00, no options, no payload) the transport guard of
+         * {@link RecSec#endpointBuilder} sends per second to datagrams it drops (default 200; 0 = drop silently).
+         * The answers tell a genuine client with a stale SA what happened; the cap keeps a forged flood from
+         * turning the server into a reflector.
+         */
+        public Builder guardRepliesPerSecond(int perSecond) {
+            if (perSecond < 0) {
+                throw new IllegalArgumentException("perSecond must be >= 0");
+            }
+            this.guardRepliesPerSecond = perSecond;
+            return this;
+        }
+
+        /**
+         * The transport guard's penalty box (see {@link RecordGuard}): a source (address and port) with more than this many
+         * records failing verification in one second is ignored for the rest of it and the next second (default
+         * 100; 0 = never).
+         */
+        public Builder guardFailuresPerSourcePerSecond(int perSecond) {
+            if (perSecond < 0) {
+                throw new IllegalArgumentException("perSecond must be >= 0");
+            }
+            this.guardFailuresPerSourcePerSecond = perSecond;
+            return this;
+        }
+
+        private static String normalize(String path) {
             String p = path;
             while (p.startsWith("/")) {
                 p = p.substring(1);
@@ -102,8 +259,7 @@ public final class RecSecConfig {
             if (p.isEmpty()) {
                 throw new IllegalArgumentException("use protectAllResources() for the root");
             }
-            protectedPaths.add(p);
-            return this;
+            return p;
         }
 
         /**

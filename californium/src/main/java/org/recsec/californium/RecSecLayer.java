@@ -3,16 +3,21 @@ package org.recsec.californium;
 import java.net.InetSocketAddress;
 import java.util.Collections;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.MessageObserverAdapter;
+import org.eclipse.californium.core.coap.Option;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.coap.Token;
+import org.eclipse.californium.core.coap.option.StandardOptionRegistry;
 import org.eclipse.californium.core.network.Exchange;
 import org.eclipse.californium.core.network.stack.AbstractLayer;
 import org.eclipse.californium.elements.EndpointContext;
+import org.eclipse.californium.elements.MapBasedEndpointContext;
+import org.recsec.record.EchoFreshness;
 import org.recsec.record.ProtectedRequest;
 import org.recsec.record.RecSecException;
 import org.recsec.record.RecordProtector;
@@ -39,7 +44,16 @@ import org.recsec.record.PeerId;
  * <p>Server: a protected request is verified and handed up as the inner request; its {@link RequestContext} stays
  * with the exchange, so the response and every notification of an Observe relation are protected under the reverse
  * SA. A refused protected request is answered with an unprotected 4.01 (no SA, SA expired) or 4.00 (anything
- * else), no payload; an unprotected request to a protected resource with 4.01. Neither reaches the resource.
+ * else), no payload; an unprotected request to a protected resource with 4.01. Neither reaches the resource. The
+ * verified request's source context carries {@link RecSec#PEER_ID} and {@link RecSec#SPI}.
+ *
+ * <p>Send order: a record is sealed and handed down to the transport under one lock per route (local and peer
+ * identity), so records leave in the order of their sequence numbers even when many threads and endpoints share an
+ * SA; what reorders them after that (receiver threads, the network) the replay window absorbs.
+ *
+ * <p>Freshness (RFC 9175 §2.4): see {@link RecSecConfig}. The client repeats a request at most once per 4.01 with
+ * an Echo, and remembers the newest Echo value per peer for its next requests to that peer, so a sequence of
+ * commands to a fresh resource costs one extra round trip per Echo lifetime, not per request.
  */
 final class RecSecLayer extends AbstractLayer {
     private static final Logger LOGGER = LoggerFactory.getLogger(RecSecLayer.class);
@@ -54,6 +68,8 @@ final class RecSecLayer extends AbstractLayer {
      * built from that copy; their binding is the registration's (docs/DESIGN.md "Response binding").
      */
     private final Map<Token, OuterRequest> observations = new ConcurrentHashMap<>();
+    /** Client side: the newest Echo value each server gave us (RFC 9175 §2.4: may be used for several requests). */
+    private final Map<PeerId, byte[]> echoes = new ConcurrentHashMap<>();
 
     RecSecLayer(RecSecConfig config) {
         this.config = config;
@@ -69,19 +85,42 @@ final class RecSecLayer extends AbstractLayer {
             super.sendRequest(exchange, request);
             return;
         }
-        OuterRequest outer;
-        try {
-            ProtectedRequest pr = protector.protectRequest(Messages.toCoap(request, null), config.localId(), peer);
-            outer = Messages.outerRequest(pr, request);
-        } catch (RecSecException e) {
-            LOGGER.debug("cannot protect request: {}", e.reason());
-            failRequest(exchange, request, new RecSecResponseException(e.reason()));
-            return;
+        byte[] echo = echoes.get(peer);
+        sendProtected(exchange, request, peer, echo, false);
+    }
+
+    /**
+     * Seals {@code request} and hands the record down under the route's lock, so the sequence numbers of one SA go
+     * on the wire in the order they were reserved (issue 12 item 6).
+     */
+    private void sendProtected(Exchange exchange, Request request, PeerId peer, byte[] echo, boolean echoRetry) {
+        synchronized (config.sendLock(config.localId(), peer)) {
+            OuterRequest outer;
+            try {
+                CoapMessage coap = Messages.toCoap(request, null);
+                if (echo != null) {
+                    coap = Messages.withEcho(coap, echo);
+                }
+                ProtectedRequest pr = protector.protectRequest(coap, config.localId(), peer);
+                outer = Messages.outerRequest(pr, request, echoRetry);
+            } catch (RecSecException e) {
+                config.report().refused(RecSecRefusal.Kind.REQUEST_NOT_SENT, e.reason(), OptionalLong.empty(),
+                        address(request.getDestinationContext()));
+                failRequest(exchange, request, new RecSecSendException(e.reason(), peer));
+                return;
+            }
+            if (echoRetry) {
+                exchange.setCurrentRequest(outer);
+            }
+            if (outer.isObserve()) {
+                trackObservation(outer);
+            }
+            super.sendRequest(exchange, outer);
         }
-        if (outer.isObserve()) {
-            trackObservation(outer);
-        }
-        super.sendRequest(exchange, outer);
+    }
+
+    private static InetSocketAddress address(EndpointContext context) {
+        return context == null ? null : context.getPeerAddress();
     }
 
     private void trackObservation(OuterRequest outer) {
@@ -125,10 +164,16 @@ final class RecSecLayer extends AbstractLayer {
             // block-wise follow-ups and Observe re-registrations are new Request objects without the marker
             peer = RecSec.markedPeer(exchange.getRequest());
         }
+        if (peer == null && request.isObserveCancel() && request.getToken() != null) {
+            // CoapObserveRelation.proactiveCancel() builds a new GET without the marker: protect it like the
+            // registration it cancels, or it would carry Uri-Path and the rest in the clear
+            OuterRequest registration = observations.get(request.getToken());
+            if (registration != null) {
+                peer = registration.sentAs().peerId();
+            }
+        }
         if (peer == null) {
-            EndpointContext dest = request.getDestinationContext();
-            InetSocketAddress address = dest == null ? null : dest.getPeerAddress();
-            peer = config.peerFor(address);
+            peer = config.peerFor(address(request.getDestinationContext()));
         }
         return peer;
     }
@@ -146,7 +191,7 @@ final class RecSecLayer extends AbstractLayer {
         if (outer == null) {
             if (Messages.hasRecordSecurity(response)) {
                 // a protected response to a request we did not protect: nothing to verify it against
-                refuse(exchange, RecSecException.Reason.BAD_BINDING);
+                refuse(exchange, response, RecSecException.Reason.BAD_BINDING);
                 return;
             }
             super.receiveResponse(exchange, response);
@@ -158,20 +203,49 @@ final class RecSecLayer extends AbstractLayer {
                 restorePlain(exchange, outer);
                 super.receiveResponse(exchange, response);
             } else {
-                refuse(exchange, RecSecException.Reason.UNPROTECTED);
+                refuse(exchange, response, RecSecException.Reason.UNPROTECTED);
             }
             return;
         }
         Response plain;
-        try {
-            CoapMessage inner = protector.unprotectResponse(Messages.toCoap(response, null), outer.sentAs());
-            plain = Messages.plainResponse(inner, response);
-        } catch (RecSecException e) {
-            refuse(exchange, e.reason());
-            return;
+        synchronized (outer) {
+            try {
+                CoapMessage inner = protector.unprotectResponse(Messages.toCoap(response, null), outer.sentAs());
+                plain = Messages.plainResponse(inner, response);
+                outer.markAnswered();
+            } catch (RecSecException e) {
+                if (e.reason() == RecSecException.Reason.REPLAY && outer.answered()) {
+                    // The server's deduplication answered our CON retransmission with the response this exchange
+                    // already accepted: counted, dropped, and the exchange keeps its genuine response. A replayed
+                    // record before any genuine response still ends the exchange below, with its reason.
+                    config.report().refused(exchange.isNotification() ? RecSecRefusal.Kind.NOTIFICATION
+                            : RecSecRefusal.Kind.RESPONSE, e.reason(), Messages.spiOf(response),
+                            address(response.getSourceContext()));
+                    return;
+                }
+                refuse(exchange, response, e.reason());
+                return;
+            }
+        }
+        if (plain.getCode() == CoAP.ResponseCode.UNAUTHORIZED && !plain.isNotification()) {
+            byte[] echo = Messages.echoOf(plain);
+            if (echo != null) {
+                PeerId peer = outer.sentAs().peerId();
+                echoes.put(peer, echo.clone());
+                if (!outer.isEchoRetry()) {
+                    // RFC 9175 §2.4: repeat the request, now with the server's Echo inside the record
+                    Request again = outer.plain();
+                    again.setToken(response.getToken());
+                    sendProtected(exchange, again, peer, echo, true);
+                    return;
+                }
+            }
         }
         if (!plain.isNotification() || outer.plain().isObserveCancel()) {
             observations.remove(response.getToken(), outer);
+            if (outer.plain().isObserveCancel()) {
+                observations.remove(response.getToken());
+            }
         }
         restorePlain(exchange, outer);
         super.receiveResponse(exchange, plain);
@@ -192,13 +266,16 @@ final class RecSecLayer extends AbstractLayer {
      * the observation store, the outer one; the upper layers and the application know the plain one.
      */
     private static void restorePlain(Exchange exchange, OuterRequest outer) {
-        if (exchange.getRequest() == outer) {
+        // the store may hand back the outer request itself or a copy of it (a persisting store always copies)
+        if (exchange.getRequest() == outer || (exchange.isNotification() && exchange.getRequest() != outer.plain())) {
             exchange.setRequest(outer.plain());
         }
     }
 
-    private static void refuse(Exchange exchange, RecSecException.Reason reason) {
+    private void refuse(Exchange exchange, Response response, RecSecException.Reason reason) {
         LOGGER.debug("response refused: {}", reason);
+        config.report().refused(exchange.isNotification() ? RecSecRefusal.Kind.NOTIFICATION
+                : RecSecRefusal.Kind.RESPONSE, reason, Messages.spiOf(response), address(response.getSourceContext()));
         if (exchange.isNotification()) {
             return; // keep the relation: a forged notification must not end it
         }
@@ -211,14 +288,18 @@ final class RecSecLayer extends AbstractLayer {
 
     @Override
     public void receiveRequest(Exchange exchange, Request request) {
+        InetSocketAddress from = address(request.getSourceContext());
         if (!Messages.hasRecordSecurity(request)) {
             if (config.isProtectedPath(request.getOptions().getUriPathString())) {
+                config.report().refused(RecSecRefusal.Kind.REQUEST, RecSecException.Reason.UNPROTECTED,
+                        OptionalLong.empty(), from);
                 reject(exchange, request, RecSecException.Reason.UNPROTECTED);
                 return;
             }
             super.receiveRequest(exchange, request);
             return;
         }
+        OptionalLong spi = Messages.spiOf(request);
         Request plain;
         RequestContext context;
         try {
@@ -227,11 +308,28 @@ final class RecSecLayer extends AbstractLayer {
             context = u.context();
         } catch (RecSecException e) {
             LOGGER.debug("request refused: {}", e.reason());
+            config.report().refused(RecSecRefusal.Kind.REQUEST, e.reason(), spi, from);
             reject(exchange, request, e.reason());
             return;
         }
+        long verifiedSpi = spi.orElseThrow(); // unprotectRequest accepted it, so the option was readable
+        plain.setSourceContext(MapBasedEndpointContext.addEntries(request.getSourceContext(),
+                new MapBasedEndpointContext.Attributes()
+                        .add(RecSec.PEER_ID, context.peerId().value())
+                        .add(RecSec.SPI, verifiedSpi)));
         contexts.put(exchange, context);
         exchange.setRequest(plain);
+        EchoFreshness freshness = config.freshness();
+        if (freshness != null && config.needsFreshness(plain.getOptions().getUriPathString())
+                && !freshness.isFresh(Messages.echoOf(plain), verifiedSpi, context.peerId())) {
+            // RFC 9175 §2.4 item 1: not executed; a protected 4.01 with a new Echo value, inner
+            Response challenge = new Response(CoAP.ResponseCode.UNAUTHORIZED);
+            challenge.getOptions().addOption(new Option(StandardOptionRegistry.ECHO,
+                    freshness.issue(verifiedSpi, context.peerId())));
+            challenge.setDestinationContext(request.getSourceContext());
+            sendResponse(exchange, challenge);
+            return;
+        }
         super.receiveRequest(exchange, plain);
     }
 
@@ -250,22 +348,26 @@ final class RecSecLayer extends AbstractLayer {
             super.sendResponse(exchange, response);
             return;
         }
-        Response outer;
-        try {
-            CoapMessage m = protector.protectResponse(
-                    Messages.toCoap(response, exchange.getCurrentRequest().getToken()), context);
-            outer = Messages.outerResponse(m, response);
-        } catch (RecSecException e) {
-            // never send the plaintext of a response to a protected request
-            LOGGER.debug("cannot protect response: {}", e.reason());
-            Response error = new Response(CoAP.ResponseCode.INTERNAL_SERVER_ERROR);
-            error.setDestinationContext(response.getDestinationContext());
-            response.setSendError(new RecSecResponseException(e.reason()));
-            super.sendResponse(exchange, error);
-            return;
+        synchronized (config.sendLock(context.localId(), context.peerId())) {
+            Response outer;
+            try {
+                CoapMessage m = protector.protectResponse(
+                        Messages.toCoap(response, exchange.getCurrentRequest().getToken()), context);
+                outer = Messages.outerResponse(m, response);
+            } catch (RecSecException e) {
+                // never send the plaintext of a response to a protected request
+                LOGGER.debug("cannot protect response: {}", e.reason());
+                config.report().refused(RecSecRefusal.Kind.RESPONSE_NOT_SENT, e.reason(), OptionalLong.empty(),
+                        address(response.getDestinationContext()));
+                Response error = new Response(CoAP.ResponseCode.INTERNAL_SERVER_ERROR);
+                error.setDestinationContext(response.getDestinationContext());
+                response.setSendError(new RecSecResponseException(e.reason()));
+                super.sendResponse(exchange, error);
+                return;
+            }
+            forwardEvents(outer, response);
+            super.sendResponse(exchange, outer);
         }
-        forwardEvents(outer, response);
-        super.sendResponse(exchange, outer);
     }
 
     /** The Observe layer follows a CON notification's fate on the response it handed down, the plain one. */

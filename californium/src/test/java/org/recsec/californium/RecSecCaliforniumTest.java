@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,13 +16,19 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapHandler;
@@ -30,7 +37,9 @@ import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.coap.CoAP;
+import org.eclipse.californium.core.coap.MessageObserverAdapter;
 import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.core.network.Endpoint;
@@ -63,6 +72,11 @@ class RecSecCaliforniumTest {
     private static final String CLIENT = "client";
     private static final String SERVER = "server";
     private static final long TIMEOUT_MS = 5000;
+    /**
+     * How long a test waits for a notification: a CON notification whose ACK is late on a loaded machine comes again
+     * only after ACK_TIMEOUT (2-3 s), so 5 s is not enough to tell "lost" from "slow"; the class timeout bounds it.
+     */
+    private static final long NOTE_WAIT_MS = 20_000;
     private static final String SECRET = "top secret: the eagle lands at dawn";
     private static final String BIG = bigText(700);
 
@@ -82,6 +96,11 @@ class RecSecCaliforniumTest {
     private final BigResource big = new BigResource();
     private final CountingResource open = new CountingResource("open");
     private final ObservedResource obs = new ObservedResource();
+    private final LockResource lock = new LockResource();
+    private final List<RecSecRefusal> serverRefusals = new CopyOnWriteArrayList<>();
+    private final MutableClock clock = new MutableClock();
+    private RecSecConfig serverCfg;
+    private long serverSpi;
 
     @BeforeEach
     void start() throws Exception {
@@ -91,15 +110,17 @@ class RecSecCaliforniumTest {
         config.set(CoapConfig.PREFERRED_BLOCK_SIZE, 32);
         clientSas = new InMemorySaRegistry();
         serverSas = new InMemorySaRegistry();
-        installPair(CipherSuite.AES_128_CCM_8, 42, clientSas, serverSas);
+        serverSpi = installPair(CipherSuite.AES_128_CCM_8, 42, clientSas, serverSas);
 
-        RecSecConfig serverCfg = RecSecConfig.builder(serverSas, LocalId.of(SERVER))
-                .protectResource("secret").protectResource("/big/").protectResource("obs").build();
+        serverCfg = RecSecConfig.builder(serverSas, LocalId.of(SERVER))
+                .protectResource("secret").protectResource("/big/").protectResource("obs")
+                .requireFreshness("lock").echoLifetime(Duration.ofSeconds(10)).clock(clock)
+                .secureRandom(seeded(5)).onRefusal(serverRefusals::add).build();
         server = new CoapServer(config);
         CoapEndpoint serverEndpoint = RecSec.endpointBuilder(serverCfg).setConfiguration(config)
                 .setInetSocketAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build();
         server.addEndpoint(serverEndpoint);
-        server.add(secret, big, open, obs);
+        server.add(secret, big, open, obs, lock);
         server.start();
         tap = new UdpTap(serverEndpoint.getAddress());
     }
@@ -116,8 +137,12 @@ class RecSecCaliforniumTest {
         tap.close();
     }
 
-    /** Client→server SA (SPI chosen by the server) and server→client SA (SPI chosen by the client). */
-    private static void installPair(CipherSuite suite, long seed, InMemorySaRegistry client,
+    /**
+     * Client→server SA (SPI chosen by the server) and server→client SA (SPI chosen by the client).
+     *
+     * @return the SPI of the client→server SA
+     */
+    private static long installPair(CipherSuite suite, long seed, InMemorySaRegistry client,
                                     InMemorySaRegistry server) {
         Random rnd = new Random(seed);
         byte[] k1 = bytes(rnd, suite.keySizeBytes());
@@ -134,6 +159,31 @@ class RecSecCaliforniumTest {
                 .route(LocalId.of(SERVER), PeerId.of(CLIENT)).key(SecretBytes.copyOf(k2)).iv(iv2).build());
         client.install(ManualSa.inbound(suite).spi(clientSpi).epoch(1).replayWindow(ReplayWindow.DEFAULT_SIZE)
                 .route(LocalId.of(CLIENT), PeerId.of(SERVER)).key(SecretBytes.copyOf(k2)).iv(iv2).build());
+        return serverSpi;
+    }
+
+    private static SecureRandom seeded(long seed) {
+        try {
+            SecureRandom r = SecureRandom.getInstance("SHA1PRNG");
+            r.setSeed(seed);
+            return r;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A clock the test moves by hand. */
+    static final class MutableClock implements InstantSource {
+        private final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis.get());
+        }
+
+        void advance(Duration d) {
+            millis.addAndGet(d.toMillis());
+        }
     }
 
     private static byte[] bytes(Random rnd, int n) {
@@ -198,6 +248,11 @@ class RecSecCaliforniumTest {
             return true;
         }
         return false;
+    }
+
+    /** Datagrams counted once each: a CON retransmission repeats the same bytes. */
+    private static long distinct(List<byte[]> datagrams) {
+        return datagrams.stream().map(java.nio.ByteBuffer::wrap).distinct().count();
     }
 
     private static byte[] flipLastBit(byte[] d) {
@@ -305,12 +360,12 @@ class RecSecCaliforniumTest {
                 error.set("observe failed");
             }
         });
-        CoapResponse first = notes.poll(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        CoapResponse first = notes.poll(NOTE_WAIT_MS, TimeUnit.MILLISECONDS);
         assertNotNull(first, "registration answer");
         assertEquals("n=0", first.getResponseText());
         for (int i = 1; i <= 3; i++) {
             obs.change();
-            CoapResponse n = notes.poll(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            CoapResponse n = notes.poll(NOTE_WAIT_MS, TimeUnit.MILLISECONDS);
             assertNotNull(n, "notification " + i);
             assertEquals("n=" + i, n.getResponseText());
             assertTrue(n.getOptions().hasObserve());
@@ -395,21 +450,69 @@ class RecSecCaliforniumTest {
 
     @Test
     void clientWithoutAnyOutboundSaFailsBeforeSending() {
-        CoapClient c = client(RecSecConfig.builder(new InMemorySaRegistry(), LocalId.of(CLIENT)).build());
+        List<RecSecRefusal> refused = new CopyOnWriteArrayList<>();
+        RecSecConfig cfg = RecSecConfig.builder(new InMemorySaRegistry(), LocalId.of(CLIENT)).onRefusal(refused::add).build();
+        CoapClient c = client(cfg);
         IOException e = assertThrows(IOException.class, () -> c.advanced(get("secret")));
-        RecSecResponseException cause = assertInstanceOf(RecSecResponseException.class, e.getCause());
+        // issue 11: it says so, instead of "response refused"
+        RecSecSendException cause = assertInstanceOf(RecSecSendException.class, e.getCause());
         assertEquals(RecSecException.Reason.UNKNOWN_SA, cause.reason());
+        assertTrue(cause.getMessage().contains("no outbound SA to peer server"), cause.getMessage());
         assertTrue(tap.toServer.isEmpty(), "nothing may leave unprotected");
+        assertEquals(1, cfg.refusals().count(RecSecException.Reason.UNKNOWN_SA));
+        assertEquals(RecSecRefusal.Kind.REQUEST_NOT_SENT, refused.get(0).kind());
     }
 
     @Test
     void tamperedResponseNeverReachesTheApplication() throws Exception {
-        CoapClient c = protectedClient();
+        List<RecSecRefusal> refused = new CopyOnWriteArrayList<>();
+        CoapClient c = client(RecSecConfig.builder(clientSas, LocalId.of(CLIENT)).onRefusal(refused::add).build());
         tap.toClientMutator = UdpTap.once(RecSecCaliforniumTest::flipLastBit);
+        // The client's guard drops the forged response below Californium (RFC 6347 §4.1.2.7: invalid records are
+        // discarded), so an attacker cannot end the exchange with it: the CON retransmission brings the genuine one.
+        CoapResponse r = c.advanced(get("secret"));
+        assertEquals(SECRET, r.getResponseText());
+        assertEquals(1, refused.size());
+        assertEquals(RecSecRefusal.Kind.DATAGRAM, refused.get(0).kind());
+        assertEquals(RecSecException.Reason.AUTH_FAILED, refused.get(0).reason());
+        assertEquals(1, secret.calls.get());
+    }
+
+    @Test
+    void replayedOldResponseEndsTheExchangeWithItsReason() throws Exception {
+        RecSecConfig clientCfg = RecSecConfig.builder(clientSas, LocalId.of(CLIENT)).build();
+        CoapClient c = client(clientCfg);
+        assertEquals(SECRET, c.advanced(get("secret")).getResponseText());
+        byte[] first = tap.toClient.get(0);
+        // answer the next request with the earlier authentic response re-addressed to the new token: its tag
+        // verifies, so the guard lets the replay window and the binding refuse it, and the application hears why
+        tap.toClientMutator = UdpTap.once(d -> {
+            try {
+                CoapMessage now = decode(d);
+                CoapMessage old = decode(first);
+                return CoapCodec.encode(old.withMessageId(now.messageId()).withToken(now.token()));
+            } catch (RecSecException ex) {
+                throw new AssertionError(ex);
+            }
+        });
         IOException e = assertThrows(IOException.class, () -> c.advanced(get("secret")));
         RecSecResponseException cause = assertInstanceOf(RecSecResponseException.class, e.getCause());
-        assertEquals(RecSecException.Reason.AUTH_FAILED, cause.reason());
-        assertEquals(1, secret.calls.get());
+        assertEquals(RecSecException.Reason.REPLAY, cause.reason());
+        assertEquals(1, clientCfg.refusals().count(RecSecException.Reason.REPLAY), clientCfg.refusals().toString());
+    }
+
+    @Test
+    void duplicatedResponsesNeverEndAnExchange() throws Exception {
+        RecSecConfig clientCfg = RecSecConfig.builder(clientSas, LocalId.of(CLIENT)).build();
+        CoapClient c = client(clientCfg);
+        tap.duplicateToClient = true;
+        // Each response arrives twice: the copy either dies in Californium's matcher (exchange complete) or reaches
+        // the layer as a REPLAY of the response it already accepted, which is counted and dropped.
+        for (int i = 0; i < 20; i++) {
+            assertEquals(SECRET, c.advanced(get("secret")).getResponseText());
+        }
+        assertEquals(clientCfg.refusals().total(), clientCfg.refusals().count(RecSecException.Reason.REPLAY),
+                clientCfg.refusals().toString());
     }
 
     @Test
@@ -443,10 +546,239 @@ class RecSecCaliforniumTest {
                 decode(tap.toServer.get(1)).option(OptionNumbers.RECORD_SECURITY).value());
     }
 
+
+    // ------------------------------------------------------------------ issue 11 item 5, issue 12
+
+    @Test
+    void peerRestartedWithOldSequenceNumbersIsReportedAsReplay() throws Exception {
+        CoapClient c = protectedClient();
+        assertEquals(SECRET, c.advanced(get("secret")).getResponseText());
+        // the client restarts and installs its old SA afresh: the sequence numbers start at 1 again
+        InMemorySaRegistry restarted = new InMemorySaRegistry();
+        installPair(CipherSuite.AES_128_CCM_8, 42, restarted, new InMemorySaRegistry());
+        CoapClient again = client(RecSecConfig.builder(restarted, LocalId.of(CLIENT)).build());
+        CoapResponse r = again.advanced(get("secret"));
+        assertEquals(CoAP.ResponseCode.BAD_REQUEST, r.getCode());
+        assertEquals(1, secret.calls.get());
+        assertEquals(1, serverCfg.refusals().count(RecSecException.Reason.REPLAY));
+        assertEquals(1, serverRefusals.size());
+        RecSecRefusal refusal = serverRefusals.get(0);
+        assertEquals(RecSecRefusal.Kind.REQUEST, refusal.kind());
+        assertEquals(RecSecException.Reason.REPLAY, refusal.reason());
+        assertEquals(serverSpi, refusal.spi().getAsLong());
+        assertNotNull(refusal.peer());
+    }
+
+    @Test
+    void refusalWarningsAreRateLimited() {
+        RefusalReport report = new RefusalReport(null, clock, Duration.ofSeconds(10));
+        for (int i = 0; i < 1000; i++) {
+            report.refused(RecSecRefusal.Kind.REQUEST, RecSecException.Reason.AUTH_FAILED,
+                    java.util.OptionalLong.of(7), null);
+        }
+        assertEquals(1000, report.count(RecSecException.Reason.AUTH_FAILED));
+        assertEquals(1, report.warnings());
+        clock.advance(Duration.ofSeconds(10));
+        report.refused(RecSecRefusal.Kind.REQUEST, RecSecException.Reason.REPLAY, java.util.OptionalLong.empty(),
+                null);
+        assertEquals(2, report.warnings());
+        assertEquals(1001, report.total());
+    }
+
+    @Test
+    void resourceReadsTheAuthenticatedPeerAndSpi() throws Exception {
+        CoapClient c = protectedClient();
+        assertEquals(SECRET, c.advanced(get("secret")).getResponseText());
+        AuthenticatedPeer who = secret.lastPeer.get();
+        assertNotNull(who, "the protected request carries its authenticated peer");
+        assertEquals(PeerId.of(CLIENT), who.peerId());
+        assertEquals(serverSpi, who.spi());
+        // a plain request has none, and no client can claim one
+        CoapClient plain = client(null);
+        assertEquals("open", plain.advanced(Request.newGet().setURI(uri("open"))).getResponseText());
+        assertTrue(open.lastPeer.get() == null);
+    }
+
+    @Test
+    void proactiveCancelOfAProtectedObservationIsProtected() throws Exception {
+        CoapClient c = protectedClient();
+        BlockingQueue<CoapResponse> notes = new LinkedBlockingQueue<>();
+        CoapObserveRelation relation = c.observe(get("obs").setObserve(), new CoapHandler() {
+            @Override
+            public void onLoad(CoapResponse response) {
+                notes.add(response);
+            }
+
+            @Override
+            public void onError() {
+            }
+        });
+        assertNotNull(notes.poll(NOTE_WAIT_MS, TimeUnit.MILLISECONDS), "registration answer");
+        assertEquals(1, obs.getObserverCount());
+        int before = tap.toServer.size();
+        relation.proactiveCancel();
+        while (obs.getObserverCount() != 0) {
+            Thread.sleep(10); // bounded by the class @Timeout
+        }
+        List<byte[]> sent = tap.toServer.subList(before, tap.toServer.size());
+        assertFalse(sent.isEmpty());
+        assertAllProtected(sent, "obs");
+        assertTrue(serverRefusals.isEmpty(), "refused: " + serverRefusals);
+    }
+
+    @Test
+    void notificationsReachTheUpperLayersOnThePlainRequest() throws Exception {
+        CoapClient c = protectedClient();
+        BlockingQueue<Response> onPlain = new LinkedBlockingQueue<>();
+        Request registration = get("obs").setObserve();
+        registration.addMessageObserver(new MessageObserverAdapter() {
+            @Override
+            public void onResponse(Response response) {
+                onPlain.add(response);
+            }
+        });
+        BlockingQueue<CoapResponse> notes = new LinkedBlockingQueue<>();
+        CoapObserveRelation relation = c.observe(registration, new CoapHandler() {
+            @Override
+            public void onLoad(CoapResponse response) {
+                notes.add(response);
+            }
+
+            @Override
+            public void onError() {
+            }
+        });
+        assertNotNull(notes.poll(NOTE_WAIT_MS, TimeUnit.MILLISECONDS));
+        for (int i = 1; i <= 2; i++) {
+            obs.change();
+            assertNotNull(notes.poll(NOTE_WAIT_MS, TimeUnit.MILLISECONDS), "notification " + i);
+        }
+        relation.reactiveCancel();
+        // the registration answer and both notifications arrived on the request the application sent
+        List<String> texts = new ArrayList<>();
+        for (Response r : onPlain) {
+            texts.add(r.getPayloadString());
+        }
+        assertEquals(List.of("n=0", "n=1", "n=2"), texts);
+    }
+
+    @Test
+    void retransmissionOfTheOuterMessageIsForwardedToThePlainOne() {
+        AtomicInteger seen = new AtomicInteger();
+        Request plain = Request.newGet();
+        plain.addMessageObserver(new MessageObserverAdapter() {
+            @Override
+            public void onRetransmission() {
+                seen.incrementAndGet();
+            }
+        });
+        OuterRequest outer = new OuterRequest(CoAP.Code.POST, CoAP.Type.CON, null, plain, false);
+        outer.retransmitting();
+        assertEquals(1, seen.get());
+
+        Response plainResponse = new Response(CoAP.ResponseCode.CONTENT);
+        AtomicInteger responseSeen = new AtomicInteger();
+        plainResponse.addMessageObserver(new MessageObserverAdapter() {
+            @Override
+            public void onRetransmission() {
+                responseSeen.incrementAndGet();
+            }
+        });
+        Response outerResponse = new Response(CoAP.ResponseCode.CHANGED);
+        outerResponse.addMessageObserver(new FateForwarder(plainResponse));
+        outerResponse.retransmitting();
+        assertEquals(1, responseSeen.get());
+    }
+
+    @Test
+    void forgedRecordIsDroppedBeforeCaliforniumAndAnsweredStatelessly() throws Exception {
+        CoapClient c = protectedClient();
+        assertEquals(SECRET, c.advanced(get("secret")).getResponseText());
+        CoapMessage genuine = decode(tap.toServer.get(0));
+        InetSocketAddress serverAddress = server.getEndpoints().get(0).getAddress();
+        try (DatagramSocket attacker = new DatagramSocket(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            attacker.setSoTimeout((int) TIMEOUT_MS);
+            // a record with a sequence number never used: only the tag can refuse it
+            byte[] record = genuine.payload();
+            record[10] = (byte) 0x7f; // low byte of the 48-bit record sequence number (DTLS 1.2 header)
+            byte[] forged = CoapCodec.encode(genuine.withMessageId((genuine.messageId() + 7) & 0xffff)
+                    .withPayload(record));
+            attacker.send(new DatagramPacket(forged, forged.length, serverAddress));
+            DatagramPacket p = new DatagramPacket(new byte[1500], 1500);
+            attacker.receive(p);
+            CoapMessage answer = decode(java.util.Arrays.copyOf(p.getData(), p.getLength()));
+            assertEquals(0x80, answer.code());
+            assertEquals(CoapMessage.TYPE_ACK, answer.type());
+            assertEquals(0, answer.payloadLength());
+        }
+        assertEquals(1, serverRefusals.size());
+        assertEquals(RecSecRefusal.Kind.DATAGRAM, serverRefusals.get(0).kind(), "dropped below Californium");
+        assertEquals(RecSecException.Reason.AUTH_FAILED, serverRefusals.get(0).reason());
+        assertEquals(1, secret.calls.get());
+    }
+
+    // ------------------------------------------------------------------ RFC 9175 Echo
+
+    private Request put(String path, String body) {
+        Request r = Request.newPut().setURI(uri(path));
+        r.setPayload(body);
+        return RecSec.protect(r, PeerId.of(SERVER));
+    }
+
+    @Test
+    void freshResourceChallengesWithAProtectedEchoAndThenExecutes() throws Exception {
+        CoapClient c = protectedClient();
+        CoapResponse r = c.advanced(put("lock", "open"));
+        assertEquals(CoAP.ResponseCode.CHANGED, r.getCode());
+        assertEquals(1, lock.executed.get());
+        assertEquals(2, distinct(tap.toServer), "the request and its repetition with the Echo");
+        CoapMessage challenge = decode(tap.toClient.get(0));
+        assertTrue(challenge.hasOption(OptionNumbers.RECORD_SECURITY), "the 4.01 is protected");
+        assertEquals(0x44, challenge.code(), "outer 2.04: the 4.01 and the Echo are inside the record");
+        assertFalse(challenge.hasOption(OptionNumbers.ECHO), "Echo is Class E: inner only");
+        assertAllProtected(tap.toServer, "open");
+        // within the lifetime the remembered Echo is reused: one round trip
+        assertEquals(CoAP.ResponseCode.CHANGED, c.advanced(put("lock", "close")).getCode());
+        assertEquals(3, distinct(tap.toServer));
+        assertEquals(2, lock.executed.get());
+        // after it, the server challenges again
+        clock.advance(Duration.ofSeconds(11));
+        assertEquals(CoAP.ResponseCode.CHANGED, c.advanced(put("lock", "open")).getCode());
+        assertEquals(5, distinct(tap.toServer));
+        assertEquals(3, lock.executed.get());
+        assertTrue(serverRefusals.isEmpty());
+    }
+
+    @Test
+    void requestHeldBackByAProxyPastTheEchoLifetimeIsNotExecuted() throws Exception {
+        CoapClient c = protectedClient();
+        assertEquals(CoAP.ResponseCode.CHANGED, c.advanced(put("lock", "close")).getCode());
+        assertEquals(1, lock.executed.get());
+        // the proxy holds the next request back; the client gives up (CON retransmissions held too)
+        tap.holdToServer = d -> true;
+        c.setTimeout(1000L);
+        CoapResponse lost = c.advanced(put("lock", "open"));
+        assertNull(lost);
+        tap.holdToServer = d -> false;
+        assertFalse(tap.held.isEmpty());
+        // ... and releases it after the Echo value inside it has expired
+        clock.advance(Duration.ofSeconds(11));
+        int answersBefore = tap.toClient.size();
+        tap.releaseHeld();
+        while (tap.toClient.size() == answersBefore) {
+            Thread.sleep(10); // bounded by the class @Timeout
+        }
+        assertEquals(1, lock.executed.get(), "the delayed command must not move the lock");
+        CoapMessage answer = decode(tap.toClient.get(answersBefore));
+        assertTrue(answer.hasOption(OptionNumbers.RECORD_SECURITY), "answered by a protected 4.01 challenge");
+    }
+
     // ------------------------------------------------------------------ resources
 
     static class CountingResource extends CoapResource {
         final AtomicInteger calls = new AtomicInteger();
+        final AtomicReference<AuthenticatedPeer> lastPeer = new AtomicReference<>();
 
         CountingResource(String name) {
             super(name);
@@ -455,6 +787,7 @@ class RecSecCaliforniumTest {
         @Override
         public void handleGET(CoapExchange exchange) {
             calls.incrementAndGet();
+            lastPeer.set(RecSec.authenticatedPeer(exchange).orElse(null));
             exchange.respond(CoAP.ResponseCode.CONTENT, getName());
         }
     }
@@ -467,6 +800,7 @@ class RecSecCaliforniumTest {
         @Override
         public void handleGET(CoapExchange exchange) {
             calls.incrementAndGet();
+            lastPeer.set(RecSec.authenticatedPeer(exchange).orElse(null));
             exchange.respond(CoAP.ResponseCode.CONTENT, SECRET);
         }
 
@@ -495,6 +829,21 @@ class RecSecCaliforniumTest {
         public void handlePOST(CoapExchange exchange) {
             uploaded.set(exchange.getRequestText());
             exchange.respond(CoAP.ResponseCode.CHANGED, "len=" + exchange.getRequestPayload().length);
+        }
+    }
+
+    /** An actuator: needs fresh requests (RFC 9175). */
+    static final class LockResource extends CoapResource {
+        final AtomicInteger executed = new AtomicInteger();
+
+        LockResource() {
+            super("lock");
+        }
+
+        @Override
+        public void handlePUT(CoapExchange exchange) {
+            executed.incrementAndGet();
+            exchange.respond(CoAP.ResponseCode.CHANGED);
         }
     }
 

@@ -24,6 +24,11 @@ final class UdpTap implements AutoCloseable {
     final List<byte[]> toClient = new CopyOnWriteArrayList<>();
     volatile UnaryOperator<byte[]> toServerMutator = UnaryOperator.identity();
     volatile UnaryOperator<byte[]> toClientMutator = UnaryOperator.identity();
+    /** Datagrams to the server that match are held back (a delaying proxy) until {@link #releaseHeld()}. */
+    volatile java.util.function.Predicate<byte[]> holdToServer = d -> false;
+    final List<byte[]> held = new CopyOnWriteArrayList<>();
+    /** Every datagram to the client is sent twice (a network that duplicates, or a retransmission answered twice). */
+    volatile boolean duplicateToClient;
     private volatile InetSocketAddress client;
 
     UdpTap(InetSocketAddress server) throws SocketException {
@@ -51,10 +56,17 @@ final class UdpTap implements AutoCloseable {
                     toClient.add(data);
                     if (client != null) {
                         socket.send(new DatagramPacket(data, data.length, client));
+                        if (duplicateToClient) {
+                            socket.send(new DatagramPacket(data, data.length, client));
+                        }
                     }
                 } else {
                     client = from;
                     data = toServerMutator.apply(data);
+                    if (holdToServer.test(data)) {
+                        held.add(data);
+                        continue;
+                    }
                     toServer.add(data);
                     socket.send(new DatagramPacket(data, data.length, server));
                 }
@@ -62,6 +74,15 @@ final class UdpTap implements AutoCloseable {
                 return; // closed
             }
         }
+    }
+
+    /** Sends the held-back datagrams to the server now, in the order they arrived. */
+    void releaseHeld() throws IOException {
+        for (byte[] d : held) {
+            toServer.add(d);
+            socket.send(new DatagramPacket(d, d.length, server));
+        }
+        held.clear();
     }
 
     /** Applies {@code m} to the next datagram only. */

@@ -40,6 +40,15 @@ public interface RecordCipher {
     int overheadBytes();
 
     /**
+     * True when {@link #open} only computes (no replay window, counter or other state of its own moves), so a record
+     * may be opened once to check it and again to use it ({@link RecordProtector#verify}). False by default: a
+     * cipher that asks a secure element, whose record layer keeps its own window, must not be asked twice.
+     */
+    default boolean opensWithoutSideEffects() {
+        return false;
+    }
+
+    /**
      * Seals {@code head[headOff, +headLen) ‖ body[bodyOff, +bodyLen)} as one record's plaintext without the caller
      * joining the two (the inner header and options, then the payload where it already lies). The default joins
      * them and calls {@link #seal(int, int, long, byte[], int, int)}; a cipher that can stream both parts saves that

@@ -153,6 +153,25 @@ public final class RecordProtector {
         return opened.message.withOptions(options);
     }
 
+    /**
+     * Checks a protected message as far as it can be checked without the exchange it belongs to: the SPI names a
+     * usable inbound SA, the record's epoch and content type fit, its sequence number is not left of or inside the
+     * replay window, the AEAD tag verifies and the plaintext parses. Moves nothing: the replay window and the use
+     * counters stay as they were, so the message must still go through {@link #unprotectRequest} or
+     * {@link #unprotectResponse}. For an SA whose cipher keeps state of its own when it opens a record
+     * ({@link RecordCipher#opensWithoutSideEffects()} false, e.g. a secure element with its own replay window) the
+     * tag is not checked here, only SPI, epoch and window: opening twice would refuse the genuine record. Neither is
+     * it for a compact-profile response, whose AAD binds the request's sequence number (docs/profiles.md). A
+     * transport guard calls it to drop forged records before any CoAP state exists for them (RFC 6347 §4.1.2.6 does the same for DTLS: invalid records are discarded silently).
+     *
+     * @return the SPI of the inbound SA that verified the record
+     * @throws RecSecException UNPROTECTED without Record-Security; UNKNOWN_SA, SA_EXPIRED, REPLAY, AUTH_FAILED,
+     *                         MALFORMED as in {@link #unprotectRequest}
+     */
+    public long verify(CoapMessage outer) throws RecSecException {
+        return open(outer, outer.isRequest(), null, true).sa.spi();
+    }
+
     /** The plaintext inner message: the options this end keeps for the recipient. */
     private static void split(CoapOption o, List<CoapOption> inner, List<CoapOption> outer) {
         switch (OptionClass.of(o.number())) {
@@ -215,6 +234,16 @@ public final class RecordProtector {
     }
 
     private Opened open(CoapMessage outer, boolean request, byte[] bindingAad) throws RecSecException {
+        return open(outer, request, bindingAad, false);
+    }
+
+    /**
+     * With {@code verifyOnly}, stops before the AEAD where opening would have a side effect or cannot be done without
+     * the exchange (a stateful cipher; a compact-profile response, whose binding is in the AAD) and returns an
+     * {@code Opened} without a message.
+     */
+    private Opened open(CoapMessage outer, boolean request, byte[] bindingAad, boolean verifyOnly)
+            throws RecSecException {
         long spi = -1;
         List<CoapOption> outerKept = new ArrayList<>();
         for (CoapOption o : outer.options()) {
@@ -239,7 +268,7 @@ public final class RecordProtector {
         }
         InboundSa sa = registry.inbound(spi);
         if (sa.cipher() instanceof CompactRecordCipher compact) {
-            return openCompact(outer, outerKept, request, sa, compact, bindingAad);
+            return openCompact(outer, outerKept, request, sa, compact, bindingAad, verifyOnly);
         }
         RecordHeader header = InnerPlaintext.recordHeader(outer);
         if (header.contentType() != CONTENT_TYPE_APPLICATION_DATA) {
@@ -252,6 +281,9 @@ public final class RecordProtector {
             throw new RecSecException(RecSecException.Reason.REPLAY, "sequence number already accepted or left of "
                     + "the window");
         }
+        if (verifyOnly && !sa.cipher().opensWithoutSideEffects()) {
+            return new Opened(null, sa, ((long) header.epoch() << 48) | header.seq(), header.seq(), 0, false);
+        }
         byte[] pt = InnerPlaintext.openRecord(outer, sa.cipher());
         CoapMessage inner = innerMessage(outer, pt, outerKept, request);
         return new Opened(inner, sa, ((long) header.epoch() << 48) | header.seq(), header.seq(), pt.length, false);
@@ -259,7 +291,8 @@ public final class RecordProtector {
 
     /** The compact profile's open: header and sequence number first, replay check, then the AEAD (RFC 9147 §4). */
     private static Opened openCompact(CoapMessage outer, List<CoapOption> outerKept, boolean request, InboundSa sa,
-                                      CompactRecordCipher cipher, byte[] bindingAad) throws RecSecException {
+                                      CompactRecordCipher cipher, byte[] bindingAad, boolean verifyOnly)
+            throws RecSecException {
         long highest = sa.highestAccepted();
         CompactRecordCipher.Header header = InnerPlaintext.compactHeader(outer, cipher, highest + 1);
         if (header.epochBits() != (sa.epoch() & 0x03)) {
@@ -268,6 +301,9 @@ public final class RecordProtector {
         if (sa.shouldDiscard(header.seq())) {
             throw new RecSecException(RecSecException.Reason.REPLAY, "sequence number already accepted or left of "
                     + "the window");
+        }
+        if (verifyOnly && (!request || !cipher.opensWithoutSideEffects())) {
+            return new Opened(null, sa, ((long) sa.epoch() << 48) | header.seq(), header.seq(), 0, true);
         }
         CompactRecordCipher.Opened opened = InnerPlaintext.openCompact(outer, cipher, header, bindingAad);
         if (opened.contentType() != CONTENT_TYPE_APPLICATION_DATA) {

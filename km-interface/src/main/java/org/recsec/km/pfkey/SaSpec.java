@@ -57,7 +57,7 @@ public record SaSpec(long spi, String src, String dst, CipherSuite suite, Secret
         }
     }
 
-    /** An SA with keys, replay window 64, epoch 0, first sequence 0, no lifetimes. */
+    /** An SA with keys, replay window {@link ReplayWindow#DEFAULT_SIZE}, epoch 0, first sequence 0, no lifetimes. */
     public static SaSpec withKeys(long spi, String src, String dst, CipherSuite suite, SecretBytes key,
                                   SecretBytes iv) {
         return new SaSpec(spi, src, dst, suite, key, iv, null, ReplayWindow.DEFAULT_SIZE, 0, 0, null, null);

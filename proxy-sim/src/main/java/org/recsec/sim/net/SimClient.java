@@ -31,6 +31,10 @@ import org.recsec.record.PeerId;
  * observation, is delivered to the application exactly once. A response that fails
  * {@link RecordProtector#unprotectResponse} is recorded as a {@link Refusal} and ends the exchange (an established
  * observation survives a refused notification).
+ *
+ * <p>Echo (RFC 9175 §2.4): a verified 4.01 response whose inner options carry an Echo value is not delivered; the
+ * request is protected again with that Echo (a new record, same token, new message ID) and sent once more. A second
+ * 4.01 with Echo for the same exchange is delivered as it is.
  */
 public final class SimClient implements SimNode {
 
@@ -59,6 +63,7 @@ public final class SimClient implements SimNode {
     private final List<Refusal> refusals = new ArrayList<>();
     private int nextMid;
     private int ignored;
+    private int echoRetries;
 
     /** Creates the client and attaches it to {@code net} at {@code address}. */
     public SimClient(SimNetwork net, String address, RecordProtector protector, String localId) {
@@ -90,7 +95,7 @@ public final class SimClient implements SimNode {
         CoapMessage app = new CoapMessage(request.version(), type, request.code(), nextMid(), token,
                 request.options(), request.payload());
         ProtectedRequest pr = protector.protectRequest(app, LocalId.of(localId), PeerId.of(peerId));
-        Exchange ex = new Exchange(Wire.hex(token), app, pr, nextHop, confirmable,
+        Exchange ex = new Exchange(Wire.hex(token), app, pr, peerId, nextHop, confirmable,
                 app.hasOption(OptionNumbers.OBSERVE));
         exchanges.put(ex.token, ex);
         transmit(ex, pr.outer());
@@ -188,6 +193,20 @@ public final class SimClient implements SimNode {
             refuse(ex, whole, e.reason());
             return;
         }
+        CoapOption echo = response.option(OptionNumbers.ECHO);
+        if (response.code() == 0x81 && echo != null && !ex.echoRetried) {
+            ex.echoRetried = true;
+            echoRetries++;
+            CoapMessage again = ex.app.withMessageId(nextMid()).withOptions(withEcho(ex.app.options(), echo.value()));
+            try {
+                ex.request = protector.protectRequest(again, LocalId.of(localId), PeerId.of(ex.peerId));
+            } catch (RecSecException e) {
+                finish(ex, new Outcome(Outcome.Kind.REFUSED, e.reason(), 0));
+                return;
+            }
+            transmit(ex, ex.request.outer());
+            return;
+        }
         deliveries.add(new Delivery(ex.token, ex.app, response));
         if (ex.observeRequested && response.hasOption(OptionNumbers.OBSERVE)) {
             if (!ex.observing) {
@@ -197,6 +216,31 @@ public final class SimClient implements SimNode {
         } else {
             finish(ex, new Outcome(Outcome.Kind.COMPLETED, null, 0));
         }
+    }
+
+    /** {@code options} with one Echo option of {@code value}, in option-number order (RFC 7252 §3.1). */
+    private static List<CoapOption> withEcho(List<CoapOption> options, byte[] value) {
+        List<CoapOption> out = new ArrayList<>(options.size() + 1);
+        boolean added = false;
+        for (CoapOption o : options) {
+            if (o.number() == OptionNumbers.ECHO) {
+                continue;
+            }
+            if (!added && o.number() > OptionNumbers.ECHO) {
+                out.add(new CoapOption(OptionNumbers.ECHO, value));
+                added = true;
+            }
+            out.add(o);
+        }
+        if (!added) {
+            out.add(new CoapOption(OptionNumbers.ECHO, value));
+        }
+        return out;
+    }
+
+    /** Requests repeated with a server's Echo value. */
+    public int echoRetries() {
+        return echoRetries;
     }
 
     private void refuse(Exchange ex, CoapMessage m, RecSecException.Reason reason) {
@@ -266,7 +310,8 @@ public final class SimClient implements SimNode {
     private static final class Exchange {
         final String token;
         final CoapMessage app;
-        final ProtectedRequest request;
+        ProtectedRequest request;
+        final String peerId;
         final String nextHop;
         final boolean confirmable;
         final boolean observeRequested;
@@ -277,12 +322,14 @@ public final class SimClient implements SimNode {
         int answeredMid = -1;
         boolean done;
         boolean observing;
+        boolean echoRetried;
 
-        Exchange(String token, CoapMessage app, ProtectedRequest request, String nextHop, boolean confirmable,
-                 boolean observeRequested) {
+        Exchange(String token, CoapMessage app, ProtectedRequest request, String peerId, String nextHop,
+                 boolean confirmable, boolean observeRequested) {
             this.token = token;
             this.app = app;
             this.request = request;
+            this.peerId = peerId;
             this.nextHop = nextHop;
             this.confirmable = confirmable;
             this.observeRequested = observeRequested;

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
+import org.recsec.record.EchoFreshness;
 import org.recsec.record.RecSecException;
 import org.recsec.record.RecordProtector;
 import org.recsec.record.RequestContext;
@@ -29,6 +31,10 @@ import org.recsec.record.coap.OptionNumbers;
  * <p>Observe (RFC 7641): when a request carries inner Observe 0 and the handler's response carries an Observe
  * option, the server keeps a {@link Registration}; {@link #notify} sends a notification protected with the
  * registration's {@link RequestContext}, so the client can bind it to its registration request.
+ *
+ * <p>Freshness (RFC 9175 §2.4): after {@link #requireFreshness}, a verified request the predicate selects reaches
+ * the handler only with an Echo value issued for its SA within the lifetime; otherwise it is answered with a
+ * protected 4.01 whose inner options carry a new Echo value, and it is counted in {@link #challenges()}.
  */
 public final class SimServer implements SimNode {
 
@@ -77,6 +83,9 @@ public final class SimServer implements SimNode {
     private final List<Refusal> refusals = new ArrayList<>();
     private final Map<String, Registration> registrations = new LinkedHashMap<>();
     private int nextMid;
+    private Predicate<CoapMessage> needsFreshness = m -> false;
+    private EchoFreshness freshness;
+    private int challenges;
     private int duplicatesAnswered;
     private int undecodable;
 
@@ -89,6 +98,21 @@ public final class SimServer implements SimNode {
         this.dedup = new DedupCache(net);
         this.nextMid = net.random().nextInt(0x10000);
         net.attach(address, this);
+    }
+
+    /**
+     * Requests that {@code needsFreshness} selects (by their verified inner message) must carry a fresh Echo
+     * issued by {@code freshness}.
+     */
+    public SimServer requireFreshness(Predicate<CoapMessage> needsFreshness, EchoFreshness freshness) {
+        this.needsFreshness = Objects.requireNonNull(needsFreshness);
+        this.freshness = Objects.requireNonNull(freshness);
+        return this;
+    }
+
+    /** Requests answered with a 4.01 Echo challenge instead of reaching the handler. */
+    public int challenges() {
+        return challenges;
     }
 
     @Override
@@ -124,8 +148,18 @@ public final class SimServer implements SimNode {
             net.send(address, d.from(), CoapCodec.encode(RecordProtector.errorResponse(m, e.reason())));
             return;
         }
-        received.add(new Received(d.from(), req.message()));
-        CoapMessage answer = handler.handle(req.message());
+        CoapMessage answer;
+        long spi = m.option(OptionNumbers.RECORD_SECURITY).uintValue(); // present: unprotectRequest accepted it
+        if (freshness != null && needsFreshness.test(req.message()) && !freshness.isFresh(
+                echoOf(req.message()), spi, req.context().peerId())) {
+            challenges++;
+            answer = new CoapMessage(CoapMessage.TYPE_ACK, 0x81, 0, new byte[0],
+                    List.of(new CoapOption(OptionNumbers.ECHO, freshness.issue(spi, req.context().peerId()))),
+                    new byte[0]);
+        } else {
+            received.add(new Received(d.from(), req.message()));
+            answer = handler.handle(req.message());
+        }
         boolean con = m.type() == CoapMessage.TYPE_CON;
         CoapMessage response = new CoapMessage(con ? CoapMessage.TYPE_ACK : CoapMessage.TYPE_NON, answer.code(),
                 con ? m.messageId() : nextMid(), m.token(), answer.options(), answer.payload());
@@ -140,6 +174,11 @@ public final class SimServer implements SimNode {
         }
         dedup.remember(d.from(), m.messageId(), con ? bytes : null);
         net.send(address, d.from(), bytes);
+    }
+
+    private static byte[] echoOf(CoapMessage m) {
+        CoapOption o = m.option(OptionNumbers.ECHO);
+        return o == null ? null : o.value();
     }
 
     private void updateRegistration(String from, UnprotectedRequest req, CoapMessage answer) {

@@ -43,7 +43,10 @@ final class SimArbitraries {
     static Arbitrary<CoapMessage> responses() {
         return Combinators.combine(Arbitraries.integers().between(0x40, 0xbf), options(RESPONSE_OPTIONS),
                 payloads()).as((code, opts, payload) -> new CoapMessage(CoapMessage.TYPE_ACK, code, 0, new byte[0],
-                opts, payload));
+                opts, payload))
+                // 4.01 with Echo is RFC 9175's freshness challenge, which the client answers by repeating the request
+                // (EchoFreshnessProperties): not an application response to deliver
+                .filter(m -> m.code() != 0x81 || !m.hasOption(OptionNumbers.ECHO));
     }
 
     static Arbitrary<CoapMessage> notifications() {

@@ -112,6 +112,11 @@ public final class CompactRecordCipher implements RecordCipher {
     }
 
     @Override
+    public boolean opensWithoutSideEffects() {
+        return true; // keys and per-thread cipher state only: opening twice changes nothing
+    }
+
+    @Override
     public int overheadBytes() {
         return headerBytes() + 1 + tagBytes;
     }

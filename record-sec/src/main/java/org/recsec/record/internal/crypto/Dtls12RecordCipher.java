@@ -99,6 +99,11 @@ final class Dtls12RecordCipher implements RecordCipher {
     }
 
     @Override
+    public boolean opensWithoutSideEffects() {
+        return true; // a JCE/own AEAD over the key: nothing but the stack changes
+    }
+
+    @Override
     public int overheadBytes() {
         return RecordHeader.BYTES + explicitBytes + tagBytes;
     }
