@@ -1335,7 +1335,8 @@ function recsec.dissector(tvb, pinfo, tree)
         dissect_message(range:tvb(), pinfo, tree)
     end)
     if not ok then
-        tree:add_proto_expert_info(ef.internal, "recsec.lua: " .. tostring(err))
+        -- under an item of our own: an expert item on the root tree does not print in tshark -V
+        tree:add(recsec):add_proto_expert_info(ef.internal, "recsec.lua: " .. tostring(err))
     end
 end
 

@@ -56,8 +56,10 @@ final class Tshark {
         List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", pcap.toString(),
                 "-X", "lua_script:" + script));
         // An empty key file path means "no key file" to the plugin (RECSEC_KEYLOG_FILE is cleared below).
-        cmd.add("-o");
-        cmd.add("recsec.keylog_file:" + (keylog == null ? "" : keylog.toString()));
+        if (script.equals(PLUGIN)) {
+            cmd.add("-o");
+            cmd.add("recsec.keylog_file:" + (keylog == null ? "" : keylog.toString()));
+        }
         cmd.addAll(Arrays.asList(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("RECSEC_KEYLOG_FILE");
@@ -96,6 +98,14 @@ final class Tshark {
                 () -> "recsec.lua guard fired:\n" + excerpt(r.out(), "recsec.lua"));
         assertTrue(!r.err().contains("lua_script") && !r.err().toLowerCase().contains("error"),
                 () -> "tshark stderr: " + r.err());
+    }
+
+    /** The frames where a Lua error or recsec.lua's guard fired, by display filter (empty when none). */
+    static String framesWithLuaErrors(Path pcap, Path keylog) throws IOException, InterruptedException {
+        Result r = run(pcap, keylog, "-Y", "_ws.lua.error || recsec.internal", "-T", "fields", "-e", "frame.number",
+                "-e", "_ws.expert.message");
+        assertEquals(0, r.exit(), r.err());
+        return r.out();
     }
 
     private static String excerpt(String text, String needle) {
