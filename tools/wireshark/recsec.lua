@@ -933,9 +933,13 @@ end
 ---------------------------------------------------------------------------------------------------------------
 
 local function dissect_inner(pt, msg, pinfo, tree, label)
+    if #pt < 2 then
+        tree:add_proto_expert_info(ef.inner_malformed, sfmt("inner plaintext of %d bytes has no 000000VV | code", #pt))
+        return
+    end
     local itvb = ByteArray.new(to_hex(pt)):tvb(label)
     local itree = tree:add(f.inner, itvb())
-    if #pt < 2 or band(pt[1], 0xfc) ~= 0 then
+    if band(pt[1], 0xfc) ~= 0 then
         itree:add_proto_expert_info(ef.inner_malformed, "inner header is not 000000VV | code")
         return
     end

@@ -273,6 +273,39 @@ class RecsecLuaTest {
         throw new IllegalStateException();
     }
 
+    /** Records that authenticate but hold a bad inner plaintext: expert info, no Lua error, no inner message. */
+    @Test
+    void authenticatedGarbageInsideIsMalformed(@TempDir Path tmp) throws Exception {
+        byte[] key = hex("000102030405060708090a0b0c0d0e0f");
+        byte[] iv = hex("a0a1a2a3");
+        byte[] secret = new byte[32];
+        byte[][] contents = {new byte[0], hex("01"), hex("ff02"), hex("0102f0"), hex("0102ff"), hex("0102d1"),
+                hex("0145e8fcdd0102"), hex("0145e9fcdd010203040506070809")};
+        List<Pcap.Datagram> d = new ArrayList<>();
+        for (byte[] c : contents) {
+            d.add(new Pcap.Datagram(Records.outer(true, 1, 0x71, Records.dtls12(Records.Suite12.C0A8, key, iv, 1, 1,
+                    null, c)), true));
+            d.add(new Pcap.Datagram(Records.outer(true, 1, 0x72, Records.dtls12(Records.Suite12.C0A8, key, iv, 1, 1,
+                    Records.u(0x72, 4), c)), true));
+            d.add(new Pcap.Datagram(Records.outer(true, 1, 0x73, Records.compact(Records.Suite13.S1305, secret, 1, 1,
+                    16, c)), true));
+        }
+        Path p = tmp.resolve("garbage.pcap");
+        Path k = tmp.resolve("garbage.txt");
+        Pcap.write(p, d);
+        Files.write(k, List.of("RECSEC_SA 71 c2s dtls12 c0a8 key=" + hex(key) + " iv=" + hex(iv),
+                "RECSEC_SA 72 c2s dtls12-cid c0a8 key=" + hex(key) + " iv=" + hex(iv),
+                "RECSEC_SA 73 c2s compact 1305 secret=" + hex(secret)));
+        List<String[]> rows = Tshark.fields(p, k, "recsec.profile", "recsec.decrypted", "recsec.inner.malformed",
+                "recsec.inner.text");
+        assertEquals(d.size(), rows.size());
+        for (String[] r : rows) {
+            String what = String.join("|", r);
+            assertFalse(r[1].isEmpty(), "authenticates: " + what);
+            assertFalse(r[2].isEmpty(), "inner malformed: " + what);
+        }
+    }
+
     /** A key file line that does not parse is named, with its line number, in the expert info. */
     @Test
     void keyFileErrorsAreShownAsExpertInfo(@TempDir Path tmp) throws Exception {

@@ -77,17 +77,28 @@ final class Tshark {
         return new Result(p.exitValue(), out, err.join());
     }
 
-    /** {@code -T fields} with one column per field, first occurrence only; asserts exit 0. */
+    /**
+     * {@code -T fields} with one column per field, first occurrence only; asserts exit 0 and, through two more
+     * columns it strips again, that no frame has a Lua error ({@code _ws.lua.error}) or recsec.lua's guard
+     * ({@code recsec.internal}).
+     */
     static List<String[]> fields(Path pcap, Path keylog, String... fields) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("-T", "fields", "-E", "occurrence=f"));
         for (String f : fields) {
             args.add("-e");
             args.add(f);
         }
+        args.addAll(List.of("-e", "_ws.lua.error", "-e", "recsec.internal"));
         Result r = run(pcap, keylog, args.toArray(String[]::new));
         assertEquals(0, r.exit(), r.err());
         assertNoLuaError(r);
-        return r.rows();
+        List<String[]> rows = new ArrayList<>();
+        for (String[] row : r.rows()) {
+            assertEquals(fields.length + 2, row.length, String.join("|", row));
+            assertEquals("", row[fields.length] + row[fields.length + 1], () -> "Lua error: " + String.join("|", row));
+            rows.add(Arrays.copyOf(row, fields.length));
+        }
+        return rows;
     }
 
     /** Lua errors show as "Lua Error" in the tree or on stderr; recsec.lua's own guard as recsec.internal. */
