@@ -1001,11 +1001,20 @@ end
 ---------------------------------------------------------------------------------------------------------------
 
 -- dtls12 and dtls12-cid (RFC 6347 §4.1, RFC 9146 §4). rec is the TvbRange of the CoAP payload.
-local function dissect_dtls12(rec, spi, sa, msg, pinfo, tree, rtree, cid_profile)
+local function dissect_dtls12(rec, spi, sa, msg, pinfo, tree, rtree, cid_profile, opt_len)
     local n = rec:len()
     local cid_len = 0
     if cid_profile then
+        -- The CID length is not on the wire (RFC 9146 §4): the key file's cid=, else the SPI's 4 bytes, else the
+        -- option's (minimal) length when only that makes the record's length field fit.
         cid_len = (sa and sa.cid) and #sa.cid or 4
+        if not (sa and sa.cid) and opt_len ~= nil and opt_len > 0 and opt_len ~= 4 and n >= 13 + opt_len then
+            local fits4 = n >= 17 and rec(15, 2):uint() == n - 17
+            local fits_opt = rec(11 + opt_len, 2):uint() == n - 13 - opt_len
+            if fits_opt and not fits4 then
+                cid_len = opt_len
+            end
+        end
     end
     local hdr = 13 + cid_len
     rtree:add(f.type, rec(0, 1))
@@ -1026,7 +1035,7 @@ local function dissect_dtls12(rec, spi, sa, msg, pinfo, tree, rtree, cid_profile
     rtree:add(f.seq, seqr, seqv)
     if cid_profile then
         local ci = rtree:add(f.cid, rec(11, cid_len))
-        if cid_len == 4 and spi ~= nil and rec(11, 4):uint() ~= spi then
+        if cid_len > 0 and cid_len <= 4 and spi ~= nil and rec(11, cid_len):uint() ~= spi then
             ci:add_proto_expert_info(ef.malformed, sfmt("CID is not the SPI %u", spi))
         end
     end
@@ -1320,7 +1329,7 @@ local function dissect_message(ctvb, pinfo, tree)
     if profile == "compact" then
         dissect_compact(rec, spi, sa, msg, pinfo, tree, rec_tree)
     else
-        dissect_dtls12(rec, spi, sa, msg, pinfo, tree, rec_tree, profile == "dtls12-cid")
+        dissect_dtls12(rec, spi, sa, msg, pinfo, tree, rec_tree, profile == "dtls12-cid", opt.len)
     end
 end
 

@@ -306,6 +306,40 @@ class RecsecLuaTest {
         }
     }
 
+    /** dtls12-cid with the CID as the option's minimal SPI bytes (not 4): found from the length field. */
+    @Test
+    void aShortCidIsFoundFromTheLengthField(@TempDir Path tmp) throws Exception {
+        byte[] key = hex("000102030405060708090a0b0c0d0e0f");
+        byte[] iv = hex("a0a1a2a3");
+        List<Pcap.Datagram> d = new ArrayList<>();
+        long[] spis = {0x72, 0x1234, 0xabcdef};
+        for (long spi : spis) {
+            d.add(new Pcap.Datagram(Records.outer(true, 1, spi, Records.dtls12(Records.Suite12.A8, key, iv, 1, 9,
+                    Records.minimal(spi), Records.innerPlaintext(2, "short cid " + spi))), true));
+        }
+        Path p = tmp.resolve("cid.pcap");
+        Pcap.write(p, d);
+        Path k = tmp.resolve("cid.txt");
+        List<String> lines = new ArrayList<>();
+        for (long spi : spis) {
+            lines.add(String.format("RECSEC_SA %x c2s dtls12-cid 00a8 key=%s iv=%s cid=%s", spi, hex(key), hex(iv),
+                    hex(Records.minimal(spi))));
+        }
+        Files.write(k, lines);
+        for (Path keyFile : new Path[] {null, k}) {
+            List<String[]> rows = Tshark.fields(p, keyFile, "recsec.spi", "recsec.cid", "recsec.seq",
+                    "recsec.malformed", "recsec.inner.text");
+            for (int i = 0; i < spis.length; i++) {
+                String what = String.join("|", rows.get(i));
+                assertEquals(Long.toString(spis[i]), rows.get(i)[0], what);
+                assertEquals(hex(Records.minimal(spis[i])), rows.get(i)[1].replace(":", ""), what);
+                assertEquals("9", rows.get(i)[2], what);
+                assertEquals("", rows.get(i)[3], what);
+                assertEquals(keyFile == null ? "" : "short cid " + spis[i], rows.get(i)[4], what);
+            }
+        }
+    }
+
     /** A key file line that does not parse is named, with its line number, in the expert info. */
     @Test
     void keyFileErrorsAreShownAsExpertInfo(@TempDir Path tmp) throws Exception {
