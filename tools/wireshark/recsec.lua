@@ -24,7 +24,26 @@
 -- Install: copy this file into the personal Lua plugins folder (~/.local/lib/wireshark/plugins/ on Linux), or
 -- run `tshark -X lua_script:tools/wireshark/recsec.lua ...`.
 
+-- 32-bit unsigned bit operations: bit32 under Lua 5.2 (Wireshark up to 4.2 and Debian 12's 4.0). Lua 5.4 has no
+-- bit32 and Wireshark's BitOp "bit" returns signed results, so under Lua 5.3/5.4 the same functions are built from
+-- the native integer operators, compiled at load time so that this file still parses under Lua 5.2.
 local bit = bit32
+if bit == nil then
+    bit = load([[
+        local M = 0xffffffff
+        local function i(v) return math.tointeger(v) or math.floor(v) end
+        local b = {}
+        function b.band(...) local r = M for k = 1, select("#", ...) do r = r & i(select(k, ...)) end return r end
+        function b.bor(...) local r = 0 for k = 1, select("#", ...) do r = r | i(select(k, ...)) end return r & M end
+        function b.bxor(...) local r = 0 for k = 1, select("#", ...) do r = r ~ i(select(k, ...)) end return r & M end
+        function b.bnot(x) return ~i(x) & M end
+        function b.lshift(x, n) return (i(x) << n) & M end
+        function b.rshift(x, n) return (i(x) & M) >> n end
+        function b.lrotate(x, n) x = i(x) & M n = n % 32 return ((x << n) | (x >> (32 - n))) & M end
+        function b.rrotate(x, n) x = i(x) & M n = n % 32 return ((x >> n) | (x << (32 - n))) & M end
+        return b
+    ]])()
+end
 local bxor, band, bor, bnot = bit.bxor, bit.band, bit.bor, bit.bnot
 local lshift, rshift, lrotate, rrotate = bit.lshift, bit.rshift, bit.lrotate, bit.rrotate
 local floor = math.floor
