@@ -1373,3 +1373,33 @@ function recsec.dissector(tvb, pinfo, tree)
 end
 
 register_postdissector(recsec)
+
+-- CoAP on any UDP port: a datagram that parses as CoAP version 1 with the Record-Security option and a payload
+-- starting like a record of one of the profiles is handed to Wireshark's CoAP dissector (the postdissector above
+-- then finds it). Heuristics only run where no port or Decode As claimed the datagram, so 5683 stays CoAP as usual.
+local function heuristic(tvb, pinfo, tree)
+    local ok, claim = pcall(function()
+        local msg = parse_coap(tvb)
+        if msg == nil or msg.version ~= 1 or msg.payload_off == nil then
+            return false
+        end
+        local found = false
+        for _, o in ipairs(msg.options) do
+            found = found or o.number == RECORD_SECURITY
+        end
+        if not found then
+            return false
+        end
+        local first = tvb(msg.payload_off, 1):uint()
+        return first == 23 or first == 25 or band(first, 0xe0) == 0x20
+    end)
+    if not ok or not claim then
+        return false
+    end
+    if coap_dissector == nil then
+        coap_dissector = Dissector.get("coap")
+    end
+    coap_dissector:call(tvb, pinfo, tree)
+    return true
+end
+recsec:register_heuristic("udp", heuristic)

@@ -21,6 +21,11 @@ final class Pcap {
     }
 
     static void write(Path file, List<Datagram> datagrams) throws IOException {
+        write(file, datagrams, 40000, 5683);
+    }
+
+    /** As {@link #write(Path, List)} with the client's and the server's UDP port. */
+    static void write(Path file, List<Datagram> datagrams, int clientPort, int serverPort) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
         h.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(101);
@@ -34,7 +39,8 @@ final class Pcap {
             p.put((byte) 0x45).put((byte) 0).putShort((short) (20 + udpLen)).putShort((short) n).putShort((short) 0)
                     .put((byte) 64).put((byte) 17).putShort((short) 0).put(d.toServer() ? client : server)
                     .put(d.toServer() ? server : client);
-            p.putShort((short) (d.toServer() ? 40000 : 5683)).putShort((short) (d.toServer() ? 5683 : 40000))
+            p.putShort((short) (d.toServer() ? clientPort : serverPort))
+                    .putShort((short) (d.toServer() ? serverPort : clientPort))
                     .putShort((short) udpLen).putShort((short) 0).put(d.payload());
             ByteBuffer rec = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
             rec.putInt(n).putInt(0).putInt(p.capacity()).putInt(p.capacity());

@@ -175,6 +175,9 @@ class RecsecLuaFuzzTest {
         Path keys = dir.resolve("keys.txt");
         Pcap.write(pcap, datagrams);
         Files.write(keys, keyLines);
+        // the same datagrams off port 5683: through the plugin's UDP heuristic
+        Path offPort = dir.resolve("fuzz-ports.pcap");
+        Pcap.write(offPort, datagrams, 41000, 42000);
         String seed = " (seed " + SEED + ", -Drecsec.fuzz.seed to replay)";
         String keep = System.getProperty("recsec.fuzz.keep");
         if (keep != null) { // -Drecsec.fuzz.keep=DIR: the capture and key file, to open in Wireshark
@@ -201,6 +204,16 @@ class RecsecLuaFuzzTest {
                 assertTrue(r.out().contains("Record does not authenticate"), "mutants fail the tag" + seed);
             }
         }
+        Tshark.Result r = Tshark.run(offPort, keys, "-V");
+        assertEquals(0, r.exit(), r.err() + seed);
+        try {
+            Tshark.assertNoLuaError(r);
+        } catch (AssertionError e) {
+            throw new AssertionError("off port 5683: " + e.getMessage() + seed, e);
+        }
+        assertEquals("", Tshark.framesWithLuaErrors(offPort, keys), "frames with a Lua error off 5683" + seed);
+        assertTrue(countOf(r.out(), "\nCoAP Record Security (recsec)") > datagrams.size() / 3,
+                "the heuristic finds protected messages off port 5683" + seed);
     }
 
     /** The check above can fail: a postdissector that raises a Lua error is caught by it. */

@@ -340,6 +340,35 @@ class RecsecLuaTest {
         }
     }
 
+    /**
+     * Off port 5683 (e.g. the demo on ephemeral ports) the plugin's UDP heuristic hands protected messages to the
+     * CoAP dissector; other UDP traffic on those ports is left alone.
+     */
+    @Test
+    void protectedMessagesOnAnyPortAreFound(@TempDir Path tmp) throws Exception {
+        List<Pcap.Datagram> d = new ArrayList<>();
+        for (Case c : cases) {
+            d.add(new Pcap.Datagram(c.datagram(), c.request()));
+        }
+        byte[] notCoap = "not coap at all".getBytes(StandardCharsets.US_ASCII);
+        d.add(new Pcap.Datagram(notCoap, true));
+        // CoAP without Record-Security: not claimed either
+        d.add(new Pcap.Datagram(hex("40010001b474657374"), true));
+        Path p = tmp.resolve("ports.pcap");
+        Pcap.write(p, d, 41000, 42000);
+        List<String[]> rows = Tshark.fields(p, keys, "coap.mid", "recsec.spi", "recsec.seq", "recsec.inner.text");
+        assertEquals(d.size(), rows.size());
+        for (int i = 0; i < cases.size(); i++) {
+            Case c = cases.get(i);
+            String what = String.join("|", rows.get(i));
+            assertEquals(Long.toString(c.spi()), rows.get(i)[1], what);
+            assertEquals(Long.toString(c.seq()), rows.get(i)[2], what);
+            assertEquals(c.text(), rows.get(i)[3], what);
+        }
+        assertEquals("", String.join("", rows.get(cases.size())), "plain UDP stays undissected");
+        assertEquals("", String.join("", rows.get(cases.size() + 1)), "CoAP without the option is not claimed");
+    }
+
     /** A key file line that does not parse is named, with its line number, in the expert info. */
     @Test
     void keyFileErrorsAreShownAsExpertInfo(@TempDir Path tmp) throws Exception {
