@@ -1055,7 +1055,7 @@ local function dissect_dtls12(rec, spi, sa, msg, pinfo, tree, rtree, cid_profile
     if cid_profile then
         local ci = rtree:add(f.cid, rec(11, cid_len))
         if cid_len > 0 and cid_len <= 4 and spi ~= nil and rec(11, cid_len):uint() ~= spi then
-            ci:add_proto_expert_info(ef.malformed, sfmt("CID is not the SPI %u", spi))
+            ci:add_proto_expert_info(ef.malformed, sfmt("CID is not the SPI %d", spi))
         end
     end
     local length = rec(11 + cid_len, 2):uint()
