@@ -32,9 +32,9 @@ import org.recsec.californium.RecSecConfig;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 import org.recsec.record.coap.OptionNumbers;
-import org.recsec.cli.Args;
-import org.recsec.cli.Command;
-import org.recsec.cli.UsageException;
+import org.recsec.cli.args.Args;
+import org.recsec.cli.args.Command;
+import org.recsec.cli.args.UsageException;
 
 /**
  * {@code recsec demo}: a Californium client, a Californium forward proxy and a Californium server with
