@@ -56,12 +56,15 @@ public final class DemoCommand implements Command {
 
     @Override
     public String help() {
-        return "usage: recsec demo [--pcap FILE] [--message TEXT] [--kmp manual|ticket|se]\n"
+        return "usage: recsec demo [--pcap FILE] [--keylog FILE] [--message TEXT] [--kmp manual|ticket|se]\n"
                 + "Starts a Californium server with /echo, a Californium forward proxy and a client on UDP loopback,\n"
                 + "installs the SA pair through the PF_KEY-like interface with the chosen key-management protocol\n"
                 + "(default: " + defaultKmp() + "), POSTs TEXT through the proxy and prints the trace: every datagram\n"
                 + "as the proxy sees it (outer) and the messages as the applications see them (inner).\n"
                 + "--pcap FILE writes every datagram of both legs as a pcap file (IPv4/UDP; port 5683 is CoAP).\n"
+                + "--keylog FILE writes the SA pair's keys (read from the server's SA database through PF_KEY GET)\n"
+                + "as a recsec key file, so Wireshark with tools/wireshark/recsec.lua shows the inner messages.\n"
+                + "The file holds secret keys: for debugging only.\n"
                 + "Exit 0 only if the echoed text came back verified.\n";
     }
 
@@ -71,7 +74,7 @@ public final class DemoCommand implements Command {
 
     @Override
     public int run(String[] argv, InputStream in, PrintStream out, PrintStream err) throws UsageException {
-        Args a = Args.parse(argv, 0, Set.of("--pcap", "--message", "--kmp"), Set.of());
+        Args a = Args.parse(argv, 0, Set.of("--pcap", "--keylog", "--message", "--kmp"), Set.of());
         if (!a.positional().isEmpty()) {
             throw new UsageException("unexpected argument " + a.positional().get(0));
         }
@@ -90,7 +93,8 @@ public final class DemoCommand implements Command {
             // another process takes between the probe and the bind costs one more attempt, not a failed demo.
             for (int attempt = 1; ; attempt++) {
                 try {
-                    return runDemo(text, kmp, seCiphers, a.get("--pcap", null), random, attempt == 1, out, err);
+                    return runDemo(text, kmp, seCiphers, a.get("--pcap", null), a.get("--keylog", null), random,
+                            attempt == 1, out, err);
                 } catch (java.net.BindException e) {
                     if (attempt == 3) {
                         throw e;
@@ -106,8 +110,8 @@ public final class DemoCommand implements Command {
         }
     }
 
-    private int runDemo(String text, DemoKmp kmp, SeCipherRegistry seCiphers, String pcapPath, SecureRandom random,
-                        boolean wellKnownPorts, PrintStream out, PrintStream err) throws Exception {
+    private int runDemo(String text, DemoKmp kmp, SeCipherRegistry seCiphers, String pcapPath, String keylogPath,
+                        SecureRandom random, boolean wellKnownPorts, PrintStream out, PrintStream err) throws Exception {
         Configuration config = Configuration.createStandardWithoutFile();
         Trace trace = new Trace(out);
         int preferred = wellKnownPorts ? CoAP.DEFAULT_COAP_PORT : 0;
@@ -153,6 +157,12 @@ public final class DemoCommand implements Command {
             out.println("1. key management");
             kmp.establish(new DemoKmp.Setup(clientSad, CLIENT_ID, serverSad, serverId, serverAddr, trace, server,
                     config));
+            if (keylogPath != null) {
+                List<String> keyLines = SaKeylog.lines(serverSad, serverId);
+                SaKeylog.write(java.nio.file.Path.of(keylogPath), keyLines);
+                out.println("  key file for Wireshark: " + keyLines.size() + " SAs (from the server's SA database) in "
+                        + keylogPath);
+            }
             client = new CoapClient();
             client.setEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(clientSad, LocalId.of(CLIENT_ID)).build())
                     .setConfiguration(config).setInetSocketAddress(new InetSocketAddress(PROXY_IP, 0)).build());

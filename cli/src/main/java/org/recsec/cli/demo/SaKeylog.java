@@ -1,0 +1,85 @@
+package org.recsec.cli.demo;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.recsec.km.pfkey.Endpoints;
+import org.recsec.km.pfkey.PfKey;
+import org.recsec.km.pfkey.PfKeyException;
+import org.recsec.km.pfkey.PfKeyExtension;
+import org.recsec.km.pfkey.PfKeyMessage;
+import org.recsec.km.pfkey.PfKeyRequests;
+import org.recsec.km.sad.SadSession;
+import org.recsec.km.sad.SecurityAssociationDatabase;
+import org.recsec.record.CipherSuite;
+
+/**
+ * The SAs of one host's SA database as a recsec key file for Wireshark (tools/wireshark/recsec.lua; format in
+ * README.md, "Looking at captures"): one {@code RECSEC_SA SPI DIRECTION PROFILE SUITE key=HEX iv=HEX} line per SA,
+ * read through PF_KEY the way {@code setkey -D} reads keys: a DUMP for the SAs, then a GET of each (RFC 2367 §3.1.5,
+ * the GET reply carries the key extensions). Like SSLKEYLOGFILE, this writes secret keys to a file: for debugging
+ * only; the file is created owner-readable only.
+ */
+final class SaKeylog {
+    private SaKeylog() {
+    }
+
+    /**
+     * The key file lines for every mature SA of {@code sad} with keys in it (an SA kept on a secure element has
+     * none and is skipped). {@code serverId} names the server, so an SA from it is {@code s2c}, else {@code c2s}.
+     */
+    static List<String> lines(SecurityAssociationDatabase sad, String serverId) throws PfKeyException {
+        List<String> out = new ArrayList<>();
+        HexFormat hex = HexFormat.of();
+        try (SadSession session = sad.openSession(pushed -> { })) {
+            for (PfKeyMessage m : session.send(PfKeyRequests.dump(1, 0))) {
+                PfKeyExtension.Sa sa = m.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class);
+                if (m.errno() != 0 || m.type() != PfKey.SADB_DUMP || sa == null) {
+                    continue;
+                }
+                String src = Endpoints.identityOf(m, true);
+                PfKeyMessage g = session.get(sa.spi(), src, Endpoints.identityOf(m, false));
+                PfKeyExtension.Key key = g.ext(PfKey.SADB_EXT_KEY_ENCRYPT, PfKeyExtension.Key.class);
+                PfKeyExtension.Iv iv = g.ext(PfKey.SADB_X_EXT_RECSEC_IV, PfKeyExtension.Iv.class);
+                PfKeyExtension.Profile profile = g.ext(PfKey.SADB_X_EXT_RECSEC_PROFILE, PfKeyExtension.Profile.class);
+                CipherSuite suite = PfKey.suiteForEalg(sa.encrypt());
+                if (key == null || iv == null || suite == null) {
+                    continue;
+                }
+                String profileName = profile == null || profile.profile() == PfKey.RECSEC_PROFILE_DTLS12 ? "dtls12"
+                        : null;
+                if (profileName == null) {
+                    continue;
+                }
+                byte[] k = key.key().toByteArray();
+                byte[] v = iv.iv().toByteArray();
+                out.add(String.format("RECSEC_SA %08x %s %s %04x key=%s iv=%s", sa.spi(),
+                        src.equals(serverId) ? "s2c" : "c2s", profileName, suite.code(), hex.formatHex(k),
+                        hex.formatHex(v)));
+                java.util.Arrays.fill(k, (byte) 0);
+                java.util.Arrays.fill(v, (byte) 0);
+            }
+        }
+        return out;
+    }
+
+    /** Writes {@code lines} to {@code file} (created or replaced), readable by its owner only where POSIX. */
+    static void write(Path file, List<String> lines) throws IOException {
+        List<String> all = new ArrayList<>();
+        all.add("# recsec key file (tools/wireshark/recsec.lua): SECRET KEYS, for debugging captures only");
+        all.addAll(lines);
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        }
+        Files.write(file, all, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+}
