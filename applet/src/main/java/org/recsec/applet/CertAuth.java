@@ -172,6 +172,25 @@ final class CertAuth {
 
     // ---- RSA ------------------------------------------------------------------------------------------------------
 
+    /**
+     * in[inOff..+256)^d mod n with the key's exponent and modulus, right-aligned into big[0..256). MODE_DECRYPT:
+     * jcardsim's encrypt mode takes at most 255 input bytes and its decrypt mode drops leading zero bytes, which
+     * are put back here (a card answers 256 bytes and this is a no-op).
+     */
+    private void modexp(javacard.security.Key key, byte[] in, short inOff) {
+        byte[] m = t.big;
+        k.rsa.init(key, Cipher.MODE_DECRYPT);
+        short n = k.rsa.doFinal(in, inOff, Consts.RSA_BYTES, m, (short) 0);
+        if (n < 0 || n > Consts.RSA_BYTES) {
+            fail();
+        }
+        short shift = (short) (Consts.RSA_BYTES - n);
+        if (shift > 0) {
+            Util.arrayCopyNonAtomic(m, (short) 0, m, shift, n);
+            Util.arrayFillNonAtomic(m, (short) 0, shift, (byte) 0);
+        }
+    }
+
     /** EMSA-PKCS1-v1_5 (RFC 8017 §9.2) of the SHA-256 hash at h[hOff] into big[0..256). */
     private void encode(byte[] h, short hOff) {
         byte[] m = t.big;
@@ -187,8 +206,7 @@ final class CertAuth {
     /** Checks the 256-byte signature at s[sOff] over the hash at h[hOff] with peerKey; 6A80 if it does not verify. */
     void verify(byte[] s, short sOff, byte[] h, short hOff) {
         byte[] m = t.big;
-        k.rsa.init(k.peerKey, Cipher.MODE_ENCRYPT);
-        k.rsa.doFinal(s, sOff, Consts.RSA_BYTES, m, (short) 0);
+        modexp(k.peerKey, s, sOff);
         byte diff = 0;
         short di = (short) (Consts.RSA_BYTES - Consts.SHA256 - Consts.DIGEST_INFO_SHA256.length);
         diff |= m[0];
@@ -209,8 +227,8 @@ final class CertAuth {
     /** Signs the SHA-256 hash at h[hOff] with the card's private key; 256 bytes at out[outOff]. */
     void sign(byte[] h, short hOff, byte[] out, short outOff) {
         encode(h, hOff);
-        k.rsa.init(p.privateKey, Cipher.MODE_ENCRYPT);
-        k.rsa.doFinal(t.big, (short) 0, Consts.RSA_BYTES, out, outOff);
+        modexp(p.privateKey(), t.big, (short) 0);
+        Util.arrayCopyNonAtomic(t.big, (short) 0, out, outOff, Consts.RSA_BYTES);
         Util.arrayFillNonAtomic(t.big, (short) 0, Consts.RSA_BYTES, (byte) 0);
     }
 
@@ -292,8 +310,7 @@ final class CertAuth {
         t.hs[Consts.H_PMS] |= (byte) 0x80;
         k.dhKey.setExponent(t.hs, Consts.H_PMS, Consts.DH_EXPONENT);
         Util.arrayFillNonAtomic(t.hs, Consts.H_PMS, Consts.DH_EXPONENT, (byte) 0);
-        k.rsa.init(k.dhKey, Cipher.MODE_ENCRYPT);
-        k.rsa.doFinal(m, (short) 0, Consts.RSA_BYTES, m, (short) 0);
+        modexp(k.dhKey, m, (short) 0);
         short z = 0;
         while (z < (short) (Consts.RSA_BYTES - 1) && m[z] == 0) {
             z++;
@@ -303,7 +320,7 @@ final class CertAuth {
                 Consts.MASTER_SECRET);
         Util.arrayFillNonAtomic(m, (short) 0, Consts.RSA_BYTES, (byte) 0);
         m[(short) (Consts.RSA_BYTES - 1)] = Ffdhe2048.G;
-        k.rsa.doFinal(m, (short) 0, Consts.RSA_BYTES, m, (short) 0);
+        modexp(k.dhKey, m, (short) 0);
         k.dhKey.clearKey();
     }
 

@@ -26,8 +26,6 @@ final class Persistent {
 
     /** The card's RSA-2048 key pair (GENERATE-KEYPAIR); no command exports the private half. */
     final KeyPair keyPair;
-    final RSAPublicKey publicKey;
-    final RSAPrivateCrtKey privateKey;
     boolean keyGenerated;
     /** The card's X.509 certificate (DER) and the trust anchor (the CA certificate, DER), written by WRITE-CERT. */
     final byte[] cert = new byte[Consts.MAX_CERT];
@@ -45,10 +43,30 @@ final class Persistent {
     boolean sessionValid;
 
     Persistent() {
-        publicKey = (RSAPublicKey) KeyBuilder.buildKey(KeyBuilder.TYPE_RSA_PUBLIC, KeyBuilder.LENGTH_RSA_2048, false);
-        privateKey = (RSAPrivateCrtKey) KeyBuilder.buildKey(KeyBuilder.TYPE_RSA_CRT_PRIVATE,
-                KeyBuilder.LENGTH_RSA_2048, false);
-        keyPair = new KeyPair(publicKey, privateKey);
+        keyPair = new KeyPair((RSAPublicKey) KeyBuilder.buildKey(KeyBuilder.TYPE_RSA_PUBLIC,
+                KeyBuilder.LENGTH_RSA_2048, false), (RSAPrivateCrtKey) KeyBuilder.buildKey(
+                KeyBuilder.TYPE_RSA_CRT_PRIVATE, KeyBuilder.LENGTH_RSA_2048, false));
+    }
+
+    /** The public half (asked from the pair each time: jcardsim's genKeyPair replaces the key objects). */
+    RSAPublicKey publicKey() {
+        return (RSAPublicKey) keyPair.getPublic();
+    }
+
+    /**
+     * Writes the public modulus into buf (at least 257 bytes: jcardsim gives a leading zero byte, a card does not)
+     * and returns the offset of its 256 bytes, or -1 if it is not a 2048-bit modulus.
+     */
+    short modulus(byte[] buf) {
+        short n = publicKey().getModulus(buf, (short) 0);
+        if (n == Consts.RSA_BYTES) {
+            return 0;
+        }
+        return n == (short) (Consts.RSA_BYTES + 1) && buf[0] == 0 ? (short) 1 : (short) -1;
+    }
+
+    RSAPrivateCrtKey privateKey() {
+        return (RSAPrivateCrtKey) keyPair.getPrivate();
     }
 
     /** Remembers a finished full handshake's session for resumption. */
@@ -77,8 +95,8 @@ final class Persistent {
         anchorComplete = false;
         certLength = 0;
         anchorLength = 0;
-        publicKey.clearKey();
-        privateKey.clearKey();
+        publicKey().clearKey();
+        privateKey().clearKey();
         Util.arrayFillNonAtomic(cert, (short) 0, Consts.MAX_CERT, (byte) 0);
         Util.arrayFillNonAtomic(anchor, (short) 0, Consts.MAX_CERT, (byte) 0);
         forgetSession();

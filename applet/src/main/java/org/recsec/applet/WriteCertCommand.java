@@ -66,20 +66,18 @@ final class WriteCertCommand extends Command {
             short mod = c.readCertificate(dst, (short) 0, have, false);
             if (!anchor) {
                 // the certificate must certify this card's key
-                short n = p.publicKey.getModulus(t.big, (short) 0);
-                if (n != Consts.RSA_BYTES || Util.arrayCompare(dst, mod, t.big, (short) 0, n) != 0) {
+                short at = p.modulus(buf);
+                if (at < 0 || Util.arrayCompare(dst, mod, buf, at, Consts.RSA_BYTES) != 0) {
                     ISOException.throwIt(Consts.SW_WRONG_DATA);
                 }
             }
         } catch (ISOException e) {
             setLength(anchor, (short) 0);
-            Util.arrayFillNonAtomic(t.big, (short) 0, Consts.RSA_BYTES, (byte) 0);
             ISOException.throwIt(Consts.SW_WRONG_DATA);
         } catch (CryptoException e) {
             setLength(anchor, (short) 0);
             ISOException.throwIt(Consts.SW_WRONG_DATA);
         }
-        Util.arrayFillNonAtomic(t.big, (short) 0, Consts.RSA_BYTES, (byte) 0);
         JCSystem.beginTransaction();
         if (anchor) {
             p.anchorComplete = true;
