@@ -52,6 +52,7 @@ class TlsModesTest extends CardTestBase {
                     assertTrue(c.clientCertificateChecked(), "the server checked the card's certificate");
                 }
                 assertArrayEquals(("reply:" + text).getBytes(StandardCharsets.US_ASCII), bridge.receive());
+                bridge.closeNotify();
             }
         }
     }

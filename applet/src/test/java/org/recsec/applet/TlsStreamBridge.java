@@ -88,6 +88,15 @@ final class TlsStreamBridge {
         out.flush();
     }
 
+    /**
+     * close_notify (RFC 5246 §7.2.1), sealed by the card as an alert record: without it OpenSSL drops the session
+     * from its cache and will not resume it.
+     */
+    void closeNotify() throws IOException {
+        out.write(eap.exchange(0x80 | 21, new byte[] {1, 0}));
+        out.flush();
+    }
+
     /** The server's next record, opened by the card. */
     byte[] receive() throws IOException {
         return eap.exchange(0, readRecord());
