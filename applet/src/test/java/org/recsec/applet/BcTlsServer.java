@@ -58,6 +58,7 @@ final class BcTlsServer implements AutoCloseable {
 
     private final ServerSocket listener;
     private final Thread thread;
+    private final boolean dtls;
     private final BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
     private final Map<String, TlsSession> cache = new ConcurrentHashMap<>();
     final BlockingQueue<Connection> connections = new LinkedBlockingQueue<>();
@@ -72,7 +73,57 @@ final class BcTlsServer implements AutoCloseable {
         return new BcTlsServer(null, null, pki, accepts);
     }
 
+    /**
+     * The same servers as DTLS 1.2 ({@code DTLSServerProtocol}, no cookie exchange), one per {@link #serveDtls}
+     * call, sharing the session cache.
+     */
+    BcTlsServer(byte[] identity, byte[] psk, TestPki pki) {
+        dtls = true;
+        listener = null;
+        thread = null;
+        this.identity = identity;
+        this.psk = psk;
+        this.pki = pki;
+    }
+
+    private byte[] identity;
+    private byte[] psk;
+    private TestPki pki;
+
+    /** Serves one DTLS connection on the transport in a new thread. */
+    void serveDtls(org.bouncycastle.tls.DatagramTransport transport) {
+        Thread t = new Thread(() -> {
+            clientChecked.get()[0] = false;
+            clientChecked.get()[1] = false;
+            try {
+                org.bouncycastle.tls.DTLSServerProtocol protocol = new org.bouncycastle.tls.DTLSServerProtocol();
+                protocol.setVerifyRequests(false);
+                org.bouncycastle.tls.DTLSTransport d = protocol.accept(pki == null ? pskServer(identity, psk)
+                        : certServer(pki), transport);
+                byte[] buf = new byte[4096];
+                int n = d.receive(buf, 0, buf.length, 20_000);
+                byte[] got = n < 0 ? new byte[0] : Arrays.copyOf(buf, n);
+                byte[] reply = ("reply:" + new String(got, java.nio.charset.StandardCharsets.US_ASCII))
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                d.send(reply, 0, reply.length);
+                connections.add(new Connection(clientChecked.get()[1], got, clientChecked.get()[0], null));
+                try {
+                    while (d.receive(buf, 0, buf.length, 5_000) >= 0) {
+                        // until close_notify
+                    }
+                } catch (IOException expected) {
+                    // closed
+                }
+            } catch (Throwable e) {
+                connections.add(new Connection(false, null, false, e));
+            }
+        }, "bc-dtls-server");
+        t.setDaemon(true);
+        t.start();
+    }
+
     private BcTlsServer(byte[] identity, byte[] psk, TestPki pki, int accepts) throws IOException {
+        dtls = false;
         listener = new ServerSocket();
         listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         thread = new Thread(() -> {
@@ -166,7 +217,7 @@ final class BcTlsServer implements AutoCloseable {
 
             @Override
             protected ProtocolVersion[] getSupportedVersions() {
-                return ProtocolVersion.TLSv12.only();
+                return dtls ? ProtocolVersion.DTLSv12.only() : ProtocolVersion.TLSv12.only();
             }
 
             @Override
@@ -208,7 +259,7 @@ final class BcTlsServer implements AutoCloseable {
 
             @Override
             protected ProtocolVersion[] getSupportedVersions() {
-                return ProtocolVersion.TLSv12.only();
+                return dtls ? ProtocolVersion.DTLSv12.only() : ProtocolVersion.TLSv12.only();
             }
 
             @Override
@@ -284,7 +335,9 @@ final class BcTlsServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        listener.close();
-        thread.join(10_000);
+        if (listener != null) {
+            listener.close();
+            thread.join(10_000);
+        }
     }
 }
