@@ -304,24 +304,28 @@ final class CertAuth {
         if (!inRange(m)) {
             fail();
         }
-        // x: DH_EXPONENT random bytes, the key object's modulus is p
-        k.dhKey.setModulus(Ffdhe2048.P, (short) 0, Consts.RSA_BYTES);
-        k.random.generateData(t.hs, Consts.H_PMS, Consts.DH_EXPONENT);
-        t.hs[Consts.H_PMS] |= (byte) 0x80;
-        k.dhKey.setExponent(t.hs, Consts.H_PMS, Consts.DH_EXPONENT);
-        Util.arrayFillNonAtomic(t.hs, Consts.H_PMS, Consts.DH_EXPONENT, (byte) 0);
-        modexp(k.dhKey, m, (short) 0);
-        short z = 0;
-        while (z < (short) (Consts.RSA_BYTES - 1) && m[z] == 0) {
-            z++;
+        try {
+            // x: DH_EXPONENT random bytes, the key object's modulus is p
+            k.dhKey.setModulus(Ffdhe2048.P, (short) 0, Consts.RSA_BYTES);
+            k.random.generateData(t.hs, Consts.H_PMS, Consts.DH_EXPONENT);
+            t.hs[Consts.H_PMS] |= (byte) 0x80;
+            k.dhKey.setExponent(t.hs, Consts.H_PMS, Consts.DH_EXPONENT);
+            Util.arrayFillNonAtomic(t.hs, Consts.H_PMS, Consts.DH_EXPONENT, (byte) 0);
+            modexp(k.dhKey, m, (short) 0);
+            short z = 0;
+            while (z < (short) (Consts.RSA_BYTES - 1) && m[z] == 0) {
+                z++;
+            }
+            k.prf.prf(m, z, (short) (Consts.RSA_BYTES - z), Consts.LABEL_MASTER_SECRET, t.hs,
+                    Consts.H_CLIENT_RANDOM, Consts.RANDOM_LENGTH, t.hs, Consts.H_SERVER_RANDOM, Consts.RANDOM_LENGTH,
+                    t.hs, Consts.H_MASTER, Consts.MASTER_SECRET);
+            Util.arrayFillNonAtomic(m, (short) 0, Consts.RSA_BYTES, (byte) 0);
+            m[(short) (Consts.RSA_BYTES - 1)] = Ffdhe2048.G;
+            modexp(k.dhKey, m, (short) 0);
+        } finally {
+            // x never outlives the two exponentiations, even when one of them fails
+            k.dhKey.clearKey();
         }
-        k.prf.prf(m, z, (short) (Consts.RSA_BYTES - z), Consts.LABEL_MASTER_SECRET, t.hs, Consts.H_CLIENT_RANDOM,
-                Consts.RANDOM_LENGTH, t.hs, Consts.H_SERVER_RANDOM, Consts.RANDOM_LENGTH, t.hs, Consts.H_MASTER,
-                Consts.MASTER_SECRET);
-        Util.arrayFillNonAtomic(m, (short) 0, Consts.RSA_BYTES, (byte) 0);
-        m[(short) (Consts.RSA_BYTES - 1)] = Ffdhe2048.G;
-        modexp(k.dhKey, m, (short) 0);
-        k.dhKey.clearKey();
     }
 
     /** 1 &lt; y &lt; p - 1 for the 256-byte big-endian y (RFC 7919 §5.1); p ends in 0xFF, so p - 1 ends in 0xFE. */

@@ -89,6 +89,13 @@ final class BcTlsServer implements AutoCloseable {
     private byte[] identity;
     private byte[] psk;
     private TestPki pki;
+    private volatile boolean cookies;
+
+    /** DTLS: answer each ClientHello with a HelloVerifyRequest first (RFC 6347 §4.2.1). */
+    BcTlsServer withCookies() {
+        cookies = true;
+        return this;
+    }
 
     /** Serves one DTLS connection on the transport in a new thread. */
     void serveDtls(org.bouncycastle.tls.DatagramTransport transport) {
@@ -97,7 +104,7 @@ final class BcTlsServer implements AutoCloseable {
             clientChecked.get()[1] = false;
             try {
                 org.bouncycastle.tls.DTLSServerProtocol protocol = new org.bouncycastle.tls.DTLSServerProtocol();
-                protocol.setVerifyRequests(false);
+                protocol.setVerifyRequests(cookies);
                 org.bouncycastle.tls.DTLSTransport d = protocol.accept(pki == null ? pskServer(identity, psk)
                         : certServer(pki), transport);
                 byte[] buf = new byte[4096];

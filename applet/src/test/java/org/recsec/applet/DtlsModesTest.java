@@ -27,6 +27,37 @@ class DtlsModesTest extends CardTestBase {
         run(new BcTlsServer(null, null, pki), CERT, true);
     }
 
+    /** Certificate mode with the HelloVerifyRequest before every handshake, resumed ones included. */
+    @Test
+    void certificateWithCookiesFullThenResumed() throws Exception {
+        TestPki pki = new TestPki(new SecureRandom());
+        provision(pki);
+        run(new BcTlsServer(null, null, pki).withCookies(), CERT, true);
+    }
+
+    /** EXPORT-SA after a certificate-mode handshake names C0A2, hands over 66 bytes and leaves the card EXPORTED. */
+    @Test
+    void exportAfterCertificateHandshake() throws Exception {
+        personalise(1);
+        TestPki pki = new TestPki(new SecureRandom());
+        provision(pki);
+        BcTlsServer server = new BcTlsServer(null, null, pki);
+        MemoryDatagramTransport[] pair = MemoryDatagramTransport.pair();
+        try {
+            server.serveDtls(pair[0]);
+            assertSw(0x9000, card.reset(CERT));
+            new DtlsBridge(new EapHost(card), pair[1]).handshake();
+            javax.smartcardio.ResponseAPDU r = card.send(SimulatedCard.INS_EXPORT_SA, 0, 0, null);
+            assertSw(0x9000, r);
+            assertEquals(66, r.getData().length);
+            assertEquals(0xC0A2, ((r.getData()[0] & 0xFF) << 8) | (r.getData()[1] & 0xFF));
+            assertEquals(6, card.state(), "EXPORTED");
+        } finally {
+            pair[0].close();
+            pair[1].close();
+        }
+    }
+
     private void run(BcTlsServer server, int mode, boolean cert) throws Exception {
         for (int i = 0; i < 3; i++) {
             MemoryDatagramTransport[] pair = MemoryDatagramTransport.pair();

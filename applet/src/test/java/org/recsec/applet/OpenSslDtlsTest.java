@@ -26,28 +26,45 @@ class OpenSslDtlsTest extends CardTestBase {
         try (OpenSslServer s = new OpenSslServer(List.of("-dtls1_2", "-nocert", "-psk",
                 HexFormat.of().formatHex(PSK), "-psk_identity", new String(IDENTITY, StandardCharsets.US_ASCII),
                 "-cipher", "PSK-AES128-CCM8", "-naccept", "3"))) {
-            run(s, 0, false);
+            run(s, 0, false, 3);
         }
     }
 
     @Test
     void certificateFullThenResumed() throws Exception {
+        certificate(false);
+    }
+
+    /**
+     * With -listen, s_server answers the ClientHello with a HelloVerifyRequest. One handshake only: s_server makes
+     * a new socket (on a new ephemeral port, as it was started with port 0) for each -listen connection.
+     */
+    @Test
+    void certificateWithCookie() throws Exception {
+        certificate(true);
+    }
+
+    private void certificate(boolean listen) throws Exception {
         TestPki pki = new TestPki(new SecureRandom());
         provision(pki);
         TestPki.writePem(dir.resolve("ca.pem"), "CERTIFICATE", pki.ca.getEncoded());
         TestPki.writePem(dir.resolve("server.pem"), "CERTIFICATE", pki.server.getEncoded());
         TestPki.writeKey(dir.resolve("server.key"), pki.serverKeys.getPrivate());
         TestPki.writeFfdhe2048(dir.resolve("dh.pem"));
-        try (OpenSslServer s = new OpenSslServer(List.of("-dtls1_2", "-cert", dir.resolve("server.pem").toString(),
+        List<String> args = new java.util.ArrayList<>(List.of("-dtls1_2", "-cert", dir.resolve("server.pem").toString(),
                 "-key", dir.resolve("server.key").toString(), "-verifyCAfile", dir.resolve("ca.pem").toString(),
                 "-Verify", "1", "-verify_return_error", "-cipher", "DHE-RSA-AES128-CCM8", "-dhparam",
-                dir.resolve("dh.pem").toString(), "-naccept", "3"))) {
-            run(s, CERT, true);
+                dir.resolve("dh.pem").toString(), "-naccept", listen ? "1" : "3"));
+        if (listen) {
+            args.add("-listen");
+        }
+        try (OpenSslServer s = new OpenSslServer(args)) {
+            run(s, CERT, true, listen ? 1 : 3);
         }
     }
 
-    private void run(OpenSslServer server, int mode, boolean cert) throws Exception {
-        for (int i = 0; i < 3; i++) {
+    private void run(OpenSslServer server, int mode, boolean cert, int handshakes) throws Exception {
+        for (int i = 0; i < handshakes; i++) {
             try (UdpLink link = new UdpLink(server.port)) {
                 assertSw(0x9000, card.reset(mode | (i > 0 ? RESUME : 0)));
                 DtlsBridge bridge = new DtlsBridge(new EapHost(card), link);

@@ -30,6 +30,7 @@ public final class SeTlsBridge {
     private final OutputStream out;
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
 
+    /** A bridge between the card and the server's stream (normally a TCP socket's input and output). */
     public SeTlsBridge(SeCard card, InputStream in, OutputStream out) {
         this.card = Objects.requireNonNull(card);
         this.in = new DataInputStream(in);
