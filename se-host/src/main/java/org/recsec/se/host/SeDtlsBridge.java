@@ -19,7 +19,8 @@ import java.util.Set;
  * over a connected UDP socket: reassembles fragmented handshake messages (RFC 6347 §4.2.3), drops retransmitted
  * ones, hands each server flight to the card in EAP messages of at most {@link SeTlsBridge#CARD_BUFFER} bytes,
  * sends the card's records one per datagram, and retransmits the card's last flight while the server is silent
- * (RFC 6347 §4.2.4, a fixed 1 s timer, 10 times). A message longer than the card's buffer ends the handshake.
+ * (RFC 6347 §4.2.4, a fixed 1 s timer, 10 times). A message longer than the card's buffer, or more than 8
+ * messages in reassembly at once, ends the handshake with an IOException.
  */
 public final class SeDtlsBridge {
     private final SeCard card;
@@ -111,6 +112,9 @@ public final class SeDtlsBridge {
         }
         if (delivered.contains(key) || fragOff + fragLen > len || 25 + fragLen > r.length) {
             return null;
+        }
+        if (!fragments.containsKey(seq) && fragments.size() >= 8) {
+            throw new IOException("more than 8 handshake messages half-received");
         }
         byte[] body = fragments.computeIfAbsent(seq, s -> new byte[len]);
         boolean[] have = filled.computeIfAbsent(seq, s -> new boolean[len]);
