@@ -51,8 +51,16 @@ public final class SeCli {
         for (String a : args) {
             if (a.equals("--help") || a.equals("-h")) {
                 out.println(USAGE);
+                out.println(SeModesCli.USAGE);
+                out.println(VcardCli.USAGE);
                 return 0;
             }
+        }
+        if (args.length > 0 && args[0].equals("vcard")) {
+            return VcardCli.run(args, out, err);
+        }
+        if (args.length > 0 && args[0].equals("handshake") && SeModesCli.wants(args)) {
+            return SeModesCli.run(args, out, err);
         }
         Options o;
         try {
@@ -163,7 +171,7 @@ public final class SeCli {
         return new Options(peer(m.get("--peer")), psk, id, send, wait);
     }
 
-    private static InetSocketAddress peer(String s) {
+    static InetSocketAddress peer(String s) {
         int colon = s.lastIndexOf(':');
         if (colon <= 0 || colon == s.length() - 1) {
             throw new IllegalArgumentException("--peer must be HOST:PORT");
