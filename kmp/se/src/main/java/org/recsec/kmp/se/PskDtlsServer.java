@@ -24,6 +24,7 @@ import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.DTLSVerifier;
 import org.bouncycastle.tls.DatagramSender;
+import org.bouncycastle.tls.DatagramTransport;
 import org.bouncycastle.tls.PSKTlsServer;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SecurityParameters;
@@ -68,6 +69,20 @@ public final class PskDtlsServer implements AutoCloseable {
     private PskDtlsServer(DatagramSocket socket, byte[] identity, byte[] psk, SecureRandom random) {
         this.socket = socket;
         BcTlsCrypto crypto = new BcTlsCrypto(random);
+        byte[][] keyBlock = new byte[3][]; // key block, client_random, server_random
+        PSKTlsServer server = tlsServer(crypto, identity, psk, keyBlock, 0);
+        thread = new Thread(() -> serve(crypto, server, keyBlock), "se-psk-dtls-server");
+        thread.setDaemon(true);
+    }
+
+    /**
+     * The PSK server of this class (TLS_PSK_WITH_AES_128_CCM_8 only, DTLS 1.2 only) that, when its handshake
+     * completes, leaves the key block (RFC 5246 §6.3), client_random and server_random in {@code keyBlock[0..2]}.
+     *
+     * @param resendMillis the initial flight timer (RFC 6347 §4.2.4); 0 keeps Bouncy Castle's default (1 s)
+     */
+    static PSKTlsServer tlsServer(BcTlsCrypto crypto, byte[] identity, byte[] psk, byte[][] keyBlock,
+                                  int resendMillis) {
         byte[] id = identity.clone();
         byte[] key = psk.clone();
         TlsPSKIdentityManager ids = new TlsPSKIdentityManager() {
@@ -81,8 +96,7 @@ public final class PskDtlsServer implements AutoCloseable {
                 return Arrays.equals(offered, id) ? key.clone() : null;
             }
         };
-        byte[][] keyBlock = new byte[3][]; // key block, client_random, server_random
-        PSKTlsServer server = new PSKTlsServer(crypto, ids) {
+        return new PSKTlsServer(crypto, ids) {
             @Override
             protected int[] getSupportedCipherSuites() {
                 return new int[] {CipherSuite.TLS_PSK_WITH_AES_128_CCM_8};
@@ -99,6 +113,11 @@ public final class PskDtlsServer implements AutoCloseable {
             }
 
             @Override
+            public int getHandshakeResendTimeMillis() {
+                return resendMillis > 0 ? resendMillis : super.getHandshakeResendTimeMillis();
+            }
+
+            @Override
             public void notifyHandshakeComplete() throws IOException {
                 super.notifyHandshakeComplete();
                 SecurityParameters sp = context.getSecurityParametersConnection();
@@ -112,8 +131,28 @@ public final class PskDtlsServer implements AutoCloseable {
                 keyBlock[2] = sp.getServerRandom().clone();
             }
         };
-        thread = new Thread(() -> serve(crypto, server, keyBlock), "se-psk-dtls-server");
-        thread.setDaemon(true);
+    }
+
+    /**
+     * Runs this class's server handshake on any datagram transport, from a ClientHello that {@link DTLSVerifier}
+     * already verified (RFC 6347 §4.2.1), blocking until it completes: the CoAP flight transport
+     * ({@code org.recsec.kmp.se.coap}) feeds the same Bouncy Castle server from CoAP exchanges this way.
+     *
+     * @param client       who the handshake is with, for {@link Established#client()} (may be null)
+     * @param resendMillis the server's initial flight timer; 0 for Bouncy Castle's default
+     * @throws IOException the handshake failed (an alert was sent or received) or timed out
+     */
+    public static Established accept(DatagramTransport transport, DTLSRequest request, InetSocketAddress client,
+                                     byte[] identity, byte[] psk, SecureRandom random, int resendMillis)
+            throws IOException {
+        BcTlsCrypto crypto = new BcTlsCrypto(Objects.requireNonNull(random));
+        byte[][] keyBlock = new byte[3][];
+        PSKTlsServer server = tlsServer(crypto, identity, psk, keyBlock, resendMillis);
+        DTLSTransport t = new DTLSServerProtocol().accept(server, transport, request);
+        byte[] kb = keyBlock[0];
+        Established e = new Established(t, KeyBlock.split(kb, 0), keyBlock[1], keyBlock[2], client);
+        Arrays.fill(kb, (byte) 0);
+        return e;
     }
 
     /**
