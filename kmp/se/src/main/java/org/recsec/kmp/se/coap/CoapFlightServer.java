@@ -46,6 +46,8 @@ import org.recsec.se.host.DtlsRecords;
 public final class CoapFlightServer implements AutoCloseable {
     /** How long one exchange waits for the server's flight. */
     static final long FLIGHT_WAIT_MILLIS = 10_000;
+    /** How long a handshake is kept by default: past a client's EXCHANGE_LIFETIME (247 s, RFC 7252 §4.8.2). */
+    public static final long DEFAULT_LIFETIME_MILLIS = 300_000;
     /** The largest flight accepted in one request (after Block1 reassembly). */
     public static final int MAX_FLIGHT_BYTES = 16_384;
 
@@ -93,10 +95,10 @@ public final class CoapFlightServer implements AutoCloseable {
         this.verifier = new DTLSVerifier(new BcTlsCrypto(random));
     }
 
-    /** A server keeping 64 handshakes for 60 s each. */
+    /** A server keeping 64 handshakes for {@link #DEFAULT_LIFETIME_MILLIS} each. */
     public CoapFlightServer(DtlsServerEngine engine, SecureRandom random,
                             Consumer<PskDtlsServer.Established> onEstablished) {
-        this(engine, random, Clock.systemUTC(), 64, 60_000, onEstablished);
+        this(engine, random, Clock.systemUTC(), 64, DEFAULT_LIFETIME_MILLIS, onEstablished);
     }
 
     /**

@@ -23,12 +23,17 @@ public interface DtlsServerEngine {
 
     /** A server resend timer long enough never to fire during a handshake. */
     int NO_RESEND_MILLIS = 600_000;
+    /**
+     * How long a server handshake may take over CoAP: as long as {@link CoapFlightServer} keeps it, which covers a
+     * client's CoAP exchanges given up and a flight sent again (EXCHANGE_LIFETIME, RFC 7252 §4.8.2, is 247 s).
+     */
+    int HANDSHAKE_TIMEOUT_MILLIS = (int) CoapFlightServer.DEFAULT_LIFETIME_MILLIS;
 
     /** {@link PskDtlsServer}'s PSK mode (TLS_PSK_WITH_AES_128_CCM_8) with its resend timer off. */
     static DtlsServerEngine psk(byte[] identity, byte[] psk, java.security.SecureRandom random) {
         byte[] id = identity.clone();
         byte[] key = psk.clone();
         return (transport, request) -> PskDtlsServer.accept(transport, request, null, id, key, random,
-                NO_RESEND_MILLIS);
+                NO_RESEND_MILLIS, HANDSHAKE_TIMEOUT_MILLIS);
     }
 }

@@ -21,12 +21,12 @@ import org.recsec.se.host.SocketAgent;
  * whose datagrams go through any {@link SocketAgent} (here the CoAP one): what it sends before it waits is one
  * flight.
  */
-final class BcFlightClient {
+public final class BcFlightClient {
     /** client_random and the key block, after {@link #handshake}. */
-    byte[] clientRandom;
-    byte[] keyBlock;
+    public byte[] clientRandom;
+    public byte[] keyBlock;
 
-    void handshake(SocketAgent agent, byte[] identity, byte[] psk, int resendMillis) throws IOException {
+    public void handshake(SocketAgent agent, byte[] identity, byte[] psk, int resendMillis) throws IOException {
         PSKTlsClient client = new PSKTlsClient(new BcTlsCrypto(new SecureRandom()),
                 new BasicTlsPSKIdentity(identity, psk)) {
             @Override
