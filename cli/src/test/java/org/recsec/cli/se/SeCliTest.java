@@ -76,6 +76,47 @@ class SeCliTest {
     }
 
     @Test
+    void handshakeInCoapThroughAProxy() throws Exception {
+        InetAddress serverIp = InetAddress.getByAddress(new byte[] {127, 0, 0, 2});
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        try (org.recsec.kmp.se.coap.FlightFixture server = new org.recsec.kmp.se.coap.FlightFixture(serverIp, null);
+             org.recsec.cli.demo.ForwardingProxy proxy = new org.recsec.cli.demo.ForwardingProxy(
+                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                     org.eclipse.californium.elements.config.Configuration.createStandardWithoutFile(),
+                     (src, dst, bytes) -> {
+                         synchronized (seen) {
+                             seen.add(src + ">" + dst);
+                         }
+                     })) {
+            int rc = run("handshake", "--peer", "127.0.0.2:" + server.address().getPort(), "--psk",
+                    Bytes.toHex(SeFixture.PSK), "--identity", "client-7", "--se-transport", "coap", "--proxy",
+                    "127.0.0.1:" + proxy.address().getPort());
+            String o = out.toString(StandardCharsets.UTF_8);
+            assertEquals(0, rc, o + err);
+            PskDtlsServer.Established e = server.awaitEstablished();
+            assertTrue(o.contains("/.well-known/recsec-hs/"), o);
+            assertTrue(o.contains("via proxy 127.0.0.1:" + proxy.address().getPort() + " done: 6 APDUs"), o);
+            assertTrue(o.contains("CoAP: 3 round trips, 3 datagrams"), o);
+            assertTrue(o.contains(String.format("SPI 0x%x (client->server)", e.spis().clientToServer())), o);
+            synchronized (seen) {
+                assertEquals(12, seen.size(), seen.toString());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"handshake --peer 127.0.0.1:5683 --psk 00 --identity a --proxy 127.0.0.1:5684",
+            "handshake --peer 127.0.0.1:5683 --psk 00 --identity a --se-transport tcp",
+            "handshake --peer 127.0.0.1:5683 --psk 00 --identity a --se-transport coap --send x",
+            "handshake --peer 127.0.0.1:5683 --psk 00 --identity a --se-transport coap --proxy nope"})
+    void coapArgumentsAreChecked(String line) {
+        assertEquals(2, run(line.split(" ")));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, e.lines().count(), e);
+    }
+
+    @Test
     void helpPrintsUsage() {
         assertEquals(0, run("handshake", "--help"));
         assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("usage: recsec se handshake --peer HOST:PORT"));
