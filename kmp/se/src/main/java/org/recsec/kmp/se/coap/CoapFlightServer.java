@@ -169,6 +169,7 @@ public final class CoapFlightServer implements AutoCloseable {
                 byId.put(id, h);
                 byClientHello.put(digest, h);
                 Handshake started = h;
+                h.transport.beginFirstFlight();
                 Thread t = new Thread(() -> run(started, request), "coap-flight-hs-" + id);
                 t.setDaemon(true);
                 t.start();

@@ -76,7 +76,9 @@ final class ExchangeTransport implements DatagramTransport {
      * or after {@code maxWaitMillis} (then null: the server is stuck).
      */
     synchronized List<byte[]> exchange(List<byte[]> datagrams, long maxWaitMillis) throws InterruptedException {
-        collecting = new ArrayList<>();
+        if (collecting == null) {
+            collecting = new ArrayList<>();
+        }
         if (!datagrams.isEmpty()) {
             waiting = false;
             inbound.addAll(datagrams);
@@ -95,6 +97,14 @@ final class ExchangeTransport implements DatagramTransport {
         } finally {
             collecting = null;
         }
+    }
+
+    /**
+     * Starts collecting before the server runs: its first flight (from the verified ClientHello) may be sent before
+     * the first {@link #exchange} begins.
+     */
+    synchronized void beginFirstFlight() {
+        collecting = new ArrayList<>();
     }
 
     /** The handshake ended (completed or failed): exchanges stop waiting. */
