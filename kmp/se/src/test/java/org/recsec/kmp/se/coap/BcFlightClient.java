@@ -25,6 +25,8 @@ public final class BcFlightClient {
     /** client_random and the key block, after {@link #handshake}. */
     public byte[] clientRandom;
     public byte[] keyBlock;
+    /** Bouncy Castle's whole-handshake timeout (0: none). */
+    public int handshakeTimeoutMillis;
 
     public void handshake(SocketAgent agent, byte[] identity, byte[] psk, int resendMillis) throws IOException {
         PSKTlsClient client = new PSKTlsClient(new BcTlsCrypto(new SecureRandom()),
@@ -37,6 +39,11 @@ public final class BcFlightClient {
             @Override
             protected ProtocolVersion[] getSupportedVersions() {
                 return ProtocolVersion.DTLSv12.only();
+            }
+
+            @Override
+            public int getHandshakeTimeoutMillis() {
+                return handshakeTimeoutMillis;
             }
 
             @Override
