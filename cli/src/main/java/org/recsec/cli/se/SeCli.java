@@ -51,13 +51,17 @@ public final class SeCli {
             "                     flight in a CoAP POST to coap://PEER/.well-known/recsec-hs (Content-Format 65100),",
             "                     the server's flight in the response, block-wise when needed (no --send)",
             "  --proxy HOST:PORT  coap only: send through this CoAP forward proxy (Proxy-Scheme + Uri-Host);",
-            "                     no datagram goes to the peer directly");
+            "                     no datagram goes to the peer directly",
+            "The server side of --se-transport coap: recsec se serve --help");
 
     private SeCli() {
     }
 
     /** Runs the command; returns the exit code. {@code in} is not read. */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals("serve")) {
+            return SeServeCli.run(args, out, err);
+        }
         for (String a : args) {
             if (a.equals("--help") || a.equals("-h")) {
                 out.println(USAGE);
@@ -156,7 +160,7 @@ public final class SeCli {
 
     private static Options parse(String[] args) {
         if (args.length == 0 || !args[0].equals("handshake")) {
-            throw new IllegalArgumentException("expected 'handshake' (see --help)");
+            throw new IllegalArgumentException("expected 'handshake' or 'serve' (see --help)");
         }
         Map<String, String> m = new HashMap<>();
         for (int i = 1; i < args.length; i++) {
