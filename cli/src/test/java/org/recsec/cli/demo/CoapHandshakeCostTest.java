@@ -76,7 +76,7 @@ class CoapHandshakeCostTest {
              UdpSocketAgent udp = UdpSocketAgent.open(dtls.address())) {
             org.recsec.kmp.se.coap.FlightFixture.Recording rec = new FlightFixture.Recording(udp);
             try (SeSession s = SeHandshake.run(card(), rec, Retransmission.RFC6347)) {
-                dtls.awaitHandshake(Duration.ofSeconds(20));
+                assertArrayEquals(dtls.awaitHandshake(Duration.ofSeconds(20)).clientRandom(), s.clientRandom());
             }
             rec.sentFlights.forEach(udpUp::writeBytes);
             rec.receivedFlights.forEach(udpDown::writeBytes);
@@ -116,7 +116,7 @@ class CoapHandshakeCostTest {
                         CoapTransmission.RFC7252, new SecureRandom());
                 FlightFixture.Recording rec = new FlightFixture.Recording(coap);
                 try (SeSession s = SeHandshake.run(card(), rec, CoapTransmission.RFC7252.dtlsTimer())) {
-                    server.awaitEstablished();
+                    assertArrayEquals(server.awaitEstablished().clientRandom(), s.clientRandom());
                     assertEquals(udpRoundTrips, coap.stats().exchanges(), "as many round trips as over UDP");
                 }
                 rec.sentFlights.forEach(coapFlightsUp::writeBytes);
