@@ -125,6 +125,23 @@ class CoapHandshakeProxyTest {
         }
     }
 
+    /**
+     * Block-wise on both legs: the client sends 32-byte Block1 blocks, the server answers in 32-byte Block2 blocks;
+     * the Californium proxy reassembles and re-blocks hop by hop (RFC 7959 §2.4 lets it), the flights arrive whole.
+     */
+    @Test
+    void blockWiseFlightsThroughTheProxy() throws Exception {
+        server.close();
+        server = new FlightFixture(SERVER_IP, 32);
+        CoapSocketAgent coap = new CoapSocketAgent(UdpFlightWire.open(proxy.address(), CLIENT_IP),
+                SERVER_IP.getHostAddress(), server.address().getPort(), CoapSocketAgent.ProxyForm.PROXY_SCHEME,
+                CoapTransmission.RFC7252.withBlockSize(32), new SecureRandom());
+        try (SeSession s = SeHandshake.run(card(), coap, CoapTransmission.RFC7252.dtlsTimer())) {
+            assertSamePair(s, server.awaitEstablished());
+            assertTrue(coap.stats().requests() > 3, "the client's flights went in blocks: " + coap.stats());
+        }
+    }
+
     @Test
     void twoClientsBehindOneProxyNeverMix() throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor();
