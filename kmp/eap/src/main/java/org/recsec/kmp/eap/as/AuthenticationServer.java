@@ -173,6 +173,10 @@ public final class AuthenticationServer implements AutoCloseable {
                 request.authenticator(), new byte[] {salt[0], salt[1]}));
         attrs.add(RadiusAuth.mppeKeyAttribute(RadiusAuth.MS_MPPE_SEND_KEY, keys.mppeSendKey(), secret,
                 request.authenticator(), new byte[] {salt[2], salt[3]}));
+        if (request.count(RadiusPacket.ATTR_EAP_KEY_NAME) > 0 && keys.sessionId().length <= 253) {
+            // the RADIUS client asked for the EAP Session-Id by sending an empty EAP-Key-Name
+            attrs.add(new RadiusAttribute(RadiusPacket.ATTR_EAP_KEY_NAME, keys.sessionId()));
+        }
         accepted.incrementAndGet();
         return RadiusAuth.signResponse(RadiusPacket.ACCESS_ACCEPT, request.identifier(), attrs,
                 request.authenticator(), secret);

@@ -33,6 +33,9 @@ public final class RadiusPacket {
     /** RFC 3579 §3.2: HMAC-MD5 over the packet, 16 bytes. */
     public static final int ATTR_MESSAGE_AUTHENTICATOR = 80;
 
+    /** EAP-Key-Name (attribute 102, defined by RFC 4072): the EAP Session-Id (RFC 5247). */
+    public static final int ATTR_EAP_KEY_NAME = 102;
+
     public static final int HEADER_BYTES = 20;
     public static final int MAX_PACKET_BYTES = 4096;
     public static final int AUTHENTICATOR_BYTES = 16;
