@@ -87,6 +87,9 @@ public final class RadiusPacket {
         if (length > len) {
             throw malformed("RADIUS Length beyond the bytes received");
         }
+        if ((buf[off] & 0xff) == 0) {
+            throw malformed("RADIUS code 0");
+        }
         byte[] auth = new byte[AUTHENTICATOR_BYTES];
         System.arraycopy(buf, off + 4, auth, 0, AUTHENTICATOR_BYTES);
         List<RadiusAttribute> attrs = new ArrayList<>();
