@@ -225,6 +225,17 @@ public final class AuthenticationServer implements AutoCloseable {
         }
     }
 
+    /** Waits until the serving thread ends (after {@link #close} from another thread). */
+    public void join() throws InterruptedException {
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t != null) {
+            t.join();
+        }
+    }
+
     /** The bound UDP port. @throws IllegalStateException before {@link #start} */
     public synchronized int port() {
         if (socket == null) {
