@@ -17,7 +17,7 @@ import org.recsec.kmp.eap.EapException;
 import org.recsec.kmp.eap.EapPacket;
 import org.recsec.kmp.eap.radius.RadiusClient;
 import org.recsec.kmp.eap.testutil.FreeRadius;
-import org.recsec.kmp.eap.testutil.TestPki;
+import org.recsec.kmp.eap.demo.DemoPki;
 import org.recsec.kmp.eap.tls.EapTlsPeer;
 import org.recsec.kmp.eap.tls.TlsCredentials;
 
@@ -56,7 +56,7 @@ class FreeRadiusInteropTest {
     @Test
     void ueAndAaAuthenticateAgainstFreeRadiusAndItsMppeKeysAreOurMsk() throws Exception {
         SecureRandom random = new SecureRandom();
-        TestPki pki = new TestPki(random, "ue1@recsec.test");
+        DemoPki pki = new DemoPki(random, "ue1@recsec.test");
         pki.writePem(dir);
         try (FreeRadius fr = FreeRadius.start(dir, SECRET, random)) {
             TlsCredentials ueCreds = new TlsCredentials(List.of(pki.client), pki.clientKey.getPrivate(), pki.ca,
@@ -73,9 +73,9 @@ class FreeRadiusInteropTest {
     @Test
     void freeRadiusRejectsAUeFromAnotherCa() throws Exception {
         SecureRandom random = new SecureRandom();
-        TestPki pki = new TestPki(random, "ue1@recsec.test");
+        DemoPki pki = new DemoPki(random, "ue1@recsec.test");
         pki.writePem(dir);
-        TestPki other = TestPki.other(random);
+        DemoPki other = DemoPki.other(random);
         try (FreeRadius fr = FreeRadius.start(dir, SECRET, random)) {
             TlsCredentials intruder = new TlsCredentials(List.of(other.client), other.clientKey.getPrivate(), pki.ca,
                     java.util.Date::new);

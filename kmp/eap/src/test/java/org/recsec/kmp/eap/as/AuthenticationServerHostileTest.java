@@ -20,7 +20,7 @@ import org.recsec.kmp.eap.EapPacket;
 import org.recsec.kmp.eap.radius.RadiusAttribute;
 import org.recsec.kmp.eap.radius.RadiusAuth;
 import org.recsec.kmp.eap.radius.RadiusPacket;
-import org.recsec.kmp.eap.testutil.TestPki;
+import org.recsec.kmp.eap.demo.DemoPki;
 import org.recsec.kmp.eap.tls.EapTlsPeer;
 
 /** The AS on bytes: bad input is dropped without a state change; a retransmission gets the cached answer. */
@@ -29,13 +29,13 @@ class AuthenticationServerHostileTest {
     private static final InetSocketAddress FROM = new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
     private final SecureRandom random = new SecureRandom(new byte[] {9});
     private final Clock clock = Clock.fixed(Instant.ofEpochSecond(1_760_000_000L), ZoneOffset.UTC);
-    private TestPki pki;
+    private DemoPki pki;
     private AuthenticationServer as;
     private int nextId;
 
     @BeforeEach
     void setUp() throws Exception {
-        pki = new TestPki(random, "ue1");
+        pki = new DemoPki(random, "ue1");
         as = new AuthenticationServer(pki.serverCredentials(), SECRET, random, clock, 600, 1000,
                 new SessionStore(clock, 8));
     }

@@ -19,7 +19,7 @@ import org.recsec.kmp.eap.Usrk;
 import org.recsec.kmp.eap.testutil.Processes;
 import org.recsec.kmp.eap.testutil.Rfc5295Reference;
 import org.recsec.record.SecretBytes;
-import org.recsec.kmp.eap.testutil.TestPki;
+import org.recsec.kmp.eap.demo.DemoPki;
 import org.recsec.kmp.eap.tls.TlsCredentials;
 
 /**
@@ -34,7 +34,7 @@ class EapolTestInteropTest {
     void eapolTestAuthenticatesAndItsMskEqualsOurMppeKeys() throws Exception {
         String eapolTest = Processes.require("eapol_test");
         SecureRandom random = new SecureRandom();
-        TestPki pki = new TestPki(random, "ue1@recsec.test");
+        DemoPki pki = new DemoPki(random, "ue1@recsec.test");
         pki.writePem(dir);
         // the AS reads the same PEM files a user would pass to `recsec eap as`
         TlsCredentials creds = TlsCredentials.fromPem(dir.resolve("server.pem"), dir.resolve("server.key"),

@@ -18,7 +18,7 @@ import org.recsec.kmp.eap.Hex;
 import org.recsec.kmp.eap.as.AuthenticationServer;
 import org.recsec.kmp.eap.testutil.Processes;
 import org.recsec.kmp.eap.testutil.Rfc5295Reference;
-import org.recsec.kmp.eap.testutil.TestPki;
+import org.recsec.kmp.eap.demo.DemoPki;
 
 class EapCliTest {
     @TempDir
@@ -78,7 +78,7 @@ class EapCliTest {
     void eapolTestAuthenticatesAgainstTheCliAs() throws Exception {
         String eapolTest = Processes.require("eapol_test");
         SecureRandom random = new SecureRandom();
-        TestPki pki = new TestPki(random, "cli-ue");
+        DemoPki pki = new DemoPki(random, "cli-ue");
         pki.writePem(dir);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         AuthenticationServer as = EapCli.startAs(new String[] {"--radius-port", "0", "--radius-secret", "clisecret",

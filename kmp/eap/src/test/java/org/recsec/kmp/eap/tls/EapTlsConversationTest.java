@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.recsec.kmp.eap.EapException;
 import org.recsec.kmp.eap.EapPacket;
-import org.recsec.kmp.eap.testutil.TestPki;
+import org.recsec.kmp.eap.demo.DemoPki;
 
 /** EAP-TLS between our BC peer and our BC server, in memory. */
 class EapTlsConversationTest {
@@ -41,7 +41,7 @@ class EapTlsConversationTest {
     @ParameterizedTest
     @ValueSource(ints = {64, 200, 1000, 4000})
     void bothEndsDeriveTheSameKeysAtEveryFragmentSize(int fragment) throws Exception {
-        TestPki pki = new TestPki(RANDOM, "ue1");
+        DemoPki pki = new DemoPki(RANDOM, "ue1");
         EapTlsPeer peer = new EapTlsPeer("ue1", pki.clientCredentials(), RANDOM, fragment);
         EapTlsServerSession server = new EapTlsServerSession(pki.serverCredentials(), RANDOM, fragment);
         int trips = run(peer, server);
@@ -59,11 +59,11 @@ class EapTlsConversationTest {
 
     @Test
     void aClientFromAnotherCaIsRefused() throws Exception {
-        TestPki pki = new TestPki(RANDOM, "ue1");
-        TestPki other = TestPki.other(RANDOM);
+        DemoPki pki = new DemoPki(RANDOM, "ue1");
+        DemoPki other = DemoPki.other(RANDOM);
         // the intruder trusts our CA (so it accepts the server) but its own certificate is from another CA
         TlsCredentials intruder = new TlsCredentials(java.util.List.of(other.client), other.clientKey.getPrivate(),
-                pki.ca, () -> TestPki.NOW);
+                pki.ca, () -> DemoPki.NOW);
         EapTlsPeer peer = new EapTlsPeer("intruder", intruder, RANDOM, 1000);
         EapTlsServerSession server = new EapTlsServerSession(pki.serverCredentials(), RANDOM, 1000);
         EapException e = assertThrows(EapException.class, () -> run(peer, server));
@@ -75,8 +75,8 @@ class EapTlsConversationTest {
 
     @Test
     void aServerFromAnotherCaIsRefusedByThePeer() throws Exception {
-        TestPki pki = new TestPki(RANDOM, "ue1");
-        TestPki other = TestPki.other(RANDOM);
+        DemoPki pki = new DemoPki(RANDOM, "ue1");
+        DemoPki other = DemoPki.other(RANDOM);
         EapTlsPeer peer = new EapTlsPeer("ue1", pki.clientCredentials(), RANDOM, 1000);
         EapTlsServerSession server = new EapTlsServerSession(other.serverCredentials(), RANDOM, 1000);
         EapException e = assertThrows(EapException.class, () -> run(peer, server));
@@ -86,7 +86,7 @@ class EapTlsConversationTest {
 
     @Test
     void aResponseWithTheWrongIdentifierChangesNothing() throws Exception {
-        TestPki pki = new TestPki(RANDOM, "ue1");
+        DemoPki pki = new DemoPki(RANDOM, "ue1");
         EapTlsPeer peer = new EapTlsPeer("ue1", pki.clientCredentials(), RANDOM, 300);
         EapTlsServerSession server = new EapTlsServerSession(pki.serverCredentials(), RANDOM, 300);
         EapPacket start = server.start(1);

@@ -1,4 +1,4 @@
-package org.recsec.kmp.eap.testutil;
+package org.recsec.kmp.eap.demo;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -26,8 +26,11 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.recsec.kmp.eap.tls.TlsCredentials;
 
-/** A throw-away PKI for the tests: an EC P-256 CA, a server and a client certificate, as PEM files too. */
-public final class TestPki {
+/**
+ * A throw-away PKI for the demo and the tests: an EC P-256 CA, a server (AS) and a client (UE) certificate, also
+ * written as PEM files (PKCS#8 keys) for eapol_test, FreeRADIUS and `recsec eap as`. Not for production use.
+ */
+public final class DemoPki {
     public static final Date NOW = new Date(1_760_000_000_000L);
 
     public final KeyPair caKey;
@@ -37,7 +40,7 @@ public final class TestPki {
     public final KeyPair clientKey;
     public final X509Certificate client;
 
-    public TestPki(SecureRandom random, String clientName) throws Exception {
+    public DemoPki(SecureRandom random, String clientName) throws Exception {
         caKey = ec(random);
         ca = cert("CN=recsec test CA", caKey, "CN=recsec test CA", caKey, true, null, random);
         serverKey = ec(random);
@@ -49,8 +52,8 @@ public final class TestPki {
     }
 
     /** A second, unrelated CA: certificates from it must be refused. */
-    public static TestPki other(SecureRandom random) throws Exception {
-        return new TestPki(random, "intruder");
+    public static DemoPki other(SecureRandom random) throws Exception {
+        return new DemoPki(random, "intruder");
     }
 
     private static KeyPair ec(SecureRandom random) throws Exception {
@@ -78,12 +81,24 @@ public final class TestPki {
                 b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey.getPrivate())));
     }
 
+    /** The AS's credentials, validating peers at {@link #NOW}. */
     public TlsCredentials serverCredentials() {
         return new TlsCredentials(List.of(server), serverKey.getPrivate(), ca, () -> NOW);
     }
 
+    /** The UE's credentials, validating the AS at {@link #NOW}. */
     public TlsCredentials clientCredentials() {
         return new TlsCredentials(List.of(client), clientKey.getPrivate(), ca, () -> NOW);
+    }
+
+    /** The AS's credentials, validating peers at the time of {@code clock}. */
+    public TlsCredentials serverCredentials(java.time.Clock clock) {
+        return new TlsCredentials(List.of(server), serverKey.getPrivate(), ca, () -> new Date(clock.millis()));
+    }
+
+    /** The UE's credentials, validating the AS at the time of {@code clock}. */
+    public TlsCredentials clientCredentials(java.time.Clock clock) {
+        return new TlsCredentials(List.of(client), clientKey.getPrivate(), ca, () -> new Date(clock.millis()));
     }
 
     /** Writes ca.pem, server.pem, server.key, client.pem, client.key (PKCS#8) into {@code dir}. */

@@ -1,0 +1,282 @@
+package org.recsec.kmp.eap.demo;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.CoapResource;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.CoapServer;
+import org.eclipse.californium.core.coap.CoAP;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.config.CoapConfig;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.core.server.resources.CoapExchange;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.elements.config.UdpConfig;
+import org.recsec.kmp.eap.EapException;
+import org.recsec.kmp.eap.EapTlsKeys;
+import org.recsec.kmp.eap.aa.RadiusPassThrough;
+import org.recsec.kmp.eap.aps.ApplicationServerPull;
+import org.recsec.kmp.eap.aps.CoapKeyFetcher;
+import org.recsec.kmp.eap.aps.KeyService;
+import org.recsec.kmp.eap.aps.UeKeyPull;
+import org.recsec.kmp.eap.as.AuthenticationServer;
+import org.recsec.kmp.eap.as.SessionStore;
+import org.recsec.kmp.eap.coapeap.CoapEapAuthenticator;
+import org.recsec.kmp.eap.coapeap.CoapEapPeer;
+import org.recsec.kmp.eap.radius.RadiusClient;
+import org.recsec.kmp.eap.tls.EapTlsPeer;
+import org.recsec.km.pfkey.SaSpec;
+import org.recsec.km.sad.SadSession;
+import org.recsec.km.sad.SecurityAssociationDatabase;
+import org.recsec.record.CipherSuite;
+import org.recsec.record.SecretBytes;
+import org.recsec.record.californium.RecSec;
+import org.recsec.record.californium.RecSecConfig;
+
+/**
+ * The four roles of draft-ohba-core-eap-based-bootstrapping §3 on loopback, each on its own sockets and, where it
+ * has one, its own SA database: the AS (RADIUS + EAP-TLS, and its key service on a record-sec endpoint), the AA
+ * (CoAP-EAP authenticator, RADIUS pass-through), the UE (CoAP-EAP peer on Bouncy Castle's TLS client) and the ApS
+ * (record-sec CoAP server with the pull-key resource). The ApS-AS channel is protected by an SA pair installed by
+ * hand in both SADs, as the issue allows. Used by {@code recsec demo --kmp eap} and the end-to-end tests.
+ */
+public final class EapWorld implements AutoCloseable {
+    public static final String UE_ID = "ue1@recsec.test";
+    public static final String APS_ID = "aps.recsec.test";
+    public static final String AS_ID = "as.recsec.test";
+    private static final byte[] RADIUS_SECRET = "recsec-demo-radius-secret".getBytes(StandardCharsets.US_ASCII);
+
+    static {
+        CoapConfig.register();
+        UdpConfig.register();
+    }
+
+    private final Configuration config = Configuration.createStandardWithoutFile();
+    private final SecureRandom random;
+    private final Clock clock;
+    private final Consumer<String> trace;
+    public final DemoPki pki;
+    public final SessionStore sessions;
+    public final AuthenticationServer as;
+    public final SecurityAssociationDatabase asSad;
+    public final SecurityAssociationDatabase apsSad;
+    public final SecurityAssociationDatabase ueSad;
+    private final ExecutorService aaExecutor = Executors.newFixedThreadPool(2);
+    private final CoapServer asKeyServer;
+    private final CoapServer aaServer;
+    private final CoapEapAuthenticator authenticator;
+    private final CoapServer apsServer;
+    private final CoapClient apsToAs;
+    private final SadSession apsSession;
+    private final SadSession asSession;
+    private CoapServer ueServer;
+
+    private EapWorld(SecureRandom random, Clock clock, int sessionTimeoutSeconds, Consumer<String> trace)
+            throws Exception {
+        this.random = random;
+        this.clock = clock;
+        this.trace = trace;
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        pki = new DemoPki(random, UE_ID);
+        sessions = new SessionStore(clock, 64);
+        as = new AuthenticationServer(pki.serverCredentials(clock), RADIUS_SECRET, random, clock,
+                sessionTimeoutSeconds, 1000, sessions);
+        as.start(new InetSocketAddress(lo, 0));
+        trace.accept("AS : RADIUS/EAP-TLS on udp/127.0.0.1:" + as.port());
+
+        asSad = SecurityAssociationDatabase.builder(clock, random).localIdentities(Set.of(AS_ID)).build();
+        apsSad = SecurityAssociationDatabase.builder(clock, random).localIdentities(Set.of(APS_ID)).build();
+        ueSad = SecurityAssociationDatabase.builder(clock, random).localIdentities(Set.of(UE_ID)).build();
+        asSession = asSad.openSession(b -> { });
+        apsSession = apsSad.openSession(b -> { });
+        installApsAsPair();
+
+        asKeyServer = new CoapServer(config);
+        asKeyServer.addEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(asSad, AS_ID)
+                .protectResource(KeyService.PATH).build()).setConfiguration(config)
+                .setInetSocketAddress(new InetSocketAddress(lo, 0)).build());
+        asKeyServer.add(new KeyService(sessions, Set.of(APS_ID), clock));
+        asKeyServer.start();
+        trace.accept("AS : key service coap://127.0.0.1:" + port(asKeyServer) + "/" + KeyService.PATH
+                + " (record-sec protected, ApS-AS SA pair installed by hand)");
+
+        aaServer = new CoapServer(config);
+        aaServer.addEndpoint(plainEndpoint(lo));
+        authenticator = new CoapEapAuthenticator(aaServer, this::radiusBackend, aaExecutor);
+        aaServer.start();
+        trace.accept("AA : CoAP-EAP authenticator coap://127.0.0.1:" + port(aaServer) + "/.well-known/coap-eap");
+
+        apsServer = new CoapServer(config);
+        apsServer.addEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(apsSad, APS_ID).protectResource("hello")
+                .build()).setConfiguration(config).setInetSocketAddress(new InetSocketAddress(lo, 0)).build());
+        apsToAs = new CoapClient();
+        apsToAs.setEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(apsSad, APS_ID).build())
+                .setConfiguration(config).setInetSocketAddress(new InetSocketAddress(lo, 0)).build());
+        apsToAs.setTimeout(5_000L);
+        apsServer.add(new ApplicationServerPull(apsSession, APS_ID, new CoapKeyFetcher(apsToAs,
+                "coap://127.0.0.1:" + port(asKeyServer) + "/" + KeyService.PATH, AS_ID)));
+        apsServer.add(new CoapResource("hello") {
+            @Override
+            public void handleGET(CoapExchange exchange) {
+                exchange.respond(CoAP.ResponseCode.CONTENT, "hello, " + UE_ID + ", from " + APS_ID);
+            }
+        });
+        apsServer.start();
+        trace.accept("ApS: coap://127.0.0.1:" + port(apsServer) + "/hello (protected), /"
+                + ApplicationServerPull.PATH + " (pull key)");
+    }
+
+    /** Starts every role on loopback. */
+    public static EapWorld start(SecureRandom random, Clock clock, int sessionTimeoutSeconds, Consumer<String> trace)
+            throws Exception {
+        return new EapWorld(random, clock, sessionTimeoutSeconds, trace);
+    }
+
+    private CoapEndpoint plainEndpoint(InetAddress lo) {
+        return new CoapEndpoint.Builder().setConfiguration(config).setInetSocketAddress(new InetSocketAddress(lo, 0))
+                .build();
+    }
+
+    private static int port(CoapServer s) {
+        return s.getEndpoints().get(0).getAddress().getPort();
+    }
+
+    private RadiusPassThrough radiusBackend() {
+        try {
+            DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            return new RadiusPassThrough(new RadiusClient(socket, new InetSocketAddress(
+                    InetAddress.getLoopbackAddress(), as.port()), RADIUS_SECRET, random, 2000, 3), "aa.recsec.test");
+        } catch (SocketException e) {
+            throw new IllegalStateException("no socket for the RADIUS client", e);
+        }
+    }
+
+    private void installApsAsPair() throws Exception {
+        CipherSuite suite = CipherSuite.AES_128_CCM_8;
+        SaSpec[] pair = new SaSpec[2];
+        long[] spis = {0x1000 + random.nextInt(0x10000), 0x20000 + random.nextInt(0x10000)};
+        String[][] ends = {{APS_ID, AS_ID}, {AS_ID, APS_ID}};
+        for (int i = 0; i < 2; i++) {
+            byte[] k = new byte[suite.keySizeBytes()];
+            byte[] iv = new byte[suite.ivSizeBytes()];
+            random.nextBytes(k);
+            random.nextBytes(iv);
+            pair[i] = SaSpec.withKeys(spis[i], ends[i][0], ends[i][1], suite, SecretBytes.copyOf(k),
+                    SecretBytes.copyOf(iv));
+            java.util.Arrays.fill(k, (byte) 0);
+        }
+        apsSession.add(pair[0]);
+        apsSession.add(pair[1]);
+        asSession.add(pair[0]);
+        asSession.add(pair[1]);
+    }
+
+    /** Step 1 (draft §4.3): the UE authenticates with EAP-TLS over CoAP-EAP to the AA, which relays to the AS. */
+    public CoapEapPeer.Result authenticateUe(String identity) throws Exception {
+        ueServer = new CoapServer(config);
+        ueServer.addEndpoint(plainEndpoint(InetAddress.getLoopbackAddress()));
+        ueServer.start();
+        EapTlsPeer tls = new EapTlsPeer(identity, pki.clientCredentials(clock), random, 1000);
+        CoapEapPeer peer = new CoapEapPeer(tls, ueServer, "eap");
+        InetSocketAddress aa = new InetSocketAddress(InetAddress.getLoopbackAddress(), port(aaServer));
+        CoapEapAuthenticator.Result aaResult;
+        CoapEapPeer.Result result;
+        try {
+            var pending = authenticator.result(ueServer.getEndpoints().get(0).getAddress());
+            result = peer.start(aa).get(60, TimeUnit.SECONDS);
+            aaResult = pending.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+        trace.accept("UE -> AA: POST /.well-known/coap-eap (trigger); AA <-> UE: EAP-TLS in CoAP-EAP POSTs"
+                + " (Content-Format 269); AA <-> AS: RADIUS Access-Request/Challenge/Accept");
+        trace.accept("UE : EAP-Success, Session-Id " + org.recsec.kmp.eap.Hex.encode(result.keys().sessionId())
+                .substring(0, 18) + "..., Session-Lifetime " + result.sessionLifetimeSeconds() + " s");
+        trace.accept("AA : got the MSK in MS-MPPE keys (equal to the UE's: "
+                + aaResult.radius().msk().equalsSecret(result.keys().msk()) + "); the EMSK stayed on UE and AS");
+        return result;
+    }
+
+    /** Step 2 (draft §4.3): the pull key, then both ends hold the SA pair. */
+    public UeKeyPull.Installed pull(EapTlsKeys keys, CipherSuite suite) throws EapException {
+        CoapClient plain = new CoapClient();
+        plain.setEndpoint(plainEndpoint(InetAddress.getLoopbackAddress()));
+        plain.setTimeout(10_000L);
+        try {
+            UeKeyPull.Installed i = UeKeyPull.pull(ueSadSession(), UE_ID, APS_ID,
+                    "coap://127.0.0.1:" + port(apsServer) + "/" + ApplicationServerPull.PATH, suite, keys, plain);
+            trace.accept(String.format("UE -> ApS: POST /%s {suite, UE SPI 0x%x, identity, Session-Id}; ApS -> AS"
+                    + " (protected): POST /%s; AS -> ApS: USRK; ApS -> UE 2.04 {ApS SPI 0x%x, lifetime %d s}",
+                    ApplicationServerPull.PATH, i.ueInboundSpi(), KeyService.PATH, i.apsInboundSpi(),
+                    i.lifetimeSeconds()));
+            trace.accept("UE, ApS: USRK = KDF(EMSK, \"" + org.recsec.kmp.eap.Usrk.RECSEC_LABEL + "\", \"" + APS_ID
+                    + "\", 64) -> SA pair (" + suite + "), PF_KEY GETSPI/UPDATE/ADD into each SAD");
+            return i;
+        } finally {
+            plain.shutdown();
+        }
+    }
+
+    private SadSession ueSession;
+
+    private synchronized SadSession ueSadSession() {
+        if (ueSession == null) {
+            ueSession = ueSad.openSession(b -> { });
+        }
+        return ueSession;
+    }
+
+    /** The usual protected request: GET /hello from the UE to the ApS under the pulled SA pair. */
+    public CoapResponse protectedGet() throws Exception {
+        CoapClient c = new CoapClient();
+        c.setEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(ueSad, UE_ID).build()).setConfiguration(config)
+                .setInetSocketAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build());
+        c.setTimeout(10_000L);
+        try {
+            Request get = Request.newGet();
+            get.setURI("coap://127.0.0.1:" + port(apsServer) + "/hello");
+            return c.advanced(RecSec.protect(get, APS_ID));
+        } finally {
+            c.shutdown();
+        }
+    }
+
+    /** Stops the AS's key service, as if the AS stopped answering the ApS. */
+    public void stopKeyService() {
+        asKeyServer.stop();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (ueServer != null) {
+            ueServer.destroy();
+        }
+        apsToAs.shutdown();
+        apsServer.destroy();
+        aaServer.destroy();
+        asKeyServer.destroy();
+        aaExecutor.shutdown();
+        aaExecutor.awaitTermination(60, TimeUnit.SECONDS);
+        as.close();
+        if (ueSession != null) {
+            ueSession.close();
+        }
+        apsSession.close();
+        asSession.close();
+        ueSad.close();
+        apsSad.close();
+        asSad.close();
+    }
+}
