@@ -6,7 +6,7 @@ import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.Request;
 import org.recsec.kmp.eap.EapException;
-import org.recsec.record.californium.RecSec;
+import org.recsec.californium.RecSec;
 
 /**
  * The ApS's channel to the AS's {@link KeyService}: one CoAP POST, protected with record-sec for the AS's identity

@@ -42,8 +42,8 @@ import org.recsec.km.sad.SadSession;
 import org.recsec.km.sad.SecurityAssociationDatabase;
 import org.recsec.record.CipherSuite;
 import org.recsec.record.SecretBytes;
-import org.recsec.record.californium.RecSec;
-import org.recsec.record.californium.RecSecConfig;
+import org.recsec.californium.RecSec;
+import org.recsec.californium.RecSecConfig;
 
 /**
  * The four roles of draft-ohba-core-eap-based-bootstrapping §3 on loopback, each on its own sockets and, where it
