@@ -22,6 +22,8 @@ public final class Recsec {
         commands.put("se", new Delegate("run the DTLS 1.2 PSK handshake on a simulated secure element (se handshake --help)",
                 "usage: recsec se handshake --peer HOST:PORT --psk HEX --identity ID [--send TEXT] [--wait MS]\n",
                 org.recsec.cli.se.SeCli::run));
+        commands.put("eap", new Delegate("EAP bootstrapping KMP: an EAP-TLS RADIUS server, USRK derivation (eap as|usrk --help)",
+                org.recsec.kmp.eap.cli.EapCli.USAGE + "\n", org.recsec.kmp.eap.cli.EapCli::run));
         commands.put("ticket", new Delegate("issue and inspect CWT tickets (ticket issue|inspect --help)",
                 org.recsec.cli.ticket.TicketCli.USAGE, (a, in, out, err) -> org.recsec.cli.ticket.TicketCli.run(a, out, err)));
     }

@@ -54,7 +54,7 @@ public final class DemoCommand implements Command {
 
     @Override
     public String help() {
-        return "usage: recsec demo [--pcap FILE] [--message TEXT] [--kmp manual|ticket|se]\n"
+        return "usage: recsec demo [--pcap FILE] [--message TEXT] [--kmp manual|ticket|se|eap]\n"
                 + "Starts a Californium server with /echo, a Californium forward proxy and a client on UDP loopback,\n"
                 + "installs the SA pair through the PF_KEY-like interface with the chosen key-management protocol\n"
                 + "(default: " + defaultKmp() + "), POSTs TEXT through the proxy and prints the trace: every datagram\n"
@@ -81,7 +81,9 @@ public final class DemoCommand implements Command {
             case "manual" -> new ManualKmp(random, CipherSuite.AES_128_CCM_8);
             case "ticket" -> new TicketKmp(random, CipherSuite.AES_128_CCM_8);
             case "se" -> new SeKmpAdapter(random, seCiphers);
-            default -> throw new UsageException("--kmp must be manual, ticket or se (" + kmpName + " is not available)");
+            case "eap" -> new EapKmp(random, CipherSuite.AES_128_CCM_8);
+            default -> throw new UsageException("--kmp must be manual, ticket, se or eap (" + kmpName
+                    + " is not available)");
         };
         try {
             return runDemo(text, kmp, seCiphers, a.get("--pcap", null), random, out, err);

@@ -106,7 +106,7 @@ class DemoTest {
     }
 
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"manual", "ticket", "se"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"manual", "ticket", "se", "eap"})
     void everyKmpInstallsAWorkingPair(String kmp) {
         Run r = demo("--kmp", kmp, "--message", "via " + kmp);
         assertEquals(0, r.code(), r.out() + r.err());

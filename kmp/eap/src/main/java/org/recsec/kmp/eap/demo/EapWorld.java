@@ -63,7 +63,10 @@ public final class EapWorld implements AutoCloseable {
         UdpConfig.register();
     }
 
-    private final Configuration config = Configuration.createStandardWithoutFile();
+    private final Configuration config;
+    private final boolean ownsAps;
+    public final String ueId;
+    public final String apsId;
     private final SecureRandom random;
     private final Clock clock;
     private final Consumer<String> trace;
@@ -83,13 +86,18 @@ public final class EapWorld implements AutoCloseable {
     private final SadSession asSession;
     private CoapServer ueServer;
 
-    private EapWorld(SecureRandom random, Clock clock, int sessionTimeoutSeconds, Consumer<String> trace)
-            throws Exception {
+    private EapWorld(SecureRandom random, Clock clock, int sessionTimeoutSeconds, Consumer<String> trace,
+                     Configuration config, CoapServer aps, SecurityAssociationDatabase apsSad, String apsId,
+                     SecurityAssociationDatabase ueSad, String ueId) throws Exception {
+        this.config = config;
+        this.ownsAps = aps == null;
+        this.ueId = ueId;
+        this.apsId = apsId;
         this.random = random;
         this.clock = clock;
         this.trace = trace;
         InetAddress lo = InetAddress.getLoopbackAddress();
-        pki = new DemoPki(random, UE_ID);
+        pki = new DemoPki(random, ueId);
         sessions = new SessionStore(clock, 64);
         as = new AuthenticationServer(pki.serverCredentials(clock), RADIUS_SECRET, random, clock,
                 sessionTimeoutSeconds, 1000, sessions);
@@ -97,17 +105,19 @@ public final class EapWorld implements AutoCloseable {
         trace.accept("AS : RADIUS/EAP-TLS on udp/127.0.0.1:" + as.port());
 
         asSad = SecurityAssociationDatabase.builder(clock, random).localIdentities(Set.of(AS_ID)).build();
-        apsSad = SecurityAssociationDatabase.builder(clock, random).localIdentities(Set.of(APS_ID)).build();
-        ueSad = SecurityAssociationDatabase.builder(clock, random).localIdentities(Set.of(UE_ID)).build();
+        this.apsSad = apsSad != null ? apsSad
+                : SecurityAssociationDatabase.builder(clock, random).localIdentities(Set.of(apsId)).build();
+        this.ueSad = ueSad != null ? ueSad
+                : SecurityAssociationDatabase.builder(clock, random).localIdentities(Set.of(ueId)).build();
         asSession = asSad.openSession(b -> { });
-        apsSession = apsSad.openSession(b -> { });
+        apsSession = this.apsSad.openSession(b -> { });
         installApsAsPair();
 
         asKeyServer = new CoapServer(config);
         asKeyServer.addEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(asSad, AS_ID)
                 .protectResource(KeyService.PATH).build()).setConfiguration(config)
                 .setInetSocketAddress(new InetSocketAddress(lo, 0)).build());
-        asKeyServer.add(new KeyService(sessions, Set.of(APS_ID), clock));
+        asKeyServer.add(new KeyService(sessions, Set.of(apsId), clock));
         asKeyServer.start();
         trace.accept("AS : key service coap://127.0.0.1:" + port(asKeyServer) + "/" + KeyService.PATH
                 + " (record-sec protected, ApS-AS SA pair installed by hand)");
@@ -118,35 +128,59 @@ public final class EapWorld implements AutoCloseable {
         aaServer.start();
         trace.accept("AA : CoAP-EAP authenticator coap://127.0.0.1:" + port(aaServer) + "/.well-known/coap-eap");
 
-        apsServer = new CoapServer(config);
-        apsServer.addEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(apsSad, APS_ID).protectResource("hello")
-                .build()).setConfiguration(config).setInetSocketAddress(new InetSocketAddress(lo, 0)).build());
+        if (aps != null) {
+            apsServer = aps;
+        } else {
+            apsServer = new CoapServer(config);
+            apsServer.addEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(this.apsSad, apsId)
+                    .protectResource("hello").build()).setConfiguration(config)
+                    .setInetSocketAddress(new InetSocketAddress(lo, 0)).build());
+        }
         apsToAs = new CoapClient();
-        apsToAs.setEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(apsSad, APS_ID).build())
+        apsToAs.setEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(this.apsSad, apsId).build())
                 .setConfiguration(config).setInetSocketAddress(new InetSocketAddress(lo, 0)).build());
         apsToAs.setTimeout(5_000L);
-        apsServer.add(new ApplicationServerPull(apsSession, APS_ID, new CoapKeyFetcher(apsToAs,
+        apsServer.add(new ApplicationServerPull(apsSession, apsId, new CoapKeyFetcher(apsToAs,
                 "coap://127.0.0.1:" + port(asKeyServer) + "/" + KeyService.PATH, AS_ID)));
-        apsServer.add(new CoapResource("hello") {
-            @Override
-            public void handleGET(CoapExchange exchange) {
-                exchange.respond(CoAP.ResponseCode.CONTENT, "hello, " + UE_ID + ", from " + APS_ID);
-            }
-        });
-        apsServer.start();
-        trace.accept("ApS: coap://127.0.0.1:" + port(apsServer) + "/hello (protected), /"
-                + ApplicationServerPull.PATH + " (pull key)");
+        if (ownsAps) {
+            apsServer.add(new CoapResource("hello") {
+                @Override
+                public void handleGET(CoapExchange exchange) {
+                    exchange.respond(CoAP.ResponseCode.CONTENT, "hello, " + ueId + ", from " + apsId);
+                }
+            });
+            apsServer.start();
+        }
+        trace.accept("ApS: " + apsId + " at coap://" + apsServer.getEndpoints().get(0).getAddress().getAddress()
+                .getHostAddress() + ":" + port(apsServer) + ", pull key at /" + ApplicationServerPull.PATH);
     }
 
-    /** Starts every role on loopback. */
+    /** Starts every role on loopback, the ApS with a protected {@code /hello}. */
     public static EapWorld start(SecureRandom random, Clock clock, int sessionTimeoutSeconds, Consumer<String> trace)
             throws Exception {
-        return new EapWorld(random, clock, sessionTimeoutSeconds, trace);
+        return new EapWorld(random, clock, sessionTimeoutSeconds, trace, Configuration.createStandardWithoutFile(),
+                null, null, APS_ID, null, UE_ID);
+    }
+
+    /**
+     * Starts AS and AA on loopback around an existing ApS (a started CoAP server whose record-sec endpoint leaves
+     * {@value ApplicationServerPull#PATH} unprotected, and its SAD) and an existing UE SAD: the pull-key resource is
+     * added to the ApS, the ApS-AS SA pair to {@code apsSad}. The caller keeps owning what it passed in.
+     */
+    public static EapWorld attach(SecureRandom random, Clock clock, int sessionTimeoutSeconds, Consumer<String> trace,
+                                  Configuration config, CoapServer aps, SecurityAssociationDatabase apsSad,
+                                  String apsId, SecurityAssociationDatabase ueSad, String ueId) throws Exception {
+        return new EapWorld(random, clock, sessionTimeoutSeconds, trace, config, aps, apsSad, apsId, ueSad, ueId);
     }
 
     private CoapEndpoint plainEndpoint(InetAddress lo) {
         return new CoapEndpoint.Builder().setConfiguration(config).setInetSocketAddress(new InetSocketAddress(lo, 0))
                 .build();
+    }
+
+    private String apsUri(String path) {
+        InetSocketAddress a = apsServer.getEndpoints().get(0).getAddress();
+        return "coap://" + a.getAddress().getHostAddress() + ":" + a.getPort() + "/" + path;
     }
 
     private static int port(CoapServer s) {
@@ -167,7 +201,7 @@ public final class EapWorld implements AutoCloseable {
         CipherSuite suite = CipherSuite.AES_128_CCM_8;
         SaSpec[] pair = new SaSpec[2];
         long[] spis = {0x1000 + random.nextInt(0x10000), 0x20000 + random.nextInt(0x10000)};
-        String[][] ends = {{APS_ID, AS_ID}, {AS_ID, APS_ID}};
+        String[][] ends = {{apsId, AS_ID}, {AS_ID, apsId}};
         for (int i = 0; i < 2; i++) {
             byte[] k = new byte[suite.keySizeBytes()];
             byte[] iv = new byte[suite.ivSizeBytes()];
@@ -184,6 +218,11 @@ public final class EapWorld implements AutoCloseable {
     }
 
     /** Step 1 (draft §4.3): the UE authenticates with EAP-TLS over CoAP-EAP to the AA, which relays to the AS. */
+    public CoapEapPeer.Result authenticateUe() throws Exception {
+        return authenticateUe(ueId);
+    }
+
+    /** Step 1 with another EAP identity than the UE's SAD identity. */
     public CoapEapPeer.Result authenticateUe(String identity) throws Exception {
         ueServer = new CoapServer(config);
         ueServer.addEndpoint(plainEndpoint(InetAddress.getLoopbackAddress()));
@@ -215,13 +254,13 @@ public final class EapWorld implements AutoCloseable {
         plain.setEndpoint(plainEndpoint(InetAddress.getLoopbackAddress()));
         plain.setTimeout(10_000L);
         try {
-            UeKeyPull.Installed i = UeKeyPull.pull(ueSadSession(), UE_ID, APS_ID,
-                    "coap://127.0.0.1:" + port(apsServer) + "/" + ApplicationServerPull.PATH, suite, keys, plain);
+            UeKeyPull.Installed i = UeKeyPull.pull(ueSadSession(), ueId, apsId,
+                    apsUri(ApplicationServerPull.PATH), suite, keys, plain);
             trace.accept(String.format("UE -> ApS: POST /%s {suite, UE SPI 0x%x, identity, Session-Id}; ApS -> AS"
                     + " (protected): POST /%s; AS -> ApS: USRK; ApS -> UE 2.04 {ApS SPI 0x%x, lifetime %d s}",
                     ApplicationServerPull.PATH, i.ueInboundSpi(), KeyService.PATH, i.apsInboundSpi(),
                     i.lifetimeSeconds()));
-            trace.accept("UE, ApS: USRK = KDF(EMSK, \"" + org.recsec.kmp.eap.Usrk.RECSEC_LABEL + "\", \"" + APS_ID
+            trace.accept("UE, ApS: USRK = KDF(EMSK, \"" + org.recsec.kmp.eap.Usrk.RECSEC_LABEL + "\", \"" + apsId
                     + "\", 64) -> SA pair (" + suite + "), PF_KEY GETSPI/UPDATE/ADD into each SAD");
             return i;
         } finally {
@@ -241,13 +280,13 @@ public final class EapWorld implements AutoCloseable {
     /** The usual protected request: GET /hello from the UE to the ApS under the pulled SA pair. */
     public CoapResponse protectedGet() throws Exception {
         CoapClient c = new CoapClient();
-        c.setEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(ueSad, UE_ID).build()).setConfiguration(config)
+        c.setEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(ueSad, ueId).build()).setConfiguration(config)
                 .setInetSocketAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build());
         c.setTimeout(10_000L);
         try {
             Request get = Request.newGet();
-            get.setURI("coap://127.0.0.1:" + port(apsServer) + "/hello");
-            return c.advanced(RecSec.protect(get, APS_ID));
+            get.setURI(apsUri("hello"));
+            return c.advanced(RecSec.protect(get, apsId));
         } finally {
             c.shutdown();
         }
@@ -264,7 +303,9 @@ public final class EapWorld implements AutoCloseable {
             ueServer.destroy();
         }
         apsToAs.shutdown();
-        apsServer.destroy();
+        if (ownsAps) {
+            apsServer.destroy();
+        }
         aaServer.destroy();
         asKeyServer.destroy();
         aaExecutor.shutdown();
@@ -275,8 +316,10 @@ public final class EapWorld implements AutoCloseable {
         }
         apsSession.close();
         asSession.close();
-        ueSad.close();
-        apsSad.close();
+        if (ownsAps) {
+            ueSad.close();
+            apsSad.close();
+        }
         asSad.close();
     }
 }
