@@ -55,6 +55,7 @@ public final class AuthenticationServer implements AutoCloseable {
     private final LinkedHashMap<String, Conversation> conversations = new LinkedHashMap<>();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong retransmissions = new AtomicLong();
     private DatagramSocket socket;
     private Thread thread;
 
@@ -98,6 +99,7 @@ public final class AuthenticationServer implements AutoCloseable {
         }
         byte[] cached = duplicates.lookup(from, request.identifier(), request.authenticator());
         if (cached != null) {
+            retransmissions.incrementAndGet();
             return cached;
         }
         byte[] answer;
@@ -251,6 +253,11 @@ public final class AuthenticationServer implements AutoCloseable {
     /** Datagrams dropped: undecodable, unauthenticated, or refused by their conversation. */
     public long dropped() {
         return dropped.get();
+    }
+
+    /** Retransmitted requests answered from the duplicate cache (RFC 5080 §2.2.2). */
+    public long retransmissionsAnswered() {
+        return retransmissions.get();
     }
 
     /** Access-Accepts sent (retransmitted answers not counted). */
