@@ -103,8 +103,9 @@ public final class CoapEapAuthenticator {
                 throw new EapException(EapException.Reason.UNEXPECTED, "too many EAP round trips");
             }
             boolean last = !toUe.isRequest();
-            CoapEapPayload out = last && toUe.code() == EapPacket.CODE_SUCCESS
-                    ? new CoapEapPayload(toUe, Math.max(0, aa.sessionTimeoutSeconds()))
+            // Session-Lifetime only when the AS sent a Session-Timeout
+            CoapEapPayload out = last && toUe.code() == EapPacket.CODE_SUCCESS && aa.sessionTimeoutSeconds() >= 0
+                    ? new CoapEapPayload(toUe, aa.sessionTimeoutSeconds())
                     : CoapEapPayload.of(toUe);
             Request post = Request.newPost();
             post.setURI(uri(ue, path));

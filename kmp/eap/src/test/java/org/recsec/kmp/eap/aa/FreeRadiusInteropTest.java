@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.recsec.kmp.eap.EapException;
 import org.recsec.kmp.eap.EapPacket;
+import org.recsec.kmp.eap.coapeap.CoapEapAuthenticator;
+import org.recsec.kmp.eap.coapeap.CoapEapPeer;
 import org.recsec.kmp.eap.radius.RadiusClient;
 import org.recsec.kmp.eap.testutil.FreeRadius;
 import org.recsec.kmp.eap.demo.DemoPki;
@@ -68,6 +70,54 @@ class FreeRadiusInteropTest {
             assertTrue(aa.accepted() && ue.succeeded());
             assertTrue(aa.msk().equalsSecret(ue.keys().msk()), "FreeRADIUS's MS-MPPE keys differ from our MSK");
         }
+    }
+
+    /** The same over CoAP-EAP: our UE as CoAP-EAP peer, our AA as CoAP-EAP authenticator relaying to FreeRADIUS. */
+    @Test
+    void ueAndAaOverCoapEapAuthenticateAgainstFreeRadius() throws Exception {
+        SecureRandom random = new SecureRandom();
+        DemoPki pki = new DemoPki(random, "ue2@recsec.test");
+        pki.writePem(dir);
+        org.eclipse.californium.core.config.CoapConfig.register();
+        org.eclipse.californium.elements.config.UdpConfig.register();
+        var config = org.eclipse.californium.elements.config.Configuration.createStandardWithoutFile();
+        var executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        org.eclipse.californium.core.CoapServer aaServer = coapServer(config);
+        org.eclipse.californium.core.CoapServer ueServer = coapServer(config);
+        try (FreeRadius fr = FreeRadius.start(dir, SECRET, random)) {
+            CoapEapAuthenticator authenticator = new CoapEapAuthenticator(aaServer, () -> {
+                try {
+                    return aa(fr.port(), random);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, executor);
+            aaServer.start();
+            ueServer.start();
+            TlsCredentials ueCreds = new TlsCredentials(List.of(pki.client), pki.clientKey.getPrivate(), pki.ca,
+                    java.util.Date::new);
+            CoapEapPeer peer = new CoapEapPeer(new EapTlsPeer("ue2@recsec.test", ueCreds, random, 1000), ueServer,
+                    "eap");
+            var aaResult = authenticator.result(ueServer.getEndpoints().get(0).getAddress());
+            CoapEapPeer.Result ueResult = peer.start(aaServer.getEndpoints().get(0).getAddress()).get();
+            CoapEapAuthenticator.Result r = aaResult.get();
+            assertTrue(r.ueConfirmed());
+            assertTrue(r.radius().msk().equalsSecret(ueResult.keys().msk()), "FreeRADIUS MPPE keys != UE MSK");
+            assertEquals(-1, ueResult.sessionLifetimeSeconds(), "FreeRADIUS sent no Session-Timeout");
+        } finally {
+            aaServer.destroy();
+            ueServer.destroy();
+            executor.shutdown();
+            assertTrue(executor.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
+
+    private static org.eclipse.californium.core.CoapServer coapServer(
+            org.eclipse.californium.elements.config.Configuration config) {
+        org.eclipse.californium.core.CoapServer s = new org.eclipse.californium.core.CoapServer(config);
+        s.addEndpoint(new org.eclipse.californium.core.network.CoapEndpoint.Builder().setConfiguration(config)
+                .setInetSocketAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build());
+        return s;
     }
 
     @Test
