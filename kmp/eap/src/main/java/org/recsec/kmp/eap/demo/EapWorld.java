@@ -108,7 +108,8 @@ public final class EapWorld implements AutoCloseable {
         this.apsSad = apsSad != null ? apsSad
                 : SecurityAssociationDatabase.builder(clock, random).localIdentities(Set.of(apsId)).build();
         this.ueSad = ueSad != null ? ueSad
-                : SecurityAssociationDatabase.builder(clock, random).localIdentities(Set.of(ueId)).build();
+                : SecurityAssociationDatabase.builder(clock, random).localIdentities(Set.of(ueId))
+                        .acquireTimeout(java.time.Duration.ofSeconds(20)).build();
         asSession = asSad.openSession(b -> { });
         apsSession = this.apsSad.openSession(b -> { });
         installApsAsPair();
@@ -269,6 +270,25 @@ public final class EapWorld implements AutoCloseable {
     }
 
     private SadSession ueSession;
+    private org.recsec.kmp.eap.aps.UeAcquireKmp acquireKmp;
+    private CoapClient acquireClient;
+    private final ExecutorService acquireExecutor = Executors.newSingleThreadExecutor();
+
+    /**
+     * Step 2 driven by the SAD: the UE's KMP REGISTERs and answers ACQUIRE with the pull key, so the first
+     * protected request to the ApS triggers it (draft §4.3: "initiated by the UE when the UE has CoAP application
+     * data to send to the ApS").
+     */
+    public org.recsec.kmp.eap.aps.UeAcquireKmp armAcquire(EapTlsKeys keys, CipherSuite suite) throws Exception {
+        acquireClient = new CoapClient();
+        acquireClient.setEndpoint(plainEndpoint(InetAddress.getLoopbackAddress()));
+        acquireClient.setTimeout(10_000L);
+        acquireKmp = new org.recsec.kmp.eap.aps.UeAcquireKmp(ueSad, ueId, keys, suite,
+                aps -> aps.equals(apsId) ? apsUri(ApplicationServerPull.PATH) : null, acquireClient, acquireExecutor);
+        acquireKmp.start();
+        trace.accept("UE : KMP registered for ACQUIRE; the first protected request to " + apsId + " pulls the key");
+        return acquireKmp;
+    }
 
     private synchronized SadSession ueSadSession() {
         if (ueSession == null) {
@@ -299,6 +319,14 @@ public final class EapWorld implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (acquireKmp != null) {
+            acquireKmp.close();
+        }
+        acquireExecutor.shutdown();
+        acquireExecutor.awaitTermination(60, TimeUnit.SECONDS);
+        if (acquireClient != null) {
+            acquireClient.shutdown();
+        }
         if (ueServer != null) {
             ueServer.destroy();
         }

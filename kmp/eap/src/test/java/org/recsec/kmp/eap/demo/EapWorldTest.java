@@ -46,6 +46,38 @@ class EapWorldTest {
     }
 
     @Test
+    void theFirstProtectedRequestTriggersThePullThroughAcquire() throws Exception {
+        try (EapWorld w = EapWorld.start(new SecureRandom(), Clock.systemUTC(), 600, trace::add)) {
+            CoapEapPeer.Result r = w.authenticateUe();
+            w.armAcquire(r.keys(), CipherSuite.AES_128_GCM);
+            assertEquals(0, w.ueSad.size());
+            CoapResponse resp = w.protectedGet();
+            assertNotNull(resp);
+            assertEquals(CoAP.ResponseCode.CONTENT, resp.getCode());
+            assertEquals(2, w.ueSad.size());
+            // the second request uses the installed pair, no second pull
+            assertEquals(CoAP.ResponseCode.CONTENT, w.protectedGet().getCode());
+            assertEquals(2, w.ueSad.size());
+        }
+    }
+
+    @Test
+    void aRefusedPullAnswersTheAcquireAndTheRequestFailsWithoutAnSa() throws Exception {
+        try (EapWorld w = EapWorld.start(new SecureRandom(), Clock.systemUTC(), 600, trace::add)) {
+            CoapEapPeer.Result r = w.authenticateUe();
+            var kmp = w.armAcquire(r.keys(), CipherSuite.AES_128_CCM_8);
+            int apsBefore = w.apsSad.size();
+            w.sessions.revoke(EapWorld.UE_ID);
+            Exception e = assertThrows(Exception.class, w::protectedGet);
+            assertTrue(String.valueOf(e.getMessage()).contains("KEY_MANAGEMENT")
+                    || String.valueOf(e.getCause()).contains("KEY_MANAGEMENT"), String.valueOf(e));
+            assertEquals(EapException.Reason.UNKNOWN_SESSION, kmp.lastFailure().reason());
+            assertEquals(0, w.ueSad.size());
+            assertEquals(apsBefore, w.apsSad.size());
+        }
+    }
+
+    @Test
     void refusalsLeaveBothSadsUnchanged() throws Exception {
         try (EapWorld w = EapWorld.start(new SecureRandom(), Clock.systemUTC(), 600, trace::add)) {
             CoapEapPeer.Result r = w.authenticateUe(EapWorld.UE_ID);
