@@ -89,6 +89,10 @@ public record CoapEapPayload(EapPacket eap, long sessionLifetimeSeconds) {
         for (int i = 0; i < extra; i++) {
             v = (v << 8) | (payload[pos + i] & 0xff);
         }
+        // only the shortest form (RFC 8949 §4.2.1), so every accepted payload has exactly one encoding
+        if (extra == 1 && v < 24 || extra == 2 && v < 0x100 || extra == 4 && v < 0x10000) {
+            throw new EapException(EapException.Reason.MALFORMED, "Session-Lifetime not in its shortest form");
+        }
         return new CoapEapPayload(eap, v);
     }
 }
