@@ -173,8 +173,16 @@ public final class PullMessages {
             return out;
         }
 
+        /** Strict UTF-8: malformed input is refused, so one identity has exactly one encoding. */
         String string() throws EapException {
-            return new String(bytes(), StandardCharsets.UTF_8);
+            try {
+                return StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                        .decode(java.nio.ByteBuffer.wrap(bytes())).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new EapException(EapException.Reason.MALFORMED, "identity is not UTF-8");
+            }
         }
 
         void end() throws EapException {

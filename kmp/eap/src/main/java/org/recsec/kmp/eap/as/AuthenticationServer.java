@@ -40,8 +40,13 @@ import org.recsec.kmp.eap.tls.TlsCredentials;
  * <p>{@link #handle} is the whole logic on bytes; {@link #start} runs it on a UDP socket in one thread.
  */
 public final class AuthenticationServer implements AutoCloseable {
-    /** Conversations kept at once; the oldest is dropped beyond this. */
-    public static final int MAX_CONVERSATIONS = 1024;
+    /**
+     * Conversations kept at once; the oldest is dropped beyond this. Each holds a TLS server state, so this bounds
+     * what unauthenticated-by-TLS (but RADIUS-authenticated) peers can make the AS hold.
+     */
+    public static final int MAX_CONVERSATIONS = 256;
+    /** A conversation idle this long (by the injected clock) is dropped (RFC 3579 suggests seconds, not minutes). */
+    public static final int CONVERSATION_IDLE_SECONDS = 60;
     public static final int STATE_BYTES = 16;
 
     private final TlsCredentials credentials;
@@ -129,10 +134,12 @@ public final class AuthenticationServer implements AutoCloseable {
             EapPacket start = session.start(eap.identifier() + 1);
             byte[] newState = new byte[STATE_BYTES];
             random.nextBytes(newState);
-            putConversation(HexFormat.of().formatHex(newState), new Conversation(identity, session));
+            putConversation(HexFormat.of().formatHex(newState), new Conversation(identity, session,
+                    new long[] {clock.millis()}));
             return challenge(request, start, newState);
         }
         String key = HexFormat.of().formatHex(state);
+        expireConversations();
         Conversation conv = conversations.get(key);
         if (conv == null) {
             // an unknown or finished State: the RADIUS client gets a plain reject
@@ -141,6 +148,7 @@ public final class AuthenticationServer implements AutoCloseable {
                     request.authenticator(), secret);
         }
         EapPacket next = conv.session.onResponse(eap);
+        conv.lastUsedMillis[0] = clock.millis();
         if (next.isRequest()) {
             return challenge(request, next, state);
         }
@@ -188,7 +196,13 @@ public final class AuthenticationServer implements AutoCloseable {
         return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
     }
 
+    private void expireConversations() {
+        long now = clock.millis();
+        conversations.values().removeIf(c -> now - c.lastUsedMillis[0] >= CONVERSATION_IDLE_SECONDS * 1000L);
+    }
+
     private void putConversation(String key, Conversation c) {
+        expireConversations();
         conversations.put(key, c);
         while (conversations.size() > MAX_CONVERSATIONS) {
             var it = conversations.entrySet().iterator();
@@ -281,6 +295,12 @@ public final class AuthenticationServer implements AutoCloseable {
         }
     }
 
-    private record Conversation(String identity, EapTlsServerSession session) {
+    /** {@code lastUsedMillis} is a one-element holder, touched only under the server's lock. */
+    private record Conversation(String identity, EapTlsServerSession session, long[] lastUsedMillis) {
+    }
+
+    /** Conversations in progress, for tests and status output. */
+    public synchronized int conversations() {
+        return conversations.size();
     }
 }

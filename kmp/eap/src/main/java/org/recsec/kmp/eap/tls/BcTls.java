@@ -29,11 +29,14 @@ import org.recsec.kmp.eap.EapTlsKeys;
 
 /** What the Bouncy Castle EAP-TLS server and peer share: crypto, credentials, key export. */
 final class BcTls {
+    /** One provider instance: building one is slow, and it holds no per-connection state. */
+    private static final BouncyCastleProvider PROVIDER = new BouncyCastleProvider();
+
     private BcTls() {
     }
 
     static JcaTlsCrypto crypto(SecureRandom random) {
-        return new JcaTlsCryptoProvider().setProvider(new BouncyCastleProvider()).create(random);
+        return new JcaTlsCryptoProvider().setProvider(PROVIDER).create(random);
     }
 
     static Certificate certificate(JcaTlsCrypto crypto, TlsCredentials creds) throws IOException {

@@ -112,6 +112,40 @@ class AuthenticationServerHostileTest {
     }
 
     @Test
+    void conversationsAreBoundedAndExpireWhenIdle() throws Exception {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_760_000_000_000L);
+        Clock moving = new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.ofEpochMilli(now.get());
+            }
+        };
+        AuthenticationServer server = new AuthenticationServer(pki.serverCredentials(), SECRET, random, moving, 600,
+                1000, new SessionStore(moving, 8));
+        for (int i = 0; i < AuthenticationServer.MAX_CONVERSATIONS + 20; i++) {
+            byte[] req = request(EapPacket.of(EapPacket.CODE_RESPONSE, 1, EapPacket.TYPE_IDENTITY,
+                    ("ue" + i).getBytes(StandardCharsets.UTF_8)), null, SECRET);
+            assertNotNull(server.handle(req, 0, req.length, FROM));
+        }
+        assertEquals(AuthenticationServer.MAX_CONVERSATIONS, server.conversations());
+        now.addAndGet(AuthenticationServer.CONVERSATION_IDLE_SECONDS * 1000L);
+        byte[] req = request(EapPacket.of(EapPacket.CODE_RESPONSE, 1, EapPacket.TYPE_IDENTITY,
+                "late".getBytes(StandardCharsets.UTF_8)), null, SECRET);
+        assertNotNull(server.handle(req, 0, req.length, FROM));
+        assertEquals(1, server.conversations());
+    }
+
+    @Test
     void aFirstPacketThatIsNotIdentityOpensNoConversation() throws Exception {
         byte[] req = request(EapPacket.of(EapPacket.CODE_RESPONSE, 1, EapPacket.TYPE_TLS, new byte[] {0}), null,
                 SECRET);
