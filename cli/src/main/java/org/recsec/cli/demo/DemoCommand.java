@@ -151,8 +151,16 @@ public final class DemoCommand implements Command {
             out.println("recsec demo: client -> proxy " + proxyAddr.getAddress().getHostAddress() + ":"
                     + proxyAddr.getPort() + " -> server " + serverId + "/echo   (KMP: " + kmp.name() + ")");
             out.println("1. key management");
+            // the KMP's own datagrams (e.g. CoAP-EAP) go to the capture file only, not to the trace
+            TappingConnector.Listener capture = pcap == null ? null : (src, dst, bytes) -> {
+                try {
+                    pcap.write(src, dst, bytes);
+                } catch (IOException e) {
+                    trace.line("  (pcap: " + e.getMessage() + ")");
+                }
+            };
             kmp.establish(new DemoKmp.Setup(clientSad, CLIENT_ID, serverSad, serverId, serverAddr, trace, server,
-                    config));
+                    config, capture));
             client = new CoapClient();
             client.setEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(clientSad, CLIENT_ID).build())
                     .setConfiguration(config).setInetSocketAddress(new InetSocketAddress(PROXY_IP, 0)).build());

@@ -30,7 +30,8 @@ final class EapKmp implements DemoKmp {
     @Override
     public void establish(Setup s) throws Exception {
         world = EapWorld.attach(random, Clock.systemUTC(), 3600, line -> s.trace().line("  " + line), s.config(),
-                s.server(), s.serverSad(), s.serverId(), s.clientSad(), s.clientId());
+                s.server(), s.serverSad(), s.serverId(), s.clientSad(), s.clientId(),
+                s.capture() == null ? null : c -> new TappingConnector(c, s.capture()));
         CoapEapPeer.Result r = world.authenticateUe();
         world.pull(r.keys(), suite);
     }

@@ -65,6 +65,7 @@ public final class EapWorld implements AutoCloseable {
 
     private final Configuration config;
     private final boolean ownsAps;
+    private final java.util.function.UnaryOperator<org.eclipse.californium.elements.Connector> wrap;
     public final String ueId;
     public final String apsId;
     private final SecureRandom random;
@@ -88,8 +89,11 @@ public final class EapWorld implements AutoCloseable {
 
     private EapWorld(SecureRandom random, Clock clock, int sessionTimeoutSeconds, Consumer<String> trace,
                      Configuration config, CoapServer aps, SecurityAssociationDatabase apsSad, String apsId,
-                     SecurityAssociationDatabase ueSad, String ueId) throws Exception {
+                     SecurityAssociationDatabase ueSad, String ueId,
+                     java.util.function.UnaryOperator<org.eclipse.californium.elements.Connector> wrap)
+            throws Exception {
         this.config = config;
+        this.wrap = wrap == null ? c -> c : wrap;
         this.ownsAps = aps == null;
         this.ueId = ueId;
         this.apsId = apsId;
@@ -160,23 +164,28 @@ public final class EapWorld implements AutoCloseable {
     public static EapWorld start(SecureRandom random, Clock clock, int sessionTimeoutSeconds, Consumer<String> trace)
             throws Exception {
         return new EapWorld(random, clock, sessionTimeoutSeconds, trace, Configuration.createStandardWithoutFile(),
-                null, null, APS_ID, null, UE_ID);
+                null, null, APS_ID, null, UE_ID, null);
     }
 
     /**
      * Starts AS and AA on loopback around an existing ApS (a started CoAP server whose record-sec endpoint leaves
      * {@value ApplicationServerPull#PATH} unprotected, and its SAD) and an existing UE SAD: the pull-key resource is
      * added to the ApS, the ApS-AS SA pair to {@code apsSad}. The caller keeps owning what it passed in.
+     * {@code wrap}, when not null, wraps the UDP connector of every plain CoAP endpoint of UE and AA (the CoAP-EAP
+     * exchange and the pull request), e.g. to capture their datagrams.
      */
     public static EapWorld attach(SecureRandom random, Clock clock, int sessionTimeoutSeconds, Consumer<String> trace,
                                   Configuration config, CoapServer aps, SecurityAssociationDatabase apsSad,
-                                  String apsId, SecurityAssociationDatabase ueSad, String ueId) throws Exception {
-        return new EapWorld(random, clock, sessionTimeoutSeconds, trace, config, aps, apsSad, apsId, ueSad, ueId);
+                                  String apsId, SecurityAssociationDatabase ueSad, String ueId,
+                                  java.util.function.UnaryOperator<org.eclipse.californium.elements.Connector> wrap)
+            throws Exception {
+        return new EapWorld(random, clock, sessionTimeoutSeconds, trace, config, aps, apsSad, apsId, ueSad, ueId,
+                wrap);
     }
 
     private CoapEndpoint plainEndpoint(InetAddress lo) {
-        return new CoapEndpoint.Builder().setConfiguration(config).setInetSocketAddress(new InetSocketAddress(lo, 0))
-                .build();
+        return new CoapEndpoint.Builder().setConfiguration(config).setConnector(wrap.apply(
+                new org.eclipse.californium.elements.UDPConnector(new InetSocketAddress(lo, 0), config))).build();
     }
 
     private String apsUri(String path) {
