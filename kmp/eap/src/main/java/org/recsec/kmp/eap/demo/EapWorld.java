@@ -156,8 +156,7 @@ public final class EapWorld implements AutoCloseable {
             });
             apsServer.start();
         }
-        trace.accept("ApS: " + apsId + " at coap://" + apsServer.getEndpoints().get(0).getAddress().getAddress()
-                .getHostAddress() + ":" + port(apsServer) + ", pull key at /" + ApplicationServerPull.PATH);
+        trace.accept("ApS: " + apsId + ", pull key at " + apsUri(ApplicationServerPull.PATH));
     }
 
     /** Starts every role on loopback, the ApS with a protected {@code /hello}. */
