@@ -1,5 +1,7 @@
 package org.recsec.applet;
 
+
+
 import javacard.framework.JCSystem;
 import javacard.framework.Util;
 import javacard.security.AESKey;

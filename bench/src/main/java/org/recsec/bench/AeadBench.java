@@ -1,5 +1,7 @@
 package org.recsec.bench;
 
+import org.recsec.record.internal.Bytes;
+
 import java.security.GeneralSecurityException;
 import java.security.spec.AlgorithmParameterSpec;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +25,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.recsec.record.RecSecException;
 import org.recsec.record.SecretBytes;
-import org.recsec.record.crypto.AesCcm;
+import org.recsec.record.internal.crypto.AesCcm;
 
 /**
  * Raw AEAD seal and open with a 13-byte AAD (the size of the DTLS 1.2 record AAD) and a 12-byte nonce: the

@@ -1,5 +1,7 @@
 package org.recsec.bench;
 
+import org.recsec.record.internal.Bytes;
+
 import java.io.PrintStream;
 import java.util.Arrays;
 import org.eclipse.californium.core.coap.CoAP;

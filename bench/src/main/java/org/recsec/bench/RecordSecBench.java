@@ -16,12 +16,12 @@ import org.recsec.record.ManualSa;
 import org.recsec.record.ProtectedRequest;
 import org.recsec.record.RecSecException;
 import org.recsec.record.RecordProtector;
-import org.recsec.record.ReplayWindow;
+import org.recsec.record.internal.ReplayWindow;
 import org.recsec.record.SecretBytes;
 import org.recsec.record.UnprotectedRequest;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
-import org.recsec.record.crypto.RecordCiphers;
+import org.recsec.record.internal.crypto.RecordCiphers;
 
 /**
  * record-sec protecting and unprotecting the requests of {@link Messages} with the dtls12 profile and suite c0a8

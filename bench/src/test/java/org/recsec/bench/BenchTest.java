@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.recsec.record.ProtectedRequest;
 import org.recsec.record.RecSecException;
 import org.recsec.record.RecordProtector;
-import org.recsec.record.ReplayWindow;
+import org.recsec.record.internal.ReplayWindow;
 import org.recsec.record.UnprotectedRequest;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.OptionNumbers;

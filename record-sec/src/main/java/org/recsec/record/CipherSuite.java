@@ -1,5 +1,9 @@
 package org.recsec.record;
 
+import org.recsec.record.internal.Bytes;
+
+import org.recsec.record.internal.crypto.Aead;
+
 /**
  * The AEAD suites a dtls12 record can be protected with, named after their TLS cipher-suite code points.
  * The ECDHE_ECDSA code points of the same AEAD are accepted as aliases by {@link #forCode(int)}; the record

@@ -1,5 +1,7 @@
 package org.recsec.record;
 
+import org.recsec.record.internal.ReplayWindow;
+
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 

@@ -1,5 +1,9 @@
 package org.recsec.record;
 
+import org.recsec.record.internal.RecordHeader;
+
+import org.recsec.record.internal.Bytes;
+
 /**
  * Seals and opens whole records for one SA and one direction. The SA hands it out, so an SA whose keys stay on a
  * secure element plugs in a cipher that asks the card, and protect/unprotect do not change.

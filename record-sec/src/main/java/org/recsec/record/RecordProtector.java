@@ -1,5 +1,8 @@
 package org.recsec.record;
 
+import org.recsec.record.internal.RecordHeader;
+import org.recsec.record.internal.ReplayWindow;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -8,7 +11,7 @@ import org.recsec.record.coap.CoapOption;
 import org.recsec.record.coap.InnerPlaintext;
 import org.recsec.record.coap.OptionClass;
 import org.recsec.record.coap.OptionNumbers;
-import org.recsec.record.coap.ProxyUri;
+import org.recsec.record.internal.ProxyUri;
 
 /**
  * Protects and unprotects CoAP messages with one DTLS 1.2 record (draft-garcia-core-app-layer-sec-with-dtls-record

@@ -1,5 +1,7 @@
 package org.recsec.record;
 
+import org.recsec.record.internal.Bytes;
+
 import java.security.MessageDigest;
 import java.util.Arrays;
 

@@ -1,5 +1,7 @@
 package org.recsec.record;
 
+import org.recsec.record.internal.ReplayWindow;
+
 /**
  * One direction of a record-layer security association, as installed by a key-management protocol.
  * The SA owns its mutable state (next sequence number, replay window, use counters); its parameters never change.

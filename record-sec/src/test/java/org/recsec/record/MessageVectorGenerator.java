@@ -1,5 +1,7 @@
 package org.recsec.record;
 
+import org.recsec.record.internal.Bytes;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,7 +9,7 @@ import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 import org.recsec.record.coap.OptionNumbers;
-import org.recsec.record.crypto.RecordCiphers;
+import org.recsec.record.internal.crypto.RecordCiphers;
 
 /**
  * Writes spec-vectors/vectors/message-dtls12.json (run by hand: the committed file is the reference, and

@@ -1,5 +1,9 @@
 package org.recsec.record;
 
+import org.recsec.record.coap.OptionClass;
+
+import org.recsec.record.internal.Bytes;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
-import org.recsec.record.crypto.RecordCiphers;
+import org.recsec.record.internal.crypto.RecordCiphers;
 import org.recsec.vectors.SpecVectors;
 
 /**

@@ -1,5 +1,7 @@
 package org.recsec.record;
 
+import org.recsec.record.internal.Bytes;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -308,7 +310,7 @@ class RecordProtectorTest {
         assertEquals(Reason.UNKNOWN_SA, reasonOf(() -> p.clientProtector.protectRequest(get("u"), SaPair.CLIENT, "coap://nobody")));
         InMemorySaRegistry reg = new InMemorySaRegistry();
         reg.install(ManualSa.outbound(1, CipherSuite.AES_128_CCM_8, 1, ManualSa.MAX_SEQUENCE, "a", "b",
-                org.recsec.record.crypto.RecordCiphers.dtls12(CipherSuite.AES_128_CCM_8, SecretBytes.copyOf(new byte[16]), new byte[4])));
+                org.recsec.record.internal.crypto.RecordCiphers.dtls12(CipherSuite.AES_128_CCM_8, SecretBytes.copyOf(new byte[16]), new byte[4])));
         RecordProtector prot = new RecordProtector(reg);
         prot.protectRequest(get("last"), "a", "b");
         assertEquals(Reason.SEQUENCE_EXHAUSTED, reasonOf(() -> prot.protectRequest(get("one more"), "a", "b")));

@@ -1,7 +1,9 @@
 package org.recsec.record;
 
+import org.recsec.record.internal.ReplayWindow;
+
 import java.util.Random;
-import org.recsec.record.crypto.RecordCiphers;
+import org.recsec.record.internal.crypto.RecordCiphers;
 
 /**
  * A client and a server, each with its registry holding the two SAs of one pair: client→server (SPI chosen by the

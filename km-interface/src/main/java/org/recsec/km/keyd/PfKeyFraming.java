@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import org.recsec.km.pfkey.PfKey;
-import org.recsec.record.Bytes;
+import org.recsec.record.internal.Bytes;
 
 /**
  * Stream framing of PF_KEY messages on the daemon socket: a message is self-delimiting by its

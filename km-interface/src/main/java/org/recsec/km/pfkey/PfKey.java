@@ -1,5 +1,7 @@
 package org.recsec.km.pfkey;
 
+import org.recsec.record.internal.Bytes;
+
 import org.recsec.record.CipherSuite;
 
 /**

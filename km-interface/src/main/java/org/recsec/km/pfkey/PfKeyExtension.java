@@ -8,7 +8,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
-import org.recsec.record.Bytes;
+import org.recsec.record.internal.Bytes;
 import org.recsec.record.SecretBytes;
 
 /**

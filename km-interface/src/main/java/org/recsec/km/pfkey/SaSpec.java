@@ -2,7 +2,7 @@ package org.recsec.km.pfkey;
 
 import java.util.Objects;
 import org.recsec.record.CipherSuite;
-import org.recsec.record.ReplayWindow;
+import org.recsec.record.internal.ReplayWindow;
 import org.recsec.record.SecretBytes;
 
 /**

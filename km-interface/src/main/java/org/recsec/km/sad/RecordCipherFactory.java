@@ -4,11 +4,11 @@ import org.recsec.record.CipherSuite;
 import org.recsec.record.RecSecException;
 import org.recsec.record.RecordCipher;
 import org.recsec.record.SecretBytes;
-import org.recsec.record.crypto.RecordCiphers;
+import org.recsec.record.internal.crypto.RecordCiphers;
 
 /**
  * Makes the record cipher of an SA whose keys the SAD holds. The production binding is
- * {@code org.recsec.record.crypto.RecordCiphers::dtls12}; the SAD calls it lazily, on the first use of an SA, so a
+ * {@code org.recsec.record.internal.crypto.RecordCiphers::dtls12}; the SAD calls it lazily, on the first use of an SA, so a
  * million installed SAs do not hold a million cipher objects.
  */
 @FunctionalInterface

@@ -6,7 +6,7 @@ import org.recsec.km.pfkey.SaSpec;
 import org.recsec.record.CipherSuite;
 import org.recsec.record.RecSecException;
 import org.recsec.record.RecordCipher;
-import org.recsec.record.ReplayWindow;
+import org.recsec.record.internal.ReplayWindow;
 import org.recsec.record.SecretBytes;
 
 /**

@@ -1,5 +1,7 @@
 package org.recsec.km.sad;
 
+import org.recsec.record.RecSecException;
+
 import org.recsec.record.RecordCipher;
 
 /**

@@ -1,5 +1,7 @@
 package org.recsec.km.sad;
 
+import org.recsec.record.Direction;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -15,7 +15,7 @@ import org.recsec.km.pfkey.PfKeyException;
 import org.recsec.km.pfkey.PfKeyExtension;
 import org.recsec.km.pfkey.PfKeyMessage;
 import org.recsec.km.pfkey.PfKeyRequests;
-import org.recsec.record.Bytes;
+import org.recsec.record.internal.Bytes;
 import org.recsec.record.CipherSuite;
 
 /**

@@ -9,7 +9,7 @@ import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyExtension;
 import org.recsec.km.pfkey.SaSpec;
 import org.recsec.record.CipherSuite;
-import org.recsec.record.ReplayWindow;
+import org.recsec.record.internal.ReplayWindow;
 import org.recsec.record.SecretBytes;
 
 /**

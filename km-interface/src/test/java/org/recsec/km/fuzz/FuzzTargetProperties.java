@@ -1,5 +1,9 @@
 package org.recsec.km.fuzz;
 
+
+
+import org.recsec.testsupport.Mutations;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,9 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 
 /**
  * jqwik properties for the parsers of this module that had none: the setkey parser (random text, byte and token
- * mutations of valid statements), the CBOR reader and the CWT inspector (random bytes, mutations of ticket.json and
- * RFC 8392 tokens). PF_KEY decoding, the SAD and the ticket validator have theirs already (PfKeyCodecTest,
- * SadProperties, TicketProperties). Each try runs the fuzz target's own contract check.
+ * mutations of valid statements). PF_KEY decoding and the SAD have theirs already (PfKeyCodecTest, SadProperties);
+ * the ticket KMP's parsers have TicketFuzzProperties in kmp/ticket. Each try runs the fuzz target's own contract check.
  */
 class FuzzTargetProperties {
     private static final List<String> SETKEY_WORDS = List.of("add", "get", "delete", "deleteall", "flush", "dump",
@@ -26,7 +29,6 @@ class FuzzTargetProperties {
             "127.0.0.1[5683]", "999.1.1.1", "::1", "::1[70000]", "[::1]", "coap://1.2.3.4:5", "coaps://[::1]",
             "SEN-1", "0x000102030405060708090a0b0c0d0e0f", "0x00010203", "#", "\n", "\u00e9");
     private final SetkeyFuzzTest setkey = new SetkeyFuzzTest();
-    private final TicketFuzzTest ticket = new TicketFuzzTest();
 
     @BeforeAll
     static void refuseNameLookups() {
@@ -48,16 +50,6 @@ class FuzzTargetProperties {
         setkey.parse(b);
     }
 
-    @Property(tries = 300)
-    void cborRandomAndMutated(@ForAll("cborInputs") byte[] b) {
-        ticket.cbor(b);
-    }
-
-    @Property(tries = 300)
-    void inspectorMutatedTokens(@ForAll("inspectMutated") byte[] b) {
-        ticket.inspect(b);
-    }
-
     @Provide
     Arbitrary<String> setkeyRandom() {
         return Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(120),
@@ -69,17 +61,6 @@ class FuzzTargetProperties {
         List<byte[]> seeds = Mutations.seeds(SetkeyFuzzTest.class, "parse");
         return Arbitraries.oneOf(Mutations.mutated(seeds), Arbitraries.integers().between(0, seeds.size() - 1)
                 .flatMap(i -> Arbitraries.longs().map(seed -> tokenMutation(seeds.get(i), new Random(seed)))));
-    }
-
-    @Provide
-    Arbitrary<byte[]> cborInputs() {
-        return Arbitraries.oneOf(Mutations.randomBytes(300),
-                Mutations.mutated(Mutations.seeds(TicketFuzzTest.class, "cbor")));
-    }
-
-    @Provide
-    Arbitrary<byte[]> inspectMutated() {
-        return Mutations.mutated(Mutations.seeds(TicketFuzzTest.class, "inspect"));
     }
 
     /** Replaces, drops or inserts whole words, so the parser sees valid tokens in wrong places. */

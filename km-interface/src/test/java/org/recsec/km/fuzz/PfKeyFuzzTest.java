@@ -1,5 +1,7 @@
 package org.recsec.km.fuzz;
 
+import org.recsec.testsupport.FuzzSupport;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,7 +12,7 @@ import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyException;
 import org.recsec.km.pfkey.PfKeyExtension;
 import org.recsec.km.pfkey.PfKeyMessage;
-import org.recsec.record.Bytes;
+import org.recsec.record.internal.Bytes;
 
 /**
  * Coverage-guided fuzzing of {@link PfKeyMessage#decode}. Its Javadoc promises a total, strict decoder: either a

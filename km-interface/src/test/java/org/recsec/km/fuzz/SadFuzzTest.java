@@ -1,5 +1,7 @@
 package org.recsec.km.fuzz;
 
+import org.recsec.testsupport.FuzzSupport;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +24,7 @@ import org.recsec.km.pfkey.PfKeyRequests;
 import org.recsec.km.pfkey.SaSpec;
 import org.recsec.km.sad.SadSession;
 import org.recsec.km.sad.SecurityAssociationDatabase;
-import org.recsec.record.Bytes;
+import org.recsec.record.internal.Bytes;
 import org.recsec.record.CipherSuite;
 import org.recsec.record.SecretBytes;
 

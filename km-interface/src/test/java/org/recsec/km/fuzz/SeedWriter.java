@@ -1,5 +1,6 @@
 package org.recsec.km.fuzz;
 
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,8 +16,8 @@ import org.recsec.vectors.SpecVectors;
 
 /**
  * Writes the seed inputs of this module's fuzz targets into the Jazzer inputs directories
- * ({@code src/test/resources/org/recsec/km/fuzz/<Class>Inputs/<method>/}) from pfkey.json, ticket.json and the
- * RFC 8392 vectors. Run from the module directory (FUZZING.md); deterministic, committed, never run by CI.
+ * ({@code src/test/resources/org/recsec/km/fuzz/<Class>Inputs/<method>/}) from pfkey.json and the
+ * setkey grammar. Run from the module directory (FUZZING.md); deterministic, committed, never run by CI.
  */
 public final class SeedWriter {
     private static final Path BASE = Path.of("src/test/resources/org/recsec/km/fuzz");
@@ -30,7 +31,6 @@ public final class SeedWriter {
         pfkey();
         sad();
         setkey();
-        tickets();
     }
 
     private static void pfkey() throws IOException {
@@ -88,29 +88,6 @@ public final class SeedWriter {
                 "add fe80::1[61616] 10.0.0.1 recsec 256 -r 1 -E aes-128-ccm 0x" + key + " -I 0x01020304 ;\n");
         text("SetkeyFuzzTest", "parse", "unknown-algorithm",
                 "add 1.2.3.4 5.6.7.8 recsec 0x1001 -E aes-256-cbc 0x" + key + " ;");
-    }
-
-    private static void tickets() throws IOException {
-        for (JsonNode v : SpecVectors.vectors("ticket.json")) {
-            String name = v.get("name").asText();
-            byte[] ticket = SpecVectors.hex(v, "ticket");
-            write("TicketFuzzTest", "validate", "ticket-" + name, ticket);
-            write("TicketFuzzTest", "cbor", "ticket-" + name, ticket);
-            write("TicketFuzzTest", "inspect", "ticket-" + name,
-                    concat(new byte[] {(byte) (name.startsWith("ccm8") ? 0 : 1)}, ticket));
-        }
-        JsonNode rfc = SpecVectors.load("external/rfc8392/cwt_rfc8392_vectors.json");
-        write("TicketFuzzTest", "cbor", "rfc8392-a1-claims", SpecVectors.hex(rfc.get("claims_set"), "hex"));
-        rfc.get("keys").fields().forEachRemaining(e -> uncheck(() -> write("TicketFuzzTest", "cbor",
-                "rfc8392-key-" + e.getKey(), SpecVectors.hex(e.getValue(), "cose_key_hex"))));
-        rfc.get("tokens").fields().forEachRemaining(e -> uncheck(() -> {
-            byte[] token = SpecVectors.hex(e.getValue(), "hex");
-            String key = e.getValue().has("key") ? e.getValue().get("key").asText() : "Symmetric128";
-            int selector = key.equals("Symmetric256") ? 3 : 2;
-            write("TicketFuzzTest", "cbor", "rfc8392-" + e.getKey(), token);
-            write("TicketFuzzTest", "validate", "rfc8392-" + e.getKey(), token);
-            write("TicketFuzzTest", "inspect", "rfc8392-" + e.getKey(), concat(new byte[] {(byte) selector}, token));
-        }));
     }
 
     private interface IoAction {

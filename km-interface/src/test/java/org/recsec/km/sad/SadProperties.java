@@ -55,9 +55,9 @@ class SadProperties {
         SadSession s = db.openSession(b -> { });
         List<String> out = new ArrayList<>();
         for (byte[] d : s.send(PfKeyRequests.dump(1, 1).encode())) {
-            out.add(org.recsec.record.Bytes.toHex(d));
+            out.add(org.recsec.record.internal.Bytes.toHex(d));
         }
-        out.add(org.recsec.record.Bytes.toHex(s.send(PfKeyRequests.get(0x2002, S, C, 1, 1).encode()).get(0)));
+        out.add(org.recsec.record.internal.Bytes.toHex(s.send(PfKeyRequests.get(0x2002, S, C, 1, 1).encode()).get(0)));
         s.close();
         return out;
     }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.recsec.record.Bytes;
+import org.recsec.record.internal.Bytes;
 import org.recsec.record.CipherSuite;
 
 class SetkeyParserTest {

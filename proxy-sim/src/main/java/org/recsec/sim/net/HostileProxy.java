@@ -1,5 +1,7 @@
 package org.recsec.sim.net;
 
+import org.recsec.record.Direction;
+
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;

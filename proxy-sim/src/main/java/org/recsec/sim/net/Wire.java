@@ -3,7 +3,7 @@ package org.recsec.sim.net;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.recsec.record.Bytes;
+import org.recsec.record.internal.Bytes;
 import org.recsec.record.RecSecException;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;

@@ -5,9 +5,9 @@ import org.recsec.record.CipherSuite;
 import org.recsec.record.InMemorySaRegistry;
 import org.recsec.record.ManualSa;
 import org.recsec.record.RecordProtector;
-import org.recsec.record.ReplayWindow;
+import org.recsec.record.internal.ReplayWindow;
 import org.recsec.record.SecretBytes;
-import org.recsec.record.crypto.RecordCiphers;
+import org.recsec.record.internal.crypto.RecordCiphers;
 
 /**
  * Test fixture: one network, a client identity and a server identity holding the two SAs of a pair

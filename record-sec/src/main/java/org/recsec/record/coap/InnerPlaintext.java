@@ -1,5 +1,6 @@
 package org.recsec.record.coap;
 
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -54,9 +55,9 @@ public final class InnerPlaintext {
     }
 
     /** The header of the record an outer message carries, read in place. */
-    public static org.recsec.record.RecordHeader recordHeader(CoapMessage outer) throws RecSecException {
+    public static org.recsec.record.internal.RecordHeader recordHeader(CoapMessage outer) throws RecSecException {
         byte[] record = outer.payloadNoCopy();
-        return org.recsec.record.RecordHeader.parse(record, 0, record.length);
+        return org.recsec.record.internal.RecordHeader.parse(record, 0, record.length);
     }
 
     /**

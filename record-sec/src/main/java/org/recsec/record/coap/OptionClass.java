@@ -1,5 +1,7 @@
 package org.recsec.record.coap;
 
+import org.recsec.record.internal.ProxyUri;
+
 /**
  * The protection class of a CoAP option, after RFC 8613 §4.1 (Figure 5): E options travel only inside the
  * protected record, U options only in the outer message, EU options have an inner and an outer value that are

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.recsec.record.Bytes;
+import org.recsec.record.internal.Bytes;
 import org.recsec.record.RecSecException;
 
 /**

@@ -1,5 +1,7 @@
 package org.recsec.record.fuzz;
 
+import org.recsec.testsupport.FuzzSupport;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package org.recsec.record.fuzz;
 
+import org.recsec.testsupport.Mutations;
+
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -7,7 +9,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.recsec.record.CipherSuite;
 import org.recsec.record.RecSecException;
-import org.recsec.record.RecordHeader;
+import org.recsec.record.internal.RecordHeader;
 
 /**
  * jqwik properties for the parsers that had none: the record reader and unprotect, fed random bytes and random

@@ -13,7 +13,7 @@ import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 import org.recsec.record.coap.OptionNumbers;
-import org.recsec.record.crypto.RecordCiphers;
+import org.recsec.record.internal.crypto.RecordCiphers;
 
 /**
  * The fixed SA pair of the unprotect fuzz targets (keys made up, AES_128_CCM_8, epoch 1) and the genuine messages
@@ -102,6 +102,6 @@ final class ProtectorFixture {
     }
 
     static byte[] hex(String s) {
-        return org.recsec.record.Bytes.fromHex(s);
+        return org.recsec.record.internal.Bytes.fromHex(s);
     }
 }

@@ -1,5 +1,7 @@
 package org.recsec.record.fuzz;
 
+import org.recsec.testsupport.FuzzSupport;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,9 +12,9 @@ import org.recsec.record.CipherSuite;
 import org.recsec.record.RecSecException;
 import org.recsec.record.RecSecException.Reason;
 import org.recsec.record.RecordCipher;
-import org.recsec.record.RecordHeader;
+import org.recsec.record.internal.RecordHeader;
 import org.recsec.record.SecretBytes;
-import org.recsec.record.crypto.RecordCiphers;
+import org.recsec.record.internal.crypto.RecordCiphers;
 
 /**
  * Coverage-guided fuzzing of the dtls12 record reader: {@link RecordHeader#parse} and

@@ -1,5 +1,7 @@
 package org.recsec.record.fuzz;
 
+import org.recsec.testsupport.FuzzSupport;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,7 +18,7 @@ import org.recsec.record.ManualSa;
 import org.recsec.record.ProtectedRequest;
 import org.recsec.record.RecSecException;
 import org.recsec.record.RecSecException.Reason;
-import org.recsec.record.RecordHeader;
+import org.recsec.record.internal.RecordHeader;
 import org.recsec.record.RecordProtector;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;

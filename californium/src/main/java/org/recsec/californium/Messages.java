@@ -1,0 +1,132 @@
+package org.recsec.californium;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.californium.core.coap.CoAP;
+import org.eclipse.californium.core.coap.Message;
+import org.eclipse.californium.core.coap.Option;
+import org.eclipse.californium.core.coap.OptionSet;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.coap.Response;
+import org.eclipse.californium.core.coap.Token;
+import org.recsec.record.ProtectedRequest;
+import org.recsec.record.RecSecException;
+import org.recsec.record.coap.CoapMessage;
+import org.recsec.record.coap.CoapOption;
+import org.recsec.record.coap.OptionNumbers;
+
+/**
+ * Converts between Californium messages and {@link CoapMessage}. Only code, options and payload matter for
+ * protection; type, MID and token are copied where known (the outer message keeps Californium's own).
+ */
+final class Messages {
+    private Messages() {
+    }
+
+    /** {@code m} as a CoapMessage; a missing type becomes CON, a missing token {@code fallbackToken}. */
+    static CoapMessage toCoap(Message m, Token fallbackToken) {
+        int type = m.getType() == null ? CoapMessage.TYPE_CON : m.getType().value;
+        Token t = m.getToken() != null ? m.getToken() : fallbackToken;
+        byte[] token = t == null ? new byte[0] : t.getBytes();
+        List<CoapOption> options = new ArrayList<>();
+        for (Option o : m.getOptions().asSortedList()) {
+            options.add(new CoapOption(o.getNumber(), o.getValue()));
+        }
+        byte[] payload = m.getPayload() == null ? new byte[0] : m.getPayload();
+        return new CoapMessage(1, type, m.getRawCode(), m.hasMID() ? m.getMID() : 0, token, options, payload);
+    }
+
+    static boolean hasRecordSecurity(Message m) {
+        return m.getOptions().hasOption(OptionNumbers.RECORD_SECURITY);
+    }
+
+    /** Californium's option set for {@code options}; IllegalArgumentException for a value Californium refuses. */
+    static OptionSet optionSet(List<CoapOption> options) {
+        OptionSet set = new OptionSet();
+        for (CoapOption o : options) {
+            set.addOption(new Option(RecSecOptions.definition(o.number()), o.value()));
+        }
+        return set;
+    }
+
+    /** The outer request Californium sends for {@code plain}, protected as {@code pr}. */
+    static OuterRequest outerRequest(ProtectedRequest pr, Request plain) {
+        CoapMessage m = pr.outer();
+        CoAP.Type type = plain.getType() != null ? plain.getType() : CoAP.Type.CON;
+        OuterRequest outer = new OuterRequest(CoAP.Code.valueOf(m.code()), type, pr, plain);
+        if (plain.getToken() != null) {
+            outer.setToken(plain.getToken());
+        }
+        if (plain.hasMID()) {
+            outer.setMID(plain.getMID());
+        }
+        outer.setOptions(optionSet(m.options()));
+        outer.setPayload(m.payload());
+        outer.setDestinationContext(plain.getDestinationContext());
+        return outer;
+    }
+
+    /** The verified request the server's upper layers see, carrying the outer request's header and source. */
+    static Request plainRequest(CoapMessage inner, Request outer) throws RecSecException {
+        CoAP.Code code;
+        try {
+            code = CoAP.Code.valueOf(inner.code());
+        } catch (IllegalArgumentException e) {
+            throw new RecSecException(RecSecException.Reason.MALFORMED, "unknown request method");
+        }
+        Request plain = new Request(code, outer.getType());
+        plain.setMID(outer.getMID());
+        plain.setToken(outer.getToken());
+        plain.setOptions(checkedOptions(inner));
+        plain.setPayload(inner.payload());
+        plain.setSourceContext(outer.getSourceContext());
+        plain.setDuplicate(outer.isDuplicate());
+        return plain;
+    }
+
+    /** The outer response Californium sends for a protected {@code m}. */
+    static Response outerResponse(CoapMessage m, Response plain) {
+        Response outer = new Response(CoAP.ResponseCode.valueOf(m.code()));
+        if (plain.getType() != null) {
+            outer.setType(plain.getType());
+        }
+        if (plain.hasMID()) {
+            outer.setMID(plain.getMID());
+        }
+        if (plain.getToken() != null) {
+            outer.setToken(plain.getToken());
+        }
+        outer.setOptions(optionSet(m.options()));
+        outer.setPayload(m.payload());
+        outer.setDestinationContext(plain.getDestinationContext());
+        return outer;
+    }
+
+    /** The verified response the client's upper layers see, carrying the outer response's header and source. */
+    static Response plainResponse(CoapMessage inner, Response outer) throws RecSecException {
+        CoAP.ResponseCode code;
+        try {
+            code = CoAP.ResponseCode.valueOf(inner.code());
+        } catch (IllegalArgumentException e) {
+            throw new RecSecException(RecSecException.Reason.MALFORMED, "unknown response code");
+        }
+        Response plain = new Response(code);
+        plain.setType(outer.getType());
+        plain.setMID(outer.getMID());
+        plain.setToken(outer.getToken());
+        plain.setOptions(checkedOptions(inner));
+        plain.setPayload(inner.payload());
+        plain.setSourceContext(outer.getSourceContext());
+        plain.setDuplicate(outer.isDuplicate());
+        return plain;
+    }
+
+    private static OptionSet checkedOptions(CoapMessage inner) throws RecSecException {
+        try {
+            return optionSet(inner.options());
+        } catch (IllegalArgumentException e) {
+            // authenticated, but a value Californium cannot represent (e.g. a 5-byte Observe)
+            throw new RecSecException(RecSecException.Reason.MALFORMED, "inner option value out of range");
+        }
+    }
+}

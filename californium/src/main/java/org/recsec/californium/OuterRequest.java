@@ -1,0 +1,59 @@
+package org.recsec.californium;
+
+import org.eclipse.californium.core.coap.CoAP;
+import org.eclipse.californium.core.coap.MessageObserverAdapter;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.elements.EndpointContext;
+import org.recsec.record.ProtectedRequest;
+
+/**
+ * The protected request that goes on the wire in place of {@link #plain()}. It stays the exchange's current request
+ * (and, for Observe, the request in Californium's observation store), so the client finds the binding of every
+ * response and notification on it. Events of the outer message are forwarded to the plain one, which the
+ * application and the upper layers wait on; cancelling the plain one cancels the outer one.
+ */
+final class OuterRequest extends Request {
+    private final ProtectedRequest protectedRequest;
+    private final Request plain;
+
+    OuterRequest(CoAP.Code code, CoAP.Type type, ProtectedRequest protectedRequest, Request plain) {
+        super(code, type);
+        this.protectedRequest = protectedRequest;
+        this.plain = plain;
+        addMessageObserver(0, new FateForwarder(plain) {
+            @Override
+            public void onReadyToSend() {
+                // the matcher assigned the token to the outer request; Block2 follow-ups and Observe cancels copy it
+                // from the plain one
+                if (plain.getToken() == null) {
+                    plain.setToken(getToken());
+                }
+            }
+
+            @Override
+            public void onContextEstablished(EndpointContext endpointContext) {
+                plain.onContextEstablished(endpointContext);
+            }
+        });
+        plain.addMessageObserver(new MessageObserverAdapter() {
+            @Override
+            public void onCancel() {
+                cancel();
+            }
+        });
+    }
+
+    /**
+     * The binding as sent: the matcher assigns the token after protection (the token is not protected), and the
+     * response must come back with that token.
+     */
+    ProtectedRequest sentAs() {
+        byte[] token = getToken() == null ? new byte[0] : getToken().getBytes();
+        return new ProtectedRequest(protectedRequest.outer().withToken(token), protectedRequest.requestSequence(),
+                protectedRequest.peerId());
+    }
+
+    Request plain() {
+        return plain;
+    }
+}

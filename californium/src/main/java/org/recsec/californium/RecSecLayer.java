@@ -1,0 +1,286 @@
+package org.recsec.californium;
+
+import java.net.InetSocketAddress;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.californium.core.coap.CoAP;
+import org.eclipse.californium.core.coap.MessageObserverAdapter;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.coap.Response;
+import org.eclipse.californium.core.coap.Token;
+import org.eclipse.californium.core.network.Exchange;
+import org.eclipse.californium.core.network.stack.AbstractLayer;
+import org.eclipse.californium.elements.EndpointContext;
+import org.recsec.record.ProtectedRequest;
+import org.recsec.record.RecSecException;
+import org.recsec.record.RecordProtector;
+import org.recsec.record.RequestContext;
+import org.recsec.record.UnprotectedRequest;
+import org.recsec.record.coap.CoapMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Californium layer that protects and unprotects messages with {@link RecordProtector}. It sits below the
+ * Observe and block-wise layers and above the reliability layer, so each block and each notification is one
+ * protected message of its own, and retransmissions repeat the very same record (the peer's deduplication, not the
+ * replay window, absorbs them).
+ *
+ * <p>Client: a request marked by {@link RecSec#protect} or sent to a destination of
+ * {@link RecSecConfig.Builder#protectRequestsTo} is replaced by its protected {@link OuterRequest}; responses and
+ * notifications are verified against it. A response that fails verification, or an unprotected success response,
+ * never reaches the application: the request fails with {@link RecSecResponseException} (a refused notification
+ * is dropped and the relation kept). Unprotected 4.xx/5.xx responses are delivered as they are: that is how a
+ * server refuses a request (DESIGN.md "Errors"), and they carry no protected content.
+ *
+ * <p>Server: a protected request is verified and handed up as the inner request; its {@link RequestContext} stays
+ * with the exchange, so the response and every notification of an Observe relation are protected under the reverse
+ * SA. A refused protected request is answered with an unprotected 4.01 (no SA, SA expired) or 4.00 (anything
+ * else), no payload; an unprotected request to a protected resource with 4.01. Neither reaches the resource.
+ */
+final class RecSecLayer extends AbstractLayer {
+    private static final Logger LOGGER = LoggerFactory.getLogger(RecSecLayer.class);
+
+    private final RecSecConfig config;
+    private final RecordProtector protector;
+    /** Server side: the context of each exchange whose request was protected (identity keys, dropped with it). */
+    private final Map<Exchange, RequestContext> contexts = Collections.synchronizedMap(new WeakHashMap<>());
+    /**
+     * Client side: the protected registration of each active observation, by token. Californium's observation
+     * store keeps a copy of the outer request, and notifications after the first response arrive on a new exchange
+     * built from that copy; their binding is the registration's (DESIGN.md "Response binding").
+     */
+    private final Map<Token, OuterRequest> observations = new ConcurrentHashMap<>();
+
+    RecSecLayer(RecSecConfig config) {
+        this.config = config;
+        this.protector = config.protector();
+    }
+
+    // ------------------------------------------------------------------ client
+
+    @Override
+    public void sendRequest(Exchange exchange, Request request) {
+        String peer = peerFor(exchange, request);
+        if (peer == null) {
+            super.sendRequest(exchange, request);
+            return;
+        }
+        OuterRequest outer;
+        try {
+            ProtectedRequest pr = protector.protectRequest(Messages.toCoap(request, null), config.localId(), peer);
+            outer = Messages.outerRequest(pr, request);
+        } catch (RecSecException e) {
+            LOGGER.debug("cannot protect request: {}", e.reason());
+            failRequest(exchange, request, new RecSecResponseException(e.reason()));
+            return;
+        }
+        if (outer.isObserve()) {
+            trackObservation(outer);
+        }
+        super.sendRequest(exchange, outer);
+    }
+
+    private void trackObservation(OuterRequest outer) {
+        outer.addMessageObserver(new MessageObserverAdapter() {
+            @Override
+            public void onReadyToSend() {
+                observations.put(outer.getToken(), outer);
+            }
+
+            @Override
+            public void onTimeout() {
+                forget();
+            }
+
+            @Override
+            public void onSendError(Throwable error) {
+                forget();
+            }
+
+            @Override
+            public void onReject() {
+                forget();
+            }
+
+            @Override
+            public void onCancel() {
+                forget();
+            }
+
+            private void forget() {
+                if (outer.getToken() != null) {
+                    observations.remove(outer.getToken(), outer);
+                }
+            }
+        });
+    }
+
+    private String peerFor(Exchange exchange, Request request) {
+        String peer = RecSec.markedPeer(request);
+        if (peer == null && exchange.getRequest() != request) {
+            // block-wise follow-ups and Observe re-registrations are new Request objects without the marker
+            peer = RecSec.markedPeer(exchange.getRequest());
+        }
+        if (peer == null) {
+            EndpointContext dest = request.getDestinationContext();
+            InetSocketAddress address = dest == null ? null : dest.getPeerAddress();
+            peer = config.peerFor(address);
+        }
+        return peer;
+    }
+
+    private static void failRequest(Exchange exchange, Request request, Throwable error) {
+        request.setSendError(error);
+        if (exchange.getRequest() != request) {
+            exchange.getRequest().setSendError(error);
+        }
+    }
+
+    @Override
+    public void receiveResponse(Exchange exchange, Response response) {
+        OuterRequest outer = outerOf(exchange, response);
+        if (outer == null) {
+            if (Messages.hasRecordSecurity(response)) {
+                // a protected response to a request we did not protect: nothing to verify it against
+                refuse(exchange, RecSecException.Reason.BAD_BINDING);
+                return;
+            }
+            super.receiveResponse(exchange, response);
+            return;
+        }
+        if (!Messages.hasRecordSecurity(response)) {
+            if (response.getCode().isClientError() || response.getCode().isServerError()) {
+                observations.remove(response.getToken(), outer);
+                restorePlain(exchange, outer);
+                super.receiveResponse(exchange, response);
+            } else {
+                refuse(exchange, RecSecException.Reason.UNPROTECTED);
+            }
+            return;
+        }
+        Response plain;
+        try {
+            CoapMessage inner = protector.unprotectResponse(Messages.toCoap(response, null), outer.sentAs());
+            plain = Messages.plainResponse(inner, response);
+        } catch (RecSecException e) {
+            refuse(exchange, e.reason());
+            return;
+        }
+        if (!plain.isNotification() || outer.plain().isObserveCancel()) {
+            observations.remove(response.getToken(), outer);
+        }
+        restorePlain(exchange, outer);
+        super.receiveResponse(exchange, plain);
+    }
+
+    private OuterRequest outerOf(Exchange exchange, Response response) {
+        if (exchange.getCurrentRequest() instanceof OuterRequest o) {
+            return o;
+        }
+        if (exchange.getRequest() instanceof OuterRequest o) {
+            return o;
+        }
+        return exchange.isNotification() ? observations.get(response.getToken()) : null;
+    }
+
+    /**
+     * A notification after the registration's exchange ended arrives on a new exchange whose request is the one in
+     * the observation store, the outer one; the upper layers and the application know the plain one.
+     */
+    private static void restorePlain(Exchange exchange, OuterRequest outer) {
+        if (exchange.getRequest() == outer) {
+            exchange.setRequest(outer.plain());
+        }
+    }
+
+    private static void refuse(Exchange exchange, RecSecException.Reason reason) {
+        LOGGER.debug("response refused: {}", reason);
+        if (exchange.isNotification()) {
+            return; // keep the relation: a forged notification must not end it
+        }
+        Request request = exchange.getRequest() instanceof OuterRequest o ? o.plain() : exchange.getRequest();
+        request.setSendError(new RecSecResponseException(reason));
+        exchange.setComplete();
+    }
+
+    // ------------------------------------------------------------------ server
+
+    @Override
+    public void receiveRequest(Exchange exchange, Request request) {
+        if (!Messages.hasRecordSecurity(request)) {
+            if (config.isProtectedPath(request.getOptions().getUriPathString())) {
+                reject(exchange, request, RecSecException.Reason.UNPROTECTED);
+                return;
+            }
+            super.receiveRequest(exchange, request);
+            return;
+        }
+        Request plain;
+        RequestContext context;
+        try {
+            UnprotectedRequest u = protector.unprotectRequest(Messages.toCoap(request, null));
+            plain = Messages.plainRequest(u.message(), request);
+            context = u.context();
+        } catch (RecSecException e) {
+            LOGGER.debug("request refused: {}", e.reason());
+            reject(exchange, request, e.reason());
+            return;
+        }
+        contexts.put(exchange, context);
+        exchange.setRequest(plain);
+        super.receiveRequest(exchange, plain);
+    }
+
+    /** The unprotected error response of DESIGN.md "Errors": 4.01 or 4.00, no options, no payload. */
+    private void reject(Exchange exchange, Request request, RecSecException.Reason reason) {
+        int code = RecordProtector.errorResponseCode(reason);
+        Response error = new Response(CoAP.ResponseCode.valueOf(code));
+        error.setDestinationContext(request.getSourceContext());
+        super.sendResponse(exchange, error);
+    }
+
+    @Override
+    public void sendResponse(Exchange exchange, Response response) {
+        RequestContext context = contexts.get(exchange);
+        if (context == null) {
+            super.sendResponse(exchange, response);
+            return;
+        }
+        Response outer;
+        try {
+            CoapMessage m = protector.protectResponse(
+                    Messages.toCoap(response, exchange.getCurrentRequest().getToken()), context);
+            outer = Messages.outerResponse(m, response);
+        } catch (RecSecException e) {
+            // never send the plaintext of a response to a protected request
+            LOGGER.debug("cannot protect response: {}", e.reason());
+            Response error = new Response(CoAP.ResponseCode.INTERNAL_SERVER_ERROR);
+            error.setDestinationContext(response.getDestinationContext());
+            response.setSendError(new RecSecResponseException(e.reason()));
+            super.sendResponse(exchange, error);
+            return;
+        }
+        forwardEvents(outer, response);
+        super.sendResponse(exchange, outer);
+    }
+
+    /** The Observe layer follows a CON notification's fate on the response it handed down, the plain one. */
+    private static void forwardEvents(Response outer, Response plain) {
+        outer.addMessageObserver(new FateForwarder(plain) {
+            @Override
+            public void onReadyToSend() {
+                plain.setMID(outer.getMID());
+                plain.setToken(outer.getToken());
+            }
+        });
+        plain.addMessageObserver(new MessageObserverAdapter() {
+            @Override
+            public void onCancel() {
+                outer.cancel();
+            }
+        });
+    }
+}

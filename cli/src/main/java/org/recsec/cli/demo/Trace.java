@@ -1,0 +1,96 @@
+package org.recsec.cli.demo;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import org.recsec.record.internal.Bytes;
+import org.recsec.record.RecSecException;
+import org.recsec.record.internal.RecordHeader;
+import org.recsec.record.coap.CoapCodec;
+import org.recsec.record.coap.CoapMessage;
+import org.recsec.record.coap.CoapOption;
+import org.recsec.record.coap.OptionClass;
+import org.recsec.record.coap.OptionNumbers;
+
+/** Formats the demo's trace: each datagram as the proxy sees it (outer), and the inner messages at the ends. */
+final class Trace {
+    private final PrintStream out;
+
+    Trace(PrintStream out) {
+        this.out = out;
+    }
+
+    synchronized void line(String s) {
+        out.println(s);
+        out.flush();
+    }
+
+    /** One datagram on the wire: the outer header, the options a proxy can read, and the record's header. */
+    synchronized void datagram(String leg, InetSocketAddress src, InetSocketAddress dst, byte[] bytes) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("  [%s] %s -> %s  %d bytes%n", leg, hostPort(src), hostPort(dst), bytes.length));
+        try {
+            CoapMessage m = CoapCodec.decode(bytes, 0, bytes.length);
+            sb.append("      outer: ").append(new String[] {"CON", "NON", "ACK", "RST"}[m.type()]).append(' ')
+                    .append(CoapMessage.codeString(m.code())).append(" mid=").append(m.messageId())
+                    .append(" token=").append(Bytes.toHex(m.token()));
+            for (CoapOption o : m.options()) {
+                sb.append(' ').append(optionText(o));
+            }
+            sb.append(System.lineSeparator());
+            if (m.hasOption(OptionNumbers.RECORD_SECURITY) && m.payloadLength() >= RecordHeader.BYTES) {
+                byte[] record = m.payload();
+                RecordHeader h = RecordHeader.parse(record, 0, record.length);
+                sb.append(String.format("      record: type %d version %04x epoch %d seq %d, %d bytes sealed "
+                        + "(inner code, Class E options and payload)%n", h.contentType(), h.version(), h.epoch(),
+                        h.seq(), h.length()));
+            } else if (m.payloadLength() > 0) {
+                sb.append("      payload in clear: ").append(m.payloadLength()).append(" bytes").append(System.lineSeparator());
+            }
+        } catch (RecSecException e) {
+            sb.append("      (not CoAP: ").append(e.reason()).append(')').append(System.lineSeparator());
+        }
+        out.print(sb);
+        out.flush();
+    }
+
+    /** A message as an application sees it (inner). */
+    synchronized void inner(String who, CoapMessage m) {
+        StringBuilder sb = new StringBuilder("  ").append(who).append(" ").append(CoapMessage.codeString(m.code()));
+        for (CoapOption o : m.options()) {
+            sb.append(' ').append(optionText(o));
+        }
+        if (m.payloadLength() > 0) {
+            sb.append(" payload \"").append(new String(m.payload(), StandardCharsets.UTF_8)).append('"');
+        }
+        out.println(sb);
+        out.flush();
+    }
+
+    private static String optionText(CoapOption o) {
+        String name = switch (o.number()) {
+            case OptionNumbers.URI_HOST -> "Uri-Host";
+            case OptionNumbers.URI_PORT -> "Uri-Port";
+            case OptionNumbers.URI_PATH -> "Uri-Path";
+            case OptionNumbers.URI_QUERY -> "Uri-Query";
+            case OptionNumbers.PROXY_SCHEME -> "Proxy-Scheme";
+            case OptionNumbers.PROXY_URI -> "Proxy-Uri";
+            case OptionNumbers.CONTENT_FORMAT -> "Content-Format";
+            case OptionNumbers.MAX_AGE -> "Max-Age";
+            case OptionNumbers.OBSERVE -> "Observe";
+            case OptionNumbers.RECORD_SECURITY -> "Record-Security";
+            case OptionNumbers.REQUEST_SEQUENCE -> "Request-Sequence";
+            default -> "Option" + o.number();
+        };
+        boolean text = o.number() == OptionNumbers.URI_HOST || o.number() == OptionNumbers.URI_PATH
+                || o.number() == OptionNumbers.URI_QUERY || o.number() == OptionNumbers.PROXY_SCHEME
+                || o.number() == OptionNumbers.PROXY_URI;
+        String value = o.number() == OptionNumbers.RECORD_SECURITY ? "spi=0x" + Long.toHexString(o.uintValue())
+                : text ? o.stringValue() : o.length() <= 8 ? Long.toString(o.uintValue()) : Bytes.toHex(o.value());
+        return name + "=" + value + (OptionClass.of(o.number()) == OptionClass.E ? "(E)" : "");
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+}

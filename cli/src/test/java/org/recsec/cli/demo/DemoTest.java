@@ -1,0 +1,123 @@
+package org.recsec.cli.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.recsec.record.coap.CoapCodec;
+import org.recsec.record.coap.CoapMessage;
+import org.recsec.record.coap.OptionNumbers;
+import org.recsec.cli.Recsec;
+
+/** {@code recsec demo} over real UDP on loopback: exit 0, the trace, and a capture that tshark reads as CoAP. */
+class DemoTest {
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run demo(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] argv = new String[args.length + 1];
+        argv[0] = "demo";
+        System.arraycopy(args, 0, argv, 1, args.length);
+        int code = new Recsec().run(argv, new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The datagrams of a LINKTYPE_RAW pcap file, read back independently of PcapWriter. */
+    static List<byte[]> udpPayloads(Path pcap) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(pcap)).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(0xa1b2c3d4, b.getInt());
+        b.position(20);
+        assertEquals(101, b.getInt(), "LINKTYPE_RAW");
+        List<byte[]> out = new ArrayList<>();
+        while (b.remaining() > 0) {
+            b.getInt();
+            b.getInt();
+            int incl = b.getInt();
+            assertEquals(incl, b.getInt());
+            byte[] packet = new byte[incl];
+            b.get(packet);
+            assertEquals(0x45, packet[0] & 0xff);
+            assertEquals(17, packet[9], "UDP");
+            int udpLen = ((packet[24] & 0xff) << 8) | (packet[25] & 0xff);
+            assertEquals(incl - 20, udpLen);
+            byte[] payload = new byte[udpLen - 8];
+            System.arraycopy(packet, 28, payload, 0, payload.length);
+            out.add(payload);
+        }
+        return out;
+    }
+
+    @Test
+    void demoRoundTripIsVerifiedAndCaptured(@TempDir Path dir) throws Exception {
+        Path pcap = dir.resolve("demo.pcap");
+        String text = "secret-text-" + System.nanoTime();
+        Run r = demo("--pcap", pcap.toString(), "--message", text);
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("verified: \"" + text + "\""), r.out());
+        assertTrue(r.out().contains("[client<->proxy]") && r.out().contains("[proxy<->server]"), r.out());
+        assertTrue(r.out().contains("Record-Security=spi=0x"), r.out());
+        List<byte[]> datagrams = udpPayloads(pcap);
+        assertEquals(4, datagrams.size(), "request and response on both legs");
+        for (byte[] d : datagrams) {
+            CoapMessage m = CoapCodec.decode(d, 0, d.length);
+            assertTrue(m.hasOption(OptionNumbers.RECORD_SECURITY));
+            assertFalse(new String(d, StandardCharsets.ISO_8859_1).contains(text), "text in clear on the wire");
+        }
+        tsharkReadsCoap(pcap);
+    }
+
+    /** tshark dissects the four datagrams as CoAP (on CI it is installed by .ci/run, so it must be there). */
+    private static void tsharkReadsCoap(Path pcap) throws Exception {
+        boolean ci = "true".equals(System.getenv("CI"));
+        Process p;
+        try {
+            p = new ProcessBuilder("tshark", "-r", pcap.toString(), "-d", "udp.port==5683,coap", "-T", "fields",
+                    "-e", "coap.code", "-e", "coap.mid", "-Y", "coap").redirectErrorStream(false).start();
+        } catch (IOException e) {
+            Assumptions.assumeFalse(!ci, "tshark is not installed here");
+            throw e;
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String fields = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), fields);
+        List<String> lines = fields.lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(4, lines.size(), fields);
+        assertTrue(lines.get(0).startsWith("2\t"), "POST outside: " + fields);
+        assertTrue(lines.get(3).startsWith("68\t"), "2.04 outside: " + fields);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"manual", "ticket", "se"})
+    void everyKmpInstallsAWorkingPair(String kmp) {
+        Run r = demo("--kmp", kmp, "--message", "via " + kmp);
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("(KMP: " + kmp + ")"), r.out());
+        assertTrue(r.out().contains("verified: \"via " + kmp + "\""), r.out());
+    }
+
+    @Test
+    void wrongArgumentsExitTwo() {
+        Run r = demo("--kmp", "carrier-pigeon");
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+}

@@ -1,0 +1,105 @@
+package org.recsec.kmp.se;
+
+import org.recsec.se.host.KeyBlock;
+
+import org.recsec.km.sad.SeCipherProvider;
+
+import org.recsec.se.host.ExportedSa;
+
+import org.recsec.se.host.SeException;
+import org.recsec.se.host.SeSession;
+
+import org.recsec.km.pfkey.PfKeyException;
+import org.recsec.km.pfkey.SaSpec;
+import org.recsec.km.sad.SadSession;
+import org.recsec.record.CipherSuite;
+
+/**
+ * The SE handshake KMP's last step: installs the SA pair of a DTLS handshake through PF_KEY ADD
+ * ({@link SadSession#addPair}), on the card's side either exported or SE-resident, on the server's side from its
+ * key block. SPIs come from {@link SeSpis}; both SAs use epoch 1, and the sequence numbers continue the DTLS
+ * session's (the Finished messages used 0):
+ *
+ * <ul>
+ *   <li>client to server: SPI {@code spis.clientToServer}, client_write_key/IV, first sequence = the card's next
+ *   write number (1 after the handshake);</li>
+ *   <li>server to client: SPI {@code spis.serverToClient}, server_write_key/IV, first sequence 1 unless the
+ *   server's DTLS stack already wrote application records under it.</li>
+ * </ul>
+ *
+ * So the records record-sec writes are valid application data of that very DTLS session (DESIGN.md).
+ */
+public final class SeKmp {
+    /** The one suite the card speaks. */
+    public static final CipherSuite SUITE = CipherSuite.AES_128_CCM_8;
+    /** The record epoch after a full handshake. */
+    public static final int EPOCH = 1;
+
+    private SeKmp() {
+    }
+
+    /**
+     * EXPORT-SA, then ADD of the pair with the card's keys into the client's SAD. The card wipes its keys: the host
+     * continues the session from the card's next write sequence number.
+     *
+     * @throws SeException    the card's policy forbids export (SW 6986), or the card already opened application
+     *                        records (their replay state cannot be carried into the SAD)
+     * @throws PfKeyException the SAD refused the pair (e.g. EEXIST for an SPI in use)
+     */
+    public static SeSpis installExported(SeSession session, SadSession pfkey, String clientId, String serverId)
+            throws SeException, PfKeyException {
+        SeSpis spis = SeSpis.derive(session.clientRandom(), session.serverRandom());
+        ExportedSa sa = session.agent().exportSa();
+        if (sa.highestReadSequence() != 0) {
+            throw new SeException("the card opened application records before the export; their replay state "
+                    + "cannot be installed");
+        }
+        KeyBlock k = sa.keys();
+        SaSpec c2s = SaSpec.withKeys(spis.clientToServer(), clientId, serverId, SUITE, k.clientWriteKey(),
+                k.clientWriteIv()).withProfile(EPOCH, sa.nextWriteSequence());
+        SaSpec s2c = SaSpec.withKeys(spis.serverToClient(), serverId, clientId, SUITE, k.serverWriteKey(),
+                k.serverWriteIv()).withProfile(EPOCH, 1);
+        pfkey.addPair(c2s, s2c, 0);
+        return spis;
+    }
+
+    /**
+     * ADD of an SE-resident pair into the client's SAD: both SAs carry the handle {@code se:<c2s SPI in hex>},
+     * registered in {@code registry} with a {@link SeRecordCipher} on the session's card (which must be the
+     * SAD's {@code SeCipherProvider}). The outbound SA's sequence numbers start at 1, mirroring the card's.
+     *
+     * @return the handle
+     * @throws PfKeyException the SAD refused the pair; the handle is then unregistered again
+     */
+    public static String installResident(SeSession session, SadSession pfkey, String clientId, String serverId,
+                                         SeCipherRegistry registry) throws PfKeyException {
+        SeSpis spis = SeSpis.derive(session.clientRandom(), session.serverRandom());
+        String handle = "se:" + Long.toHexString(spis.clientToServer());
+        registry.register(handle, new SeRecordCipher(session.agent(), 1));
+        SaSpec c2s = SaSpec.onSecureElement(spis.clientToServer(), clientId, serverId, SUITE, handle)
+                .withProfile(EPOCH, 1);
+        SaSpec s2c = SaSpec.onSecureElement(spis.serverToClient(), serverId, clientId, SUITE, handle)
+                .withProfile(EPOCH, 1);
+        try {
+            pfkey.addPair(c2s, s2c, 0);
+        } catch (PfKeyException e) {
+            registry.unregister(handle);
+            throw e;
+        }
+        return handle;
+    }
+
+    /**
+     * ADD of the server's pair, derived from its session's key block.
+     *
+     * @param firstOutboundSequence 1, or beyond the last record the server's DTLS stack sent under the key
+     */
+    public static void installServer(KeyBlock keys, SeSpis spis, SadSession pfkey, String serverId,
+                                     String clientId, long firstOutboundSequence) throws PfKeyException {
+        SaSpec c2s = SaSpec.withKeys(spis.clientToServer(), clientId, serverId, SUITE, keys.clientWriteKey(),
+                keys.clientWriteIv()).withProfile(EPOCH, 1);
+        SaSpec s2c = SaSpec.withKeys(spis.serverToClient(), serverId, clientId, SUITE, keys.serverWriteKey(),
+                keys.serverWriteIv()).withProfile(EPOCH, firstOutboundSequence);
+        pfkey.addPair(c2s, s2c, 0);
+    }
+}

@@ -1,0 +1,94 @@
+package org.recsec.kmp.ticket.exchange;
+
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.recsec.km.pfkey.PfKeyMessage;
+import org.recsec.km.pfkey.SaSpec;
+import org.recsec.kmp.ticket.AsKey;
+import org.recsec.kmp.ticket.TicketSaParameters;
+import org.recsec.record.CipherSuite;
+import org.recsec.record.SecretBytes;
+import org.recsec.vectors.SpecVectors;
+
+/**
+ * The exchange over loopback CoAP, with the nonces and SPIs of spec-vectors/vectors/ticket.json forced (scripted
+ * random sources, one-SPI GETSPI ranges): the SAs both SADs install hold the vector's keys, which
+ * TicketVectorsTest checks independently with Bouncy Castle's HKDF.
+ */
+class TicketExchangeVectorsTest {
+
+    private static JsonNode vector(String name) {
+        for (JsonNode v : SpecVectors.vectors("ticket.json")) {
+            if (v.get("name").asText().equals(name)) {
+                return v;
+            }
+        }
+        throw new AssertionError("no vector " + name);
+    }
+
+    private static Loopback rsFor(JsonNode v) throws Exception {
+        AsKey asKey = AsKey.of(SpecVectors.hex(v, "as_kid"), SecretBytes.copyOf(SpecVectors.hex(v, "as_key")));
+        long serverSpi = v.get("server_spi").asLong();
+        byte[] n2 = SpecVectors.hex(v, "n2");
+        return new Loopback(v.get("claims").get("aud").asText(), asKey, v.get("now").asLong(),
+                Loopback.scripted(n2), n2.length, serverSpi, serverSpi);
+    }
+
+    @Test
+    void forcedNoncesAndSpisGiveTheVectorsKeysInBothSads() throws Exception {
+        JsonNode v = vector("ccm8-dtls12");
+        try (Loopback l = rsFor(v)) {
+            long clientSpi = v.get("client_spi").asLong();
+            long serverSpi = v.get("server_spi").asLong();
+            byte[] n1 = SpecVectors.hex(v, "n1");
+            CipherSuite suite = CipherSuite.forCode(Integer.parseInt(v.get("suite").asText(), 16));
+            TicketSaParameters sa = TicketSaParameters.defaults(suite);
+            TicketGrant grant = new TicketGrant(SpecVectors.hex(v, "ticket"),
+                    SecretBytes.copyOf(SpecVectors.hex(v, "cnf_key")), sa, v.get("claims").get("exp").asLong());
+            TicketClientKmp client = new TicketClientKmp(l.clientSession, Loopback.scripted(n1),
+                    Loopback.clockAt(v.get("now").asLong()), n1.length, clientSpi, clientSpi);
+
+            InstalledPair p = client.establish(grant, l.rsId, l.coap, l.clientId);
+            assertEquals(clientSpi, p.clientInboundSpi());
+            assertEquals(serverSpi, p.serverInboundSpi());
+            for (var s : List.of(l.clientObserver, l.rsObserver)) {
+                SaSpec c2s = SaSpec.fromMessage(s.get(serverSpi, l.clientId, l.rsId));
+                SaSpec s2c = SaSpec.fromMessage(s.get(clientSpi, l.rsId, l.clientId));
+                assertArrayEquals(SpecVectors.hex(v, "c2s_key"), c2s.key().toByteArray());
+                assertArrayEquals(SpecVectors.hex(v, "c2s_iv"), c2s.iv().toByteArray());
+                assertArrayEquals(SpecVectors.hex(v, "s2c_key"), s2c.key().toByteArray());
+                assertArrayEquals(SpecVectors.hex(v, "s2c_iv"), s2c.iv().toByteArray());
+                assertEquals(suite, c2s.suite());
+                assertEquals(suite, s2c.suite());
+            }
+        }
+    }
+
+    @Test
+    void theCompactProfileVectorIsValidButNotInstallable() throws Exception {
+        // The SAD installs dtls12 SAs only; the RS says 4.00 (RFC 9200 §5.10.1.1) and installs nothing.
+        JsonNode v = vector("chacha20-compact-lifetimes");
+        try (Loopback l = rsFor(v)) {
+            List<PfKeyMessage> before = Loopback.dump(l.rsObserver);
+            byte[] n1 = SpecVectors.hex(v, "n1");
+            long clientSpi = v.get("client_spi").asLong();
+            TicketGrant grant = new TicketGrant(SpecVectors.hex(v, "ticket"),
+                    SecretBytes.copyOf(SpecVectors.hex(v, "cnf_key")),
+                    TicketSaParameters.defaults(CipherSuite.CHACHA20_POLY1305), v.get("claims").get("exp").asLong());
+            TicketExchangeException e = assertThrows(TicketExchangeException.class,
+                    () -> new TicketClientKmp(l.clientSession, Loopback.scripted(n1),
+                            Loopback.clockAt(v.get("now").asLong()), n1.length, clientSpi, clientSpi)
+                            .establish(grant, l.rsId, l.coap, l.clientId));
+            assertTrue(e.getMessage().contains("answered 4.00"), e.getMessage());
+            assertEquals(before, Loopback.dump(l.rsObserver));
+            assertEquals(0, l.clientSad.size());
+        }
+    }
+}

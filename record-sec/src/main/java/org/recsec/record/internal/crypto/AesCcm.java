@@ -1,0 +1,277 @@
+package org.recsec.record.internal.crypto;
+
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.recsec.record.internal.Bytes;
+import org.recsec.record.RecSecException;
+import org.recsec.record.SecretBytes;
+
+/**
+ * AES-CCM (RFC 3610) built from the JCE's {@code AES/CBC/NoPadding} (the CBC-MAC) and {@code AES/CTR/NoPadding}
+ * (the encryption), so both passes run on the JVM's AES intrinsics. Bouncy Castle's CCM walks the block cipher
+ * one block at a time in Java and is many times slower for record-sized messages.
+ *
+ * <p>Parameters: AES-128/192/256 keys; tag M of 4, 6, 8, 10, 12, 14 or 16 bytes (fixed per instance); nonce of
+ * 7..13 bytes per call, which fixes the length field L = 15 - nonce length (RFC 3610 §2). The DTLS suites use a
+ * 12-byte nonce (RFC 6655 §3) with an 8-byte (CCM_8) or 16-byte tag.
+ *
+ * <p>Thread-safe: each thread gets its own pair of {@link Cipher} objects and scratch buffer, so a call allocates
+ * only the JCE parameter object.
+ */
+public final class AesCcm implements Aead {
+    private static final int BLOCK = 16;
+    /** Scratch for the CBC-MAC's unwanted ciphertext; messages longer than this are MACed in chunks. */
+    private static final int SCRATCH_BYTES = 2048;
+    private static final byte[] ZEROS = new byte[BLOCK];
+    private static final IvParameterSpec ZERO_IV = new IvParameterSpec(ZEROS);
+
+    private final SecretKeySpec key;
+    private final int keyBits;
+    private final int tagSizeBytes;
+    private final ThreadLocal<State> state = ThreadLocal.withInitial(State::new);
+
+    /** Per-thread JCE objects: Cipher is not thread-safe, and creating one costs more than a 1 KB seal. */
+    private static final class State {
+        final Cipher cbc;
+        final Cipher ctr;
+        final byte[] scratch = new byte[SCRATCH_BYTES + BLOCK];
+        final byte[] block = new byte[BLOCK];
+        final byte[] mac = new byte[BLOCK];
+        final byte[] s0 = new byte[BLOCK];
+        /** False while a MAC is half done: the next one then initialises the CBC cipher again. */
+        boolean cbcReady;
+
+        State() {
+            try {
+                cbc = Cipher.getInstance("AES/CBC/NoPadding");
+                ctr = Cipher.getInstance("AES/CTR/NoPadding");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("JCE lacks AES/CBC or AES/CTR", e);
+            }
+        }
+    }
+
+    /**
+     * @param key          an AES key of 16, 24 or 32 bytes
+     * @param tagSizeBytes the tag length M: 4, 6, 8, 10, 12, 14 or 16 (RFC 3610 §2)
+     * @throws IllegalArgumentException for any other key or tag size
+     */
+    public AesCcm(SecretBytes key, int tagSizeBytes) {
+        int n = key.length();
+        if (n != 16 && n != 24 && n != 32) {
+            throw new IllegalArgumentException("AES key must be 16, 24 or 32 bytes, was " + n);
+        }
+        if (tagSizeBytes < 4 || tagSizeBytes > 16 || (tagSizeBytes & 1) != 0) {
+            throw new IllegalArgumentException("CCM tag must be 4..16 bytes and even, was " + tagSizeBytes);
+        }
+        byte[] k = key.toByteArray();
+        this.key = new SecretKeySpec(k, "AES");
+        Arrays.fill(k, (byte) 0);
+        this.keyBits = n * 8;
+        this.tagSizeBytes = tagSizeBytes;
+    }
+
+    @Override
+    public int tagSizeBytes() {
+        return tagSizeBytes;
+    }
+
+    /** RFC 3610 §2.2 and §2.3: T = CBC-MAC(B0 ‖ AAD ‖ m), out = m xor S1.. ‖ first M bytes of (T xor S0). */
+    @Override
+    public int seal(byte[] nonce, byte[] aad, byte[] in, int inOff, int inLen, byte[] out, int outOff) {
+        checkNonce(nonce, inLen);
+        Bytes.checkRange(in, inOff, inLen);
+        Bytes.checkRange(out, outOff, inLen);
+        Bytes.checkRange(out, outOff + inLen, tagSizeBytes);
+        State st = state.get();
+        try {
+            // The MAC reads the plaintext before the CTR pass may overwrite it (in-place sealing).
+            cbcMac(st, nonce, aad, in, inOff, inLen);
+            startCtr(st, nonce);
+            int n = st.ctr.doFinal(in, inOff, inLen, out, outOff);
+            for (int i = 0; i < tagSizeBytes; i++) {
+                out[outOff + inLen + i] = (byte) (st.mac[i] ^ st.s0[i]);
+            }
+            return n + tagSizeBytes;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("JCE AES failed", e);
+        }
+    }
+
+    /** Both parts stream through the CBC-MAC and the CTR pass; nothing is joined first. */
+    @Override
+    public int seal(byte[] nonce, byte[] aad, byte[] head, int headOff, int headLen, byte[] body, int bodyOff,
+                    int bodyLen, byte[] out, int outOff) {
+        int inLen = headLen + bodyLen;
+        checkNonce(nonce, inLen);
+        Bytes.checkRange(head, headOff, headLen);
+        Bytes.checkRange(body, bodyOff, bodyLen);
+        Bytes.checkRange(out, outOff, inLen + tagSizeBytes);
+        State st = state.get();
+        try {
+            cbcMacStart(st, nonce, aad, inLen);
+            macFeed(st, head, headOff, headLen);
+            macFeed(st, body, bodyOff, bodyLen);
+            cbcMacFinish(st, inLen);
+            startCtr(st, nonce);
+            int n = st.ctr.update(head, headOff, headLen, out, outOff);
+            n += st.ctr.doFinal(body, bodyOff, bodyLen, out, outOff + n);
+            for (int i = 0; i < tagSizeBytes; i++) {
+                out[outOff + inLen + i] = (byte) (st.mac[i] ^ st.s0[i]);
+            }
+            return n + tagSizeBytes;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("JCE AES failed", e);
+        }
+    }
+
+    @Override
+    public int open(byte[] nonce, byte[] aad, byte[] in, int inOff, int inLen, byte[] out, int outOff)
+            throws RecSecException {
+        Bytes.checkRange(in, inOff, inLen);
+        if (inLen < tagSizeBytes) {
+            throw new RecSecException(RecSecException.Reason.MALFORMED, "ciphertext shorter than the CCM tag");
+        }
+        int ptLen = inLen - tagSizeBytes;
+        checkNonce(nonce, ptLen);
+        Bytes.checkRange(out, outOff, ptLen);
+        State st = state.get();
+        // Keep the received tag before decrypting: in-place opening overwrites nothing past ptLen, but a caller's
+        // out range may start anywhere at or before the tag.
+        byte[] received = st.block;
+        System.arraycopy(in, inOff + ptLen, received, 0, tagSizeBytes);
+        boolean ok;
+        try {
+            startCtr(st, nonce);
+            st.ctr.doFinal(in, inOff, ptLen, out, outOff);
+            cbcMac(st, nonce, aad, out, outOff, ptLen);
+            // Constant time: every tag byte is compared whatever the first difference.
+            int diff = 0;
+            for (int i = 0; i < tagSizeBytes; i++) {
+                diff |= (st.mac[i] ^ st.s0[i]) ^ received[i];
+            }
+            ok = diff == 0;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("JCE AES failed", e);
+        }
+        if (!ok) {
+            Arrays.fill(out, outOff, outOff + ptLen, (byte) 0);
+            throw new RecSecException(RecSecException.Reason.AUTH_FAILED, "CCM tag does not verify");
+        }
+        return ptLen;
+    }
+
+    private static void checkNonce(byte[] nonce, int msgLen) {
+        if (nonce.length < 7 || nonce.length > 13) {
+            throw new IllegalArgumentException("CCM nonce must be 7..13 bytes, was " + nonce.length);
+        }
+        int lengthFieldBytes = 15 - nonce.length;
+        if (lengthFieldBytes < 4 && msgLen >>> (8 * lengthFieldBytes) != 0) {
+            throw new IllegalArgumentException("message of " + msgLen + " bytes too long for a "
+                    + nonce.length + "-byte CCM nonce");
+        }
+    }
+
+    /** S0 = E(A0) into st.s0 and the CTR cipher left positioned at A1 (RFC 3610 §2.3). */
+    private void startCtr(State st, byte[] nonce) throws GeneralSecurityException {
+        byte[] a0 = new byte[BLOCK];
+        a0[0] = (byte) (14 - nonce.length); // L - 1
+        System.arraycopy(nonce, 0, a0, 1, nonce.length);
+        st.ctr.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(a0));
+        // The JCE increments the whole block as a counter; the nonce-length check above keeps it inside L bytes.
+        st.ctr.update(ZEROS, 0, BLOCK, st.s0, 0);
+    }
+
+    /** The CBC-MAC T of RFC 3610 §2.2 into st.mac, fed in as few JCE calls as the scratch buffer allows. */
+    private void cbcMac(State st, byte[] nonce, byte[] aad, byte[] m, int mOff, int mLen)
+            throws GeneralSecurityException {
+        cbcMacStart(st, nonce, aad, mLen);
+        macFeed(st, m, mOff, mLen);
+        cbcMacFinish(st, mLen);
+    }
+
+    /** B0 and the AAD blocks (RFC 3610 §2.2); the message follows through {@link #macFeed}. */
+    private void cbcMacStart(State st, byte[] nonce, byte[] aad, int mLen) throws GeneralSecurityException {
+        Cipher cbc = st.cbc;
+        if (!st.cbcReady) {
+            // Once per thread and key: afterwards each MAC's doFinal puts the cipher back to the zero IV.
+            cbc.init(Cipher.ENCRYPT_MODE, key, ZERO_IV);
+        }
+        st.cbcReady = false;
+        byte[] s = st.scratch;
+        int lengthFieldBytes = 15 - nonce.length;
+        // B0 = flags ‖ nonce ‖ l(m)
+        s[0] = (byte) ((aad.length > 0 ? 0x40 : 0) | (((tagSizeBytes - 2) / 2) << 3) | (lengthFieldBytes - 1));
+        System.arraycopy(nonce, 0, s, 1, nonce.length);
+        for (int i = 0; i < lengthFieldBytes; i++) {
+            s[15 - i] = i < 4 ? (byte) (mLen >>> (8 * i)) : 0;
+        }
+        int pos = BLOCK;
+        if (aad.length > 0) {
+            // l(a) encoding (RFC 3610 §2.2): 2 bytes below 2^16 - 2^8, else 0xFFFE ‖ 4 bytes (Java arrays stop at 2^31)
+            if (aad.length < 0xff00) {
+                Bytes.writeUint16Be(s, pos, aad.length);
+                pos += 2;
+            } else {
+                s[pos] = (byte) 0xff;
+                s[pos + 1] = (byte) 0xfe;
+                Bytes.writeUint32Be(s, pos + 2, aad.length);
+                pos += 6;
+            }
+            int total = pos + aad.length;
+            int padded = (total + BLOCK - 1) & -BLOCK;
+            if (padded <= s.length) {
+                System.arraycopy(aad, 0, s, pos, aad.length);
+                Arrays.fill(s, total, padded, (byte) 0);
+                pos = padded;
+            } else {
+                macFeed(st, s, 0, pos);
+                macFeed(st, aad, 0, aad.length);
+                macFeed(st, ZEROS, 0, padded - total);
+                pos = 0;
+            }
+        }
+        if (pos > 0) {
+            macFeed(st, s, 0, pos);
+        }
+    }
+
+    /**
+     * Pads the message to a whole block with zeros and ends the MAC: the JCE buffered any partial block across the
+     * feeds, so after the padding nothing is left over, and doFinal only resets the chaining value.
+     */
+    private static void cbcMacFinish(State st, int mLen) throws GeneralSecurityException {
+        int pad = (BLOCK - (mLen & (BLOCK - 1))) & (BLOCK - 1);
+        if (pad > 0) {
+            macFeed(st, ZEROS, 0, pad);
+        }
+        st.cbc.doFinal(st.scratch, 0);
+        st.cbcReady = true;
+    }
+
+    /**
+     * CBC-encrypts into scratch and keeps the last output block in st.mac. The JCE buffers partial blocks across
+     * update calls, so the last call with output holds the final chaining value once the total input is a whole
+     * number of blocks, which {@link #cbcMacFinish} ensures.
+     */
+    private static void macFeed(State st, byte[] in, int off, int len) throws GeneralSecurityException {
+        while (len > 0) {
+            int chunk = Math.min(len, SCRATCH_BYTES);
+            int n = st.cbc.update(in, off, chunk, st.scratch, 0);
+            if (n > 0) {
+                System.arraycopy(st.scratch, n - BLOCK, st.mac, 0, BLOCK);
+            }
+            off += chunk;
+            len -= chunk;
+        }
+    }
+
+    /** Never shows key bytes. */
+    @Override
+    public String toString() {
+        return "AesCcm[key=" + keyBits + " bits, tag=" + tagSizeBytes + " bytes]";
+    }
+}

@@ -1,0 +1,129 @@
+package org.recsec.record.internal.crypto;
+
+import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
+import java.security.InvalidKeyException;
+import java.security.spec.AlgorithmParameterSpec;
+import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.SecretKeySpec;
+import org.recsec.record.internal.Bytes;
+import org.recsec.record.RecSecException;
+import org.recsec.record.SecretBytes;
+
+/**
+ * The shared body of the AEADs the JCE implements itself (AES-GCM, ChaCha20-Poly1305): one {@link Cipher} per
+ * thread, re-initialised per call with the message's nonce.
+ */
+abstract class JceAead implements Aead {
+    private final SecretKeySpec key;
+    private final int tagSizeBytes;
+    private final ThreadLocal<Cipher> cipher;
+
+    JceAead(SecretBytes key, String keyAlgorithm, String transformation, int tagSizeBytes) {
+        byte[] k = key.toByteArray();
+        this.key = new SecretKeySpec(k, keyAlgorithm);
+        Arrays.fill(k, (byte) 0);
+        this.tagSizeBytes = tagSizeBytes;
+        this.cipher = ThreadLocal.withInitial(() -> {
+            try {
+                return Cipher.getInstance(transformation);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("JCE lacks " + transformation, e);
+            }
+        });
+    }
+
+    /**
+     * The JCE's ChaCha20 refuses to be initialised twice in a row with one key and nonce even for decryption. A
+     * record may legitimately be opened twice (a forged copy fails, then the genuine one arrives), so on that
+     * refusal we step the cipher through another nonce first; decrypting under a repeated nonce reveals nothing.
+     */
+    private void initDecrypt(Cipher c, byte[] nonce, AlgorithmParameterSpec spec) throws GeneralSecurityException {
+        try {
+            c.init(Cipher.DECRYPT_MODE, key, spec);
+        } catch (InvalidKeyException | InvalidAlgorithmParameterException e) {
+            byte[] other = nonce.clone();
+            other[0] ^= 1;
+            c.init(Cipher.DECRYPT_MODE, key, params(other));
+            c.init(Cipher.DECRYPT_MODE, key, spec);
+        }
+    }
+
+    /** The JCE parameters for one nonce; throws IllegalArgumentException for an unsupported nonce length. */
+    abstract AlgorithmParameterSpec params(byte[] nonce);
+
+    @Override
+    public final int tagSizeBytes() {
+        return tagSizeBytes;
+    }
+
+    @Override
+    public final int seal(byte[] nonce, byte[] aad, byte[] in, int inOff, int inLen, byte[] out, int outOff) {
+        AlgorithmParameterSpec spec = params(nonce);
+        Bytes.checkRange(in, inOff, inLen);
+        Bytes.checkRange(out, outOff, inLen);
+        Bytes.checkRange(out, outOff + inLen, tagSizeBytes);
+        Cipher c = cipher.get();
+        try {
+            c.init(Cipher.ENCRYPT_MODE, key, spec);
+        } catch (InvalidKeyException | InvalidAlgorithmParameterException e) {
+            // The JCE refuses to encrypt twice in a row under one key and nonce; a caller that does so has a bug.
+            throw new IllegalStateException("JCE refused the key or nonce (nonce reuse?)", e);
+        }
+        try {
+            c.updateAAD(aad);
+            return c.doFinal(in, inOff, inLen, out, outOff);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("JCE AEAD failed", e);
+        }
+    }
+
+    /** The JCE streams both parts through one operation: update for the head, doFinal for the body. */
+    @Override
+    public final int seal(byte[] nonce, byte[] aad, byte[] head, int headOff, int headLen, byte[] body, int bodyOff,
+                          int bodyLen, byte[] out, int outOff) {
+        AlgorithmParameterSpec spec = params(nonce);
+        Bytes.checkRange(head, headOff, headLen);
+        Bytes.checkRange(body, bodyOff, bodyLen);
+        Bytes.checkRange(out, outOff, headLen + bodyLen + tagSizeBytes);
+        Cipher c = cipher.get();
+        try {
+            c.init(Cipher.ENCRYPT_MODE, key, spec);
+        } catch (InvalidKeyException | InvalidAlgorithmParameterException e) {
+            throw new IllegalStateException("JCE refused the key or nonce (nonce reuse?)", e);
+        }
+        try {
+            c.updateAAD(aad);
+            int n = c.update(head, headOff, headLen, out, outOff);
+            return n + c.doFinal(body, bodyOff, bodyLen, out, outOff + n);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("JCE AEAD failed", e);
+        }
+    }
+
+    @Override
+    public final int open(byte[] nonce, byte[] aad, byte[] in, int inOff, int inLen, byte[] out, int outOff)
+            throws RecSecException {
+        AlgorithmParameterSpec spec = params(nonce);
+        Bytes.checkRange(in, inOff, inLen);
+        if (inLen < tagSizeBytes) {
+            throw new RecSecException(RecSecException.Reason.MALFORMED, "ciphertext shorter than the tag");
+        }
+        int ptLen = inLen - tagSizeBytes;
+        Bytes.checkRange(out, outOff, ptLen);
+        Cipher c = cipher.get();
+        try {
+            initDecrypt(c, nonce, spec);
+            c.updateAAD(aad);
+            return c.doFinal(in, inOff, inLen, out, outOff);
+        } catch (AEADBadTagException e) {
+            // The JCE verifies before it releases plaintext; wipe anyway so no provider can leave any behind.
+            Arrays.fill(out, outOff, outOff + ptLen, (byte) 0);
+            throw new RecSecException(RecSecException.Reason.AUTH_FAILED, "AEAD tag does not verify");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("JCE AEAD failed", e);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package org.recsec.se.host;
+
+
+
+import org.recsec.record.internal.Bytes;
+
+/**
+ * The card's EXPORT-SA answer (applet/README.md, 66 bytes): suite {@code C0A8}, the key block, the write epoch and
+ * next write sequence number, the read epoch and the highest accepted read sequence number, and the 64-bit replay
+ * bitmap (bit 0 = the highest accepted record). {@code toString} shows no key.
+ */
+public record ExportedSa(KeyBlock keys, int writeEpoch, long nextWriteSequence, int readEpoch,
+                         long highestReadSequence, long replayBitmap) {
+    /** Length of the EXPORT-SA answer. */
+    public static final int LENGTH = 66;
+    /** TLS_PSK_WITH_AES_128_CCM_8. */
+    public static final int SUITE = 0xC0A8;
+
+    /**
+     * @throws SeException when the answer is not 66 bytes, names another suite, or uses epochs other than 1
+     */
+    static ExportedSa parse(byte[] a) throws SeException {
+        if (a.length != LENGTH) {
+            throw new SeException("EXPORT-SA answered " + a.length + " bytes, not " + LENGTH);
+        }
+        if (Bytes.readUint16Be(a, 0) != SUITE) {
+            throw new SeException("EXPORT-SA names suite " + Integer.toHexString(Bytes.readUint16Be(a, 0)));
+        }
+        int we = Bytes.readUint16Be(a, 42);
+        int re = Bytes.readUint16Be(a, 50);
+        if (we != 1 || re != 1) {
+            throw new SeException("EXPORT-SA with epochs " + we + "/" + re + ", expected 1");
+        }
+        long bitmap = 0;
+        for (int i = 0; i < 8; i++) {
+            bitmap = (bitmap << 8) | (a[58 + i] & 0xff);
+        }
+        return new ExportedSa(KeyBlock.split(a, 2), we, Bytes.readUint48Be(a, 44), re, Bytes.readUint48Be(a, 52),
+                bitmap);
+    }
+
+    @Override
+    public String toString() {
+        return "ExportedSa[write " + writeEpoch + "/" + nextWriteSequence + ", read " + readEpoch + "/"
+                + highestReadSequence + ", keys hidden]";
+    }
+}
