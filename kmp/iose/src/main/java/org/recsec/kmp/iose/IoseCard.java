@@ -75,6 +75,24 @@ public final class IoseCard {
         return d;
     }
 
+    /** The IoSE applet's AID prefix as installed by {@link SimulatedSes}; a real card's AID is its issuer's choice. */
+    public static final byte[] AID_PREFIX = {(byte) 0xF0, 'i', 'o', 's', 'e'};
+
+    /** SELECT by AID (ISO 7816-4 §11.1.1), for a link that reaches a card with several applets (a PC/SC reader). */
+    public void select(byte[] aid) throws IOException {
+        byte[] c = new byte[5 + aid.length];
+        c[1] = (byte) 0xA4;
+        c[2] = 0x04;
+        c[4] = (byte) aid.length;
+        System.arraycopy(aid, 0, c, 5, aid.length);
+        apdus++;
+        byte[] r = link.transmit(c);
+        int sw = ((r[r.length - 2] & 0xFF) << 8) | (r[r.length - 1] & 0xFF);
+        if (sw != 0x9000) {
+            throw new SeException("SELECT refused by " + link.describe(), sw);
+        }
+    }
+
     /** RESET: the card forgets its TLS session (a new connection starts). */
     public void reset() throws IOException {
         command(INS_RESET, null);

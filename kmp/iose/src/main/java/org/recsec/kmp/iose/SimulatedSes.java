@@ -14,7 +14,7 @@ import org.recsec.applet.iose.IoseApplet;
  */
 public final class SimulatedSes {
     /** AID prefix F0 'iose': the instance number follows in two bytes. */
-    private static final byte[] AID_PREFIX = {(byte) 0xF0, 'i', 'o', 's', 'e'};
+    private static final byte[] AID_PREFIX = IoseCard.AID_PREFIX;
     private static final Object LOCK = new Object();
     private static Simulator simulator;
     private static AID selected;
