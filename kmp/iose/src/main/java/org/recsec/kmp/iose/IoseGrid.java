@@ -86,6 +86,7 @@ public final class IoseGrid implements AutoCloseable {
     private final LongSupplier nanoTime;
     private final Stats stats = new Stats();
     private final Semaphore permits;
+    private final Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ExecutorService pool;
     private ServerSocket server;
     private Thread acceptor;
@@ -159,11 +160,13 @@ public final class IoseGrid implements AutoCloseable {
                 closeQuietly(s);
                 continue;
             }
+            open.add(s);
             pool.execute(() -> {
                 try {
                     handle(s);
                 } finally {
                     closeQuietly(s);
+                    open.remove(s);
                     permits.release();
                 }
             });
@@ -302,7 +305,7 @@ public final class IoseGrid implements AutoCloseable {
         }
     }
 
-    /** Stops accepting, closes the server socket and waits for the connection threads to end. */
+    /** Stops accepting, closes the server socket and every connection, and waits for their threads to end. */
     @Override
     public void close() {
         closed = true;
@@ -314,6 +317,9 @@ public final class IoseGrid implements AutoCloseable {
             // closing anyway
         }
         pool.shutdownNow();
+        for (Socket s : open) {
+            closeQuietly(s);
+        }
         try {
             if (acceptor != null) {
                 acceptor.join();
