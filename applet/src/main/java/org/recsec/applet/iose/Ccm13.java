@@ -4,15 +4,19 @@ import javacard.framework.Util;
 import javacardx.crypto.Cipher;
 
 /**
- * AES-128-CCM with a 16-byte tag and a 12-byte nonce (RFC 5116 AEAD_AES_128_CCM, NIST SP 800-38C) for the TLS 1.3
- * record layer (RFC 8446 §5.2–5.3), built on the card's AES-ECB. The nonce is the write IV XOR the 64-bit record
+ * AES-128-CCM with a 16-byte tag (RFC 5116 AEAD_AES_128_CCM, suite 0x1304) or an 8-byte tag (RFC 6655
+ * AEAD_AES_128_CCM_8, suite 0x1305) and a 12-byte nonce (NIST SP 800-38C) for the TLS 1.3 record layer
+ * (RFC 8446 §5.2–5.3, RFC 8446 §B.4), built on the card's AES-ECB. The nonce is the write IV XOR the 64-bit record
  * sequence number; the additional data is the 5-byte record header. Records are processed in place:
  * header(5) ‖ text ‖ tag(16).
  */
 final class Ccm13 {
 
-    /** B0 flags: Adata, M = 16 ((16-2)/2 = 7 << 3), L = 3 (L-1 = 2). */
-    private static final byte B0_FLAGS = (byte) 0x7A;
+    /** B0 flags: Adata 0x40, (M-2)/2 << 3, L-1 = 2 (L = 3). */
+    private static byte b0Flags(short tag) {
+        return (byte) (0x40 | (((tag - 2) / 2) << 3) | 2);
+    }
+
     private static final byte CTR_FLAGS = 0x02;
 
     private final byte[] c;
@@ -23,15 +27,15 @@ final class Ccm13 {
         aes = Cipher.getInstance(Cipher.ALG_AES_BLOCK_128_ECB_NOPAD, false);
     }
 
-    /** Encrypts rec[off+5 .. +len) in place and writes the tag after it. */
+    /** Encrypts rec[off+5 .. +len) in place and writes the tag (tag bytes) after it. */
     void seal(javacard.security.AESKey key, byte[] iv, short ivOff, byte[] seq, short seqOff, byte[] rec, short off,
-            short len) {
+            short len, short tag) {
         aes.init(key, Cipher.MODE_ENCRYPT);
         short p = (short) (off + IoseConsts.RECORD_HEADER);
-        mac(iv, ivOff, seq, seqOff, rec, off, len);
+        mac(iv, ivOff, seq, seqOff, rec, off, len, tag);
         counter(iv, ivOff, seq, seqOff, (short) 0);
         aes.doFinal(c, IoseConsts.C_CTR, (short) 16, c, IoseConsts.C_KS);
-        for (short i = 0; i < IoseConsts.TAG; i++) {
+        for (short i = 0; i < tag; i++) {
             rec[(short) (p + len + i)] = (byte) (c[(short) (IoseConsts.C_MAC + i)] ^ c[(short) (IoseConsts.C_KS + i)]);
         }
         ctr(iv, ivOff, seq, seqOff, rec, p, len);
@@ -40,15 +44,15 @@ final class Ccm13 {
 
     /** Decrypts rec[off+5 .. +len) in place and checks the tag that follows; false (and text wiped) if wrong. */
     boolean open(javacard.security.AESKey key, byte[] iv, short ivOff, byte[] seq, short seqOff, byte[] rec, short off,
-            short len) {
+            short len, short tag) {
         aes.init(key, Cipher.MODE_ENCRYPT);
         short p = (short) (off + IoseConsts.RECORD_HEADER);
         ctr(iv, ivOff, seq, seqOff, rec, p, len);
-        mac(iv, ivOff, seq, seqOff, rec, off, len);
+        mac(iv, ivOff, seq, seqOff, rec, off, len, tag);
         counter(iv, ivOff, seq, seqOff, (short) 0);
         aes.doFinal(c, IoseConsts.C_CTR, (short) 16, c, IoseConsts.C_KS);
         byte diff = 0;
-        for (short i = 0; i < IoseConsts.TAG; i++) {
+        for (short i = 0; i < tag; i++) {
             diff |= (byte) (rec[(short) (p + len + i)] ^ c[(short) (IoseConsts.C_MAC + i)]
                     ^ c[(short) (IoseConsts.C_KS + i)]);
         }
@@ -60,8 +64,8 @@ final class Ccm13 {
         return true;
     }
 
-    private void mac(byte[] iv, short ivOff, byte[] seq, short seqOff, byte[] rec, short off, short len) {
-        c[IoseConsts.C_BLOCK] = B0_FLAGS;
+    private void mac(byte[] iv, short ivOff, byte[] seq, short seqOff, byte[] rec, short off, short len, short tag) {
+        c[IoseConsts.C_BLOCK] = b0Flags(tag);
         nonce(iv, ivOff, seq, seqOff, (short) (IoseConsts.C_BLOCK + 1));
         c[(short) (IoseConsts.C_BLOCK + 13)] = 0;
         Util.setShort(c, (short) (IoseConsts.C_BLOCK + 14), len);

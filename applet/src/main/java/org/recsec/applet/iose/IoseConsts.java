@@ -73,6 +73,8 @@ final class IoseConsts {
     static final byte HS_ENCRYPTED_EXTENSIONS = 8;
     static final byte HS_FINISHED = 20;
     static final short SUITE_AES_128_CCM_SHA256 = 0x1304;
+    static final short SUITE_AES_128_CCM_8_SHA256 = 0x1305;
+    static final short TAG_8 = 8;
     static final short GROUP_FFDHE2048 = 0x0100;
     static final short EXT_SERVER_NAME = 0;
     static final short EXT_SUPPORTED_GROUPS = 10;
@@ -124,6 +126,8 @@ final class IoseConsts {
     static final short V_PEND_END = 34;
     /** Length of the answer the shell wrote for one line. */
     static final short V_ANSWER_LEN = 36;
+    /** Tag length of the chosen suite: 16 (0x1304) or 8 (0x1305). */
+    static final short V_TAG = 38;
     static final short VARS_SIZE = 40;
 
     // ---- sec: session secrets ---------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ import javacard.security.RandomData;
 
 /**
  * The TLS 1.3 server of the secure element (RFC 8446) for draft-urien-coinrg-iose: external PSK with psk_dhe_ke
- * (§4.2.9) over ffdhe2048 (RFC 7919), TLS_AES_128_CCM_SHA256, SNI checked against the card's SEN (RFC 6066 §3),
+ * (§4.2.9) over ffdhe2048 (RFC 7919), TLS_AES_128_CCM_SHA256 (or TLS_AES_128_CCM_8_SHA256 when only that is
+ * offered), SNI checked against the card's SEN (RFC 6066 §3),
  * ALPN "shell" (RFC 7301), no certificates, no HelloRetryRequest, no tickets, no 0-RTT, one session at a time.
  *
  * <p>Input: the client's whole TLS records, in io[0..inLen). Output: the card's records, from io[OUT]. A protocol
@@ -152,12 +153,16 @@ final class Tls13Server {
         need((short) (end - b) >= 2, IoseConsts.ALERT_DECODE_ERROR);
         short csLen = Util.getShort(io, b);
         need(csLen >= 2 && (csLen & 1) == 0 && csLen <= (short) (end - b - 2), IoseConsts.ALERT_DECODE_ERROR);
-        boolean suite = false;
+        // TLS_AES_128_CCM_SHA256 when offered, else TLS_AES_128_CCM_8_SHA256
+        short chosen = 0;
         for (short i = (short) (b + 2); i < (short) (b + 2 + csLen); i = (short) (i + 2)) {
-            if (Util.getShort(io, i) == IoseConsts.SUITE_AES_128_CCM_SHA256) {
-                suite = true;
+            short cs = Util.getShort(io, i);
+            if (cs == IoseConsts.SUITE_AES_128_CCM_SHA256
+                    || (cs == IoseConsts.SUITE_AES_128_CCM_8_SHA256 && chosen == 0)) {
+                chosen = cs;
             }
         }
+        boolean suite = chosen != 0;
         b = (short) (b + 2 + csLen);
         need((short) (end - b) >= 2, IoseConsts.ALERT_DECODE_ERROR);
         need(io[b] == 1 && io[(short) (b + 1)] == 0, IoseConsts.ALERT_ILLEGAL_PARAMETER);
@@ -302,6 +307,8 @@ final class Tls13Server {
         need(store.personalised && pskIndex >= 0, IoseConsts.ALERT_UNKNOWN_PSK_IDENTITY);
         need(Ffdhe.validPeer(io, peerOff), IoseConsts.ALERT_ILLEGAL_PARAMETER);
         r.vars[IoseConsts.V_ALPN] = alpnExt ? (byte) 1 : (byte) 0;
+        r.setShort(IoseConsts.V_TAG,
+                chosen == IoseConsts.SUITE_AES_128_CCM_SHA256 ? IoseConsts.TAG : IoseConsts.TAG_8);
 
         byte[] sec = r.sec;
         // early secret and binder (RFC 8446 §4.2.11.2, §7.1)
@@ -338,7 +345,7 @@ final class Tls13Server {
         w = (short) (w + 32);
         io[w++] = (byte) sidLen;
         w = Util.arrayCopyNonAtomic(io, sidOff, io, w, sidLen);
-        w = Util.setShort(io, w, IoseConsts.SUITE_AES_128_CCM_SHA256);
+        w = Util.setShort(io, w, chosen);
         io[w++] = 0;
         short extStart = w;
         w = (short) (w + 2);
@@ -545,9 +552,11 @@ final class Tls13Server {
     /** Opens one application_data record at io[p] and acts on its inner content type. */
     private void protectedRecord(short p, short len) {
         byte[] io = r.io;
-        need(len >= (short) (IoseConsts.TAG + 1), IoseConsts.ALERT_BAD_RECORD_MAC);
-        short textLen = (short) (len - IoseConsts.TAG);
-        boolean ok = ccm.open(r.readKey, r.sec, IoseConsts.S_READ_IV, r.vars, IoseConsts.V_READ_SEQ, io, p, textLen);
+        short tag = tag();
+        need(len >= (short) (tag + 1), IoseConsts.ALERT_BAD_RECORD_MAC);
+        short textLen = (short) (len - tag);
+        boolean ok = ccm.open(r.readKey, r.sec, IoseConsts.S_READ_IV, r.vars, IoseConsts.V_READ_SEQ, io, p, textLen,
+                tag);
         need(ok, IoseConsts.ALERT_BAD_RECORD_MAC);
         increment(IoseConsts.V_READ_SEQ);
         short t = (short) (p + IoseConsts.RECORD_HEADER);
@@ -636,10 +645,15 @@ final class Tls13Server {
         short textLen = (short) (n + 1);
         io[o] = IoseConsts.CT_APPLICATION;
         Util.setShort(io, (short) (o + 1), (short) 0x0303);
-        Util.setShort(io, (short) (o + 3), (short) (textLen + IoseConsts.TAG));
-        ccm.seal(r.writeKey, r.sec, IoseConsts.S_WRITE_IV, r.vars, IoseConsts.V_WRITE_SEQ, io, o, textLen);
+        short tag = tag();
+        Util.setShort(io, (short) (o + 3), (short) (textLen + tag));
+        ccm.seal(r.writeKey, r.sec, IoseConsts.S_WRITE_IV, r.vars, IoseConsts.V_WRITE_SEQ, io, o, textLen, tag);
         increment(IoseConsts.V_WRITE_SEQ);
-        return (short) (t + textLen + IoseConsts.TAG);
+        return (short) (t + textLen + tag);
+    }
+
+    private short tag() {
+        return r.getShort(IoseConsts.V_TAG);
     }
 
     private void increment(short off) {

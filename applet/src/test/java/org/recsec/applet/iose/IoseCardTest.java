@@ -61,6 +61,20 @@ class IoseCardTest {
     }
 
     @Test
+    void ccm8IsChosenOnlyWhenCcmIsNotOffered() throws Exception {
+        IoseSimCard c = new IoseSimCard();
+        c.personalise();
+        ClientHelloBuilder b = new ClientHelloBuilder();
+        b.suite = 0x1305;
+        byte[] a = c.exchange(b.record());
+        int at = 1 + 5 + 4 + 2 + 32 + 1 + 32;
+        assertEquals(0x1305, ((a[at] & 0xFF) << 8) | (a[at + 1] & 0xFF), "TLS_AES_128_CCM_8_SHA256");
+        c.send(0x80, 0x19, 0, 0, null);
+        a = c.exchange(new ClientHelloBuilder().record());
+        assertEquals(0x1304, ((a[at] & 0xFF) << 8) | (a[at + 1] & 0xFF), "TLS_AES_128_CCM_SHA256");
+    }
+
+    @Test
     void clientHelloRefusalsAreAlerts() throws Exception {
         IoseSimCard c = new IoseSimCard();
         c.personalise();

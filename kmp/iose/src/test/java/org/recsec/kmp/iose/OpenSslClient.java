@@ -27,7 +27,17 @@ final class OpenSslClient implements AutoCloseable {
                 "-servername", sen, "-psk", HexFormat.of().formatHex(psk), "-psk_identity", identity,
                 "-ciphersuites", "TLS_AES_128_CCM_SHA256", "-groups", "ffdhe2048", "-quiet", "-nocommands"));
         if (extra != null) {
-            cmd.addAll(List.of(extra.split(" ")));
+            List<String> more = List.of(extra.split(" "));
+            int cs = more.indexOf("-ciphersuites");
+            if (cs >= 0) {
+                cmd.set(cmd.indexOf("-ciphersuites") + 1, more.get(cs + 1));
+            }
+            for (int i = 0; i < more.size(); i++) {
+                if (i == cs || i == cs + 1) {
+                    continue;
+                }
+                cmd.add(more.get(i));
+            }
         }
         process = new ProcessBuilder(cmd).start();
         stdin = process.getOutputStream();

@@ -55,6 +55,24 @@ class OpenSslGridTest {
     }
 
     @Test
+    void ccm8SuiteWhenOnlyThatIsOffered() throws Exception {
+        byte[] data = "ccm8".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try (OpenSslClient c = new OpenSslClient(port, "otherse", TestSes.IDENTITY, TestSes.PSK,
+                "-ciphersuites TLS_AES_128_CCM_8_SHA256")) {
+            c.send("p00");
+            c.send("s00" + HexFormat.of().formatHex(data));
+            List<String> got = c.await(2);
+            assertEquals(2, got.size(), "answers: " + got + "\nstderr: " + c.stderr());
+            PublicKey k = KeyFactory.getInstance("RSA").generatePublic(
+                    new X509EncodedKeySpec(HexFormat.of().parseHex(got.get(0))));
+            Signature v = Signature.getInstance("SHA256withRSA");
+            v.initVerify(k);
+            v.update(data);
+            assertTrue(v.verify(HexFormat.of().parseHex(got.get(1))));
+        }
+    }
+
+    @Test
     void unknownSenGetsUnrecognizedName() throws Exception {
         try (OpenSslClient c = new OpenSslClient(port, "nosuchse", TestSes.IDENTITY, TestSes.PSK, null)) {
             String err = c.awaitExit();
