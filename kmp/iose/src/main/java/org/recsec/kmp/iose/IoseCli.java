@@ -203,7 +203,7 @@ public final class IoseCli {
             c.send(q);
             for (int i = 0; i < lines; i++) {
                 String a = c.readLine();
-                failed |= a.startsWith("E");
+                failed |= a.startsWith("E ");
                 out.println(a);
             }
         }

@@ -38,7 +38,7 @@ public final class IoseKeystore {
 
     private byte[] hexAnswer(String command) throws IOException {
         String a = session.call(command);
-        if (a.startsWith("E")) {
+        if (a.startsWith("E ")) {
             throw new ShellException("the SE answered \"" + a + "\" to " + command.charAt(0));
         }
         try {
