@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * in either stack's serialization) shows up.
  *
  * <p>record-sec request: record header 13 + explicit nonce 8 + CCM_8 tag 8 (RFC 6347 §4.1, RFC 6655 §3), inner
- * version and code 2 bytes (DESIGN.md), Record-Security option 65001 with a two-byte SPI: 1 header byte + 2 bytes
+ * version and code 2 bytes (docs/DESIGN.md), Record-Security option 65001 with a two-byte SPI: 1 header byte + 2 bytes
  * of extended delta (delta above 268, RFC 7252 §3.1) + 2 value bytes = 5, and one more payload marker (outer before
  * the record; a GET had none, a POST's moves inside) = 37. The response adds the inner Request-Sequence option
  * 65002 (delta from Content-Format 12: 1 + 2 extended bytes) with the 7-byte uint {@code 1 << 48 | 1} = 10 → 47.

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * notifications are verified against it. A response that fails verification, or an unprotected success response,
  * never reaches the application: the request fails with {@link RecSecResponseException} (a refused notification
  * is dropped and the relation kept). Unprotected 4.xx/5.xx responses are delivered as they are: that is how a
- * server refuses a request (DESIGN.md "Errors"), and they carry no protected content.
+ * server refuses a request (docs/DESIGN.md "Errors"), and they carry no protected content.
  *
  * <p>Server: a protected request is verified and handed up as the inner request; its {@link RequestContext} stays
  * with the exchange, so the response and every notification of an Observe relation are protected under the reverse
@@ -50,7 +50,7 @@ final class RecSecLayer extends AbstractLayer {
     /**
      * Client side: the protected registration of each active observation, by token. Californium's observation
      * store keeps a copy of the outer request, and notifications after the first response arrive on a new exchange
-     * built from that copy; their binding is the registration's (DESIGN.md "Response binding").
+     * built from that copy; their binding is the registration's (docs/DESIGN.md "Response binding").
      */
     private final Map<Token, OuterRequest> observations = new ConcurrentHashMap<>();
 
@@ -234,7 +234,7 @@ final class RecSecLayer extends AbstractLayer {
         super.receiveRequest(exchange, plain);
     }
 
-    /** The unprotected error response of DESIGN.md "Errors": 4.01 or 4.00, no options, no payload. */
+    /** The unprotected error response of docs/DESIGN.md "Errors": 4.01 or 4.00, no options, no payload. */
     private void reject(Exchange exchange, Request request, RecSecException.Reason reason) {
         int code = RecordProtector.errorResponseCode(reason);
         Response error = new Response(CoAP.ResponseCode.valueOf(code));

@@ -8,7 +8,7 @@ import org.eclipse.californium.core.coap.option.StandardOptionRegistry;
 import org.recsec.record.coap.OptionNumbers;
 
 /**
- * Californium definitions of the two record-sec options (DESIGN.md "Message protection"), so that Californium's
+ * Californium definitions of the two record-sec options (docs/DESIGN.md "Message protection"), so that Californium's
  * parser accepts them: both numbers are odd, i.e. critical (RFC 7252 §5.4.6), and an endpoint that does not know
  * them rejects the message.
  */

@@ -1,5 +1,7 @@
 package org.recsec.cli;
 
+import org.recsec.cli.args.Command;
+
 import java.io.InputStream;
 import java.io.PrintStream;
 

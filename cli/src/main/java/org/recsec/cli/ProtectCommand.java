@@ -1,5 +1,11 @@
 package org.recsec.cli;
 
+import org.recsec.cli.args.UsageException;
+
+import org.recsec.cli.args.Command;
+
+import org.recsec.cli.args.Args;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,9 @@
 package org.recsec.cli;
 
+import org.recsec.cli.args.UsageException;
+
+import org.recsec.cli.args.Command;
+
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Arrays;

@@ -256,7 +256,7 @@ public final class RecordProtector {
     }
 
     /**
-     * The code a server answers a refused request with (DESIGN.md "Errors"): 4.01 Unauthorized when it has no SA
+     * The code a server answers a refused request with (docs/DESIGN.md "Errors"): 4.01 Unauthorized when it has no SA
      * for the request (or the request was not protected at all), 4.00 Bad Request for everything else, with no
      * detail that helps an attacker.
      */

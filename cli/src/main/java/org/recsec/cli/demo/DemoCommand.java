@@ -32,9 +32,9 @@ import org.recsec.californium.RecSecConfig;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 import org.recsec.record.coap.OptionNumbers;
-import org.recsec.cli.Args;
-import org.recsec.cli.Command;
-import org.recsec.cli.UsageException;
+import org.recsec.cli.args.Args;
+import org.recsec.cli.args.Command;
+import org.recsec.cli.args.UsageException;
 
 /**
  * {@code recsec demo}: a Californium client, a Californium forward proxy and a Californium server with
@@ -84,7 +84,17 @@ public final class DemoCommand implements Command {
             default -> throw new UsageException("--kmp must be manual, ticket or se (" + kmpName + " is not available)");
         };
         try {
-            return runDemo(text, kmp, seCiphers, a.get("--pcap", null), random, out, err);
+            // The well-known port first (Wireshark dissects CoAP there), ephemeral ones when it is taken. A port
+            // another process takes between the probe and the bind costs one more attempt, not a failed demo.
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return runDemo(text, kmp, seCiphers, a.get("--pcap", null), random, attempt == 1, out, err);
+                } catch (java.net.BindException e) {
+                    if (attempt == 3) {
+                        throw e;
+                    }
+                }
+            }
         } catch (IOException e) {
             err.println("demo: " + e.getMessage());
             return 1;
@@ -95,12 +105,12 @@ public final class DemoCommand implements Command {
     }
 
     private int runDemo(String text, DemoKmp kmp, SeCipherRegistry seCiphers, String pcapPath, SecureRandom random,
-                        PrintStream out,
-                        PrintStream err) throws Exception {
+                        boolean wellKnownPorts, PrintStream out, PrintStream err) throws Exception {
         Configuration config = Configuration.createStandardWithoutFile();
         Trace trace = new Trace(out);
-        InetSocketAddress serverAddr = new InetSocketAddress(SERVER_IP, freeOr(SERVER_IP, CoAP.DEFAULT_COAP_PORT));
-        InetSocketAddress proxyAddr = new InetSocketAddress(PROXY_IP, freeOr(PROXY_IP, CoAP.DEFAULT_COAP_PORT));
+        int preferred = wellKnownPorts ? CoAP.DEFAULT_COAP_PORT : 0;
+        InetSocketAddress serverAddr = new InetSocketAddress(SERVER_IP, freeOr(SERVER_IP, preferred));
+        InetSocketAddress proxyAddr = new InetSocketAddress(PROXY_IP, freeOr(PROXY_IP, preferred));
         String serverId = "coap://" + serverAddr.getAddress().getHostAddress() + ":" + serverAddr.getPort();
         List<byte[]> seenByProxy = new ArrayList<>();
         PcapWriter pcap = pcapPath == null ? null : new PcapWriter(new FileOutputStream(pcapPath),
@@ -119,11 +129,9 @@ public final class DemoCommand implements Command {
         CoapClient client = null;
         try {
             server.start();
-            out.println("recsec demo: client -> proxy " + proxyAddr.getAddress().getHostAddress() + ":"
-                    + proxyAddr.getPort() + " -> server " + serverId + "/echo   (KMP: " + kmp.name() + ")");
-            out.println("1. key management");
-            kmp.establish(new DemoKmp.Setup(clientSad, CLIENT_ID, serverSad, serverId, serverAddr, trace, server,
-                    config));
+            if (!serverEndpoint.isStarted()) {
+                throw new java.net.BindException("the server cannot listen on " + serverAddr);
+            }
             proxy = new ForwardingProxy(proxyAddr, new InetSocketAddress(PROXY_IP, 0), config, (src, dst, bytes) -> {
                 synchronized (seenByProxy) {
                     seenByProxy.add(bytes.clone());
@@ -138,6 +146,11 @@ public final class DemoCommand implements Command {
                     }
                 }
             });
+            out.println("recsec demo: client -> proxy " + proxyAddr.getAddress().getHostAddress() + ":"
+                    + proxyAddr.getPort() + " -> server " + serverId + "/echo   (KMP: " + kmp.name() + ")");
+            out.println("1. key management");
+            kmp.establish(new DemoKmp.Setup(clientSad, CLIENT_ID, serverSad, serverId, serverAddr, trace, server,
+                    config));
             client = new CoapClient();
             client.setEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(clientSad, CLIENT_ID).build())
                     .setConfiguration(config).setInetSocketAddress(new InetSocketAddress(PROXY_IP, 0)).build());
@@ -227,7 +240,10 @@ public final class DemoCommand implements Command {
         return false;
     }
 
-    /** The well-known port when it is free on that address (so Wireshark dissects CoAP), else an ephemeral one. */
+    /**
+     * The port when it looks free on that address, else an ephemeral one. Only a preference: the caller binds
+     * and tries again with other ports when the bind fails.
+     */
     private static int freeOr(InetAddress ip, int port) {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(ip, port))) {
             return port;

@@ -43,6 +43,10 @@ public final class ForwardingProxy implements AutoCloseable {
         server.addEndpoint(upstream);
         server.setMessageDeliverer(new Deliverer());
         server.start();
+        if (!downstream.isStarted() || !upstream.isStarted()) {
+            server.destroy();
+            throw new java.net.BindException("the proxy cannot listen on " + listen + " and " + upstreamBind);
+        }
     }
 
     private static CoapEndpoint endpoint(InetSocketAddress bind, Configuration config, TappingConnector.Listener tap,

@@ -1,6 +1,6 @@
 package org.recsec.cli.ticket;
 
-import org.recsec.cli.UsageException;
+import org.recsec.cli.args.UsageException;
 import org.recsec.kmp.ticket.AsKey;
 import org.recsec.kmp.ticket.ClaimsJson;
 import org.recsec.kmp.ticket.CwtInspector;

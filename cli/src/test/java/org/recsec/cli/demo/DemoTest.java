@@ -76,7 +76,10 @@ class DemoTest {
         assertTrue(r.out().contains("[client<->proxy]") && r.out().contains("[proxy<->server]"), r.out());
         assertTrue(r.out().contains("Record-Security=spi=0x"), r.out());
         List<byte[]> datagrams = udpPayloads(pcap);
-        assertEquals(4, datagrams.size(), "request and response on both legs");
+        // A CON retransmission on a loaded machine repeats a datagram byte for byte: count distinct datagrams.
+        assertTrue(datagrams.size() >= 4, "request and response on both legs");
+        assertEquals(4, datagrams.stream().map(java.util.HexFormat.of()::formatHex).distinct().count(),
+                "request and response on both legs");
         for (byte[] d : datagrams) {
             CoapMessage m = CoapCodec.decode(d, 0, d.length);
             assertTrue(m.hasOption(OptionNumbers.RECORD_SECURITY));
@@ -100,9 +103,10 @@ class DemoTest {
         String fields = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), fields);
         List<String> lines = fields.lines().filter(l -> !l.isBlank()).toList();
-        assertEquals(4, lines.size(), fields);
+        assertTrue(lines.size() >= 4, fields);
+        assertEquals(4, lines.stream().distinct().count(), "a POST and a 2.04 on each leg: " + fields);
         assertTrue(lines.get(0).startsWith("2\t"), "POST outside: " + fields);
-        assertTrue(lines.get(3).startsWith("68\t"), "2.04 outside: " + fields);
+        assertEquals(2, lines.stream().distinct().filter(l -> l.startsWith("68\t")).count(), "2.04 outside: " + fields);
     }
 
     @org.junit.jupiter.params.ParameterizedTest

@@ -94,9 +94,7 @@ class SeCliTest {
             port = probe.getLocalPort();
         }
         // Nothing listens there any more: the connected socket reports ICMP port unreachable.
-        long t0 = System.nanoTime();
         assertEquals(1, run("handshake", "--peer", "127.0.0.1:" + port, "--psk", "00", "--identity", "a"));
-        assertTrue(System.nanoTime() - t0 < 10_000_000_000L);
         assertEquals(1, err.toString(StandardCharsets.UTF_8).lines().count());
     }
 }

@@ -103,7 +103,7 @@ public final class PfKey {
     /** A secure element name (IoSE SEN). */
     public static final int SADB_X_IDENTTYPE_RECSEC_SE_NAME = 33;
 
-    /** Record profile id of {@code SADB_X_EXT_RECSEC_PROFILE}: a DTLS 1.2 record (DESIGN.md, "dtls12"). */
+    /** Record profile id of {@code SADB_X_EXT_RECSEC_PROFILE}: a DTLS 1.2 record (docs/DESIGN.md, "dtls12"). */
     public static final int RECSEC_PROFILE_DTLS12 = 1;
 
     // sockaddr families, Linux numbering, written big-endian like every other integer here.

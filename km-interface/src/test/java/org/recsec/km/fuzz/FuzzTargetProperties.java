@@ -14,8 +14,6 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * jqwik properties for the parsers of this module that had none: the setkey parser (random text, byte and token
@@ -29,16 +27,6 @@ class FuzzTargetProperties {
             "127.0.0.1[5683]", "999.1.1.1", "::1", "::1[70000]", "[::1]", "coap://1.2.3.4:5", "coaps://[::1]",
             "SEN-1", "0x000102030405060708090a0b0c0d0e0f", "0x00010203", "#", "\n", "\u00e9");
     private final SetkeyFuzzTest setkey = new SetkeyFuzzTest();
-
-    @BeforeAll
-    static void refuseNameLookups() {
-        NoNameLookups.install();
-    }
-
-    @AfterAll
-    static void allowNameLookups() {
-        NoNameLookups.uninstall();
-    }
 
     @Property(tries = 300)
     void setkeyRandomText(@ForAll("setkeyRandom") String text) throws Exception {

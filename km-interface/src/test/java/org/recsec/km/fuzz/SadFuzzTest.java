@@ -15,8 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyException;
 import org.recsec.km.pfkey.PfKeyMessage;
@@ -36,7 +34,7 @@ import org.recsec.record.SecretBytes;
  * <p>Contract (RFC 2367 §3.1, {@link SadSession#send}): every message gets replies that decode and re-encode
  * exactly, never an exception; a refusal is one base-header reply with a documented errno, and the SAD's DUMP and
  * the GET of every SA it held are exactly as before; only a KMP's errno answer to ACQUIRE gets no reply. Identities
- * from messages are never looked up in the name service ({@link NoNameLookups}).
+ * from messages are never looked up in the name service (NameLookupTest checks the bytecode).
  */
 class SadFuzzTest {
     static final String C = "coap://127.0.0.1:5683";
@@ -45,16 +43,6 @@ class SadFuzzTest {
     private static final int MAX_MESSAGES = 16;
     private static final Set<Integer> ERRNOS = Set.of(PfKey.EINVAL, PfKey.EMSGSIZE, PfKey.ESRCH, PfKey.EEXIST,
             PfKey.EACCES, PfKey.ENOENT);
-
-    @BeforeAll
-    static void refuseNameLookups() {
-        NoNameLookups.install();
-    }
-
-    @AfterAll
-    static void allowNameLookups() {
-        NoNameLookups.uninstall();
-    }
 
     @FuzzTest(maxDuration = FuzzSupport.MAX_DURATION)
     void messages(byte[] input) throws Exception {

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyMessage;
 import org.recsec.km.pfkey.SaSpec;
@@ -21,20 +19,9 @@ import org.recsec.km.setkey.SetkeyParser;
  * Coverage-guided fuzzing of {@link SetkeyParser#parse}. Contract (its Javadoc): any text either parses or gives a
  * {@link SetkeyParseException} with a line and column inside the text; nothing else escapes. Beyond that: an
  * {@code add} it accepts is an SA the PF_KEY codec accepts too (ADD encodes and decodes back to the same SA), and
- * parsing never asks the name service, since endpoints are literals or names, never looked up: a security manager
- * refuses every host name lookup for the duration of this class ({@link NoNameLookups}).
+ * parsing never asks the name service (NameLookupTest checks the bytecode).
  */
 class SetkeyFuzzTest {
-    @BeforeAll
-    static void refuseNameLookups() {
-        NoNameLookups.install();
-    }
-
-    @AfterAll
-    static void allowNameLookups() {
-        NoNameLookups.uninstall();
-    }
-
     @FuzzTest(maxDuration = FuzzSupport.MAX_DURATION)
     void parse(byte[] input) throws Exception {
         String text = new String(input, StandardCharsets.UTF_8);

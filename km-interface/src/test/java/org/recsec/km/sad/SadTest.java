@@ -240,7 +240,9 @@ class SadTest {
         RecSecException e = assertThrows(RecSecException.class, () -> db.outbound(C, S));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(RecSecException.Reason.UNKNOWN_SA, e.reason());
-        assertTrue(ms >= 250 && ms < 3000, "waited " + ms + " ms");
+        // A lower bound only: a loaded machine may take longer, never shorter than the acquire timeout.
+        assertTrue(ms >= 250, "waited " + ms + " ms");
+        assertTrue(e.getMessage().contains("no key manager answered"), e.getMessage());
     }
 
     @Test

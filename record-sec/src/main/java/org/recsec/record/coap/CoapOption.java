@@ -78,6 +78,8 @@ public final class CoapOption {
 
     @Override
     public String toString() {
-        return number + "=" + org.recsec.record.internal.Bytes.toHex(value);
+        // Like CoapMessage.toString: the number and the length, never the value (a Uri-Query, a token-like
+        // Echo or a Proxy-Uri may carry what the application protects).
+        return number + "(" + value.length + "B)";
     }
 }

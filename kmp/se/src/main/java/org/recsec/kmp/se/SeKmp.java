@@ -27,7 +27,7 @@ import org.recsec.record.CipherSuite;
  *   server's DTLS stack already wrote application records under it.</li>
  * </ul>
  *
- * So the records record-sec writes are valid application data of that very DTLS session (DESIGN.md).
+ * So the records record-sec writes are valid application data of that very DTLS session (docs/DESIGN.md).
  */
 public final class SeKmp {
     /** The one suite the card speaks. */

@@ -90,7 +90,7 @@ class BridgeDutiesTest {
                     () -> SeHandshake.run(f0.agent, socket, new Retransmission(100, 3)));
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(e.getMessage().contains("3 times"), e.getMessage());
-            assertTrue(ms >= 650 && ms < 5000, "100 + 200 + 400 ms, took " + ms);
+            assertTrue(ms >= 650, "at least 100 + 200 + 400 ms, took " + ms);
             assertEquals(3, socket.datagramsSent());
         }
     }

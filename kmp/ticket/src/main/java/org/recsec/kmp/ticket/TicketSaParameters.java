@@ -21,7 +21,7 @@ public record TicketSaParameters(CipherSuite suite, String recordProfile, long s
                                  long hardLifetimeSeconds, long softLifetimeBytes, long hardLifetimeBytes,
                                  int replayWindow) {
 
-    /** The record profiles of DESIGN.md a ticket may name. */
+    /** The record profiles of docs/DESIGN.md a ticket may name. */
     public static final Set<String> RECORD_PROFILES = Set.of("dtls12", "dtls12-cid", "compact");
     public static final String DEFAULT_RECORD_PROFILE = "dtls12";
     public static final int DEFAULT_REPLAY_WINDOW = 64;

@@ -37,7 +37,7 @@ import org.recsec.kmp.ticket.TicketValidator;
  * Thread-safe if the random source and the validator's clock are.
  */
 public final class AuthzInfoHandler {
-    /** CoAP codes as the byte of the header (class << 5 | detail). */
+    /** CoAP codes as the byte of the header ({@code class << 5 | detail}). */
     public static final int CREATED = 0x41;
     public static final int BAD_REQUEST = 0x80;
     public static final int UNAUTHORIZED = 0x81;

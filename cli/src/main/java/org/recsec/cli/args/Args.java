@@ -1,4 +1,4 @@
-package org.recsec.cli;
+package org.recsec.cli.args;
 
 import java.util.ArrayList;
 import java.util.HashMap;

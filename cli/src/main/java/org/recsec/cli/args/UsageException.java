@@ -1,4 +1,4 @@
-package org.recsec.cli;
+package org.recsec.cli.args;
 
 /** Wrong command-line arguments: the CLI prints the one-line reason and exits 2. */
 public final class UsageException extends Exception {

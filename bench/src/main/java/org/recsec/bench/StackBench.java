@@ -1,0 +1,363 @@
+package org.recsec.bench;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.californium.core.CoapResource;
+import org.eclipse.californium.core.CoapServer;
+import org.eclipse.californium.core.coap.CoAP;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.coap.Response;
+import org.eclipse.californium.core.config.CoapConfig;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.core.network.Endpoint;
+import org.eclipse.californium.core.server.resources.CoapExchange;
+import org.eclipse.californium.cose.AlgorithmID;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.elements.config.UdpConfig;
+import org.eclipse.californium.oscore.HashMapCtxDB;
+import org.eclipse.californium.oscore.OSCoreCoapStackFactory;
+import org.eclipse.californium.oscore.OSCoreCtx;
+import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.config.DtlsConfig;
+import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
+import org.eclipse.californium.scandium.dtls.pskstore.AdvancedMultiPskStore;
+import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.recsec.californium.RecSec;
+import org.recsec.californium.RecSecConfig;
+import org.recsec.record.InMemorySaRegistry;
+
+/**
+ * The whole Californium stack over UDP loopback: a {@code CoapServer} with one resource answering a small payload,
+ * and {@code clients} Californium clients, each with its own endpoint (own UDP socket) and its own security
+ * association or context, each sending CON GETs back to back in a closed loop.
+ *
+ * <p>One operation is one completed request: the benchmark method takes the next completion from the clients'
+ * queue, so Mode.Throughput reports requests per second over all clients, and {@code -prof gc} reports the bytes
+ * allocated per request by client and server together (both run in this JVM). Latency percentiles (per request,
+ * from send to response) are printed at the end of each trial.
+ *
+ * <p>Stacks, all Californium {@value #CF_VERSION}: {@code plain} (no security), {@code recsec} (our layer, profile
+ * dtls12, suite c0a8), {@code oscore} (cf-oscore's stack, AES-CCM-16-64-128), {@code dtls} (Scandium DTLS 1.2
+ * PSK TLS_PSK_WITH_AES_128_CCM_8, each client's session established before measuring).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class StackBench {
+    static final String CF_VERSION = "3.13.0";
+    static final String PAYLOAD = "21.5";
+    static final String SERVER_ID = "coap://server.bench";
+
+    @Param({"plain", "recsec", "oscore", "dtls"})
+    public String stack;
+
+    @Param({"1", "16", "64"})
+    public int clients;
+
+    private CoapServer server;
+    private final List<ClientLoop> loops = new ArrayList<>();
+    private final BlockingQueue<Long> completions = new ArrayBlockingQueue<>(4096);
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final LatencyLog latencies = new LatencyLog();
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        CoapConfig.register();
+        UdpConfig.register();
+        DtlsConfig.register();
+        Configuration config = Configuration.createStandardWithoutFile();
+        Random random = new Random(42);
+        InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
+        Stack s = switch (stack) {
+            case "plain" -> new Plain();
+            case "recsec" -> new RecSecStack();
+            case "oscore" -> new Oscore();
+            case "dtls" -> new Dtls();
+            default -> throw new IllegalArgumentException("stack " + stack);
+        };
+        server = new CoapServer(config);
+        server.addEndpoint(s.serverEndpoint(config, any, clients, random));
+        server.add(new CoapResource("hello") {
+            @Override
+            public void handleGET(CoapExchange exchange) {
+                exchange.respond(PAYLOAD);
+            }
+        });
+        server.start();
+        InetSocketAddress serverAddr = server.getEndpoints().get(0).getAddress();
+        String uri = s.scheme() + "://127.0.0.1:" + serverAddr.getPort() + "/hello";
+        running.set(true);
+        for (int i = 0; i < clients; i++) {
+            Endpoint ep = s.clientEndpoint(config, any, i, uri);
+            ep.start();
+            ClientLoop loop = new ClientLoop(ep, () -> s.request(uri));
+            loop.once(); // DTLS handshake, OSCORE first exchange, JIT of the path: not measured
+            loops.add(loop);
+        }
+        loops.forEach(ClientLoop::start);
+    }
+
+    @Setup(Level.Iteration)
+    public void resetLatencies() {
+        latencies.clear();
+    }
+
+    @TearDown(Level.Iteration)
+    public void printLatencies() {
+        System.out.println();
+        System.out.println("StackBench latency stack=" + stack + " clients=" + clients + ": " + latencies.summary());
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws InterruptedException {
+        running.set(false);
+        completions.clear();
+        for (ClientLoop l : loops) {
+            l.join();
+        }
+        for (ClientLoop l : loops) {
+            l.endpoint.destroy();
+        }
+        loops.clear();
+        server.destroy();
+    }
+
+    /** One completed request (of any client). */
+    @Benchmark
+    public long request() throws InterruptedException {
+        return completions.take();
+    }
+
+    /** A client endpoint sending CON GETs back to back, each after the previous one's response. */
+    private final class ClientLoop extends Thread {
+        private final Endpoint endpoint;
+        private final java.util.function.Supplier<Request> requests;
+
+        ClientLoop(Endpoint endpoint, java.util.function.Supplier<Request> requests) {
+            super("stackbench-client");
+            setDaemon(true);
+            this.endpoint = endpoint;
+            this.requests = requests;
+        }
+
+        long once() throws InterruptedException {
+            Request r = requests.get();
+            r.setType(CoAP.Type.CON);
+            long t0 = System.nanoTime();
+            endpoint.sendRequest(r);
+            Response resp = r.waitForResponse(10_000);
+            if (resp == null || !PAYLOAD.equals(resp.getPayloadString())) {
+                throw new IllegalStateException(stack + ": no or wrong response " + resp);
+            }
+            return System.nanoTime() - t0;
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (running.get()) {
+                    long ns = once();
+                    latencies.add(ns);
+                    while (running.get() && !completions.offer(ns, 100, TimeUnit.MILLISECONDS)) {
+                        // the benchmark thread is between iterations: wait, do not run ahead
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                if (running.get()) {
+                    e.printStackTrace();
+                }
+            }
+        }
+    }
+
+    private interface Stack {
+        default String scheme() {
+            return "coap";
+        }
+
+        Endpoint serverEndpoint(Configuration config, InetSocketAddress bind, int clients, Random random)
+                throws Exception;
+
+        Endpoint clientEndpoint(Configuration config, InetSocketAddress bind, int client, String uri) throws Exception;
+
+        default Request request(String uri) {
+            return Request.newGet().setURI(uri);
+        }
+    }
+
+    private static final class Plain implements Stack {
+        @Override
+        public Endpoint serverEndpoint(Configuration config, InetSocketAddress bind, int clients, Random random) {
+            return new CoapEndpoint.Builder().setConfiguration(config).setInetSocketAddress(bind).build();
+        }
+
+        @Override
+        public Endpoint clientEndpoint(Configuration config, InetSocketAddress bind, int client, String uri)
+                throws Exception {
+            return new CoapEndpoint.Builder().setConfiguration(config).setInetSocketAddress(bind).build();
+        }
+    }
+
+    /** record-sec: one SA pair per client, all server SAs in one registry. */
+    private static final class RecSecStack implements Stack {
+        private final InMemorySaRegistry serverSas = new InMemorySaRegistry();
+        private final List<InMemorySaRegistry> clientSas = new ArrayList<>();
+
+        @Override
+        public Endpoint serverEndpoint(Configuration config, InetSocketAddress bind, int clients, Random random) {
+            for (int i = 0; i < clients; i++) {
+                InMemorySaRegistry c = new InMemorySaRegistry();
+                BenchSas.installPair(c, clientId(i), serverSas, SERVER_ID, random, 0x10000 + 2 * i);
+                clientSas.add(c);
+            }
+            return RecSec.endpointBuilder(RecSecConfig.builder(serverSas, SERVER_ID).protectResource("hello")
+                    .build()).setConfiguration(config).setInetSocketAddress(bind).build();
+        }
+
+        @Override
+        public Endpoint clientEndpoint(Configuration config, InetSocketAddress bind, int client, String uri)
+                throws Exception {
+            return RecSec.endpointBuilder(RecSecConfig.builder(clientSas.get(client), clientId(client)).build())
+                    .setConfiguration(config).setInetSocketAddress(bind).build();
+        }
+
+        @Override
+        public Request request(String uri) {
+            return RecSec.protect(Request.newGet().setURI(uri), SERVER_ID);
+        }
+
+        private static String clientId(int i) {
+            return "coap://client-" + i + ".bench";
+        }
+    }
+
+    /** cf-oscore: one security context per client (sender ID = client number), all in the server's context DB. */
+    private static final class Oscore implements Stack {
+        private final HashMapCtxDB serverDb = new HashMapCtxDB();
+        private final List<OSCoreCtx> clientCtxs = new ArrayList<>();
+
+        @Override
+        public Endpoint serverEndpoint(Configuration config, InetSocketAddress bind, int clients, Random random)
+                throws Exception {
+            for (int i = 0; i < clients; i++) {
+                byte[] secret = new byte[16];
+                random.nextBytes(secret);
+                byte[] salt = new byte[8];
+                random.nextBytes(salt);
+                byte[] clientKid = kid(i);
+                serverDb.addContext(ctx(secret, salt, false, new byte[] {0}, clientKid));
+                clientCtxs.add(ctx(secret, salt, true, clientKid, new byte[] {0}));
+            }
+            return new CoapEndpoint.Builder().setConfiguration(config).setInetSocketAddress(bind)
+                    .setCoapStackFactory(new OSCoreCoapStackFactory()).setCustomCoapStackArgument(serverDb).build();
+        }
+
+        @Override
+        public Endpoint clientEndpoint(Configuration config, InetSocketAddress bind, int client, String uri)
+                throws Exception {
+            HashMapCtxDB db = new HashMapCtxDB();
+            db.addContext(uri, clientCtxs.get(client));
+            return new CoapEndpoint.Builder().setConfiguration(config).setInetSocketAddress(bind)
+                    .setCoapStackFactory(new OSCoreCoapStackFactory()).setCustomCoapStackArgument(db).build();
+        }
+
+        @Override
+        public Request request(String uri) {
+            Request r = Request.newGet().setURI(uri);
+            r.getOptions().setOscore(new byte[0]);
+            return r;
+        }
+
+        private static byte[] kid(int i) {
+            return new byte[] {(byte) (1 + i / 200), (byte) (i % 200)};
+        }
+
+        private static OSCoreCtx ctx(byte[] secret, byte[] salt, boolean client, byte[] sender, byte[] recipient)
+                throws Exception {
+            return new OSCoreCtx(secret, client, AlgorithmID.AES_CCM_16_64_128, sender, recipient,
+                    AlgorithmID.HKDF_HMAC_SHA_256, 32, salt, null, 4096);
+        }
+    }
+
+    /** Scandium DTLS 1.2 PSK, one identity per client, sessions established during setup. */
+    private static final class Dtls implements Stack {
+        private final List<byte[]> keys = new ArrayList<>();
+
+        @Override
+        public String scheme() {
+            return "coaps";
+        }
+
+        @Override
+        public Endpoint serverEndpoint(Configuration config, InetSocketAddress bind, int clients, Random random) {
+            AdvancedMultiPskStore store = new AdvancedMultiPskStore();
+            for (int i = 0; i < clients; i++) {
+                byte[] k = new byte[16];
+                random.nextBytes(k);
+                keys.add(k);
+                store.setKey("client-" + i, k);
+            }
+            DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(config)
+                    .set(DtlsConfig.DTLS_CIPHER_SUITES, List.of(CipherSuite.TLS_PSK_WITH_AES_128_CCM_8))
+                    .setAddress(bind).setAdvancedPskStore(store).build();
+            return new CoapEndpoint.Builder().setConfiguration(config).setConnector(new DTLSConnector(dtls)).build();
+        }
+
+        @Override
+        public Endpoint clientEndpoint(Configuration config, InetSocketAddress bind, int client, String uri)
+                throws Exception {
+            DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(config)
+                    .set(DtlsConfig.DTLS_CIPHER_SUITES, List.of(CipherSuite.TLS_PSK_WITH_AES_128_CCM_8))
+                    .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
+                    .setAddress(bind).setAdvancedPskStore(new AdvancedSinglePskStore("client-" + client,
+                            keys.get(client))).build();
+            return new CoapEndpoint.Builder().setConfiguration(config).setConnector(new DTLSConnector(dtls)).build();
+        }
+    }
+
+    /** Per-request latencies of one iteration, reduced to percentiles at its end. */
+    static final class LatencyLog {
+        private long[] ns = new long[1 << 16];
+        private int n;
+
+        synchronized void add(long v) {
+            if (n == ns.length) {
+                ns = Arrays.copyOf(ns, n * 2);
+            }
+            ns[n++] = v;
+        }
+
+        synchronized void clear() {
+            n = 0;
+        }
+
+        synchronized String summary() {
+            if (n == 0) {
+                return "no requests";
+            }
+            long[] s = Arrays.copyOf(ns, n);
+            Arrays.sort(s);
+            return String.format("n=%d p50=%.1f us p99=%.1f us", n, s[n / 2] / 1e3, s[Math.min(n - 1, n * 99 / 100)] / 1e3);
+        }
+    }
+}
