@@ -28,6 +28,8 @@ public final class Recsec {
                         + "                           [--se-transport udp|coap] [--proxy HOST:PORT]\n"
                         + "       recsec se serve --listen HOST:PORT --psk HEX --identity ID [--count N]\n",
                 org.recsec.cli.se.SeCli::run));
+        commands.put("eap", new Delegate("EAP bootstrapping KMP: an EAP-TLS RADIUS server, USRK derivation (eap as|usrk --help)",
+                org.recsec.kmp.eap.cli.EapCli.USAGE + "\n", org.recsec.kmp.eap.cli.EapCli::run));
         commands.put("ticket", new Delegate("issue and inspect CWT tickets (ticket issue|inspect --help)",
                 org.recsec.cli.ticket.TicketCli.USAGE, org.recsec.cli.ticket.TicketCli::run));
     }

@@ -56,7 +56,7 @@ public final class DemoCommand implements Command {
 
     @Override
     public String help() {
-        return "usage: recsec demo [--pcap FILE] [--keylog FILE] [--message TEXT] [--kmp manual|ticket|se]\n"
+        return "usage: recsec demo [--pcap FILE] [--keylog FILE] [--message TEXT] [--kmp manual|ticket|se|eap]\n"
                 + "                   [--se-transport udp|coap]\n"
                 + "Starts a Californium server with /echo, a Californium forward proxy and a client on UDP loopback,\n"
                 + "installs the SA pair through the PF_KEY-like interface with the chosen key-management protocol\n"
@@ -97,7 +97,9 @@ public final class DemoCommand implements Command {
             case "manual" -> new ManualKmp(random, CipherSuite.AES_128_CCM_8);
             case "ticket" -> new TicketKmp(random, CipherSuite.AES_128_CCM_8);
             case "se" -> new SeKmpAdapter(random, seCiphers, seTransport.equals("coap"));
-            default -> throw new UsageException("--kmp must be manual, ticket or se (" + kmpName + " is not available)");
+            case "eap" -> new EapKmp(random, CipherSuite.AES_128_CCM_8);
+            default -> throw new UsageException("--kmp must be manual, ticket, se or eap (" + kmpName
+                    + " is not available)");
         };
         try {
             // The well-known port first (Wireshark dissects CoAP there), ephemeral ones when it is taken. A port
@@ -192,8 +194,16 @@ public final class DemoCommand implements Command {
             if (kmp instanceof SeKmpAdapter se) {
                 se.proxy(proxyAddr);
             }
+            // the KMP's own datagrams (e.g. CoAP-EAP) go to the capture file only, not to the trace
+            TappingConnector.Listener capture = pcap == null ? null : (src, dst, bytes) -> {
+                try {
+                    pcap.write(src, dst, bytes);
+                } catch (IOException e) {
+                    trace.line("  (pcap: " + e.getMessage() + ")");
+                }
+            };
             kmp.establish(new DemoKmp.Setup(clientSad, CLIENT_ID, serverSad, serverId, serverAddr, trace, server,
-                    config));
+                    config, capture));
             if (keylogPath != null) {
                 List<String> keyLines = SaKeylog.lines(serverSad, serverId);
                 SaKeylog.write(java.nio.file.Path.of(keylogPath), keyLines);

@@ -110,7 +110,7 @@ class CoapFlightTransportTest {
                 SecurityAssociationDatabase server = SeFixture.sad(SeFixture.S, null);
                 SeKmp.installServer(est.keys(), spis, server.openSession(b -> { }), SeFixture.S, SeFixture.C, 1);
                 // The record one side seals, the other opens: the same keys on both ends.
-                byte[] record = client.outbound(SeFixture.C, SeFixture.S).cipher().seal(23, 1, 1, new byte[] {42},
+                byte[] record = client.outbound(org.recsec.record.LocalId.of(SeFixture.C), org.recsec.record.PeerId.of(SeFixture.S)).cipher().seal(23, 1, 1, new byte[] {42},
                         0, 1);
                 assertArrayEquals(new byte[] {42}, server.inbound(spis.clientToServer()).cipher().open(record, 0,
                         record.length));
