@@ -5,7 +5,7 @@ import org.recsec.kmp.ticket.AsKey;
 import org.recsec.kmp.ticket.ClaimsJson;
 import org.recsec.kmp.ticket.CwtInspector;
 import org.recsec.kmp.ticket.IssuedTicket;
-import org.recsec.kmp.ticket.TicketException;
+import org.recsec.kmp.ticket.error.TicketException;
 import org.recsec.kmp.ticket.TicketIssuer;
 import org.recsec.kmp.ticket.TicketSaParameters;
 

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import org.recsec.kmp.ticket.error.TicketException;
 
 /**
  * The {@code cti} values of tickets a resource server has accepted, each kept until its ticket's {@code exp}.

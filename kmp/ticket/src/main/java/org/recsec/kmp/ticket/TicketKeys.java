@@ -6,6 +6,7 @@ import org.recsec.kmp.ticket.internal.CborWriter;
 import org.recsec.kmp.ticket.internal.HkdfSha256;
 import org.recsec.record.CipherSuite;
 import org.recsec.record.SecretBytes;
+import org.recsec.kmp.ticket.error.TicketException;
 
 /**
  * Derives the SA pair of a ticket exchange from the {@code cnf} key and the two nonces with HKDF-SHA256 (RFC 5869),

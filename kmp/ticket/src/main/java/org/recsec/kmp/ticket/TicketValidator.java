@@ -3,9 +3,10 @@ package org.recsec.kmp.ticket;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
-import org.recsec.kmp.ticket.TicketException.Reason;
+import org.recsec.kmp.ticket.error.TicketException.Reason;
 import org.recsec.kmp.ticket.internal.CoseCrypto;
 import org.recsec.kmp.ticket.internal.CoseMessage;
+import org.recsec.kmp.ticket.error.TicketException;
 
 /**
  * The resource server's ticket check: a ticket is a CWT (RFC 8392) in a COSE_Encrypt0 (RFC 9052 §5.2, tag 16,

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.recsec.kmp.ticket.internal.CborReader;
 import org.recsec.kmp.ticket.internal.CborValue;
 import org.recsec.record.internal.Bytes;
+import org.recsec.kmp.ticket.error.TicketException;
 
 /** The strictness rules of CborReader, one refusal each, and acceptance checked against Jackson's CBOR parser. */
 class CborReaderTest {

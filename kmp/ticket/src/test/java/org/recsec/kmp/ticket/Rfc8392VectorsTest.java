@@ -16,6 +16,7 @@ import org.recsec.kmp.ticket.internal.CoseMessage;
 import org.recsec.record.internal.Bytes;
 import org.recsec.record.SecretBytes;
 import org.recsec.vectors.SpecVectors;
+import org.recsec.kmp.ticket.error.TicketException;
 
 /** RFC 8392 Appendix A, byte for byte (spec-vectors/vectors/external/rfc8392). */
 public class Rfc8392VectorsTest {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.recsec.record.internal.Bytes;
 import org.recsec.record.CipherSuite;
 import org.recsec.record.SecretBytes;
+import org.recsec.kmp.ticket.error.TicketException;
 
 class TicketKeysTest {
     private static final SecretBytes CNF = SecretBytes.copyOf(Bytes.fromHex("000102030405060708090a0b0c0d0e0f"));

@@ -19,6 +19,7 @@ import net.jqwik.api.constraints.Size;
 import org.recsec.kmp.ticket.internal.CborReader;
 import org.recsec.record.CipherSuite;
 import org.recsec.record.SecretBytes;
+import org.recsec.kmp.ticket.error.TicketException;
 
 /** Untrusted bytes only ever give a TicketException; issued tickets always validate. */
 class TicketProperties {

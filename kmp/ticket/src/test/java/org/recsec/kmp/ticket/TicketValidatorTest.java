@@ -14,10 +14,11 @@ import static org.recsec.kmp.ticket.TestTickets.enc;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.recsec.kmp.ticket.TestTickets.Claims;
-import org.recsec.kmp.ticket.TicketException.Reason;
+import org.recsec.kmp.ticket.error.TicketException.Reason;
 import org.recsec.record.internal.Bytes;
 import org.recsec.record.CipherSuite;
 import org.recsec.record.SecretBytes;
+import org.recsec.kmp.ticket.error.TicketException;
 
 class TicketValidatorTest {
 

@@ -8,7 +8,7 @@ import java.util.Objects;
 import org.recsec.km.pfkey.SaSpec;
 import org.recsec.km.sad.SadSession;
 import org.recsec.kmp.ticket.TicketClaims;
-import org.recsec.kmp.ticket.TicketException;
+import org.recsec.kmp.ticket.error.TicketException;
 import org.recsec.kmp.ticket.TicketKeys;
 import org.recsec.kmp.ticket.TicketSaParameters;
 import org.recsec.kmp.ticket.TicketValidator;

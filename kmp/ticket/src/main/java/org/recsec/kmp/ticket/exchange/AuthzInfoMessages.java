@@ -4,7 +4,7 @@ import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
 import org.recsec.km.pfkey.SaSpec;
-import org.recsec.kmp.ticket.TicketException;
+import org.recsec.kmp.ticket.error.TicketException;
 import org.recsec.kmp.ticket.TicketKeys;
 import org.recsec.kmp.ticket.TicketValidator;
 import org.recsec.kmp.ticket.internal.CborReader;

@@ -13,7 +13,7 @@ import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.elements.exception.ConnectorException;
 import org.recsec.km.pfkey.SaSpec;
 import org.recsec.km.sad.SadSession;
-import org.recsec.kmp.ticket.TicketException;
+import org.recsec.kmp.ticket.error.TicketException;
 import org.recsec.kmp.ticket.TicketKeys;
 import org.recsec.kmp.ticket.TicketSaParameters;
 

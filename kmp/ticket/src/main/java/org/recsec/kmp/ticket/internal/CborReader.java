@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.recsec.kmp.ticket.TicketException;
+import org.recsec.kmp.ticket.error.TicketException;
 import org.recsec.record.internal.Bytes;
 
 /**

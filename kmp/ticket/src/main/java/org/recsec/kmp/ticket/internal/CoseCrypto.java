@@ -20,8 +20,8 @@ import org.bouncycastle.crypto.modes.CCMBlockCipher;
 import org.bouncycastle.crypto.modes.CCMModeCipher;
 import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
-import org.recsec.kmp.ticket.TicketException;
-import org.recsec.kmp.ticket.TicketException.Reason;
+import org.recsec.kmp.ticket.error.TicketException;
+import org.recsec.kmp.ticket.error.TicketException.Reason;
 import org.recsec.record.SecretBytes;
 
 /**

@@ -1,8 +1,8 @@
 package org.recsec.kmp.ticket.internal;
 
 import java.util.List;
-import org.recsec.kmp.ticket.TicketException;
-import org.recsec.kmp.ticket.TicketException.Reason;
+import org.recsec.kmp.ticket.error.TicketException;
+import org.recsec.kmp.ticket.error.TicketException.Reason;
 
 /**
  * A parsed single-recipient COSE message (RFC 9052): COSE_Encrypt0 (tag 16, §5.2), COSE_Mac0 (tag 17, §6.2) or

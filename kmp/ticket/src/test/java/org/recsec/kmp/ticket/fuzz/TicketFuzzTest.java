@@ -22,7 +22,7 @@ import org.recsec.kmp.ticket.ClaimsJson;
 import org.recsec.kmp.ticket.CwtInspector;
 import org.recsec.record.SecretBytes;
 import java.util.HexFormat;
-import org.recsec.kmp.ticket.TicketException;
+import org.recsec.kmp.ticket.error.TicketException;
 import org.recsec.kmp.ticket.TicketValidator;
 import org.recsec.kmp.ticket.internal.CborReader;
 import org.recsec.kmp.ticket.internal.CborValue;

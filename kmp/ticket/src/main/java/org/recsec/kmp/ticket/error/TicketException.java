@@ -1,4 +1,4 @@
-package org.recsec.kmp.ticket;
+package org.recsec.kmp.ticket.error;
 
 import java.util.Objects;
 import org.recsec.record.RecSecException;
@@ -34,7 +34,7 @@ public final class TicketException extends Exception {
         REPLAYED,
         /** The replay cache holds its maximum of live entries; the ticket is refused rather than evicting one. */
         REPLAY_CACHE_FULL,
-        /** A nonce of the ticket exchange has a length outside what {@link TicketKeys} accepts. */
+        /** A nonce of the ticket exchange has a length outside what {@link org.recsec.kmp.ticket.TicketKeys} accepts. */
         BAD_NONCE
     }
 
