@@ -24,6 +24,8 @@ import java.util.spi.ToolProvider;
  * with the class references that form it, so the message names the types to move or the dependency to invert.
  */
 public final class PackageCycles {
+    private static final String FOUNDATION = "[foundation]";
+
     private PackageCycles() {
     }
 
@@ -34,6 +36,20 @@ public final class PackageCycles {
      * @param anchor a class whose package is the root of the module's packages (its class directory is scanned)
      */
     public static List<String> cycles(Class<?> anchor) {
+        return cycles(anchor, Set.of());
+    }
+
+    /**
+     * As {@link #cycles(Class)}, with {@code foundation} counted as one package of their own, below the others: the
+     * leaf types (an exception, value types, contract interfaces) that a module's lower packages use while they still
+     * share a Java package with the module's facade. The check then also proves that the foundation is a leaf: a
+     * foundation type that refers to any other package of the module closes a cycle and is reported. The report
+     * names the foundation package {@code [foundation]}.
+     *
+     * @param anchor     a class whose package is the root of the module's packages
+     * @param foundation the types to count as their own bottom package
+     */
+    public static List<String> cycles(Class<?> anchor, Set<Class<?>> foundation) {
         Path root;
         try {
             root = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -49,18 +65,25 @@ public final class PackageCycles {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("classes of " + prefix + " are not in a directory under " + root, e);
         }
-        return cycles(classReferences(root, prefix));
+        Set<String> names = new java.util.HashSet<>();
+        foundation.forEach(c -> names.add(c.getName()));
+        return cycles(classReferences(root, prefix), names);
     }
 
     /** The package cycles of the given class references ({@code from -> to}, fully qualified class names). */
     static List<String> cycles(Map<String, SortedSet<String>> classRefs) {
+        return cycles(classRefs, Set.of());
+    }
+
+    /** As above, the classes named in {@code foundation} counted as the package {@code [foundation]}. */
+    static List<String> cycles(Map<String, SortedSet<String>> classRefs, Set<String> foundation) {
         Map<String, SortedSet<String>> graph = new TreeMap<>();
         Map<String, SortedSet<String>> why = new TreeMap<>();
         classRefs.forEach((from, tos) -> {
-            String pf = packageOf(from);
+            String pf = foundation.contains(from) ? FOUNDATION : packageOf(from);
             graph.computeIfAbsent(pf, k -> new TreeSet<>());
             for (String to : tos) {
-                String pt = packageOf(to);
+                String pt = foundation.contains(to) ? FOUNDATION : packageOf(to);
                 graph.computeIfAbsent(pt, k -> new TreeSet<>());
                 if (!pf.equals(pt)) {
                     graph.get(pf).add(pt);

@@ -35,6 +35,22 @@ class PackageCyclesTest {
     }
 
     @Test
+    void foundationTypesCountAsTheirOwnBottomPackage() {
+        Map<String, SortedSet<String>> r = refs("a.Api", "a.internal.Impl", "a.internal.Impl", "a.Ex");
+        assertEquals(1, PackageCycles.cycles(r).size());
+        assertEquals(List.of(), PackageCycles.cycles(r, java.util.Set.of("a.Ex")));
+    }
+
+    @Test
+    void aFoundationTypeThatReachesUpIsACycle() {
+        Map<String, SortedSet<String>> r = refs("a.Api", "a.internal.Impl", "a.internal.Impl", "a.Ex", "a.Ex",
+                "a.internal.Impl");
+        List<String> c = PackageCycles.cycles(r, java.util.Set.of("a.Ex"));
+        assertEquals(1, c.size(), c::toString);
+        assertTrue(c.get(0).contains("[foundation] -> a.internal: [a.Ex -> a.internal.Impl]"), c.get(0));
+    }
+
+    @Test
     void readsCompiledClasses() {
         // test-support is one package: no cycle (the module checks in record-sec and kmp/ticket read real edges)
         assertEquals(List.of(), PackageCycles.cycles(PackageCycles.class));
