@@ -47,8 +47,8 @@ final class Messages {
 
     /** The SPI of the (first) Record-Security option, when it has a readable one (at most 4 bytes). */
     static OptionalLong spiOf(CoapMessage m) {
-        CoapOption o = m.option(OptionNumbers.RECORD_SECURITY);
-        return o == null || o.length() > 4 ? OptionalLong.empty() : OptionalLong.of(o.uintValue());
+        return m.option(OptionNumbers.RECORD_SECURITY).filter(o -> o.length() <= 4)
+                .map(o -> OptionalLong.of(o.uintValue())).orElse(OptionalLong.empty());
     }
 
     /** As {@link #spiOf(CoapMessage)}, for a Californium message. */

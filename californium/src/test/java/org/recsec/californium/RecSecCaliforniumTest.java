@@ -542,8 +542,8 @@ class RecSecCaliforniumTest {
         byte[] a = decode(tap.toClient.get(0)).payload();
         byte[] b = decode(tap.toClient.get(1)).payload();
         assertFalse(java.util.Arrays.equals(a, b), "each record has its own sequence number and nonce");
-        assertArrayEquals(decode(tap.toServer.get(0)).option(OptionNumbers.RECORD_SECURITY).value(),
-                decode(tap.toServer.get(1)).option(OptionNumbers.RECORD_SECURITY).value());
+        assertArrayEquals(decode(tap.toServer.get(0)).option(OptionNumbers.RECORD_SECURITY).orElseThrow().value(),
+                decode(tap.toServer.get(1)).option(OptionNumbers.RECORD_SECURITY).orElseThrow().value());
     }
 
 

@@ -51,7 +51,7 @@ class MessageCompactVectorsTest {
         CoapMessage again = plain.isRequest() ? po.protectRequest(plain, LOCAL, PEER).outer()
                 : po.protectResponse(plain, new RequestContext(LOCAL, PEER, binding));
         assertEquals(Bytes.toHex(prot), Bytes.toHex(CoapCodec.encode(again)), name);
-        assertEquals(spi, outer.option(OptionNumbers.RECORD_SECURITY).uintValue(), name);
+        assertEquals(spi, outer.option(OptionNumbers.RECORD_SECURITY).orElseThrow().uintValue(), name);
 
         InMemorySaRegistry in = new InMemorySaRegistry();
         in.install(ManualSa.inbound(suite).profile(RecordProfile.COMPACT).spi(spi).epoch(epoch).route(LOCAL, PEER)

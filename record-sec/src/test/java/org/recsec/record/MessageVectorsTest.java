@@ -159,8 +159,8 @@ class MessageVectorsTest {
         if (plain.isRequest()) {
             CoapMessage got = p.unprotectRequest(outer).message();
             if (plain.hasOption(35)) {
-                assertEquals("lights", got.option(11).stringValue());
-                assertEquals("level=high", got.option(15).stringValue());
+                assertEquals("lights", got.option(11).orElseThrow().stringValue());
+                assertEquals("level=high", got.option(15).orElseThrow().stringValue());
             } else {
                 assertEquals(plain, got);
             }

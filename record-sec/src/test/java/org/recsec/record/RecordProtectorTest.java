@@ -54,9 +54,9 @@ class RecordProtectorTest {
         assertEquals(0x02, outer.code(), "outer code POST");
         assertEquals(plain.messageId(), outer.messageId());
         assertArrayEquals(plain.token(), outer.token());
-        assertEquals("sensor.example", outer.option(OptionNumbers.URI_HOST).stringValue());
-        assertNull(outer.option(OptionNumbers.URI_PATH), "Uri-Path is Class E: inside only");
-        assertEquals(p.c2sOut.spi(), outer.option(OptionNumbers.RECORD_SECURITY).uintValue());
+        assertEquals("sensor.example", outer.option(OptionNumbers.URI_HOST).orElseThrow().stringValue());
+        assertNull(outer.option(OptionNumbers.URI_PATH).orElse(null), "Uri-Path is Class E: inside only");
+        assertEquals(p.c2sOut.spi(), outer.option(OptionNumbers.RECORD_SECURITY).orElseThrow().uintValue());
 
         UnprotectedRequest got = p.serverProtector.unprotectRequest(roundTripWire(outer));
         assertEquals(plain, got.message());
@@ -67,8 +67,8 @@ class RecordProtectorTest {
                 "21.5 C".getBytes(StandardCharsets.UTF_8));
         CoapMessage protectedResponse = p.serverProtector.protectResponse(response, got.context());
         assertEquals(0x44, protectedResponse.code(), "outer code 2.04");
-        assertEquals(30, protectedResponse.option(OptionNumbers.MAX_AGE).uintValue(), "outer Max-Age for caches");
-        assertEquals(p.s2cOut.spi(), protectedResponse.option(OptionNumbers.RECORD_SECURITY).uintValue());
+        assertEquals(30, protectedResponse.option(OptionNumbers.MAX_AGE).orElseThrow().uintValue(), "outer Max-Age for caches");
+        assertEquals(p.s2cOut.spi(), protectedResponse.option(OptionNumbers.RECORD_SECURITY).orElseThrow().uintValue());
         assertEquals(response, p.clientProtector.unprotectResponse(roundTripWire(protectedResponse), req));
     }
 
@@ -239,7 +239,7 @@ class RecordProtectorTest {
                 new byte[0]);
         ProtectedRequest req = p.clientProtector.protectRequest(register, SaPair.CLIENT, SaPair.SERVER);
         assertEquals(0x05, req.outer().code(), "FETCH outside when observing");
-        assertEquals(0, req.outer().option(OptionNumbers.OBSERVE).uintValue(), "outer Observe for proxies");
+        assertEquals(0, req.outer().option(OptionNumbers.OBSERVE).orElseThrow().uintValue(), "outer Observe for proxies");
         RequestContext ctx = p.serverProtector.unprotectRequest(req.outer()).context();
         for (int n = 1; n <= 3; n++) {
             CoapMessage note = new CoapMessage(CoapMessage.TYPE_NON, 0x45, 100 + n, new byte[] {7},
@@ -257,11 +257,11 @@ class RecordProtectorTest {
                 List.of(CoapOption.ofString(OptionNumbers.PROXY_URI, "coap://server.example:5684/a/b?c=d")),
                 new byte[0]);
         CoapMessage outer = p.clientProtector.protectRequest(plain, SaPair.CLIENT, SaPair.SERVER).outer();
-        assertEquals("coap", outer.option(OptionNumbers.PROXY_SCHEME).stringValue());
-        assertEquals("server.example", outer.option(OptionNumbers.URI_HOST).stringValue());
-        assertEquals(5684, outer.option(OptionNumbers.URI_PORT).uintValue());
-        assertNull(outer.option(OptionNumbers.PROXY_URI));
-        assertNull(outer.option(OptionNumbers.URI_PATH));
+        assertEquals("coap", outer.option(OptionNumbers.PROXY_SCHEME).orElseThrow().stringValue());
+        assertEquals("server.example", outer.option(OptionNumbers.URI_HOST).orElseThrow().stringValue());
+        assertEquals(5684, outer.option(OptionNumbers.URI_PORT).orElseThrow().uintValue());
+        assertNull(outer.option(OptionNumbers.PROXY_URI).orElse(null));
+        assertNull(outer.option(OptionNumbers.URI_PATH).orElse(null));
         CoapMessage got = p.serverProtector.unprotectRequest(outer).message();
         List<String> path = new ArrayList<>();
         for (CoapOption o : got.options()) {
@@ -270,7 +270,7 @@ class RecordProtectorTest {
             }
         }
         assertEquals(List.of("a", "b"), path);
-        assertEquals("c=d", got.option(OptionNumbers.URI_QUERY).stringValue());
+        assertEquals("c=d", got.option(OptionNumbers.URI_QUERY).orElseThrow().stringValue());
     }
 
     @Test

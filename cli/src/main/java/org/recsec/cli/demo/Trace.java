@@ -92,7 +92,7 @@ final class Trace {
     }
 
     private static boolean isFlight(CoapMessage m) {
-        CoapOption cf = m.option(OptionNumbers.CONTENT_FORMAT);
+        CoapOption cf = m.option(OptionNumbers.CONTENT_FORMAT).orElse(null);
         return cf != null && cf.length() <= 2 && cf.uintValue() == org.recsec.kmp.se.coap.FlightCoap.CONTENT_FORMAT;
     }
 

@@ -57,7 +57,7 @@ class DemoCoapHandshakeTest {
     }
 
     private static boolean isFlight(CoapMessage m) {
-        CoapOption cf = m.option(OptionNumbers.CONTENT_FORMAT);
+        CoapOption cf = m.option(OptionNumbers.CONTENT_FORMAT).orElse(null);
         return cf != null && cf.uintValue() == FlightCoap.CONTENT_FORMAT;
     }
 

@@ -122,7 +122,7 @@ class DemoTest {
             CoapMessage m = CoapCodec.decode(d, 0, d.length);
             String path = new String(d, StandardCharsets.ISO_8859_1);
             trigger |= path.contains(".well-known") && path.contains("coap-eap");
-            if (m.hasOption(OptionNumbers.CONTENT_FORMAT) && m.option(OptionNumbers.CONTENT_FORMAT).uintValue() == 269
+            if (m.hasOption(OptionNumbers.CONTENT_FORMAT) && m.option(OptionNumbers.CONTENT_FORMAT).orElseThrow().uintValue() == 269
                     && m.payload().length > 4 && m.payload()[4] == 13) {
                 eapTls++;
             }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.recsec.record.RecSecException;
@@ -163,10 +164,10 @@ public final class ForwardingProxy implements SimNode {
             }
             return;
         }
-        CoapOption block2 = m.option(OptionNumbers.BLOCK2);
+        Optional<CoapOption> block2 = m.option(OptionNumbers.BLOCK2);
         CoapMessage buffered = blockBuffers.get(blockKey(client, m));
-        if (block2 != null && buffered != null) {
-            serveBlock(client, m, buffered, block2);
+        if (block2.isPresent() && buffered != null) {
+            serveBlock(client, m, buffered, block2.get());
             return;
         }
         List<CoapOption> options = new ArrayList<>(m.options());
@@ -328,9 +329,8 @@ public final class ForwardingProxy implements SimNode {
         if (!up.answered) {
             up.answered = true;
             if (up.cacheKey != null && m.code() == 0x45) {
-                CoapOption maxAge = m.option(OptionNumbers.MAX_AGE);
-                long seconds = maxAge == null ? DEFAULT_MAX_AGE_SECONDS
-                        : maxAge.length() <= 4 ? maxAge.uintValue() : 0;
+                long seconds = m.option(OptionNumbers.MAX_AGE)
+                        .map(maxAge -> maxAge.length() <= 4 ? maxAge.uintValue() : 0L).orElse(DEFAULT_MAX_AGE_SECONDS);
                 if (seconds > 0) {
                     cache.put(up.cacheKey, new CachedResponse(m, net.nowMillis() + seconds * 1000));
                 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.recsec.record.ProtectedRequest;
 import org.recsec.record.RecSecException;
 import org.recsec.record.RecordProtector;
@@ -156,8 +157,8 @@ public final class SimClient implements SimNode {
 
     private void onResponse(Exchange ex, CoapMessage m) {
         CoapMessage whole = m;
-        CoapOption block = m.option(OptionNumbers.BLOCK2);
-        if (block != null) {
+        if (m.option(OptionNumbers.BLOCK2).isPresent()) {
+            CoapOption block = m.option(OptionNumbers.BLOCK2).orElseThrow();
             BlockOption b;
             try {
                 b = BlockOption.parse(block);
@@ -193,8 +194,9 @@ public final class SimClient implements SimNode {
             refuse(ex, whole, e.reason());
             return;
         }
-        CoapOption echo = response.option(OptionNumbers.ECHO);
-        if (response.code() == 0x81 && echo != null && !ex.echoRetried) {
+        Optional<CoapOption> echoOption = response.option(OptionNumbers.ECHO);
+        if (response.code() == 0x81 && echoOption.isPresent() && !ex.echoRetried) {
+            CoapOption echo = echoOption.get();
             ex.echoRetried = true;
             echoRetries++;
             CoapMessage again = ex.app.withMessageId(nextMid()).withOptions(withEcho(ex.app.options(), echo.value()));

@@ -149,7 +149,7 @@ public final class SimServer implements SimNode {
             return;
         }
         CoapMessage answer;
-        long spi = m.option(OptionNumbers.RECORD_SECURITY).uintValue(); // present: unprotectRequest accepted it
+        long spi = m.option(OptionNumbers.RECORD_SECURITY).orElseThrow().uintValue(); // present: unprotectRequest accepted it
         if (freshness != null && needsFreshness.test(req.message()) && !freshness.isFresh(
                 echoOf(req.message()), spi, req.context().peerId())) {
             challenges++;
@@ -177,16 +177,15 @@ public final class SimServer implements SimNode {
     }
 
     private static byte[] echoOf(CoapMessage m) {
-        CoapOption o = m.option(OptionNumbers.ECHO);
-        return o == null ? null : o.value();
+        return m.option(OptionNumbers.ECHO).map(CoapOption::value).orElse(null);
     }
 
     private void updateRegistration(String from, UnprotectedRequest req, CoapMessage answer) {
-        CoapOption observe = req.message().option(OptionNumbers.OBSERVE);
         String key = from + '\u0000' + Wire.hex(req.message().token());
-        if (observe == null) {
+        if (req.message().option(OptionNumbers.OBSERVE).isEmpty()) {
             return;
         }
+        CoapOption observe = req.message().option(OptionNumbers.OBSERVE).orElseThrow();
         if (observe.length() <= 3 && observe.uintValue() == 0 && answer.hasOption(OptionNumbers.OBSERVE)) {
             registrations.put(key, new Registration(from, req.message().token(), req.context()));
         } else {

@@ -49,7 +49,7 @@ class EchoFreshnessProperties {
             t = new Topology(seed, LinkProfile.PERFECT);
             client = t.client();
             server = t.server(req -> {
-                CoapOption echo = req.option(OptionNumbers.ECHO);
+                CoapOption echo = req.option(OptionNumbers.ECHO).orElse(null);
                 // the first 8 bytes of our Echo values are the issue time (EchoFreshness)
                 long issued = echo == null ? -1 : ByteBuffer.wrap(echo.value()).getLong();
                 executions.add(new Execution(t.net.nowMillis(), issued));
@@ -69,7 +69,7 @@ class EchoFreshnessProperties {
     }
 
     private static boolean isLock(CoapMessage m) {
-        CoapOption path = m.option(OptionNumbers.URI_PATH);
+        CoapOption path = m.option(OptionNumbers.URI_PATH).orElse(null);
         return path != null && path.stringValue().equals("lock");
     }
 

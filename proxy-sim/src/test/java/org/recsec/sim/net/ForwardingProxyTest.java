@@ -69,8 +69,8 @@ class ForwardingProxyTest {
         assertEquals(1, server.received().size());
         CoapMessage atServer = server.received().get(0).request();
         assertEquals(GET, atServer.code());
-        assertEquals("temp", atServer.option(OptionNumbers.URI_PATH).stringValue());
-        assertNull(atServer.option(OptionNumbers.PROXY_SCHEME), "a forward proxy consumes Proxy-Scheme");
+        assertEquals("temp", atServer.option(OptionNumbers.URI_PATH).orElseThrow().stringValue());
+        assertNull(atServer.option(OptionNumbers.PROXY_SCHEME).orElse(null), "a forward proxy consumes Proxy-Scheme");
         assertEquals(1, proxy.forwarded());
 
         CoapMessage c2p = CoapCodec.decode(wire.get(0).bytes(), 0, wire.get(0).bytes().length);
@@ -106,7 +106,7 @@ class ForwardingProxyTest {
         assertEquals(blocks, toClient.size());
         assertEquals(blocks - 1, proxy.blocksServed());
         for (CoapMessage m : toClient) {
-            assertNotNull(m.option(OptionNumbers.BLOCK2));
+            assertNotNull(m.option(OptionNumbers.BLOCK2).orElse(null));
             assertTrue(m.payloadLength() <= 256);
         }
     }
@@ -143,7 +143,7 @@ class ForwardingProxyTest {
         assertEquals(Wire.CODE_HOP_LIMIT_REACHED, client.outcomes().get(stopped).code());
         assertEquals(SimClient.Outcome.Kind.COMPLETED, client.outcomes().get(passed).kind());
         assertEquals(1, server.received().size());
-        assertEquals(1, server.received().get(0).request().option(OptionNumbers.HOP_LIMIT).uintValue());
+        assertEquals(1, server.received().get(0).request().option(OptionNumbers.HOP_LIMIT).orElseThrow().uintValue());
     }
 
     @Test
@@ -163,8 +163,8 @@ class ForwardingProxyTest {
         CoapMessage atServer = server.received().get(0).request();
         assertTrue(atServer.hasOption(OptionNumbers.EDHOC));
         assertFalse(atServer.hasOption(OptionNumbers.URI_PORT));
-        assertEquals("a", atServer.option(OptionNumbers.URI_PATH).stringValue());
-        assertEquals("q=1", atServer.option(OptionNumbers.URI_QUERY).stringValue());
+        assertEquals("a", atServer.option(OptionNumbers.URI_PATH).orElseThrow().stringValue());
+        assertEquals("q=1", atServer.option(OptionNumbers.URI_QUERY).orElseThrow().stringValue());
         assertArrayEquals(new byte[] {1, 2}, atServer.payload());
     }
 
@@ -188,7 +188,7 @@ class ForwardingProxyTest {
             }
         }
         assertEquals(List.of("sensors", "t1"), path);
-        assertEquals("unit=C", atServer.option(OptionNumbers.URI_QUERY).stringValue());
+        assertEquals("unit=C", atServer.option(OptionNumbers.URI_QUERY).orElseThrow().stringValue());
     }
 
     @Test
@@ -210,9 +210,9 @@ class ForwardingProxyTest {
         t.net.runUntilIdle(CoapTiming.EXCHANGE_LIFETIME_MILLIS * 2);
 
         CoapMessage forwarded = toServer.get(0);
-        assertNull(forwarded.option(OptionNumbers.PROXY_URI));
-        assertEquals("server.example", forwarded.option(OptionNumbers.URI_HOST).stringValue());
-        assertEquals("x", forwarded.option(OptionNumbers.URI_PATH).stringValue());
+        assertNull(forwarded.option(OptionNumbers.PROXY_URI).orElse(null));
+        assertEquals("server.example", forwarded.option(OptionNumbers.URI_HOST).orElseThrow().stringValue());
+        assertEquals("x", forwarded.option(OptionNumbers.URI_PATH).orElseThrow().stringValue());
         // A Class E option outside is refused before the missing Record-Security is even looked at.
         assertEquals(List.of(new SimServer.Refusal(Topology.PROXY, RecSecException.Reason.MALFORMED)),
                 server.refusals());
@@ -293,7 +293,7 @@ class ForwardingProxyTest {
         CoapMessage cached = mallory.got.get(0);
         assertArrayEquals(new byte[] {4}, cached.token());
         assertEquals(4242, cached.messageId());
-        assertTrue(cached.option(OptionNumbers.MAX_AGE).uintValue() <= 30);
+        assertTrue(cached.option(OptionNumbers.MAX_AGE).orElseThrow().uintValue() <= 30);
         // A second, different FETCH from the client has another record, so another key: forwarded.
         client.request(Topology.SERVER_ID, Topology.PROXY,
                 request(GET, viaProxy(CoapOption.ofUint(OptionNumbers.OBSERVE, 0)), new byte[0]), true);

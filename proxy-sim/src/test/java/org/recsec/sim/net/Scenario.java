@@ -59,7 +59,7 @@ final class Scenario {
     }
 
     static int idOf(CoapMessage m) {
-        return (int) m.option(TEST_ID).uintValue();
+        return (int) m.option(TEST_ID).orElseThrow().uintValue();
     }
 
     /** The request as the client hands it to SimClient: routing options, the spec's options, the id. */

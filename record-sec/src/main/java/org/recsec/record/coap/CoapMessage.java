@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A CoAP message as RFC 7252 §3 defines it, immutable. Options are kept in option-number order; repeated options
@@ -107,14 +108,14 @@ public final class CoapMessage {
 
     public int payloadLength() { return payload.length; }
 
-    /** The first option with this number, or null. */
-    public CoapOption option(int number) {
+    /** The first option with this number, or empty when the message has none (RFC 7252 §5.4). */
+    public Optional<CoapOption> option(int number) {
         for (CoapOption o : options) {
             if (o.number() == number) {
-                return o;
+                return Optional.of(o);
             }
         }
-        return null;
+        return Optional.empty();
     }
 
     public boolean hasOption(int number) {

@@ -225,7 +225,7 @@ public final class CoapSocketAgent implements SocketAgent {
             return;
         }
         if (code == FlightCoap.CONTINUE) {
-            CoapRequest next = x.nextBlock1(m.option(OptionNumbers.BLOCK1));
+            CoapRequest next = x.nextBlock1(m.option(OptionNumbers.BLOCK1).orElse(null));
             sendRequest(next);
             return;
         }
@@ -236,12 +236,12 @@ public final class CoapSocketAgent implements SocketAgent {
         if (code == FlightCoap.CREATED) {
             takeLocation(m);
         }
-        CoapOption cf = m.option(OptionNumbers.CONTENT_FORMAT);
+        CoapOption cf = m.option(OptionNumbers.CONTENT_FORMAT).orElse(null);
         if (m.payloadLength() > 0 && (cf == null || cf.length() > 2 || cf.uintValue() != FlightCoap.CONTENT_FORMAT)) {
             current = null;
             throw new CoapFlightException("the answer is not a flight (Content-Format)", -1);
         }
-        CoapOption b2 = m.option(OptionNumbers.BLOCK2);
+        CoapOption b2 = m.option(OptionNumbers.BLOCK2).orElse(null);
         if (b2 == null) {
             if (x.body.size() > 0) {
                 throw new CoapFlightException("a Block2 transfer ended without its last block", -1);

@@ -92,7 +92,7 @@ class CoapFlightTransportTest {
                     assertArrayEquals(rec.sentFlights.get(i), requests.get(i).payload());
                     assertArrayEquals(rec.receivedFlights.get(i), responses.get(i).payload());
                     assertEquals(FlightCoap.CONTENT_FORMAT,
-                            requests.get(i).option(OptionNumbers.CONTENT_FORMAT).uintValue());
+                            requests.get(i).option(OptionNumbers.CONTENT_FORMAT).orElseThrow().uintValue());
                 }
                 assertEquals(0x44, responses.get(0).code(), "HelloVerifyRequest: 2.04, no state");
                 assertTrue(!responses.get(0).hasOption(OptionNumbers.LOCATION_PATH));

@@ -150,20 +150,20 @@ class TicketExchangeTest {
             CoapMessage get = new CoapMessage(CoapMessage.TYPE_CON, 0x01, 0x1234, token,
                     List.of(CoapOption.ofString(OptionNumbers.URI_PATH, "temperature")), new byte[0]);
             ProtectedRequest pr = client.protectRequest(get, LocalId.of(p.clientIdentity()), PeerId.of(p.serverIdentity()));
-            assertEquals(p.serverInboundSpi(), pr.outer().option(OptionNumbers.RECORD_SECURITY).uintValue());
+            assertEquals(p.serverInboundSpi(), pr.outer().option(OptionNumbers.RECORD_SECURITY).orElseThrow().uintValue());
             byte[] wire = CoapCodec.encode(pr.outer());
             send(clientSock, wire, serverSock);
 
             byte[] got = receive(serverSock);
             UnprotectedRequest u = server.unprotectRequest(CoapCodec.decode(got, 0, got.length));
             assertEquals(0x01, u.message().code());
-            assertEquals("temperature", u.message().option(OptionNumbers.URI_PATH).stringValue());
+            assertEquals("temperature", u.message().option(OptionNumbers.URI_PATH).orElseThrow().stringValue());
             assertEquals(PeerId.of(l.clientId), u.peerId());
 
             CoapMessage content = new CoapMessage(CoapMessage.TYPE_ACK, 0x45, 0x1234, token, List.of(),
                     "21.5 C".getBytes(StandardCharsets.US_ASCII));
             CoapMessage outer = server.protectResponse(content, u.context());
-            assertEquals(p.clientInboundSpi(), outer.option(OptionNumbers.RECORD_SECURITY).uintValue());
+            assertEquals(p.clientInboundSpi(), outer.option(OptionNumbers.RECORD_SECURITY).orElseThrow().uintValue());
             send(serverSock, CoapCodec.encode(outer), clientSock);
             byte[] back = receive(clientSock);
             CoapMessage opened = client.unprotectResponse(CoapCodec.decode(back, 0, back.length), pr);
