@@ -83,7 +83,7 @@ class KeydSetkeyCliTest {
 
     static PfKeyMessage roundTrip(SocketChannel ch, byte[] m) throws Exception {
         PfKeyFraming.write(ch, m);
-        return PfKeyMessage.decode(PfKeyFraming.read(ch));
+        return PfKeyMessage.decode(PfKeyFraming.read(ch).orElseThrow());
     }
 
     @Test
@@ -169,7 +169,7 @@ class KeydSetkeyCliTest {
             zero[0] = 2;
             zero[1] = PfKey.SADB_DUMP;
             assertEquals(PfKey.EMSGSIZE, roundTrip(bad, zero).errno());
-            assertNull(PfKeyFraming.read(bad));
+            assertNull(PfKeyFraming.read(bad).orElse(null));
         }
         try (SocketChannel good = client()) {
             assertEquals(PfKey.ENOENT, roundTrip(good, PfKeyRequests.dump(1, 1).encode()).errno());
@@ -186,19 +186,19 @@ class KeydSetkeyCliTest {
                     CipherSuite.AES_128_CCM_8, SecretBytes.copyOf(new byte[16]), SecretBytes.copyOf(new byte[4]))
                     .withLifetimes(new PfKeyExtension.Lifetime(PfKey.SADB_EXT_LIFETIME_SOFT, 2, 0, 0, 0), null);
             assertEquals(0, roundTrip(admin, PfKeyRequests.add(sa, 5, 9).encode()).errno());
-            PfKeyMessage broadcast = PfKeyMessage.decode(PfKeyFraming.read(kmp));
+            PfKeyMessage broadcast = PfKeyMessage.decode(PfKeyFraming.read(kmp).orElseThrow());
             assertEquals(PfKey.SADB_ADD, broadcast.type());
             assertFalse(broadcast.has(PfKey.SADB_EXT_KEY_ENCRYPT), "broadcast without keys");
             var out = db.outbound(LocalId.of("coap://127.0.0.1:5683"), PeerId.of("coap://127.0.0.1:5684"));
             out.reportSealed(1);
             out.reportSealed(1);
-            PfKeyMessage expire = PfKeyMessage.decode(PfKeyFraming.read(kmp));
+            PfKeyMessage expire = PfKeyMessage.decode(PfKeyFraming.read(kmp).orElseThrow());
             assertEquals(PfKey.SADB_EXPIRE, expire.type());
             assertTrue(expire.has(PfKey.SADB_EXT_LIFETIME_SOFT));
             // ACQUIRE over the socket, refused by the KMP with an errno.
             Thread t = new Thread(() -> {
                 try {
-                    PfKeyMessage acq = PfKeyMessage.decode(PfKeyFraming.read(kmp));
+                    PfKeyMessage acq = PfKeyMessage.decode(PfKeyFraming.read(kmp).orElseThrow());
                     PfKeyFraming.write(kmp, PfKeyRequests.acquireFailed(acq.seq(), PfKey.ETIMEDOUT, 7).encode());
                 } catch (Exception e) {
                     throw new AssertionError(e);

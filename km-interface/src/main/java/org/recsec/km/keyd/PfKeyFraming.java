@@ -8,6 +8,7 @@ import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.recsec.km.pfkey.PfKey;
 import org.recsec.record.internal.Bytes;
 
@@ -135,14 +136,14 @@ public final class PfKeyFraming {
     /**
      * Reads one whole message from a blocking channel.
      *
-     * @return the message bytes, or {@code null} at a clean end of stream (between messages)
+     * @return the message bytes, or empty at a clean end of stream (between messages)
      * @throws BadLengthException when the length field is out of range (nothing more was read)
      * @throws EOFException       when the stream ends inside a message
      */
-    public static byte[] read(ReadableByteChannel ch) throws IOException {
+    public static Optional<byte[]> read(ReadableByteChannel ch) throws IOException {
         ByteBuffer h = ByteBuffer.allocate(PfKey.BASE_HEADER_BYTES);
         if (!fill(ch, h, true)) {
-            return null;
+            return Optional.empty();
         }
         Reader r = new Reader();
         List<byte[]> got = r.feed(h.array(), 0, h.capacity());
@@ -156,7 +157,7 @@ public final class PfKeyFraming {
             }
             got = r.feed(chunk.array(), 0, n);
         }
-        return got.get(0);
+        return Optional.of(got.get(0));
     }
 
     private static boolean fill(ReadableByteChannel ch, ByteBuffer b, boolean eofAllowedAtStart) throws IOException {

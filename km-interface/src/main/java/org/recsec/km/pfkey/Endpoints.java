@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Maps between the identity of an SA end (a string such as {@code coap://127.0.0.1:5683} or a secure element name)
@@ -32,9 +33,9 @@ public final class Endpoints {
         boolean uri = identity.startsWith("coap://") || identity.startsWith("coaps://");
         out.add(new PfKeyExtension.Identity(src ? PfKey.SADB_EXT_IDENTITY_SRC : PfKey.SADB_EXT_IDENTITY_DST,
                 uri ? PfKey.SADB_X_IDENTTYPE_RECSEC_COAP_URI : PfKey.SADB_X_IDENTTYPE_RECSEC_SE_NAME, 0, identity));
-        InetSocketAddress a = uri ? literalAddress(identity) : null;
-        if (a != null) {
-            out.add(PfKeyExtension.Address.of(src ? PfKey.SADB_EXT_ADDRESS_SRC : PfKey.SADB_EXT_ADDRESS_DST, a));
+        if (uri) {
+            literalAddress(identity).ifPresent(a -> out.add(
+                    PfKeyExtension.Address.of(src ? PfKey.SADB_EXT_ADDRESS_SRC : PfKey.SADB_EXT_ADDRESS_DST, a)));
         }
         return out;
     }
@@ -65,11 +66,14 @@ public final class Endpoints {
         return "coap://" + host + ":" + a.getPort();
     }
 
-    /** The socket address of a CoAP URI whose host is an IP literal, or {@code null}. Never resolves names. */
-    public static InetSocketAddress literalAddress(String uri) {
+    /**
+     * The socket address of a CoAP URI whose host is an IP literal; empty when the URI has no authority, a bad port,
+     * or a host that is not a literal. Never resolves names.
+     */
+    public static Optional<InetSocketAddress> literalAddress(String uri) {
         int schemeEnd = uri.indexOf("://");
         if (schemeEnd < 0) {
-            return null;
+            return Optional.empty();
         }
         int defaultPort = uri.startsWith("coaps") ? COAPS_PORT : COAP_PORT;
         String rest = uri.substring(schemeEnd + 3);
@@ -80,54 +84,55 @@ public final class Endpoints {
         if (authority.startsWith("[")) {
             int close = authority.indexOf(']');
             if (close < 0) {
-                return null;
+                return Optional.empty();
             }
             host = authority.substring(1, close);
             if (close + 1 < authority.length()) {
                 if (authority.charAt(close + 1) != ':') {
-                    return null;
+                    return Optional.empty();
                 }
                 port = authority.substring(close + 2);
             }
             if (!host.matches("[0-9A-Fa-f:.]+") || !host.contains(":")) {
-                return null;
+                return Optional.empty();
             }
         } else {
             int colon = authority.lastIndexOf(':');
             host = colon >= 0 ? authority.substring(0, colon) : authority;
             port = colon >= 0 ? authority.substring(colon + 1) : null;
             if (!host.matches("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
-                return null;
+                return Optional.empty();
             }
             for (String octet : host.split("\\.")) {
                 if (Integer.parseInt(octet) > 255) {
-                    return null; // not a literal: InetAddress would ask the name service
+                    return Optional.empty(); // not a literal: InetAddress would ask the name service
                 }
             }
         }
         int p = defaultPort;
         if (port != null) {
             if (!port.matches("\\d{1,5}")) {
-                return null;
+                return Optional.empty();
             }
             p = Integer.parseInt(port);
             if (p > 65535) {
-                return null;
+                return Optional.empty();
             }
         }
-        byte[] literal = IpLiterals.parse(host);
-        if (literal == null) {
-            return null;
+        Optional<byte[]> parsed = IpLiterals.parse(host);
+        if (parsed.isEmpty()) {
+            return Optional.empty();
         }
+        byte[] literal = parsed.get();
         try {
             // From the bytes: no name service is ever asked.
             InetAddress ip = InetAddress.getByAddress(literal);
             if (ip instanceof Inet4Address && host.contains(":")) {
                 ip = Inet6Address.getByAddress(null, mapped(ip.getAddress()), -1);
             }
-            return new InetSocketAddress(ip, p);
+            return Optional.of(new InetSocketAddress(ip, p));
         } catch (UnknownHostException e) {
-            return null;
+            return Optional.empty();
         }
     }
 

@@ -1,5 +1,7 @@
 package org.recsec.km.pfkey;
 
+import java.util.Optional;
+
 /**
  * Strict IP literal parsing that never asks the name service: {@code InetAddress.getByName} treats anything that is
  * not a well-formed literal as a host name and looks it up, which untrusted input (a setkey line, a PF_KEY identity)
@@ -9,12 +11,15 @@ public final class IpLiterals {
     private IpLiterals() {
     }
 
-    /** The 4 or 16 address bytes of an IPv4 dotted quad or an IPv6 literal (RFC 4291 §2.2), or null. */
-    public static byte[] parse(String s) {
+    /**
+     * The 4 or 16 address bytes of an IPv4 dotted quad or an IPv6 literal (RFC 4291 §2.2); empty for anything else
+     * (a host name, a malformed literal, null).
+     */
+    public static Optional<byte[]> parse(String s) {
         if (s == null || s.isEmpty() || s.length() > 45) {
-            return null;
+            return Optional.empty();
         }
-        return s.indexOf(':') >= 0 ? parseV6(s) : parseV4(s);
+        return Optional.ofNullable(s.indexOf(':') >= 0 ? parseV6(s) : parseV4(s));
     }
 
     static byte[] parseV4(String s) {

@@ -208,10 +208,7 @@ public final class SetkeyClient implements AutoCloseable {
     }
 
     private PfKeyMessage receive() throws IOException {
-        byte[] b = PfKeyFraming.read(ch);
-        if (b == null) {
-            throw new IOException("the daemon closed the connection");
-        }
+        byte[] b = PfKeyFraming.read(ch).orElseThrow(() -> new IOException("the daemon closed the connection"));
         try {
             return PfKeyMessage.decode(b);
         } catch (PfKeyException e) {

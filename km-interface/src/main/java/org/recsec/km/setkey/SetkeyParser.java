@@ -348,7 +348,7 @@ public final class SetkeyParser {
         }
         boolean looksLikeIp = host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || host.contains(":");
         if (looksLikeIp) {
-            byte[] ip = org.recsec.km.pfkey.IpLiterals.parse(host);
+            byte[] ip = org.recsec.km.pfkey.IpLiterals.parse(host).orElse(null);
             if (ip == null) {
                 // Not a literal: InetAddress would ask the name service about it.
                 throw new SetkeyParseException(t.line(), t.column(), "bad IP address");

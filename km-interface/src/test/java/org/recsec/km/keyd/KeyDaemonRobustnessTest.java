@@ -55,14 +55,14 @@ class KeyDaemonRobustnessTest {
 
     private static PfKeyMessage register(SocketChannel ch) throws Exception {
         PfKeyFraming.write(ch, PfKeyRequests.register(7, 0).encode());
-        return PfKeyMessage.decode(PfKeyFraming.read(ch));
+        return PfKeyMessage.decode(PfKeyFraming.read(ch).orElseThrow());
     }
 
     /** Whether the daemon closed the connection: end of stream, or a reset because our request was unread. */
     private static boolean closedByDaemon(SocketChannel ch) {
         try {
             PfKeyFraming.write(ch, PfKeyRequests.register(1, 0).encode());
-            return PfKeyFraming.read(ch) == null;
+            return PfKeyFraming.read(ch).isEmpty();
         } catch (IOException e) {
             return true;
         }

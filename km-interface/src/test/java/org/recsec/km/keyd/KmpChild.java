@@ -47,12 +47,12 @@ public final class KmpChild {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         ch.connect(UnixDomainSocketAddress.of(sock));
         PfKeyFraming.write(ch, PfKeyRequests.register(1, 0).encode());
-        if (PfKeyMessage.decode(PfKeyFraming.read(ch)).errno() != 0) {
+        if (PfKeyMessage.decode(PfKeyFraming.read(ch).orElseThrow()).errno() != 0) {
             System.exit(1);
         }
         out.println("registered");
         out.flush();
-        for (byte[] b; (b = PfKeyFraming.read(ch)) != null; ) {
+        for (byte[] b; (b = PfKeyFraming.read(ch).orElse(null)) != null; ) {
             PfKeyMessage m = PfKeyMessage.decode(b);
             if (m.type() == PfKey.SADB_ACQUIRE) {
                 PfKeyFraming.write(ch, PfKeyRequests.add(outbound(), m.seq(), ProcessHandle.current().pid())

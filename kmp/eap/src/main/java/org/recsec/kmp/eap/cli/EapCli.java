@@ -114,7 +114,8 @@ public final class EapCli {
                 ? integer(o.get("--fragment-size"), "--fragment-size", 64, 4000) : 1000;
         InetAddress bind;
         try {
-            byte[] raw = o.containsKey("--bind") ? org.recsec.km.pfkey.IpLiterals.parse(o.get("--bind")) : new byte[4];
+            byte[] raw = o.containsKey("--bind") ? org.recsec.km.pfkey.IpLiterals.parse(o.get("--bind")).orElse(null)
+                    : new byte[4];
             if (raw == null) {
                 throw new IllegalArgumentException();
             }
