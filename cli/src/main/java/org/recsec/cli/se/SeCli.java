@@ -105,7 +105,7 @@ public final class SeCli {
                             + Bytes.readUint48Be(record, 5) + " (" + record.length + " bytes on the wire): sealed "
                             + "on the card with " + counter.snapshot().minus(before));
                     before = counter.snapshot();
-                    byte[] back = session.receiveApplicationData(o.waitMillis);
+                    byte[] back = session.receiveApplicationData(o.waitMillis).orElse(null);
                     if (back == null) {
                         out.println("received nothing within " + o.waitMillis + " ms");
                     } else {

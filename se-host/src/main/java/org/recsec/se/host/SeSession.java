@@ -3,6 +3,7 @@ package org.recsec.se.host;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A finished card handshake: the card is ESTABLISHED (epoch 1; its records start at sequence 1), the socket still
@@ -63,23 +64,23 @@ public final class SeSession implements AutoCloseable {
     }
 
     /**
-     * The next application record from the peer opened by the card, or {@code null} when none arrived within
+     * The next application record from the peer opened by the card, or empty when none arrived within
      * {@code timeoutMillis}; other records (handshake retransmissions, alerts) are skipped.
      */
-    public byte[] receiveApplicationData(int timeoutMillis) throws SeException, IOException {
+    public Optional<byte[]> receiveApplicationData(int timeoutMillis) throws SeException, IOException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (true) {
             long left = (deadline - System.nanoTime()) / 1_000_000L;
             if (left <= 0) {
-                return null;
+                return Optional.empty();
             }
             List<byte[]> records = socket.recvFlight((int) left);
             if (records == null) {
-                return null;
+                return Optional.empty();
             }
             for (byte[] r : records) {
                 if (DtlsRecords.type(r) == DtlsRecords.APPLICATION_DATA && DtlsRecords.epoch(r) == 1) {
-                    return agent.decrypt(r, 0, r.length);
+                    return Optional.of(agent.decrypt(r, 0, r.length));
                 }
             }
         }

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The socket agent of draft-urien-core-identity-module-coap §3 (seed 000): Open, Close, Recv-Flight and
@@ -74,22 +75,21 @@ public final class UdpSocketAgent implements SocketAgent {
      */
     @Override
     public List<byte[]> recvFlight(int timeoutMillis) throws IOException {
-        byte[] d = receive(timeoutMillis);
-        return d == null ? null : DtlsRecords.split(d);
+        return receive(timeoutMillis).map(DtlsRecords::split).orElse(null);
     }
 
-    /** The next datagram, or {@code null} after {@code timeoutMillis}. */
-    public byte[] receive(int timeoutMillis) throws IOException {
+    /** The next datagram, or empty when none came within {@code timeoutMillis}. */
+    public Optional<byte[]> receive(int timeoutMillis) throws IOException {
         synchronized (buf) {
             socket.setSoTimeout(Math.max(1, timeoutMillis));
             DatagramPacket p = new DatagramPacket(buf, buf.length);
             try {
                 socket.receive(p);
             } catch (SocketTimeoutException e) {
-                return null;
+                return Optional.empty();
             }
             datagramsReceived++;
-            return java.util.Arrays.copyOf(buf, p.getLength());
+            return Optional.of(java.util.Arrays.copyOf(buf, p.getLength()));
         }
     }
 

@@ -43,7 +43,7 @@ class BridgeCostTest {
             assertArrayEquals(data, java.util.Arrays.copyOf(buf, n));
 
             bc.send(data, 0, data.length);
-            byte[] fromBc = f.socket.receive(5000);
+            byte[] fromBc = f.socket.receive(5000).orElseThrow();
             t0 = c.snapshot();
             assertArrayEquals(data, f.agent.decrypt(fromBc, 0, fromBc.length));
             ApduCounter.Snapshot open = c.snapshot().minus(t0);
