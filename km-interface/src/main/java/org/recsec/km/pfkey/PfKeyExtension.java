@@ -1,5 +1,7 @@
 package org.recsec.km.pfkey;
 
+import static org.recsec.km.pfkey.ExtensionWire.*;
+
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -16,7 +18,8 @@ import org.recsec.record.SecretBytes;
  * with zero bytes to a multiple of 8. All integers big-endian (see {@link PfKey}). Values are immutable and
  * validated when built; decoding is strict (reserved fields and padding must be zero, lengths exact).
  */
-public sealed interface PfKeyExtension {
+public sealed interface PfKeyExtension permits PfKeyExtension.Sa, PfKeyExtension.Lifetime, PfKeyExtension.Address, PfKeyExtension.Key, PfKeyExtension.Identity, PfKeyExtension.SpiRange,
+        Supported, Proposal, PfKeyExtension.Iv, PfKeyExtension.Profile, PfKeyExtension.SeHandle, PfKeyExtension.Replay {
 
     /** The extension type, e.g. {@link PfKey#SADB_EXT_SA}. */
     int type();
@@ -26,29 +29,6 @@ public sealed interface PfKeyExtension {
 
     /** Writes the extension, header included, at {@code out[off]}; the caller reserved {@link #encodedBytes()}. */
     void encodeTo(byte[] out, int off);
-
-    private static int padded(int n) {
-        return (n + 7) & ~7;
-    }
-
-    private static void header(byte[] out, int off, int bytes, int type) {
-        Bytes.writeUint16Be(out, off, bytes / 8);
-        Bytes.writeUint16Be(out, off + 2, type);
-    }
-
-    private static void requireZero(byte[] b, int off, int len, String what) throws PfKeyException {
-        for (int i = 0; i < len; i++) {
-            if (b[off + i] != 0) {
-                throw new PfKeyException(PfKey.EINVAL, what + " not zero");
-            }
-        }
-    }
-
-    private static void requireLength(int len, int expected, String what) throws PfKeyException {
-        if (len != expected) {
-            throw new PfKeyException(PfKey.EINVAL, what + " extension is " + len + " bytes, must be " + expected);
-        }
-    }
 
     /**
      * Decodes the extension {@code b[off, off+len)} whose header says {@code type}; {@code null} for a type this
@@ -336,136 +316,6 @@ public sealed interface PfKeyExtension {
         }
     }
 
-    /** {@code sadb_alg} (§2.3.8): algorithm id, IV length in bits (the explicit per-record nonce), key bits. */
-    record Alg(int id, int ivLenBits, int minBits, int maxBits) {
-        public Alg {
-            checkU8(id, "alg id");
-            checkU8(ivLenBits, "iv bits");
-            checkU16(minBits, "min bits");
-            checkU16(maxBits, "max bits");
-        }
-    }
-
-    /** {@code sadb_supported} (§2.3.8): the algorithms of one kind, sent in the REGISTER reply. */
-    record Supported(int type, List<Alg> algs) implements PfKeyExtension {
-        public Supported {
-            if (type != PfKey.SADB_EXT_SUPPORTED_AUTH && type != PfKey.SADB_EXT_SUPPORTED_ENCRYPT) {
-                throw new IllegalArgumentException("not a supported type: " + type);
-            }
-            algs = List.copyOf(algs);
-        }
-
-        @Override public int encodedBytes() { return 8 + 8 * algs.size(); }
-
-        @Override public void encodeTo(byte[] out, int off) {
-            header(out, off, encodedBytes(), type);
-            Bytes.writeUint32Be(out, off + 4, 0);
-            int p = off + 8;
-            for (Alg a : algs) {
-                out[p] = (byte) a.id();
-                out[p + 1] = (byte) a.ivLenBits();
-                Bytes.writeUint16Be(out, p + 2, a.minBits());
-                Bytes.writeUint16Be(out, p + 4, a.maxBits());
-                Bytes.writeUint16Be(out, p + 6, 0);
-                p += 8;
-            }
-        }
-
-        static Supported decode(int type, byte[] b, int off, int len) throws PfKeyException {
-            requireZero(b, off + 4, 4, "supported reserved");
-            Alg[] algs = new Alg[(len - 8) / 8];
-            for (int i = 0, p = off + 8; i < algs.length; i++, p += 8) {
-                requireZero(b, p + 6, 2, "alg reserved");
-                algs[i] = new Alg(b[p] & 0xff, b[p + 1] & 0xff, Bytes.readUint16Be(b, p + 2),
-                        Bytes.readUint16Be(b, p + 4));
-            }
-            return new Supported(type, List.of(algs));
-        }
-    }
-
-    /**
-     * {@code sadb_comb} (§2.3.7), 72 bytes: one acceptable algorithm combination and lifetimes of a proposal.
-     */
-    record Comb(int auth, int encrypt, int flags, int authMinBits, int authMaxBits, int encryptMinBits,
-                int encryptMaxBits, long softAllocations, long hardAllocations, long softBytes, long hardBytes,
-                long softAddTime, long hardAddTime, long softUseTime, long hardUseTime) {
-        public static final int BYTES = 72;
-
-        public Comb {
-            checkU8(auth, "auth");
-            checkU8(encrypt, "encrypt");
-            checkU16(flags, "flags");
-            checkU16(authMinBits, "bits");
-            checkU16(authMaxBits, "bits");
-            checkU16(encryptMinBits, "bits");
-            checkU16(encryptMaxBits, "bits");
-            checkU32(softAllocations, "allocations");
-            checkU32(hardAllocations, "allocations");
-        }
-
-        /** A combination offering one encryption algorithm with the given key size and no lifetimes. */
-        public static Comb of(int encrypt, int keyBits) {
-            return new Comb(PfKey.SADB_AALG_NONE, encrypt, 0, 0, 0, keyBits, keyBits, 0, 0, 0, 0, 0, 0, 0, 0);
-        }
-    }
-
-    /** {@code sadb_prop} (§2.3.7): replay window and the acceptable combinations, in order of preference. */
-    record Proposal(int replay, List<Comb> combs) implements PfKeyExtension {
-        public Proposal {
-            checkU8(replay, "replay");
-            combs = List.copyOf(combs);
-        }
-
-        @Override public int type() { return PfKey.SADB_EXT_PROPOSAL; }
-
-        @Override public int encodedBytes() { return 8 + Comb.BYTES * combs.size(); }
-
-        @Override public void encodeTo(byte[] out, int off) {
-            header(out, off, encodedBytes(), type());
-            out[off + 4] = (byte) replay;
-            out[off + 5] = 0;
-            out[off + 6] = 0;
-            out[off + 7] = 0;
-            int p = off + 8;
-            for (Comb c : combs) {
-                out[p] = (byte) c.auth();
-                out[p + 1] = (byte) c.encrypt();
-                Bytes.writeUint16Be(out, p + 2, c.flags());
-                Bytes.writeUint16Be(out, p + 4, c.authMinBits());
-                Bytes.writeUint16Be(out, p + 6, c.authMaxBits());
-                Bytes.writeUint16Be(out, p + 8, c.encryptMinBits());
-                Bytes.writeUint16Be(out, p + 10, c.encryptMaxBits());
-                Bytes.writeUint32Be(out, p + 12, 0);
-                Bytes.writeUint32Be(out, p + 16, c.softAllocations());
-                Bytes.writeUint32Be(out, p + 20, c.hardAllocations());
-                Bytes.writeUint64Be(out, p + 24, c.softBytes());
-                Bytes.writeUint64Be(out, p + 32, c.hardBytes());
-                Bytes.writeUint64Be(out, p + 40, c.softAddTime());
-                Bytes.writeUint64Be(out, p + 48, c.hardAddTime());
-                Bytes.writeUint64Be(out, p + 56, c.softUseTime());
-                Bytes.writeUint64Be(out, p + 64, c.hardUseTime());
-                p += Comb.BYTES;
-            }
-        }
-
-        static Proposal decode(byte[] b, int off, int len) throws PfKeyException {
-            if ((len - 8) % Comb.BYTES != 0) {
-                throw new PfKeyException(PfKey.EINVAL, "proposal length not 8 + n*72");
-            }
-            requireZero(b, off + 5, 3, "proposal reserved");
-            Comb[] combs = new Comb[(len - 8) / Comb.BYTES];
-            for (int i = 0, p = off + 8; i < combs.length; i++, p += Comb.BYTES) {
-                requireZero(b, p + 12, 4, "comb reserved");
-                combs[i] = new Comb(b[p] & 0xff, b[p + 1] & 0xff, Bytes.readUint16Be(b, p + 2),
-                        Bytes.readUint16Be(b, p + 4), Bytes.readUint16Be(b, p + 6), Bytes.readUint16Be(b, p + 8),
-                        Bytes.readUint16Be(b, p + 10), Bytes.readUint32Be(b, p + 16), Bytes.readUint32Be(b, p + 20),
-                        Bytes.readUint64Be(b, p + 24), Bytes.readUint64Be(b, p + 32), Bytes.readUint64Be(b, p + 40),
-                        Bytes.readUint64Be(b, p + 48), Bytes.readUint64Be(b, p + 56), Bytes.readUint64Be(b, p + 64));
-            }
-            return new Proposal(b[off + 4] & 0xff, List.of(combs));
-        }
-    }
-
     /**
      * {@code SADB_X_EXT_RECSEC_IV}: {@code u16 iv bytes, u16 reserved}, then the fixed IV (salt) padded with zeros.
      * Key-derived, so it is treated like a key: never in DUMP output.
@@ -601,60 +451,4 @@ public sealed interface PfKeyExtension {
         }
     }
 
-    private static String cString(byte[] b, int off, int len, String what) throws PfKeyException {
-        int end = -1;
-        for (int i = 0; i < len; i++) {
-            if (b[off + i] == 0) {
-                end = i;
-                break;
-            }
-        }
-        if (end <= 0) {
-            throw new PfKeyException(PfKey.EINVAL, what + " string empty or not NUL-terminated");
-        }
-        if (padded(end + 1) != len) {
-            throw new PfKeyException(PfKey.EINVAL, what + " extension longer than its string");
-        }
-        requireZero(b, off + end, len - end, what + " padding");
-        for (int i = 0; i < end; i++) {
-            int c = b[off + i] & 0xff;
-            if (c < 0x21 || c > 0x7e) {
-                throw new PfKeyException(PfKey.EINVAL, what + " not printable ASCII");
-            }
-        }
-        if (end > 255) {
-            throw new PfKeyException(PfKey.EINVAL, what + " longer than 255");
-        }
-        return new String(b, off, end, StandardCharsets.US_ASCII);
-    }
-
-    private static void checkPrintable(String s, String what) {
-        if (s.isEmpty() || s.length() > 255) {
-            throw new IllegalArgumentException(what + " must be 1..255 characters");
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x21 || c > 0x7e) {
-                throw new IllegalArgumentException(what + " must be printable ASCII without spaces");
-            }
-        }
-    }
-
-    private static void checkU8(int v, String what) {
-        if (v < 0 || v > 0xff) {
-            throw new IllegalArgumentException(what + " not a u8: " + v);
-        }
-    }
-
-    private static void checkU16(int v, String what) {
-        if (v < 0 || v > 0xffff) {
-            throw new IllegalArgumentException(what + " not a u16: " + v);
-        }
-    }
-
-    private static void checkU32(long v, String what) {
-        if (v < 0 || v > 0xffffffffL) {
-            throw new IllegalArgumentException(what + " not a u32: " + v);
-        }
-    }
 }

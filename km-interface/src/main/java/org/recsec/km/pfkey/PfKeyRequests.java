@@ -64,12 +64,12 @@ public final class PfKeyRequests {
     }
 
     /** A proposal offering every record suite with its key size, preferred first as listed in {@link CipherSuite}. */
-    public static PfKeyExtension.Proposal defaultProposal(int replay) {
-        java.util.List<PfKeyExtension.Comb> combs = new java.util.ArrayList<>();
+    public static Proposal defaultProposal(int replay) {
+        java.util.List<Comb> combs = new java.util.ArrayList<>();
         for (CipherSuite s : CipherSuite.values()) {
-            combs.add(PfKeyExtension.Comb.of(PfKey.ealgForSuite(s), s.keySizeBytes() * 8));
+            combs.add(Comb.of(PfKey.ealgForSuite(s), s.keySizeBytes() * 8));
         }
-        return new PfKeyExtension.Proposal(replay, combs);
+        return new Proposal(replay, combs);
     }
 
     private static PfKeyMessage identify(int type, long spi, String src, String dst, long seq, long pid) {

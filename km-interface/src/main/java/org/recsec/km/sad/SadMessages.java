@@ -8,6 +8,8 @@ import org.recsec.km.pfkey.PfKeyException;
 import org.recsec.km.pfkey.PfKeyExtension;
 import org.recsec.km.pfkey.PfKeyMessage;
 import org.recsec.km.pfkey.SaSpec;
+import org.recsec.km.pfkey.Alg;
+import org.recsec.km.pfkey.Supported;
 import org.recsec.record.CipherSuite;
 
 /**
@@ -235,13 +237,13 @@ final class SadMessages {
     private static PfKeyMessage register(SadSession s, PfKeyMessage m) throws PfKeyException {
         requireRecsec(m);
         s.markRegistered();
-        List<PfKeyExtension.Alg> algs = new ArrayList<>();
+        List<Alg> algs = new ArrayList<>();
         for (CipherSuite c : CipherSuite.values()) {
-            algs.add(new PfKeyExtension.Alg(PfKey.ealgForSuite(c), c.explicitNonceBytes() * 8,
+            algs.add(new Alg(PfKey.ealgForSuite(c), c.explicitNonceBytes() * 8,
                     c.keySizeBytes() * 8, c.keySizeBytes() * 8));
         }
         return PfKeyMessage.builder(PfKey.SADB_REGISTER, m.satype()).seq(m.seq()).pid(m.pid())
-                .add(new PfKeyExtension.Supported(PfKey.SADB_EXT_SUPPORTED_ENCRYPT, algs)).build();
+                .add(new Supported(PfKey.SADB_EXT_SUPPORTED_ENCRYPT, algs)).build();
     }
 
     /** FLUSH (§3.1.9) of every record SA (satype RECSEC or UNSPEC). */

@@ -69,14 +69,14 @@ class PfKeyVectorsTest {
             checkLifetime(name, v, "soft", m.ext(PfKey.SADB_EXT_LIFETIME_SOFT, PfKeyExtension.Lifetime.class));
             checkLifetime(name, v, "hard", m.ext(PfKey.SADB_EXT_LIFETIME_HARD, PfKeyExtension.Lifetime.class));
             if (v.has("proposalCombs")) {
-                PfKeyExtension.Proposal p = m.ext(PfKey.SADB_EXT_PROPOSAL, PfKeyExtension.Proposal.class);
+                Proposal p = m.ext(PfKey.SADB_EXT_PROPOSAL, Proposal.class);
                 assertEquals(v.get("proposalCombs").asInt(), p.combs().size(), name);
                 for (int i = 0; i < p.combs().size(); i++) {
                     assertEquals(v.get("proposalEncrypt").get(i).asInt(), p.combs().get(i).encrypt(), name);
                 }
             }
             if (v.has("supportedEncrypt")) {
-                PfKeyExtension.Supported s = m.ext(PfKey.SADB_EXT_SUPPORTED_ENCRYPT, PfKeyExtension.Supported.class);
+                Supported s = m.ext(PfKey.SADB_EXT_SUPPORTED_ENCRYPT, Supported.class);
                 assertEquals(v.get("supportedEncrypt").size(), s.algs().size(), name);
                 for (int i = 0; i < s.algs().size(); i++) {
                     assertEquals(v.get("supportedEncrypt").get(i).asInt(), s.algs().get(i).id(), name);
