@@ -119,7 +119,7 @@ public final class CoapMessage {
     }
 
     public boolean hasOption(int number) {
-        return option(number) != null;
+        return option(number).isPresent();
     }
 
     /** Requests have a code class of 0 and a non-zero detail (RFC 7252 §12.1); 0.00 is the empty message. */
