@@ -92,13 +92,7 @@ public class StackBench {
         Configuration config = Configuration.createStandardWithoutFile();
         Random random = new Random(42);
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
-        Stack s = switch (stack) {
-            case "plain" -> new Plain();
-            case "recsec" -> new RecSecStack();
-            case "oscore" -> new Oscore();
-            case "dtls" -> new Dtls();
-            default -> throw new IllegalArgumentException("stack " + stack);
-        };
+        Stack s = stack(stack);
         server = new CoapServer(config);
         server.addEndpoint(s.serverEndpoint(config, any, clients, random));
         server.add(new CoapResource("hello") {
@@ -201,7 +195,19 @@ public class StackBench {
         }
     }
 
-    private interface Stack {
+    /** The stack named {@code name}: plain, recsec, oscore or dtls (also used by {@link ColdStart}). */
+    static Stack stack(String name) {
+        return switch (name) {
+            case "plain" -> new Plain();
+            case "recsec" -> new RecSecStack();
+            case "oscore" -> new Oscore();
+            case "dtls" -> new Dtls();
+            default -> throw new IllegalArgumentException("stack " + name);
+        };
+    }
+
+    /** How one stack builds its server endpoint (with the keys of {@code clients} clients), client endpoints and requests. */
+    interface Stack {
         default String scheme() {
             return "coap";
         }

@@ -44,6 +44,22 @@ public final class AesCcm implements Aead {
     /** This instance's slot in every thread's cache. */
     private final int slot = NEXT_SLOT.getAndIncrement() & (CACHE_SLOTS - 1);
 
+    static {
+        // The JVM's first Cipher.getInstance initialises the JCE provider framework (80-240 ms in a fresh JVM on the
+        // bench machine) and the first AES operation loads the provider's classes: done here, when the first SA is
+        // built, instead of inside its first record. A throwaway all-zero key, never used for a record.
+        try {
+            Cipher warm = Cipher.getInstance("AES/CBC/NoPadding");
+            warm.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(ZEROS, "AES"), ZERO_IV);
+            warm.doFinal(ZEROS);
+            warm = Cipher.getInstance("AES/CTR/NoPadding");
+            warm.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(ZEROS, "AES"), ZERO_IV);
+            warm.doFinal(ZEROS);
+        } catch (GeneralSecurityException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /**
      * Per-thread JCE objects, shared by the keys whose slot they are: Cipher is not thread-safe, creating one costs
      * more than a 1 KB seal, and initialising one with another key expands the key schedule again.
