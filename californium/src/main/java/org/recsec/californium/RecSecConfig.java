@@ -97,6 +97,16 @@ public final class RecSecConfig {
 
     /** The key of a send lock: hashed from the two identities' cached String hashes, no String built per record. */
     private record Route(LocalId localEnd, PeerId peerEnd) {
+        // written out: a record's generated equals and hashCode cost milliseconds on first use (cold start)
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Route r && localEnd.equals(r.localEnd) && peerEnd.equals(r.peerEnd);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * localEnd.hashCode() + peerEnd.hashCode();
+        }
     }
 
     Object sendLock(LocalId localEnd, PeerId peerEnd) {
