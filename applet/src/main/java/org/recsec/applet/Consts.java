@@ -27,6 +27,18 @@ final class Consts {
     static final byte INS_EXPORT_SA = (byte) 0x34;
     static final byte INS_FACTORY_RESET = (byte) 0x36;
     static final byte INS_GET_STATUS = (byte) 0x38;
+    /** GENERATE-KEYPAIR: a new RSA-2048 key pair made on the card (the private key never leaves it). */
+    static final byte INS_GENERATE_KEYPAIR = (byte) 0x50;
+    /** READ-PUBLIC-KEY: P1 0 = modulus (256 bytes), 1 = public exponent. */
+    static final byte INS_READ_PUBLIC_KEY = (byte) 0x52;
+    /** WRITE-CERT: P1 0 = the card's certificate, 1 = the trust anchor; P2 0 = first chunk, 1 = next chunk. */
+    static final byte INS_WRITE_CERT = (byte) 0x54;
+
+    /** RESET P2 bits: TLS records instead of DTLS; certificate mode instead of PSK; offer the stored session. */
+    static final byte MODE_TLS = 0x01;
+    static final byte MODE_CERT = 0x02;
+    static final byte MODE_RESUME = 0x04;
+    static final byte MODE_ALL = 0x07;
 
     /** PROCESS-EAP P2: 0x00 = handshake (before Finished) or decrypt one record (after); 0x80|type = encrypt. */
     static final byte P2_ENCRYPT_FLAG = (byte) 0x80;
@@ -87,7 +99,10 @@ final class Consts {
     static final byte HT_CLIENT_HELLO = 1;
     static final byte HT_SERVER_HELLO = 2;
     static final byte HT_HELLO_VERIFY_REQUEST = 3;
+    static final byte HT_CERTIFICATE = 11;
     static final byte HT_SERVER_KEY_EXCHANGE = 12;
+    static final byte HT_CERTIFICATE_REQUEST = 13;
+    static final byte HT_CERTIFICATE_VERIFY = 15;
     static final byte HT_SERVER_HELLO_DONE = 14;
     static final byte HT_CLIENT_KEY_EXCHANGE = 16;
     static final byte HT_FINISHED = 20;
@@ -97,6 +112,26 @@ final class Consts {
     static final byte DTLS10_MINOR = (byte) 0xFF;
     /** TLS_PSK_WITH_AES_128_CCM_8 (RFC 6655 §3). */
     static final short SUITE_PSK_AES_128_CCM_8 = (short) 0xC0A8;
+    /** TLS_DHE_RSA_WITH_AES_128_CCM_8 (RFC 6655 §3). */
+    static final short SUITE_DHE_RSA_AES_128_CCM_8 = (short) 0xC0A2;
+    /** TLS 1.2 (RFC 5246): record and hello version 3.3. */
+    static final byte TLS12_MAJOR = 3;
+    static final byte TLS12_MINOR = 3;
+    /** TLS record header: type(1) version(2) length(2) (RFC 5246 §6.2.1). */
+    static final short TLS_RECORD_HEADER = 5;
+    /** TLS handshake header: msg_type(1) length(3) (RFC 5246 §7.4). */
+    static final short TLS_HS_HEADER = 4;
+    static final short MAX_SESSION_ID = 32;
+    /** SignatureAndHashAlgorithm rsa_pkcs1_sha256: hash sha256(4), signature rsa(1) (RFC 5246 §7.4.1.4.1). */
+    static final short SIG_RSA_SHA256 = (short) 0x0401;
+    /** ClientCertificateType rsa_sign (RFC 5246 §7.4.4). */
+    static final byte CERT_TYPE_RSA_SIGN = 1;
+    /** RSA-2048 and ffdhe2048: 256-byte moduli. */
+    static final short RSA_BYTES = 256;
+    /** Largest DER certificate the card stores (its own, and the trust anchor). */
+    static final short MAX_CERT = 1024;
+    /** Bytes of the ephemeral DH exponent: 256 bits, above the 225 RFC 7919 §5.2 asks for ffdhe2048. */
+    static final short DH_EXPONENT = 32;
     /** TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746 §3.3): signals secure renegotiation without an extension. */
     static final short SUITE_RENEGOTIATION_SCSV = (short) 0x00FF;
     /** type(1) version(2) epoch(2) sequence_number(6) length(2). */
@@ -125,6 +160,16 @@ final class Consts {
     static final byte POLICY_EXPORT = 0x01;
     /** FACTORY-RESET confirmation: the command data must be these four bytes ("WIPE"). */
     static final byte[] FACTORY_RESET_MAGIC = {'W', 'I', 'P', 'E'};
+
+    // ---- X.509 / PKCS #1 (RFC 5280, RFC 8017) --------------------------------------------------------------------
+    /** OID 1.2.840.113549.1.1.11 sha256WithRSAEncryption, as a DER TLV. */
+    static final byte[] OID_SHA256_RSA = {0x06, 0x09, 0x2A, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xF7, 0x0D, 0x01, 0x01,
+        0x0B};
+    /** OID 1.2.840.113549.1.1.1 rsaEncryption, as a DER TLV. */
+    static final byte[] OID_RSA = {0x06, 0x09, 0x2A, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xF7, 0x0D, 0x01, 0x01, 0x01};
+    /** DigestInfo prefix for SHA-256 (RFC 8017 §9.2 note 1). */
+    static final byte[] DIGEST_INFO_SHA256 = {0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, (byte) 0x86, 0x48, 0x01, 0x65,
+        0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20};
 
     // ---- PRF labels (RFC 5246 §8.1, §6.3, §7.4.9) ---------------------------------------------------------------
     static final byte[] LABEL_MASTER_SECRET = {'m', 'a', 's', 't', 'e', 'r', ' ', 's', 'e', 'c', 'r', 'e', 't'};
@@ -164,7 +209,26 @@ final class Consts {
     static final short V_TMP6 = 54;
     static final short V_COOKIE_OFF = 60;
     static final short V_COOKIE_LEN = 62;
-    static final short VARS_SIZE = 64;
+    /** RESET P2 (MODE_* bits) of this session. */
+    static final short V_MODE = 64;
+    /** 1 when the server accepted the offered session (abbreviated handshake). */
+    static final short V_RESUMED = 65;
+    /** Length of the session id offered in the ClientHello (0: none). */
+    static final short V_SID_OFFERED = 66;
+    /** Last server handshake message type of the current flight (order check). */
+    static final short V_LAST_MSG = 67;
+    /** 1 when the server sent a CertificateRequest. */
+    static final short V_CLIENT_AUTH = 68;
+    /** Length of the server's session id (kept at H_SESSION_ID). */
+    static final short V_SID_LEN = 69;
+    /** DER walker: length of the last value read. */
+    static final short V_DER_LEN = 70;
+    /** Outgoing answer: offset in io where the card's certificate (EEPROM) is spliced in, and its length. */
+    static final short V_SPLICE_AT = 72;
+    static final short V_SPLICE_LEN = 74;
+    /** TLS: sequence number of the record header last written (the explicit nonce and CCM AAD of that record). */
+    static final short V_LAST_SEQ = 76;
+    static final short VARS_SIZE = 84;
 
     /** hs: handshake secrets. */
     static final short H_CLIENT_RANDOM = 0;
@@ -175,7 +239,9 @@ final class Consts {
     /** premaster secret (RFC 4279 §2), later the key block. */
     static final short H_PMS = 156;
     static final short PMS_MAX = (short) (2 + MAX_PSK + 2 + MAX_PSK);
-    static final short HS_SIZE = (short) (H_PMS + PMS_MAX);
+    /** The server's session id (up to 32 bytes). */
+    static final short H_SESSION_ID = (short) (H_PMS + PMS_MAX);
+    static final short HS_SIZE = (short) (H_SESSION_ID + MAX_SESSION_ID);
 
     /** hmac: HMAC-SHA256 working storage. */
     static final short M_KEY = 0;
@@ -197,4 +263,6 @@ final class Consts {
     static final byte ACT_CLIENT_HELLO_WITH_COOKIE = 1;
     static final byte ACT_FLIGHT5 = 2;
     static final byte ACT_DONE = 3;
+    /** Abbreviated handshake: the server Finished verified; the card answers ChangeCipherSpec ‖ Finished. */
+    static final byte ACT_RESUMED_FINISHED = 4;
 }

@@ -4,6 +4,7 @@ import javacard.framework.APDU;
 import javacard.framework.ISO7816;
 import javacard.framework.ISOException;
 import javacard.framework.Util;
+import javacard.security.CryptoException;
 
 /**
  * EAP-TLS framing over ISO 7816 (RFC 3748 §4, RFC 5216 §3, seed 003 §3-4): reassembles the host's EAP-Request
@@ -16,11 +17,13 @@ import javacard.framework.Util;
 final class EapLayer {
 
     private final Transients t;
-    private final DtlsHandshake handshake;
+    private final Persistent p;
+    private final Handshake handshake;
     private final RecordLayer records;
 
-    EapLayer(Transients t, DtlsHandshake handshake, RecordLayer records) {
+    EapLayer(Transients t, Persistent p, Handshake handshake, RecordLayer records) {
         this.t = t;
+        this.p = p;
         this.handshake = handshake;
         this.records = records;
     }
@@ -33,6 +36,10 @@ final class EapLayer {
         } catch (ISOException e) {
             abort();
             ISOException.throwIt(e.getReason());
+        } catch (CryptoException e) {
+            // e.g. a signature or DH value not below the modulus: bad data, never a 6F00
+            abort();
+            ISOException.throwIt(Consts.SW_WRONG_DATA);
         }
     }
 
@@ -89,6 +96,7 @@ final class EapLayer {
             if (flags != Consts.EAP_FLAG_S || dataLen != 0 || p2 != 0 || mode != Consts.EAP_MODE_IDLE) {
                 ISOException.throwIt(Consts.SW_WRONG_DATA);
             }
+            t.setShort(Consts.V_SPLICE_LEN, (short) 0);
             startSending(apdu, buf, id, (short) 0, handshake.start());
             return;
         }
@@ -101,7 +109,7 @@ final class EapLayer {
         short base = t.getShort(Consts.V_IN_BASE);
         short have = t.getShort(Consts.V_IN_LEN);
         short expected = t.getShort(Consts.V_IN_EXPECTED);
-        if (dataLen > (short) (capacity(p2) - have) || (expected >= 0 && dataLen > (short) (expected - have))) {
+        if (dataLen > (short) (capacity(t, p2) - have) || (expected >= 0 && dataLen > (short) (expected - have))) {
             ISOException.throwIt(Consts.SW_TOO_LONG);
         }
         Util.arrayCopyNonAtomic(buf, dataOff, t.io, (short) (base + have), dataLen);
@@ -116,10 +124,12 @@ final class EapLayer {
             ISOException.throwIt(Consts.SW_WRONG_DATA);
         }
         t.vars[Consts.V_EAP_MODE] = Consts.EAP_MODE_IDLE;
+        t.setShort(Consts.V_SPLICE_LEN, (short) 0);
         if (p2 == 0) {
             if (t.state() == Consts.ST_ESTABLISHED) {
                 short n = records.open(have);
-                startSending(apdu, buf, id, Consts.RECORD_PLAINTEXT, (short) (Consts.RECORD_PLAINTEXT + n));
+                short at = t.recordPlaintext();
+                startSending(apdu, buf, id, at, (short) (at + n));
             } else {
                 startSending(apdu, buf, id, (short) 0, handshake.onFlight(have));
             }
@@ -146,34 +156,61 @@ final class EapLayer {
         if ((flags & Consts.EAP_FLAG_M) != 0 && tlsLen < 0) {
             ISOException.throwIt(Consts.SW_WRONG_DATA);
         }
-        if (tlsLen > capacity(p2)) {
+        if (tlsLen > capacity(t, p2)) {
             ISOException.throwIt(Consts.SW_TOO_LONG);
         }
         t.vars[Consts.V_IN_P2] = p2;
-        t.setShort(Consts.V_IN_BASE, p2 == 0 ? 0 : Consts.RECORD_PLAINTEXT);
+        t.setShort(Consts.V_IN_BASE, p2 == 0 ? 0 : t.recordPlaintext());
         t.setShort(Consts.V_IN_LEN, (short) 0);
         t.setShort(Consts.V_IN_EXPECTED, tlsLen);
     }
 
     /** Largest message for the operation: a whole record, or a plaintext that leaves room for header and tag. */
-    private static short capacity(byte p2) {
-        return p2 == 0 ? Consts.IO_SIZE : (short) (Consts.IO_SIZE - Consts.RECORD_PLAINTEXT - Consts.TAG);
+    private static short capacity(Transients t, byte p2) {
+        return p2 == 0 ? Consts.IO_SIZE : (short) (Consts.IO_SIZE - t.recordPlaintext() - Consts.TAG);
     }
 
+    /**
+     * Starts sending io[start..end); when V_SPLICE_LEN is not 0 the card's certificate (EEPROM) is inserted at
+     * io offset V_SPLICE_AT. Positions below are counted in the answer, 0 .. total.
+     */
     private void startSending(APDU apdu, byte[] buf, byte id, short start, short end) {
         if (end <= start) {
             sendEmpty(apdu, buf, id);
             return;
         }
         t.setShort(Consts.V_OUT_START, start);
-        t.setShort(Consts.V_OUT_POS, start);
-        t.setShort(Consts.V_OUT_END, end);
+        t.setShort(Consts.V_OUT_POS, (short) 0);
+        t.setShort(Consts.V_OUT_END, (short) (end - start + t.getShort(Consts.V_SPLICE_LEN)));
         sendFragment(apdu, buf, id);
+    }
+
+    /** Copies n bytes of the answer from position pos to buf[o]. */
+    private void copyOut(short pos, byte[] buf, short o, short n) {
+        short start = t.getShort(Consts.V_OUT_START);
+        short spliceLen = t.getShort(Consts.V_SPLICE_LEN);
+        short at = spliceLen == 0 ? 0 : (short) (t.getShort(Consts.V_SPLICE_AT) - start);
+        while (n > 0) {
+            short chunk;
+            if (pos < at) {
+                chunk = (short) (at - pos) < n ? (short) (at - pos) : n;
+                Util.arrayCopyNonAtomic(t.io, (short) (start + pos), buf, o, chunk);
+            } else if (pos < (short) (at + spliceLen)) {
+                chunk = (short) (at + spliceLen - pos) < n ? (short) (at + spliceLen - pos) : n;
+                Util.arrayCopyNonAtomic(p.cert, (short) (pos - at), buf, o, chunk);
+            } else {
+                chunk = n;
+                Util.arrayCopyNonAtomic(t.io, (short) (start + pos - spliceLen), buf, o, chunk);
+            }
+            pos = (short) (pos + chunk);
+            o = (short) (o + chunk);
+            n = (short) (n - chunk);
+        }
     }
 
     /** EAP-Response: L on the first fragment (with the total length), M while more follow. */
     private void sendFragment(APDU apdu, byte[] buf, byte id) {
-        short start = t.getShort(Consts.V_OUT_START);
+        short start = 0;
         short pos = t.getShort(Consts.V_OUT_POS);
         short end = t.getShort(Consts.V_OUT_END);
         short n = (short) (end - pos);
@@ -189,7 +226,7 @@ final class EapLayer {
             Util.setShort(buf, (short) (o + 2), (short) (end - start));
             o = (short) (o + 4);
         }
-        Util.arrayCopyNonAtomic(t.io, pos, buf, o, n);
+        copyOut(pos, buf, o, n);
         o = (short) (o + n);
         pos = (short) (pos + n);
         t.setShort(Consts.V_OUT_POS, pos);

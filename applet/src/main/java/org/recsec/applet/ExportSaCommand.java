@@ -9,7 +9,8 @@ import javacard.framework.Util;
  * Finished messages). Allowed only when the policy allows export (else SW_POLICY) and the handshake has finished
  * (else SW_WRONG_STATE). Answers 66 bytes:
  * suite(2) ‖ client_write_key(16) ‖ server_write_key(16) ‖ client_write_IV(4) ‖ server_write_IV(4) ‖
- * write epoch(2) ‖ next write seq(6) ‖ read epoch(2) ‖ highest read seq(6) ‖ replay bitmap(8).
+ * write epoch(2) ‖ next write seq(6) ‖ read epoch(2) ‖ highest read seq(6) ‖ replay bitmap(8). In TLS mode the two
+ * 8-byte fields are the next write and the next read sequence numbers (64 bits) and the bitmap is zero.
  * The card then forgets the keys (state EXPORTED): two writers under one key would repeat CCM nonces.
  */
 final class ExportSaCommand extends Command {
@@ -33,7 +34,7 @@ final class ExportSaCommand extends Command {
         if (t.state() != Consts.ST_ESTABLISHED) {
             ISOException.throwIt(Consts.SW_WRONG_STATE);
         }
-        Util.setShort(buf, (short) 0, Consts.SUITE_PSK_AES_128_CCM_8);
+        Util.setShort(buf, (short) 0, t.suite());
         t.clientKey.getKey(buf, (short) 2);
         t.serverKey.getKey(buf, (short) 18);
         Util.arrayCopyNonAtomic(t.vars, Consts.V_CLIENT_IV, buf, (short) 34, Consts.FIXED_IV);

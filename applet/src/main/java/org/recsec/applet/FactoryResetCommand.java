@@ -6,7 +6,8 @@ import javacard.framework.ISOException;
 import javacard.framework.Util;
 
 /**
- * FACTORY-RESET (INS 0x36, P1 P2 00 00, data "WIPE"): wipes the PSK, identity, SEN and policy and the session,
+ * FACTORY-RESET (INS 0x36, P1 P2 00 00, data "WIPE"): wipes the PSK, identity, SEN and policy, the key pair, both
+ * certificates, the stored session and the current session,
  * after which PERSONALISE is accepted again. It needs no key because it destroys the secret it would protect.
  */
 final class FactoryResetCommand extends Command {
@@ -30,5 +31,6 @@ final class FactoryResetCommand extends Command {
         }
         t.wipeSession(Consts.ST_IDLE);
         p.wipe();
+        p.wipeCertificates();
     }
 }

@@ -18,6 +18,11 @@ final class Prf {
         this.w = hmacBuffer;
     }
 
+    /** The SHA-256 engine under the HMAC, lent for plain hashes (certificate and ServerKeyExchange signatures). */
+    MessageDigest digest() {
+        return md;
+    }
+
     /** Sets the HMAC key; a key longer than the 64-byte block is replaced by its hash (RFC 2104 §2). */
     void setKey(byte[] key, short off, short len) {
         Util.arrayFillNonAtomic(w, Consts.M_KEY, Consts.HMAC_BLOCK, (byte) 0);

@@ -6,8 +6,9 @@ import javacard.framework.ISO7816;
 import javacard.framework.ISOException;
 
 /**
- * The recsec identity module (draft-urien-core-identity-module-coap, seed 003): a DTLS 1.2 PSK client
- * (TLS_PSK_WITH_AES_128_CCM_8) driven through EAP-TLS packets in ISO 7816 APDUs, with record encryption and
+ * The recsec identity module (draft-urien-core-identity-module-coap, seed 003): a TLS 1.2 / DTLS 1.2 client with
+ * PSK (TLS_PSK_WITH_AES_128_CCM_8) or an RSA-2048 key pair made on the card (TLS_DHE_RSA_WITH_AES_128_CCM_8), with
+ * session resumption, driven through EAP-TLS packets in ISO 7816 APDUs, with record encryption and
  * decryption on the card and an optional export of the security association. The APDUs are listed in
  * applet/README.md. Everything is allocated here, at install time; process() allocates nothing.
  */
@@ -21,20 +22,27 @@ public final class RecSecApplet extends Applet {
     private final Command exportSa;
     private final Command factoryReset;
     private final Command status;
+    private final Command generateKeyPair;
+    private final Command readPublicKey;
+    private final Command writeCert;
 
     private RecSecApplet() {
         Persistent p = new Persistent();
         t = new Transients();
         Crypto k = new Crypto(t);
-        DtlsHandshake handshake = new DtlsHandshake(t, p, k);
+        CertAuth certs = new CertAuth(t, p, k);
+        Handshake handshake = new Handshake(t, p, k, certs);
         RecordLayer records = new RecordLayer(t, k);
         reset = new ResetCommand(t);
-        processEap = new ProcessEapCommand(new EapLayer(t, handshake, records));
+        processEap = new ProcessEapCommand(new EapLayer(t, p, handshake, records));
         personalise = new PersonaliseCommand(p);
         readSen = new ReadSenCommand(p);
         exportSa = new ExportSaCommand(t, p);
         factoryReset = new FactoryResetCommand(t, p);
         status = new GetStatusCommand(t, p);
+        generateKeyPair = new GenerateKeyPairCommand(t, p);
+        readPublicKey = new ReadPublicKeyCommand(p);
+        writeCert = new WriteCertCommand(t, p, certs);
     }
 
     /**
@@ -85,6 +93,12 @@ public final class RecSecApplet extends Applet {
                 return factoryReset;
             case Consts.INS_GET_STATUS:
                 return status;
+            case Consts.INS_GENERATE_KEYPAIR:
+                return generateKeyPair;
+            case Consts.INS_READ_PUBLIC_KEY:
+                return readPublicKey;
+            case Consts.INS_WRITE_CERT:
+                return writeCert;
             default:
                 ISOException.throwIt(Consts.SW_INS_NOT_SUPPORTED);
                 return null;

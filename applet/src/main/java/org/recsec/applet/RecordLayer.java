@@ -4,9 +4,10 @@ import javacard.framework.ISOException;
 import javacard.framework.Util;
 
 /**
- * Application records after the handshake (seed 003 Fig. 8 and 9): seals plaintext into one DTLS 1.2 record at
- * epoch 1 with the card's next sequence number, and checks, decrypts and replay-filters one server record
- * (RFC 6347 §4.1.2.6, 64-record window).
+ * Application records after the handshake (seed 003 Fig. 8 and 9): seals plaintext into one record with the card's
+ * next sequence number, and checks, decrypts and (DTLS) replay-filters one server record. DTLS 1.2: epoch 1, the
+ * 64-record window of RFC 6347 §4.1.2.6. TLS 1.2: the implicit read sequence number (RFC 5246 §6.1) advances with
+ * each authentic record, so a replayed or reordered record fails its tag.
  */
 final class RecordLayer {
 
@@ -23,27 +24,50 @@ final class RecordLayer {
         return type == Consts.CT_ALERT || type == Consts.CT_APPLICATION_DATA;
     }
 
-    /** The plaintext is at io[21..21+len); writes the record at io[0] and returns its length. */
+    /** The plaintext is at io[recordPlaintext..+len); writes the record at io[0] and returns its length. */
     short seal(byte type, short len) {
         if (t.state() != Consts.ST_ESTABLISHED || !hostType(type)) {
             ISOException.throwIt(Consts.SW_WRONG_STATE);
         }
         RecordWriter.header(t, (short) 0, type, (short) (Consts.EXPLICIT_NONCE + len + Consts.TAG));
         RecordWriter.explicitNonce(t, (short) 0);
-        k.aead.seal(k.clientCipher, t.vars, Consts.V_CLIENT_IV, t.io, (short) 0, len);
-        return (short) (Consts.RECORD_PLAINTEXT + len + Consts.TAG);
+        RecordWriter.seal(t, k, (short) 0, len);
+        return (short) (t.recordPlaintext() + len + Consts.TAG);
     }
 
     /**
-     * The record is at io[0..len); on success the plaintext is at io[21..21+returned length). Refuses malformed
-     * records (SW_WRONG_DATA), replays (SW_REPLAY) and forgeries (SW_AUTH_FAILED); none of these changes the window.
+     * The record is at io[0..len); on success the plaintext is at io[recordPlaintext..+returned length). Refuses
+     * malformed records (SW_WRONG_DATA), DTLS replays (SW_REPLAY) and forgeries (SW_AUTH_FAILED); none of these
+     * changes the window or the read sequence number.
      */
     short open(short len) {
-        byte[] io = t.io;
-        byte[] v = t.vars;
         if (t.state() != Consts.ST_ESTABLISHED) {
             ISOException.throwIt(Consts.SW_WRONG_STATE);
         }
+        return t.tls() ? openTls(len) : openDtls(len);
+    }
+
+    private short openTls(short len) {
+        byte[] io = t.io;
+        byte[] v = t.vars;
+        short textLen = (short) (len - Consts.TLS_RECORD_HEADER - Consts.EXPLICIT_NONCE - Consts.TAG);
+        if (textLen < 0 || !hostType(io[0]) || io[1] != Consts.TLS12_MAJOR || io[2] != Consts.TLS12_MINOR
+                || Util.getShort(io, (short) 3) != (short) (len - Consts.TLS_RECORD_HEADER)) {
+            ISOException.throwIt(Consts.SW_WRONG_DATA);
+        }
+        if (!k.aead.open(k.serverCipher, v, Consts.V_SERVER_IV, io, (short) 0, Consts.TLS_RECORD_HEADER, v,
+                Consts.V_READ_EPOCH_SEQ, textLen)) {
+            ISOException.throwIt(Consts.SW_AUTH_FAILED);
+        }
+        if (!Seq48.increment(v, (short) (Consts.V_READ_EPOCH_SEQ + 2))) {
+            ISOException.throwIt(Consts.SW_WRONG_STATE);
+        }
+        return textLen;
+    }
+
+    private short openDtls(short len) {
+        byte[] io = t.io;
+        byte[] v = t.vars;
         short textLen = (short) (len - Consts.RECORD_PLAINTEXT - Consts.TAG);
         if (textLen < 0 || !hostType(io[0]) || io[1] != Consts.DTLS12_MAJOR || io[2] != Consts.DTLS12_MINOR
                 || Util.getShort(io, (short) 3) != Util.getShort(v, Consts.V_READ_EPOCH_SEQ)
@@ -59,7 +83,8 @@ final class RecordLayer {
                 ISOException.throwIt(Consts.SW_REPLAY);
             }
         }
-        if (!k.aead.open(k.serverCipher, v, Consts.V_SERVER_IV, io, (short) 0, textLen)) {
+        if (!k.aead.open(k.serverCipher, v, Consts.V_SERVER_IV, io, (short) 0, Consts.RECORD_HEADER, io, (short) 3,
+                textLen)) {
             ISOException.throwIt(Consts.SW_AUTH_FAILED);
         }
         if (newer > 0) {

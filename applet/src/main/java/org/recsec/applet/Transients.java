@@ -24,6 +24,11 @@ final class Transients {
     final byte[] hmac;
     /** CCM working blocks (C_*). */
     final byte[] ccm;
+    /**
+     * One RSA/DH block (256 bytes): a padded signature, Ys then Z, then the card's Yc until its ClientKeyExchange
+     * is written (certificate mode only).
+     */
+    final byte[] big;
     /** client_write_key: seals the card's records. */
     final AESKey clientKey;
     /** server_write_key: opens the server's records. */
@@ -35,6 +40,7 @@ final class Transients {
         hs = JCSystem.makeTransientByteArray(Consts.HS_SIZE, JCSystem.CLEAR_ON_DESELECT);
         hmac = JCSystem.makeTransientByteArray(Consts.HMAC_SIZE, JCSystem.CLEAR_ON_DESELECT);
         ccm = JCSystem.makeTransientByteArray(Consts.CCM_SIZE, JCSystem.CLEAR_ON_DESELECT);
+        big = JCSystem.makeTransientByteArray(Consts.RSA_BYTES, JCSystem.CLEAR_ON_DESELECT);
         clientKey = (AESKey) KeyBuilder.buildKey(KeyBuilder.TYPE_AES_TRANSIENT_DESELECT, KeyBuilder.LENGTH_AES_128,
                 false);
         serverKey = (AESKey) KeyBuilder.buildKey(KeyBuilder.TYPE_AES_TRANSIENT_DESELECT, KeyBuilder.LENGTH_AES_128,
@@ -44,7 +50,7 @@ final class Transients {
     /** Bytes of RAM allocated here: the arrays plus the key material of the two transient keys. */
     static short ramBytes() {
         return (short) (Consts.IO_SIZE + Consts.VARS_SIZE + Consts.HS_SIZE + Consts.HMAC_SIZE + Consts.CCM_SIZE
-                + 2 * Consts.AES_KEY);
+                + Consts.RSA_BYTES + 2 * Consts.AES_KEY);
     }
 
     byte state() {
@@ -53,6 +59,36 @@ final class Transients {
 
     void setState(byte s) {
         vars[Consts.V_STATE] = s;
+    }
+
+    /** True when this session uses TLS records (RESET P2 bit 0), false for DTLS. */
+    boolean tls() {
+        return (vars[Consts.V_MODE] & Consts.MODE_TLS) != 0;
+    }
+
+    /** True in certificate mode (RESET P2 bit 1), false in PSK mode. */
+    boolean cert() {
+        return (vars[Consts.V_MODE] & Consts.MODE_CERT) != 0;
+    }
+
+    /** Record header length: 5 (TLS) or 13 (DTLS). */
+    short recordHeader() {
+        return tls() ? Consts.TLS_RECORD_HEADER : Consts.RECORD_HEADER;
+    }
+
+    /** Handshake message header length: 4 (TLS) or 12 (DTLS). */
+    short hsHeader() {
+        return tls() ? Consts.TLS_HS_HEADER : Consts.HS_HEADER;
+    }
+
+    /** Offset of the plaintext in a protected record: header and the 8-byte explicit nonce precede it. */
+    short recordPlaintext() {
+        return (short) (recordHeader() + Consts.EXPLICIT_NONCE);
+    }
+
+    /** The suite of this session's mode. */
+    short suite() {
+        return cert() ? Consts.SUITE_DHE_RSA_AES_128_CCM_8 : Consts.SUITE_PSK_AES_128_CCM_8;
     }
 
     short getShort(short off) {
@@ -70,6 +106,7 @@ final class Transients {
         Util.arrayFillNonAtomic(hs, (short) 0, Consts.HS_SIZE, (byte) 0);
         Util.arrayFillNonAtomic(hmac, (short) 0, Consts.HMAC_SIZE, (byte) 0);
         Util.arrayFillNonAtomic(ccm, (short) 0, Consts.CCM_SIZE, (byte) 0);
+        Util.arrayFillNonAtomic(big, (short) 0, Consts.RSA_BYTES, (byte) 0);
         clientKey.clearKey();
         serverKey.clearKey();
         vars[Consts.V_STATE] = state;
@@ -83,5 +120,6 @@ final class Transients {
         Util.setShort(vars, Consts.V_IN_EXPECTED, (short) -1);
         Util.setShort(vars, Consts.V_OUT_POS, (short) 0);
         Util.setShort(vars, Consts.V_OUT_END, (short) 0);
+        Util.setShort(vars, Consts.V_SPLICE_LEN, (short) 0);
     }
 }

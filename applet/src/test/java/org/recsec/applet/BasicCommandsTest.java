@@ -81,7 +81,10 @@ class BasicCommandsTest extends CardTestBase {
     void resetNeedsP1x10AndIsAllowedInAnyState() {
         assertSw(0x9000, card.reset());
         assertSw(0x6B00, card.send(SimulatedCard.INS_RESET, 0x00, 0x00, null));
-        assertSw(0x6B00, card.send(SimulatedCard.INS_RESET, 0x10, 0x01, null));
+        // P2 bits 0-2 choose TLS, certificate mode and resumption; the others are refused
+        assertSw(0x6B00, card.send(SimulatedCard.INS_RESET, 0x10, 0x08, null));
+        assertSw(0x6B00, card.send(SimulatedCard.INS_RESET, 0x10, 0x80, null));
+        assertSw(0x9000, card.send(SimulatedCard.INS_RESET, 0x10, 0x07, null));
         assertSw(0x6700, card.send(SimulatedCard.INS_RESET, 0x10, 0x00, new byte[] {1}));
         // Urien's class byte A0 is accepted too
         assertSw(0x9000, card.send(0xA0, SimulatedCard.INS_RESET, 0x10, 0x00, null));
@@ -90,7 +93,7 @@ class BasicCommandsTest extends CardTestBase {
     @Test
     void unknownClassAndInstructionAreRefused() {
         assertSw(0x6E00, card.send(0x00, SimulatedCard.INS_RESET, 0x10, 0x00, null));
-        assertSw(0x6D00, card.send(0x80, 0x50, 0, 0, null));
+        assertSw(0x6D00, card.send(0x80, 0x5E, 0, 0, null));
     }
 
     @Test

@@ -73,12 +73,12 @@ class CardCryptoTest {
         Cipher aes = Cipher.getInstance(Cipher.ALG_AES_BLOCK_128_ECB_NOPAD, false);
         aes.init(k, Cipher.MODE_ENCRYPT);
         RecordAead aead = new RecordAead(new byte[Consts.CCM_SIZE]);
-        aead.seal(aes, iv, (short) 0, rec, (short) 0, (short) text.length);
+        aead.seal(aes, iv, (short) 0, rec, (short) 0, (short) 13, rec, (short) 3, (short) text.length);
         assertArrayEquals(expected, rec);
-        assertTrue(aead.open(aes, iv, (short) 0, rec, (short) 0, (short) text.length));
+        assertTrue(aead.open(aes, iv, (short) 0, rec, (short) 0, (short) 13, rec, (short) 3, (short) text.length));
         assertArrayEquals(text, Arrays.copyOfRange(rec, 21, 21 + text.length));
         expected[expected.length - 1] ^= 1;
-        assertFalse(aead.open(aes, iv, (short) 0, expected, (short) 0, (short) text.length));
+        assertFalse(aead.open(aes, iv, (short) 0, expected, (short) 0, (short) 13, expected, (short) 3, (short) text.length));
         assertArrayEquals(new byte[text.length], Arrays.copyOfRange(expected, 21, 21 + text.length),
                 "a forged record's text is wiped");
     }

@@ -14,6 +14,10 @@ final class CryptoMeter {
 
     long shaBlocks;
     long aesBlocks;
+    /** RSA-2048 operations: public (e = 65537), private (CRT, the CertificateVerify), DH (ffdhe2048, 256-bit x). */
+    long rsaPublic;
+    long rsaPrivate;
+    long dhModexp;
 
     static CryptoMeter install(RecSecApplet applet) {
         CryptoMeter m = new CryptoMeter();
@@ -21,6 +25,8 @@ final class CryptoMeter {
             Crypto k = find(applet, Crypto.class, new java.util.IdentityHashMap<>());
             replace(k, "transcriptClient", m.digest((MessageDigest) get(k, "transcriptClient")));
             replace(k, "transcriptServer", m.digest((MessageDigest) get(k, "transcriptServer")));
+            replace(k, "transcriptVerify", m.digest((MessageDigest) get(k, "transcriptVerify")));
+            replace(k, "rsa", m.rsa((Cipher) get(k, "rsa")));
             replace(k, "clientCipher", m.cipher((Cipher) get(k, "clientCipher")));
             replace(k, "serverCipher", m.cipher((Cipher) get(k, "serverCipher")));
             replace(k.prf, "md", m.digest((MessageDigest) get(k.prf, "md")));
@@ -33,6 +39,9 @@ final class CryptoMeter {
     void clear() {
         shaBlocks = 0;
         aesBlocks = 0;
+        rsaPublic = 0;
+        rsaPrivate = 0;
+        dhModexp = 0;
     }
 
     private static Object get(Object o, String name) throws ReflectiveOperationException {
@@ -103,6 +112,46 @@ final class CryptoMeter {
                 shaBlocks += pending / 64;
                 pending = 0;
                 d.reset();
+            }
+        };
+    }
+
+    private Cipher rsa(Cipher c) {
+        return new Cipher() {
+            private byte type;
+
+            @Override
+            public void init(Key key, byte mode) throws CryptoException {
+                type = key.getType();
+                c.init(key, mode);
+            }
+
+            @Override
+            public void init(Key key, byte mode, byte[] b, short o, short l) throws CryptoException {
+                type = key.getType();
+                c.init(key, mode, b, o, l);
+            }
+
+            @Override
+            public byte getAlgorithm() {
+                return c.getAlgorithm();
+            }
+
+            @Override
+            public short doFinal(byte[] in, short off, short len, byte[] out, short outOff) throws CryptoException {
+                if (type == javacard.security.KeyBuilder.TYPE_RSA_PUBLIC) {
+                    rsaPublic++;
+                } else if (type == javacard.security.KeyBuilder.TYPE_RSA_CRT_PRIVATE) {
+                    rsaPrivate++;
+                } else {
+                    dhModexp++;
+                }
+                return c.doFinal(in, off, len, out, outOff);
+            }
+
+            @Override
+            public short update(byte[] in, short off, short len, byte[] out, short outOff) throws CryptoException {
+                return c.update(in, off, len, out, outOff);
             }
         };
     }

@@ -24,6 +24,9 @@ final class SimulatedCard {
     static final int INS_EXPORT_SA = 0x34;
     static final int INS_FACTORY_RESET = 0x36;
     static final int INS_GET_STATUS = 0x38;
+    static final int INS_GENERATE_KEYPAIR = 0x50;
+    static final int INS_READ_PUBLIC_KEY = 0x52;
+    static final int INS_WRITE_CERT = 0x54;
 
     final Simulator simulator;
     final AID aid;
@@ -97,6 +100,44 @@ final class SimulatedCard {
         d[o++] = (byte) sen.length;
         System.arraycopy(sen, 0, d, o, sen.length);
         return send(INS_PERSONALISE, 0, 0, d);
+    }
+
+    /** RESET with a mode: bit 0 TLS, bit 1 certificate mode, bit 2 offer the stored session. */
+    ResponseAPDU reset(int mode) {
+        return send(INS_RESET, 0x10, mode, null);
+    }
+
+    private byte[] ok(ResponseAPDU r, String what) {
+        if (r.getSW() != 0x9000) {
+            throw new AssertionError(what + " answered " + Integer.toHexString(r.getSW()));
+        }
+        return r.getData();
+    }
+
+    void generateKeyPair() {
+        ok(send(INS_GENERATE_KEYPAIR, 0, 0, null), "GENERATE-KEYPAIR");
+    }
+
+    /** READ-PUBLIC-KEY: {modulus, exponent}. */
+    byte[][] publicKey() {
+        byte[] hi = ok(send(INS_READ_PUBLIC_KEY, 0, 0, null), "READ-PUBLIC-KEY modulus, first half");
+        byte[] lo = ok(send(INS_READ_PUBLIC_KEY, 0, 1, null), "READ-PUBLIC-KEY modulus, second half");
+        byte[] n = java.util.Arrays.copyOf(hi, hi.length + lo.length);
+        System.arraycopy(lo, 0, n, hi.length, lo.length);
+        return new byte[][] {n, ok(send(INS_READ_PUBLIC_KEY, 1, 0, null), "READ-PUBLIC-KEY exponent")};
+    }
+
+    /** WRITE-CERT in 200-byte chunks; which 0 = the card's certificate, 1 = the trust anchor. Last SW returned. */
+    int writeCert(int which, byte[] der) {
+        int sw = 0;
+        for (int o = 0; o < der.length; o += 200) {
+            byte[] chunk = java.util.Arrays.copyOfRange(der, o, Math.min(der.length, o + 200));
+            sw = transmit(new CommandAPDU(CLA, INS_WRITE_CERT, which, o == 0 ? 0 : 1, chunk)).getSW();
+            if (sw != 0x9000) {
+                return sw;
+            }
+        }
+        return sw;
     }
 
     /** GET-STATUS: state, EAP mode, personalised, policy. */

@@ -24,8 +24,12 @@ public final class Recsec {
         commands.put("setkey", new Delegate("talk to keyd in ipsec-tools setkey syntax (-c reads stdin, -D dumps, -F flushes)",
                 "usage: recsec setkey --socket PATH (-c | -D | -F)\n", org.recsec.cli.km.SetkeyCli::run));
         commands.put("se", new Delegate("run the DTLS 1.2 PSK handshake on a simulated secure element (se handshake --help)",
-                "usage: recsec se handshake --peer HOST:PORT --psk HEX --identity ID [--send TEXT] [--wait MS]\n",
+                "usage: recsec se handshake --peer HOST:PORT --psk HEX --identity ID [--send TEXT] [--wait MS]\n"
+                        + "                           [--se-transport udp|coap] [--proxy HOST:PORT]\n"
+                        + "       recsec se serve --listen HOST:PORT --psk HEX --identity ID [--count N]\n",
                 org.recsec.cli.se.SeCli::run));
+        commands.put("eap", new Delegate("EAP bootstrapping KMP: an EAP-TLS RADIUS server, USRK derivation (eap as|usrk --help)",
+                org.recsec.kmp.eap.cli.EapCli.USAGE + "\n", org.recsec.kmp.eap.cli.EapCli::run));
         commands.put("ticket", new Delegate("issue and inspect CWT tickets (ticket issue|inspect --help)",
                 org.recsec.cli.ticket.TicketCli.USAGE, org.recsec.cli.ticket.TicketCli::run));
     }

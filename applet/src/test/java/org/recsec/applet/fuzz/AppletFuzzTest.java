@@ -12,7 +12,8 @@ import javax.smartcardio.CommandAPDU;
 /**
  * Coverage-guided fuzzing of {@code RecSecApplet} under jcardsim with arbitrary APDU sequences.
  *
- * <p>Input: one byte choosing the starting state (personalised and idle, or after EAP-TLS Start), then commands as
+ * <p>Input: one byte choosing the starting state (bit 0: after EAP-TLS Start; bits 1-2: RESET P2 bits TLS and
+ * certificate mode first, so Start meets the TLS ClientHello or the unprovisioned certificate mode), then commands as
  * {@code CLA INS P1 P2 flags len data[len]} (flags bit 0: send Le), at most {@value #MAX_COMMANDS}. Contract
  * (applet/README.md): every answer is a status word, never 6F00 (an exception other than ISOException escaped);
  * afterwards RESET answers 9000, GET-STATUS shows IDLE with the personalisation the accepted commands left
@@ -50,8 +51,13 @@ class AppletFuzzTest {
         int personalised = 1;
         int policy = 1;
         boolean ourCredentials = true;
+        int mode = (input[0] >> 1) & 3;
+        if (mode != 0) {
+            sw(card.transmit(new byte[] {(byte) 0x80, 0x19, 0x10, (byte) mode}), 0x9000);
+        }
         if ((input[0] & 1) == 1) {
-            sw(card.transmit(EAP_START), 0x9000);
+            // certificate mode without key pair and certificates: 6985
+            sw(card.transmit(EAP_START), (mode & 2) != 0 ? 0x6985 : 0x9000);
         }
         int p = 1;
         for (int n = 0; n < MAX_COMMANDS && input.length - p >= 6; n++) {

@@ -56,11 +56,15 @@ public final class DemoCommand implements Command {
 
     @Override
     public String help() {
-        return "usage: recsec demo [--pcap FILE] [--keylog FILE] [--message TEXT] [--kmp manual|ticket|se]\n"
+        return "usage: recsec demo [--pcap FILE] [--keylog FILE] [--message TEXT] [--kmp manual|ticket|se|eap]\n"
+                + "                   [--se-transport udp|coap]\n"
                 + "Starts a Californium server with /echo, a Californium forward proxy and a client on UDP loopback,\n"
                 + "installs the SA pair through the PF_KEY-like interface with the chosen key-management protocol\n"
                 + "(default: " + defaultKmp() + "), POSTs TEXT through the proxy and prints the trace: every datagram\n"
                 + "as the proxy sees it (outer) and the messages as the applications see them (inner).\n"
+                + "--se-transport (with --kmp se): udp (default) runs the card's DTLS handshake over UDP to the server's\n"
+                + "DTLS port; coap carries each flight in CoAP messages through the proxy to the server's\n"
+                + "/.well-known/recsec-hs, so no datagram goes from client to server around the proxy.\n"
                 + "--pcap FILE writes every datagram of both legs as a pcap file (IPv4/UDP; port 5683 is CoAP).\n"
                 + "--keylog FILE writes the SA pair's keys (read from the server's SA database through PF_KEY GET)\n"
                 + "as a recsec key file, so Wireshark with tools/wireshark/recsec.lua shows the inner messages.\n"
@@ -74,19 +78,28 @@ public final class DemoCommand implements Command {
 
     @Override
     public int run(String[] argv, InputStream in, PrintStream out, PrintStream err) throws UsageException {
-        Args a = Args.parse(argv, 0, Set.of("--pcap", "--keylog", "--message", "--kmp"), Set.of());
+        Args a = Args.parse(argv, 0, Set.of("--pcap", "--keylog", "--message", "--kmp", "--se-transport"), Set.of());
         if (!a.positional().isEmpty()) {
             throw new UsageException("unexpected argument " + a.positional().get(0));
         }
         String text = a.get("--message", "Hello, end-to-end CoAP!");
         String kmpName = a.get("--kmp", defaultKmp());
+        String seTransport = a.get("--se-transport", "udp");
+        if (!seTransport.equals("udp") && !seTransport.equals("coap")) {
+            throw new UsageException("--se-transport must be udp or coap");
+        }
+        if (a.get("--se-transport", null) != null && !kmpName.equals("se")) {
+            throw new UsageException("--se-transport goes with --kmp se");
+        }
         SecureRandom random = new SecureRandom();
         SeCipherRegistry seCiphers = new SeCipherRegistry();
         DemoKmp kmp = switch (kmpName) {
             case "manual" -> new ManualKmp(random, CipherSuite.AES_128_CCM_8);
             case "ticket" -> new TicketKmp(random, CipherSuite.AES_128_CCM_8);
-            case "se" -> new SeKmpAdapter(random, seCiphers);
-            default -> throw new UsageException("--kmp must be manual, ticket or se (" + kmpName + " is not available)");
+            case "se" -> new SeKmpAdapter(random, seCiphers, seTransport.equals("coap"));
+            case "eap" -> new EapKmp(random, CipherSuite.AES_128_CCM_8);
+            default -> throw new UsageException("--kmp must be manual, ticket, se or eap (" + kmpName
+                    + " is not available)");
         };
         try {
             // The well-known port first (Wireshark dissects CoAP there), ephemeral ones when it is taken. A port
@@ -127,8 +140,30 @@ public final class DemoCommand implements Command {
                 .localIdentities(Set.of(serverId)).build();
 
         CoapServer server = new CoapServer(config);
+        // The server's own tap: every datagram it exchanges with anyone but the proxy (a bypass) goes into the
+        // capture too, and fails the demo.
+        List<String> bypasses = new ArrayList<>();
+        boolean noBypass = kmp instanceof SeKmpAdapter se && se.overCoap();
+        InetSocketAddress[] proxyUpstream = new InetSocketAddress[1];
         CoapEndpoint serverEndpoint = RecSec.endpointBuilder(RecSecConfig.builder(serverSad, LocalId.of(serverId))
-                .protectResource("echo").build()).setConfiguration(config).setInetSocketAddress(serverAddr).build();
+                .protectResource("echo").build()).setConfiguration(config)
+                .setConnector(new TappingConnector(new org.eclipse.californium.elements.UDPConnector(serverAddr,
+                        config), (src, dst, bytes) -> {
+                    InetSocketAddress peer = src.equals(serverAddr) ? dst : src;
+                    if (!noBypass || peer.equals(proxyUpstream[0])) {
+                        return;
+                    }
+                    synchronized (bypasses) {
+                        bypasses.add(src + " -> " + dst);
+                    }
+                    if (pcap != null) {
+                        try {
+                            pcap.write(src, dst, bytes);
+                        } catch (IOException e) {
+                            trace.line("  (pcap: " + e.getMessage() + ")");
+                        }
+                    }
+                })).build();
         server.addEndpoint(serverEndpoint);
         server.add(new Echo(trace));
         ForwardingProxy proxy = null;
@@ -152,11 +187,23 @@ public final class DemoCommand implements Command {
                     }
                 }
             });
+            proxyUpstream[0] = proxy.upstreamAddress();
             out.println("recsec demo: client -> proxy " + proxyAddr.getAddress().getHostAddress() + ":"
                     + proxyAddr.getPort() + " -> server " + serverId + "/echo   (KMP: " + kmp.name() + ")");
             out.println("1. key management");
+            if (kmp instanceof SeKmpAdapter se) {
+                se.proxy(proxyAddr);
+            }
+            // the KMP's own datagrams (e.g. CoAP-EAP) go to the capture file only, not to the trace
+            TappingConnector.Listener capture = pcap == null ? null : (src, dst, bytes) -> {
+                try {
+                    pcap.write(src, dst, bytes);
+                } catch (IOException e) {
+                    trace.line("  (pcap: " + e.getMessage() + ")");
+                }
+            };
             kmp.establish(new DemoKmp.Setup(clientSad, CLIENT_ID, serverSad, serverId, serverAddr, trace, server,
-                    config));
+                    config, capture));
             if (keylogPath != null) {
                 List<String> keyLines = SaKeylog.lines(serverSad, serverId);
                 SaKeylog.write(java.nio.file.Path.of(keylogPath), keyLines);
@@ -199,6 +246,12 @@ public final class DemoCommand implements Command {
             if (leaked) {
                 err.println("demo: FAILED: the proxy saw the text in clear");
                 return 1;
+            }
+            synchronized (bypasses) {
+                if (!bypasses.isEmpty()) {
+                    err.println("demo: FAILED: datagrams went around the proxy: " + bypasses);
+                    return 1;
+                }
             }
             out.println("verified: \"" + echoed + "\" came back end-to-end protected; the proxy never saw it in clear"
                     + (pcapPath != null ? "; capture in " + pcapPath : ""));

@@ -11,7 +11,15 @@ interface DemoKmp {
     record Setup(SecurityAssociationDatabase clientSad, String clientId, SecurityAssociationDatabase serverSad,
                  String serverId, java.net.InetSocketAddress serverAddress, Trace trace,
                  org.eclipse.californium.core.CoapServer server,
-                 org.eclipse.californium.elements.config.Configuration config) {
+                 org.eclipse.californium.elements.config.Configuration config,
+                 TappingConnector.Listener capture) {
+        /** Without capture: the KMP's own datagrams are not recorded. */
+        Setup(SecurityAssociationDatabase clientSad, String clientId, SecurityAssociationDatabase serverSad,
+              String serverId, java.net.InetSocketAddress serverAddress, Trace trace,
+              org.eclipse.californium.core.CoapServer server,
+              org.eclipse.californium.elements.config.Configuration config) {
+            this(clientSad, clientId, serverSad, serverId, serverAddress, trace, server, config, null);
+        }
     }
 
     String name();

@@ -59,6 +59,11 @@ public final class ForwardingProxy implements AutoCloseable {
         return server.getEndpoints().get(0).getAddress();
     }
 
+    /** Where the proxy sends from towards origin servers (its second leg). */
+    public InetSocketAddress upstreamAddress() {
+        return upstream.getAddress();
+    }
+
     @Override
     public void close() {
         server.destroy();

@@ -8,7 +8,8 @@ import org.recsec.cli.se.SeDemo;
 /**
  * The secure-element KMP: the client's DTLS 1.2 PSK handshake runs inside the (simulated) card against a DTLS
  * server whose key block gives the server its SA pair; the client's SAs stay on the card (SE-resident), so every
- * record of the demo is sealed and opened by the card.
+ * record of the demo is sealed and opened by the card. The handshake runs over UDP to the server's DTLS port, or
+ * ({@code --se-transport coap}) in CoAP messages through the demo's forward proxy.
  */
 final class SeKmpAdapter implements DemoKmp {
     private final SecureRandom random;
@@ -16,10 +17,23 @@ final class SeKmpAdapter implements DemoKmp {
     private SeDemo.Result result;
     private Trace trace;
     private org.recsec.se.host.ApduCounter.Snapshot afterHandshake;
+    private final boolean overCoap;
+    private java.net.InetSocketAddress proxy;
 
-    SeKmpAdapter(SecureRandom random, SeCipherRegistry registry) {
+    /** @param overCoap true: the handshake goes in CoAP messages through the demo's proxy */
+    SeKmpAdapter(SecureRandom random, SeCipherRegistry registry, boolean overCoap) {
         this.random = random;
         this.registry = registry;
+        this.overCoap = overCoap;
+    }
+
+    boolean overCoap() {
+        return overCoap;
+    }
+
+    /** The demo's forward proxy (used by the CoAP transport). */
+    void proxy(java.net.InetSocketAddress address) {
+        this.proxy = address;
     }
 
     @Override
@@ -43,8 +57,11 @@ final class SeKmpAdapter implements DemoKmp {
                 }
             }
         }, true);
-        result = SeDemo.establish(s.clientSad(), s.clientId(), s.serverSad(), s.serverId(), true, registry, random,
-                trace);
+        result = overCoap
+                ? SeDemo.establishOverCoap(s.clientSad(), s.clientId(), s.serverSad(), s.serverId(), true, registry,
+                        random, trace, s.server(), s.serverAddress(), java.util.Objects.requireNonNull(proxy))
+                : SeDemo.establish(s.clientSad(), s.clientId(), s.serverSad(), s.serverId(), true, registry, random,
+                        trace);
         afterHandshake = result.counter().snapshot();
         var cost = result.handshakeCost();
         s.trace().line(String.format("  ISO7816 for the handshake: %d APDUs, %d bytes to the card, %d from it;"

@@ -44,6 +44,8 @@ final class Trace {
                 sb.append(String.format("      record: type %d version %04x epoch %d seq %d, %d bytes sealed "
                         + "(inner code, Class E options and payload)%n", h.contentType(), h.version(), h.epoch(),
                         h.seq(), h.length()));
+            } else if (m.payloadLength() > 0 && isFlight(m)) {
+                sb.append("      DTLS flight: ").append(flight(m.payload())).append(System.lineSeparator());
             } else if (m.payloadLength() > 0) {
                 sb.append("      payload in clear: ").append(m.payloadLength()).append(" bytes").append(System.lineSeparator());
             }
@@ -67,11 +69,40 @@ final class Trace {
         out.flush();
     }
 
+    private static boolean isFlight(CoapMessage m) {
+        CoapOption cf = m.option(OptionNumbers.CONTENT_FORMAT);
+        return cf != null && cf.length() <= 2 && cf.uintValue() == org.recsec.kmp.se.coap.FlightCoap.CONTENT_FORMAT;
+    }
+
+    /** The records of a handshake flight by name (epoch 1 handshake records are encrypted: Finished). */
+    private static String flight(byte[] payload) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (byte[] r : org.recsec.se.host.DtlsRecords.split(payload)) {
+            int type = org.recsec.se.host.DtlsRecords.type(r);
+            int epoch = org.recsec.se.host.DtlsRecords.epoch(r);
+            names.add(switch (type) {
+                case 20 -> "ChangeCipherSpec";
+                case 21 -> "Alert";
+                case 22 -> epoch > 0 ? "Finished" : switch (r.length > 13 ? r[13] & 0xff : -1) {
+                    case 1 -> "ClientHello";
+                    case 2 -> "ServerHello";
+                    case 3 -> "HelloVerifyRequest";
+                    case 14 -> "ServerHelloDone";
+                    case 16 -> "ClientKeyExchange";
+                    default -> "handshake";
+                };
+                default -> "type " + type;
+            });
+        }
+        return String.join(", ", names) + " (" + payload.length + " bytes of DTLS records)";
+    }
+
     private static String optionText(CoapOption o) {
         String name = switch (o.number()) {
             case OptionNumbers.URI_HOST -> "Uri-Host";
             case OptionNumbers.URI_PORT -> "Uri-Port";
             case OptionNumbers.URI_PATH -> "Uri-Path";
+            case OptionNumbers.LOCATION_PATH -> "Location-Path";
             case OptionNumbers.URI_QUERY -> "Uri-Query";
             case OptionNumbers.PROXY_SCHEME -> "Proxy-Scheme";
             case OptionNumbers.PROXY_URI -> "Proxy-Uri";
@@ -83,6 +114,7 @@ final class Trace {
             default -> "Option" + o.number();
         };
         boolean text = o.number() == OptionNumbers.URI_HOST || o.number() == OptionNumbers.URI_PATH
+                || o.number() == OptionNumbers.LOCATION_PATH
                 || o.number() == OptionNumbers.URI_QUERY || o.number() == OptionNumbers.PROXY_SCHEME
                 || o.number() == OptionNumbers.PROXY_URI;
         String value = o.number() == OptionNumbers.RECORD_SECURITY ? "spi=0x" + Long.toHexString(o.uintValue())

@@ -21,6 +21,16 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.californium.core.CoapServer;
+import org.recsec.kmp.se.coap.CoapFlightServer;
+import org.recsec.kmp.se.coap.CoapSocketAgent;
+import org.recsec.kmp.se.coap.CoapTransmission;
+import org.recsec.kmp.se.coap.DtlsServerEngine;
+import org.recsec.kmp.se.coap.FlightCoap;
+import org.recsec.kmp.se.coap.FlightResource;
+import org.recsec.kmp.se.coap.UdpFlightWire;
 import org.recsec.km.pfkey.PfKeyException;
 import org.recsec.km.sad.SadSession;
 import org.recsec.km.sad.SecurityAssociationDatabase;
@@ -154,6 +164,95 @@ public final class SeDemo {
                 // The records now travel in CoAP messages; the DTLS socket is no longer needed.
                 socket.close();
             }
+        }
+    }
+
+    /**
+     * As {@link #establish}, but the card's handshake travels in CoAP messages through the forward proxy at
+     * {@code proxy} to the handshake resource ({@link FlightResource}) installed on {@code coapServer}, whose
+     * endpoint is at {@code serverAddress}: no datagram goes from the client to the server directly.
+     *
+     * @param coapServer    the server's Californium server (the resource is added to it)
+     * @param serverAddress its CoAP endpoint, as the proxy reaches it
+     * @param proxy         the forward proxy the client sends to
+     */
+    public static Result establishOverCoap(SecurityAssociationDatabase clientSad, String clientId,
+                                           SecurityAssociationDatabase serverSad, String serverId,
+                                           boolean seResident, SeCipherRegistry registry, SecureRandom random,
+                                           PrintStream trace, CoapServer coapServer, InetSocketAddress serverAddress,
+                                           InetSocketAddress proxy)
+            throws SeException, PfKeyException, IOException {
+        Objects.requireNonNull(clientSad);
+        Objects.requireNonNull(serverSad);
+        if (seResident) {
+            Objects.requireNonNull(registry, "an SE-resident pair needs the client SAD's SeCipherRegistry");
+        }
+        byte[] psk = new byte[16];
+        random.nextBytes(psk);
+        byte[] identity = ("recsec-se-" + Integer.toHexString(random.nextInt())).getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII);
+        SeCard card;
+        try {
+            card = JCardSimLink.personalisedCard(seResident ? 0 : SeCard.POLICY_EXPORT, identity, psk,
+                    "recsec-demo-se".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (javax.smartcardio.CardException e) {
+            throw new SeException("simulated card: " + e.getMessage(), e);
+        }
+        CompletableFuture<PskDtlsServer.Established> done = new CompletableFuture<>();
+        CoapFlightServer flights = new CoapFlightServer(DtlsServerEngine.psk(identity, psk, random), random,
+                done::complete);
+        java.util.Arrays.fill(psk, (byte) 0);
+        FlightResource resource = FlightResource.install(coapServer, flights);
+        CoapSocketAgent coap = new CoapSocketAgent(UdpFlightWire.open(proxy, proxy.getAddress()),
+                serverAddress.getAddress().getHostAddress(), serverAddress.getPort(),
+                CoapSocketAgent.ProxyForm.PROXY_SCHEME, CoapTransmission.RFC7252, random);
+        SeSession session;
+        try {
+            session = SeHandshake.run(new DtlsIso7816Agent(card), coap, CoapTransmission.RFC7252.dtlsTimer());
+        } catch (SeException | IOException | RuntimeException e) {
+            coap.close();
+            flights.close();
+            resource.delete();
+            throw e;
+        }
+        try {
+            PskDtlsServer.Established est = done.get(SERVER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            CoapSocketAgent.Stats st = coap.stats();
+            line(trace, "  SE handshake (DTLS 1.2 PSK, AES_128_CCM_8) in CoAP through the proxy to coap://"
+                    + serverAddress.getAddress().getHostAddress() + ":" + serverAddress.getPort() + "/"
+                    + String.join("/", FlightCoap.RESOURCE) + "/" + coap.handshakeId() + ": "
+                    + session.handshakeCost());
+            line(trace, String.format("  CoAP for the handshake (client<->proxy): %d round trips, %d datagrams "
+                    + "(%d bytes) sent, %d (%d bytes) received, %d retransmissions", st.exchanges(), st.sent(),
+                    st.sentBytes(), st.received(), st.receivedBytes(), st.retransmits()));
+            String handle = null;
+            try (SadSession c = clientSad.openSession(b -> { }); SadSession s = serverSad.openSession(b -> { })) {
+                if (seResident) {
+                    handle = SeKmp.installResident(session, c, clientId, serverId, registry);
+                } else {
+                    SeKmp.installExported(session, c, clientId, serverId);
+                }
+                SeKmp.installServer(est.keys(), est.spis(), s, serverId, clientId, 1);
+            }
+            line(trace, String.format("  PF_KEY ADD x2 on each host: SPI 0x%x (client->server), 0x%x "
+                    + "(server->client), %s", est.spis().clientToServer(), est.spis().serverToClient(),
+                    seResident ? "client keys on the card (" + handle + ")" : "client keys exported"));
+            return new Result(est.spis(), session.handshakeCost(), handle, session, seResident ? registry : null);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            session.close();
+            throw new SeException("the server's side of the handshake did not complete", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            session.close();
+            throw new SeException("interrupted while waiting for the server's handshake");
+        } catch (SeException | PfKeyException | RuntimeException e) {
+            session.close();
+            throw e;
+        } finally {
+            // The handshake is over; later records travel in record-sec messages.
+            coap.close();
+            flights.close();
+            resource.delete();
         }
     }
 

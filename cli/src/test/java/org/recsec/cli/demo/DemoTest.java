@@ -109,8 +109,30 @@ class DemoTest {
         assertEquals(2, lines.stream().distinct().filter(l -> l.startsWith("68\t")).count(), "2.04 outside: " + fields);
     }
 
+    /** With --kmp eap the capture also holds the CoAP-EAP exchange (trigger, EAP in Content-Format 269). */
+    @Test
+    void eapDemoCapturesTheCoapEapExchange(@TempDir Path dir) throws Exception {
+        Path pcap = dir.resolve("eap.pcap");
+        Run r = demo("--kmp", "eap", "--pcap", pcap.toString(), "--message", "via eap");
+        assertEquals(0, r.code(), r.out() + r.err());
+        List<byte[]> datagrams = udpPayloads(pcap);
+        boolean trigger = false;
+        int eapTls = 0;
+        for (byte[] d : datagrams) {
+            CoapMessage m = CoapCodec.decode(d, 0, d.length);
+            String path = new String(d, StandardCharsets.ISO_8859_1);
+            trigger |= path.contains(".well-known") && path.contains("coap-eap");
+            if (m.hasOption(OptionNumbers.CONTENT_FORMAT) && m.option(OptionNumbers.CONTENT_FORMAT).uintValue() == 269
+                    && m.payload().length > 4 && m.payload()[4] == 13) {
+                eapTls++;
+            }
+        }
+        assertTrue(trigger, "the CoAP-EAP trigger is in the capture");
+        assertTrue(eapTls >= 6, "EAP-TLS messages in CoAP-EAP: " + eapTls);
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"manual", "ticket", "se"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"manual", "ticket", "se", "eap"})
     void everyKmpInstallsAWorkingPair(String kmp) {
         Run r = demo("--kmp", kmp, "--message", "via " + kmp);
         assertEquals(0, r.code(), r.out() + r.err());

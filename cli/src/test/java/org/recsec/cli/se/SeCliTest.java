@@ -79,6 +79,85 @@ class SeCliTest {
     }
 
     @Test
+    void handshakeInCoapThroughAProxy() throws Exception {
+        InetAddress serverIp = InetAddress.getByAddress(new byte[] {127, 0, 0, 2});
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        try (org.recsec.kmp.se.coap.FlightFixture server = new org.recsec.kmp.se.coap.FlightFixture(serverIp, null);
+             org.recsec.cli.demo.ForwardingProxy proxy = new org.recsec.cli.demo.ForwardingProxy(
+                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                     org.eclipse.californium.elements.config.Configuration.createStandardWithoutFile(),
+                     (src, dst, bytes) -> {
+                         synchronized (seen) {
+                             seen.add(src + ">" + dst);
+                         }
+                     })) {
+            int rc = run("handshake", "--peer", "127.0.0.2:" + server.address().getPort(), "--psk",
+                    Bytes.toHex(SeFixture.PSK), "--identity", "client-7", "--se-transport", "coap", "--proxy",
+                    "127.0.0.1:" + proxy.address().getPort());
+            String o = out.toString(StandardCharsets.UTF_8);
+            assertEquals(0, rc, o + err);
+            PskDtlsServer.Established e = server.awaitEstablished();
+            assertTrue(o.contains("/.well-known/recsec-hs/"), o);
+            assertTrue(o.contains("via proxy 127.0.0.1:" + proxy.address().getPort() + " done: 6 APDUs"), o);
+            assertTrue(o.contains("CoAP: 3 round trips, "), o);
+            assertTrue(o.contains(String.format("SPI 0x%x (client->server)", e.spis().clientToServer())), o);
+            synchronized (seen) {
+                assertTrue(seen.size() >= 12, seen.toString());
+            }
+        }
+    }
+
+    @Test
+    void serveAndHandshakeInCoapAgreeOnTheSpis() throws Exception {
+        ByteArrayOutputStream serveOut = new ByteArrayOutputStream();
+        PrintStream so = new PrintStream(serveOut, true, StandardCharsets.UTF_8);
+        int[] rc = {-1};
+        Thread serve = new Thread(() -> rc[0] = SeCli.run(new String[] {"serve", "--listen", "127.0.0.1:0", "--psk",
+                Bytes.toHex(SeFixture.PSK), "--identity", "client-7", "--count", "1"},
+                new ByteArrayInputStream(new byte[0]), so, so));
+        serve.setDaemon(true);
+        serve.start();
+        java.util.regex.Matcher m;
+        while (true) {
+            String s;
+            synchronized (serveOut) {
+                s = serveOut.toString(StandardCharsets.UTF_8);
+            }
+            m = java.util.regex.Pattern.compile("listening on coap://127.0.0.1:([0-9]+)/.well-known/recsec-hs")
+                    .matcher(s);
+            if (m.find()) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        int code = run("handshake", "--peer", "127.0.0.1:" + m.group(1), "--psk", Bytes.toHex(SeFixture.PSK),
+                "--identity", "client-7", "--se-transport", "coap");
+        String o = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, o + err);
+        serve.join();
+        assertEquals(0, rc[0], serveOut.toString(StandardCharsets.UTF_8));
+        java.util.regex.Matcher spis = java.util.regex.Pattern.compile("SPI (0x[0-9a-f]+) \\(client->server\\), "
+                + "(0x[0-9a-f]+) \\(server->client\\)").matcher(o);
+        assertTrue(spis.find(), o);
+        assertTrue(serveOut.toString(StandardCharsets.UTF_8).contains("handshake 1 done: SPI " + spis.group(1)
+                + " (client->server), " + spis.group(2) + " (server->client)"), serveOut.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"handshake --peer 127.0.0.1:5683 --psk 00 --identity a --proxy 127.0.0.1:5684",
+            "serve --listen 127.0.0.1:0 --psk 00", "serve --listen nope --psk 00 --identity a",
+            "serve --listen 127.0.0.1:0 --psk 00 --identity a --count -1",
+            "handshake --peer 127.0.0.1:5683 --psk 00 --identity a --se-transport tcp",
+            "handshake --peer 127.0.0.1:5683 --psk 00 --identity a --se-transport coap --send x",
+            "handshake --peer 127.0.0.1:5683 --psk 00 --identity a --se-transport coap --proxy nope"})
+    void coapArgumentsAreChecked(String line) {
+        assertEquals(2, run(line.split(" ")));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, e.lines().count(), e);
+    }
+
+    @Test
     void helpPrintsUsage() {
         assertEquals(0, run("handshake", "--help"));
         assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("usage: recsec se handshake --peer HOST:PORT"));

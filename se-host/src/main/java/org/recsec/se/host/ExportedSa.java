@@ -5,7 +5,8 @@ package org.recsec.se.host;
 import org.recsec.record.internal.Bytes;
 
 /**
- * The card's EXPORT-SA answer (applet/README.md, 66 bytes): suite {@code C0A8}, the key block, the write epoch and
+ * The card's EXPORT-SA answer (applet/README.md, 66 bytes) after a DTLS handshake: suite {@code C0A8} (PSK) or
+ * {@code C0A2} (certificate mode; the same AES_128_CCM_8 record protection), the key block, the write epoch and
  * next write sequence number, the read epoch and the highest accepted read sequence number, and the 64-bit replay
  * bitmap (bit 0 = the highest accepted record). {@code toString} shows no key.
  */
@@ -15,6 +16,8 @@ public record ExportedSa(KeyBlock keys, int writeEpoch, long nextWriteSequence, 
     public static final int LENGTH = 66;
     /** TLS_PSK_WITH_AES_128_CCM_8. */
     public static final int SUITE = 0xC0A8;
+    /** TLS_DHE_RSA_WITH_AES_128_CCM_8 (the card's certificate mode). */
+    public static final int SUITE_DHE_RSA = 0xC0A2;
 
     /**
      * @throws SeException when the answer is not 66 bytes, names another suite, or uses epochs other than 1
@@ -23,7 +26,8 @@ public record ExportedSa(KeyBlock keys, int writeEpoch, long nextWriteSequence, 
         if (a.length != LENGTH) {
             throw new SeException("EXPORT-SA answered " + a.length + " bytes, not " + LENGTH);
         }
-        if (Bytes.readUint16Be(a, 0) != SUITE) {
+        int suite = Bytes.readUint16Be(a, 0);
+        if (suite != SUITE && suite != SUITE_DHE_RSA) {
             throw new SeException("EXPORT-SA names suite " + Integer.toHexString(Bytes.readUint16Be(a, 0)));
         }
         int we = Bytes.readUint16Be(a, 42);

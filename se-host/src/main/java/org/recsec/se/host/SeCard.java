@@ -35,6 +35,13 @@ public final class SeCard {
     static final int INS_EXPORT_SA = 0x34;
     static final int INS_FACTORY_RESET = 0x36;
     static final int INS_GET_STATUS = 0x38;
+    static final int INS_GENERATE_KEYPAIR = 0x50;
+    static final int INS_READ_PUBLIC_KEY = 0x52;
+    static final int INS_WRITE_CERT = 0x54;
+    /** RESET P2 bits (applet/README.md): TLS records, certificate mode, offer the stored session. */
+    public static final int MODE_TLS = 0x01;
+    public static final int MODE_CERT = 0x02;
+    public static final int MODE_RESUME = 0x04;
     /** Policy bit 0: EXPORT-SA allowed. */
     public static final int POLICY_EXPORT = 0x01;
     static final int EAP_TLS = 13;
@@ -69,6 +76,48 @@ public final class SeCard {
     /** RESET (80 19 10 00): the card drops its session and is IDLE. */
     public void reset() throws SeException {
         check(send(new CommandAPDU(CLA, INS_RESET, 0x10, 0x00)), "RESET");
+    }
+
+    /**
+     * RESET with a mode (RESET P2): {@link #MODE_TLS}, {@link #MODE_CERT}, {@link #MODE_RESUME} or 0 (DTLS, PSK).
+     */
+    public void reset(int mode) throws SeException {
+        if ((mode & ~7) != 0) {
+            throw new IllegalArgumentException("mode bits 0..2 only");
+        }
+        check(send(new CommandAPDU(CLA, INS_RESET, 0x10, mode)), "RESET");
+    }
+
+    /** GENERATE-KEYPAIR: a new RSA-2048 key pair on the card (its certificate is forgotten). */
+    public void generateKeyPair() throws SeException {
+        check(send(new CommandAPDU(CLA, INS_GENERATE_KEYPAIR, 0, 0)), "GENERATE-KEYPAIR");
+    }
+
+    /** READ-PUBLIC-KEY: {modulus (256 bytes), public exponent}. */
+    public byte[][] readPublicKey() throws SeException {
+        byte[] hi = check(send(new CommandAPDU(CLA, INS_READ_PUBLIC_KEY, 0, 0, 256)), "READ-PUBLIC-KEY");
+        byte[] lo = check(send(new CommandAPDU(CLA, INS_READ_PUBLIC_KEY, 0, 1, 256)), "READ-PUBLIC-KEY");
+        byte[] e = check(send(new CommandAPDU(CLA, INS_READ_PUBLIC_KEY, 1, 0, 256)), "READ-PUBLIC-KEY");
+        if (hi.length != 128 || lo.length != 128 || e.length < 1 || e.length > 4) {
+            throw new SeException("READ-PUBLIC-KEY answered a key that is not RSA-2048");
+        }
+        byte[] n = java.util.Arrays.copyOf(hi, 256);
+        System.arraycopy(lo, 0, n, 128, 128);
+        return new byte[][] {n, e};
+    }
+
+    /**
+     * WRITE-CERT in chunks of {@value #FRAGMENT} bytes: {@code anchor} false for the card's own certificate (it
+     * must certify the card's key), true for the trust anchor (write-once until FACTORY-RESET).
+     */
+    public void writeCertificate(boolean anchor, byte[] der) throws SeException {
+        if (der.length < 1 || der.length > 1024) {
+            throw new IllegalArgumentException("a certificate of 1..1024 bytes");
+        }
+        for (int o = 0; o < der.length; o += FRAGMENT) {
+            byte[] chunk = java.util.Arrays.copyOfRange(der, o, Math.min(der.length, o + FRAGMENT));
+            check(send(new CommandAPDU(CLA, INS_WRITE_CERT, anchor ? 1 : 0, o == 0 ? 0 : 1, chunk)), "WRITE-CERT");
+        }
     }
 
     /**

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Runs the card's DTLS 1.2 handshake against a peer over UDP: the bridge between the {@link DtlsIso7816Agent} and
- * the {@link UdpSocketAgent}. It keeps the card's last flight and resends it when the timer of
+ * Runs the card's DTLS 1.2 handshake against a peer over UDP (or CoAP): the bridge between the
+ * {@link DtlsIso7816Agent} and a {@link SocketAgent} ({@link UdpSocketAgent}, or the CoAP flight transport). It keeps the card's last flight and resends it when the timer of
  * {@link Retransmission} expires or when the peer retransmits its own flight (RFC 6347 §4.2.4), and lets the
  * {@link HandshakeReassembler} reassemble, order, deduplicate and batch the peer's messages before the card sees
  * them. The card itself never retransmits.
@@ -28,7 +28,7 @@ public final class SeHandshake {
      *                     a flight sent {@code policy.maxSends()} times
      * @throws IOException the socket failed
      */
-    public static SeSession run(DtlsIso7816Agent agent, UdpSocketAgent socket, Retransmission policy)
+    public static SeSession run(DtlsIso7816Agent agent, SocketAgent socket, Retransmission policy)
             throws SeException, IOException {
         Objects.requireNonNull(policy);
         ApduCounter.Snapshot before = agent.card().link().counter().snapshot();

@@ -11,13 +11,13 @@ import java.util.List;
  */
 public final class SeSession implements AutoCloseable {
     private final DtlsIso7816Agent agent;
-    private final UdpSocketAgent socket;
+    private final SocketAgent socket;
     private final byte[] clientRandom;
     private final byte[] serverRandom;
     private final ApduCounter.Snapshot handshakeCost;
     private final List<byte[]> earlyRecords;
 
-    SeSession(DtlsIso7816Agent agent, UdpSocketAgent socket, byte[] clientRandom, byte[] serverRandom,
+    SeSession(DtlsIso7816Agent agent, SocketAgent socket, byte[] clientRandom, byte[] serverRandom,
               ApduCounter.Snapshot handshakeCost, List<byte[]> earlyRecords) {
         this.agent = agent;
         this.socket = socket;
@@ -31,7 +31,7 @@ public final class SeSession implements AutoCloseable {
         return agent;
     }
 
-    public UdpSocketAgent socket() {
+    public SocketAgent socket() {
         return socket;
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
  * into datagrams of at most {@value #MAX_DATAGRAM} bytes (a record is never split across datagrams, RFC 6347
  * §4.1.1); Recv-Flight returns the records of the next datagram.
  */
-public final class UdpSocketAgent implements AutoCloseable {
+public final class UdpSocketAgent implements SocketAgent {
     /** Largest datagram sent: an IPv4 path MTU of 1500 minus IP and UDP headers. */
     public static final int MAX_DATAGRAM = 1472;
     private static final int RECEIVE_BUFFER = 65535;
@@ -43,6 +43,7 @@ public final class UdpSocketAgent implements AutoCloseable {
     }
 
     /** Send-Flight: the records, packed in order into as few datagrams as fit. */
+    @Override
     public synchronized void sendFlight(List<byte[]> records) throws IOException {
         List<byte[]> pack = new ArrayList<>();
         int size = 0;
@@ -61,6 +62,7 @@ public final class UdpSocketAgent implements AutoCloseable {
     }
 
     /** Sends one datagram as it is. */
+    @Override
     public synchronized void send(byte[] datagram) throws IOException {
         socket.send(new DatagramPacket(datagram, datagram.length));
         datagramsSent++;
@@ -70,6 +72,7 @@ public final class UdpSocketAgent implements AutoCloseable {
      * Recv-Flight: the records of the next datagram from the peer, or {@code null} when none came within
      * {@code timeoutMillis} (at least 1).
      */
+    @Override
     public List<byte[]> recvFlight(int timeoutMillis) throws IOException {
         byte[] d = receive(timeoutMillis);
         return d == null ? null : DtlsRecords.split(d);

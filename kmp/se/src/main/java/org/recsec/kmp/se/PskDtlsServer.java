@@ -24,6 +24,7 @@ import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.DTLSVerifier;
 import org.bouncycastle.tls.DatagramSender;
+import org.bouncycastle.tls.DatagramTransport;
 import org.bouncycastle.tls.PSKTlsServer;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SecurityParameters;
@@ -68,6 +69,21 @@ public final class PskDtlsServer implements AutoCloseable {
     private PskDtlsServer(DatagramSocket socket, byte[] identity, byte[] psk, SecureRandom random) {
         this.socket = socket;
         BcTlsCrypto crypto = new BcTlsCrypto(random);
+        byte[][] keyBlock = new byte[3][]; // key block, client_random, server_random
+        PSKTlsServer server = tlsServer(crypto, identity, psk, keyBlock, 0, HANDSHAKE_TIMEOUT_MILLIS);
+        thread = new Thread(() -> serve(crypto, server, keyBlock), "se-psk-dtls-server");
+        thread.setDaemon(true);
+    }
+
+    /**
+     * The PSK server of this class (TLS_PSK_WITH_AES_128_CCM_8 only, DTLS 1.2 only) that, when its handshake
+     * completes, leaves the key block (RFC 5246 §6.3), client_random and server_random in {@code keyBlock[0..2]}.
+     *
+     * @param resendMillis       the initial flight timer (RFC 6347 §4.2.4); 0 keeps Bouncy Castle's default (1 s)
+     * @param handshakeTimeout   how long the whole handshake may take, in milliseconds
+     */
+    static PSKTlsServer tlsServer(BcTlsCrypto crypto, byte[] identity, byte[] psk, byte[][] keyBlock,
+                                  int resendMillis, int handshakeTimeout) {
         byte[] id = identity.clone();
         byte[] key = psk.clone();
         TlsPSKIdentityManager ids = new TlsPSKIdentityManager() {
@@ -81,8 +97,7 @@ public final class PskDtlsServer implements AutoCloseable {
                 return Arrays.equals(offered, id) ? key.clone() : null;
             }
         };
-        byte[][] keyBlock = new byte[3][]; // key block, client_random, server_random
-        PSKTlsServer server = new PSKTlsServer(crypto, ids) {
+        return new PSKTlsServer(crypto, ids) {
             @Override
             protected int[] getSupportedCipherSuites() {
                 return new int[] {CipherSuite.TLS_PSK_WITH_AES_128_CCM_8};
@@ -95,7 +110,12 @@ public final class PskDtlsServer implements AutoCloseable {
 
             @Override
             public int getHandshakeTimeoutMillis() {
-                return HANDSHAKE_TIMEOUT_MILLIS;
+                return handshakeTimeout;
+            }
+
+            @Override
+            public int getHandshakeResendTimeMillis() {
+                return resendMillis > 0 ? resendMillis : super.getHandshakeResendTimeMillis();
             }
 
             @Override
@@ -112,8 +132,32 @@ public final class PskDtlsServer implements AutoCloseable {
                 keyBlock[2] = sp.getServerRandom().clone();
             }
         };
-        thread = new Thread(() -> serve(crypto, server, keyBlock), "se-psk-dtls-server");
-        thread.setDaemon(true);
+    }
+
+    /**
+     * Runs this class's server handshake on any datagram transport, from a ClientHello that {@link DTLSVerifier}
+     * already verified (RFC 6347 §4.2.1), blocking until it completes: the CoAP flight transport
+     * ({@code org.recsec.kmp.se.coap}) feeds the same Bouncy Castle server from CoAP exchanges this way.
+     *
+     * @param client       who the handshake is with, for {@link Established#client()} (may be null)
+     * @param resendMillis     the server's initial flight timer; 0 for Bouncy Castle's default
+     * @param handshakeTimeout how long the handshake may take in all, in milliseconds (at least 1)
+     * @throws IOException the handshake failed (an alert was sent or received) or timed out
+     */
+    public static Established accept(DatagramTransport transport, DTLSRequest request, InetSocketAddress client,
+                                     byte[] identity, byte[] psk, SecureRandom random, int resendMillis,
+                                     int handshakeTimeout) throws IOException {
+        if (handshakeTimeout < 1) {
+            throw new IllegalArgumentException("handshake timeout must be positive");
+        }
+        BcTlsCrypto crypto = new BcTlsCrypto(Objects.requireNonNull(random));
+        byte[][] keyBlock = new byte[3][];
+        PSKTlsServer server = tlsServer(crypto, identity, psk, keyBlock, resendMillis, handshakeTimeout);
+        DTLSTransport t = new DTLSServerProtocol().accept(server, transport, request);
+        byte[] kb = keyBlock[0];
+        Established e = new Established(t, KeyBlock.split(kb, 0), keyBlock[1], keyBlock[2], client);
+        Arrays.fill(kb, (byte) 0);
+        return e;
     }
 
     /**

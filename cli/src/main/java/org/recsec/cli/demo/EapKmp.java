@@ -1,0 +1,49 @@
+package org.recsec.cli.demo;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import org.recsec.kmp.eap.coapeap.CoapEapPeer;
+import org.recsec.kmp.eap.demo.EapWorld;
+import org.recsec.record.CipherSuite;
+
+/**
+ * The EAP bootstrapping KMP (draft-ohba-core-eap-based-bootstrapping, kmp/eap): an AS (RADIUS + EAP-TLS on Bouncy
+ * Castle) and an AA (CoAP-EAP, RFC 9820) start on loopback; the client as UE authenticates with EAP-TLS, then
+ * pulls the record SA pair through the server as ApS, which gets the UE's USRK from the AS over a record-sec
+ * protected channel. Both ends install their SAs through PF_KEY.
+ */
+final class EapKmp implements DemoKmp {
+    private final SecureRandom random;
+    private final CipherSuite suite;
+    private EapWorld world;
+
+    EapKmp(SecureRandom random, CipherSuite suite) {
+        this.random = random;
+        this.suite = suite;
+    }
+
+    @Override
+    public String name() {
+        return "eap";
+    }
+
+    @Override
+    public void establish(Setup s) throws Exception {
+        world = EapWorld.attach(random, Clock.systemUTC(), 3600, line -> s.trace().line("  " + line), s.config(),
+                s.server(), s.serverSad(), s.serverId(), s.clientSad(), s.clientId(),
+                s.capture() == null ? null : c -> new TappingConnector(c, s.capture()));
+        CoapEapPeer.Result r = world.authenticateUe();
+        world.pull(r.keys(), suite);
+    }
+
+    @Override
+    public void close() {
+        if (world != null) {
+            try {
+                world.close();
+            } catch (Exception e) {
+                // the demo is over; nothing to report the failure to
+            }
+        }
+    }
+}

@@ -1,0 +1,279 @@
+package org.recsec.cli.se;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.smartcardio.CardTerminal;
+import javax.smartcardio.TerminalFactory;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.recsec.se.host.JCardSimLink;
+import org.recsec.se.host.VpcdClient;
+
+/**
+ * The CLI contract of issue 16 against OpenSSL 3's s_server (port 0, read back from its ACCEPT line): TLS PSK and
+ * DTLS certificate mode with resumption through jcardsim's terminal, and both again through pcscd + vsmartcard-vpcd
+ * (the applet served to vpcd by {@link VpcdClient}, the CLI using the JDK's PC/SC provider with {@code --reader}).
+ * The PKI is made with the openssl command line. The PC/SC test is skipped, loudly, only when pcscd with the vpcd
+ * driver is not running (.ci/run installs and starts it).
+ */
+@Timeout(180)
+class SeModesCliTest {
+    private static final String READER = "Virtual PCD 00 00";
+    private static final String PSK = "000102030405060708090a0b0c0d0e0f";
+    private static final String ID = "cli-card@recsec";
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    private static Run cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = SeCli.run(args, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true),
+                new PrintStream(err, true));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void wrongArgumentsExitTwo() {
+        assertEquals(2, cli("handshake", "--peer", "127.0.0.1:1", "--transport", "quic", "--psk", PSK, "--identity",
+                ID).code());
+        assertEquals(2, cli("handshake", "--peer", "127.0.0.1:1", "--cert", "--psk", PSK).code());
+        assertEquals(2, cli("handshake", "--peer", "127.0.0.1:1", "--cert", "--issuer-key", "/nonexistent",
+                "--issuer-cert", "/nonexistent", "--server-ca", "/nonexistent").code());
+        assertEquals(2, cli("handshake", "--peer", "127.0.0.1:1", "--transport", "tls", "--psk", PSK, "--identity",
+                ID, "--resume", "-1").code());
+        assertEquals(2, cli("vcard").code());
+    }
+
+    @Test
+    void tlsPskWithResumptionThroughJcardsim() throws Exception {
+        tlsPsk(null);
+    }
+
+    @Test
+    void dtlsCertificateWithResumptionThroughJcardsim() throws Exception {
+        dtlsCert(null);
+    }
+
+    @Test
+    void everyModeThroughPcscdAndVpcd() throws Exception {
+        boolean pcscd = Files.exists(Path.of("/run/pcscd/pcscd.comm"));
+        boolean vpcd = false;
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress("127.0.0.1", VpcdClient.DEFAULT_PORT), 2000);
+            vpcd = true;
+        } catch (IOException e) {
+            // not running
+        }
+        if (!pcscd || !vpcd) {
+            System.err.println("*** SKIPPED: pcscd with the vsmartcard-vpcd driver is not running (pcscd socket "
+                    + pcscd + ", vpcd port " + vpcd + "); .ci/run installs pcscd and vsmartcard-vpcd and starts pcscd");
+        }
+        if ("true".equals(System.getenv("CI"))) {
+            // .ci/run installs and starts both: in CI a missing reader is a failure, never a skip
+            assertTrue(pcscd && vpcd, "pcscd socket " + pcscd + ", vpcd port " + vpcd);
+        }
+        Assumptions.assumeTrue(pcscd && vpcd, "pcscd + vpcd not running: see stderr");
+        try (VpcdClient client = VpcdClient.connect(JCardSimLink.open(),
+                new InetSocketAddress("127.0.0.1", VpcdClient.DEFAULT_PORT))) {
+            Thread served = new Thread(() -> {
+                try {
+                    client.serve();
+                } catch (IOException e) {
+                    // closed at the end of the test
+                }
+            }, "vpcd-client");
+            served.setDaemon(true);
+            served.start();
+            awaitCard();
+            tlsPsk(READER);
+            dtlsCert(READER);
+            tlsCert(READER);
+            assertTrue(client.commands() > 40, "the handshakes went through vpcd: " + client.commands() + " APDUs");
+            client.close();
+            served.join(10_000);
+        }
+    }
+
+    private static void awaitCard() throws Exception {
+        String lib = "/usr/lib/x86_64-linux-gnu/libpcsclite.so.1";
+        if (System.getProperty("sun.security.smartcardio.library") == null && Files.exists(Path.of(lib))) {
+            System.setProperty("sun.security.smartcardio.library", lib);
+        }
+        TerminalFactory tf = TerminalFactory.getInstance("PC/SC", null);
+        for (int i = 0; i < 100; i++) {
+            for (CardTerminal t : tf.terminals().list()) {
+                if (t.getName().equals(READER) && t.isCardPresent()) {
+                    return;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no card in the PC/SC reader " + READER);
+    }
+
+    private void tlsPsk(String reader) throws Exception {
+        try (SServer s = new SServer(List.of("-tls1_2", "-nocert", "-psk", PSK, "-psk_identity", ID, "-cipher",
+                "PSK-AES128-CCM8", "-naccept", "3"))) {
+            List<String> a = new ArrayList<>(List.of("handshake", "--peer", "127.0.0.1:" + s.port, "--transport",
+                    "tls", "--psk", PSK, "--identity", ID, "--resume", "2", "--send", "hello over tls"));
+            addReader(a, reader);
+            Run r = cli(a.toArray(String[]::new));
+            assertEquals(0, r.code(), r.out() + r.err());
+            assertEquals(2, count(r.out(), ": resumed,"), r.out());
+            s.await("Reused session-id");
+            s.await("hello over tls");
+        }
+    }
+
+    private void dtlsCert(String reader) throws Exception {
+        pki();
+        try (SServer s = new SServer(List.of("-dtls1_2", "-cert", dir.resolve("server.pem").toString(), "-key",
+                dir.resolve("server.key").toString(), "-verifyCAfile", dir.resolve("ca.pem").toString(), "-Verify",
+                "1", "-verify_return_error", "-cipher", "DHE-RSA-AES128-CCM8", "-dhparam", dir.resolve("dh.pem").toString(),
+                "-naccept", "2"))) {
+            List<String> a = new ArrayList<>(List.of("handshake", "--peer", "127.0.0.1:" + s.port, "--cert",
+                    "--issuer-key", dir.resolve("ca.key").toString(), "--issuer-cert", dir.resolve("ca.pem").toString(),
+                    "--server-ca", dir.resolve("ca.pem").toString(), "--resume", "1", "--send", "hello over dtls"));
+            addReader(a, reader);
+            Run r = cli(a.toArray(String[]::new));
+            assertEquals(0, r.code(), r.out() + r.err());
+            assertEquals(1, count(r.out(), ": resumed,"), r.out());
+            s.await("CN = recsec-se");
+            s.await("Reused session-id");
+        }
+    }
+
+    private void tlsCert(String reader) throws Exception {
+        pki();
+        try (SServer s = new SServer(List.of("-tls1_2", "-cert", dir.resolve("server.pem").toString(), "-key",
+                dir.resolve("server.key").toString(), "-verifyCAfile", dir.resolve("ca.pem").toString(), "-Verify",
+                "1", "-verify_return_error", "-cipher", "DHE-RSA-AES128-CCM8", "-dhparam", dir.resolve("dh.pem").toString(),
+                "-naccept", "2"))) {
+            List<String> a = new ArrayList<>(List.of("handshake", "--peer", "127.0.0.1:" + s.port, "--transport",
+                    "tls", "--cert", "--issuer-key", dir.resolve("ca.key").toString(), "--issuer-cert",
+                    dir.resolve("ca.pem").toString(), "--server-ca", dir.resolve("ca.pem").toString(), "--resume",
+                    "1"));
+            addReader(a, reader);
+            Run r = cli(a.toArray(String[]::new));
+            assertEquals(0, r.code(), r.out() + r.err());
+            s.await("Reused session-id");
+        }
+    }
+
+    private static void addReader(List<String> a, String reader) {
+        if (reader != null) {
+            a.add("--reader");
+            a.add(reader);
+        }
+    }
+
+    private static int count(String s, String needle) {
+        int n = 0;
+        for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** A CA and a server certificate made with the openssl command line. */
+    private void pki() throws Exception {
+        if (Files.exists(dir.resolve("server.pem"))) {
+            return;
+        }
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-subj",
+                "/CN=cli test CA", "-days", "30", "-sha256");
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj",
+                "/CN=server");
+        openssl("genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048", "-out", "dh.pem");
+        openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
+                "server.pem", "-days", "30", "-sha256");
+    }
+
+    private void openssl(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("openssl"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, String.join(" ", cmd) + ": " + out);
+    }
+
+    /** openssl s_server on 127.0.0.1 port 0, its output line by line. */
+    private static final class SServer implements AutoCloseable {
+        private static final Pattern ACCEPT = Pattern.compile("ACCEPT .*:(\\d+)\\s*$");
+        private final Process process;
+        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        final int port;
+
+        SServer(List<String> args) throws Exception {
+            List<String> cmd = new ArrayList<>(List.of("openssl", "s_server"));
+            cmd.addAll(args);
+            cmd.addAll(List.of("-accept", "127.0.0.1:0"));
+            process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.US_ASCII))) {
+                    for (String l; (l = r.readLine()) != null; ) {
+                        seen.add(l);
+                        lines.add(l);
+                    }
+                } catch (IOException e) {
+                    lines.add("(reader: " + e.getMessage() + ")");
+                }
+            }, "s_server-out");
+            reader.setDaemon(true);
+            reader.start();
+            Matcher m = ACCEPT.matcher(await("ACCEPT"));
+            assertTrue(m.find(), "port in the ACCEPT line");
+            port = Integer.parseInt(m.group(1));
+        }
+
+        String await(String needle) throws InterruptedException {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (true) {
+                long left = deadline - System.nanoTime();
+                String l = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
+                if (l == null) {
+                    throw new AssertionError("s_server did not print \"" + needle + "\": " + seen);
+                }
+                if (l.contains(needle)) {
+                    return l;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+}

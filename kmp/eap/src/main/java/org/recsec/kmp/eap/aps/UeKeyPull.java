@@ -1,0 +1,80 @@
+package org.recsec.kmp.eap.aps;
+
+import java.util.Objects;
+import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.coap.CoAP;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.coap.Request;
+import org.recsec.kmp.eap.EapException;
+import org.recsec.kmp.eap.EapSaKeys;
+import org.recsec.kmp.eap.EapTlsKeys;
+import org.recsec.kmp.eap.Usrk;
+import org.recsec.km.sad.SadSession;
+import org.recsec.record.CipherSuite;
+import org.recsec.record.SecretBytes;
+
+/**
+ * The UE's side of the pull key (draft-ohba-core-eap-based-bootstrapping §4.3 step 2): GETSPI for its inbound SPI,
+ * a {@link PullMessages.PullRequest} to the ApS's {@value ApplicationServerPull#PATH}, then the same SA pair the ApS
+ * installed, derived here from the UE's own EMSK ({@link Usrk#forApplicationServer}, {@link EapSaKeys}) and
+ * installed with UPDATE and ADD. Any refusal deletes the reserved SPI and throws, so the SAD is unchanged.
+ */
+public final class UeKeyPull {
+    private UeKeyPull() {
+    }
+
+    /** The SPIs and lifetime of an installed pair. */
+    public record Installed(long ueInboundSpi, long apsInboundSpi, long lifetimeSeconds, CipherSuite suite) {
+    }
+
+    /**
+     * @param client a plain CoAP client (the request is not protected: there is no SA yet), timeout set
+     * @throws EapException {@code UNKNOWN_SESSION} when the ApS or AS refuses, {@code TIMEOUT} without an answer,
+     *                      {@code SAD_REFUSED}, {@code MALFORMED} for a bad answer
+     */
+    public static Installed pull(SadSession sad, String ueIdentity, String apsIdentity, String apsKeyUri,
+                                 CipherSuite suite, EapTlsKeys keys, CoapClient client) throws EapException {
+        Objects.requireNonNull(keys, "keys");
+        SadPair pair = new SadPair(sad);
+        long ueSpi = pair.reserve(apsIdentity, ueIdentity);
+        boolean done = false;
+        try {
+            Request post = Request.newPost();
+            post.setURI(apsKeyUri);
+            post.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_OCTET_STREAM);
+            post.setPayload(new PullMessages.PullRequest(suite.code(), ueSpi, ueIdentity, keys.sessionId()).encode());
+            CoapResponse r;
+            try {
+                r = client.advanced(post);
+            } catch (Exception e) {
+                throw new EapException(EapException.Reason.TIMEOUT, "ApS unreachable: " + e.getMessage(), e);
+            }
+            if (r == null) {
+                throw new EapException(EapException.Reason.TIMEOUT, "ApS did not answer the pull request");
+            }
+            if (r.getCode() != CoAP.ResponseCode.CHANGED) {
+                throw new EapException(r.getCode() == CoAP.ResponseCode.GATEWAY_TIMEOUT ? EapException.Reason.TIMEOUT
+                        : EapException.Reason.UNKNOWN_SESSION, "ApS refused: " + r.getCode() + " "
+                        + r.getResponseText());
+            }
+            PullMessages.PullResponse resp = PullMessages.PullResponse.decode(r.getPayload());
+            if (resp.apsInboundSpi() < SadPair.MIN_SPI) {
+                throw new EapException(EapException.Reason.MALFORMED, "ApS SPI below 256");
+            }
+            SecretBytes usrk = Usrk.forApplicationServer(keys.emsk(), apsIdentity);
+            EapSaKeys sa = EapSaKeys.derive(usrk, suite, resp.apsInboundSpi(), ueSpi);
+            pair.complete(
+                    SadPair.spec(ueSpi, apsIdentity, ueIdentity, suite, sa.serverToClientKey(), sa.serverToClientIv(),
+                            resp.lifetimeSeconds()),
+                    SadPair.spec(resp.apsInboundSpi(), ueIdentity, apsIdentity, suite, sa.clientToServerKey(),
+                            sa.clientToServerIv(), resp.lifetimeSeconds()));
+            done = true;
+            return new Installed(ueSpi, resp.apsInboundSpi(), resp.lifetimeSeconds(), suite);
+        } finally {
+            if (!done) {
+                pair.release(ueSpi, apsIdentity, ueIdentity);
+            }
+        }
+    }
+}

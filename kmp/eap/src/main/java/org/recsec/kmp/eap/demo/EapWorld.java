@@ -1,0 +1,361 @@
+package org.recsec.kmp.eap.demo;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.CoapResource;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.CoapServer;
+import org.eclipse.californium.core.coap.CoAP;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.config.CoapConfig;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.core.server.resources.CoapExchange;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.elements.config.UdpConfig;
+import org.recsec.kmp.eap.EapException;
+import org.recsec.kmp.eap.EapTlsKeys;
+import org.recsec.kmp.eap.aa.RadiusPassThrough;
+import org.recsec.kmp.eap.aps.ApplicationServerPull;
+import org.recsec.kmp.eap.aps.CoapKeyFetcher;
+import org.recsec.kmp.eap.aps.KeyService;
+import org.recsec.kmp.eap.aps.UeKeyPull;
+import org.recsec.kmp.eap.as.AuthenticationServer;
+import org.recsec.kmp.eap.as.SessionStore;
+import org.recsec.kmp.eap.coapeap.CoapEapAuthenticator;
+import org.recsec.kmp.eap.coapeap.CoapEapPeer;
+import org.recsec.kmp.eap.radius.RadiusClient;
+import org.recsec.kmp.eap.tls.EapTlsPeer;
+import org.recsec.km.pfkey.SaSpec;
+import org.recsec.km.sad.SadSession;
+import org.recsec.km.sad.SecurityAssociationDatabase;
+import org.recsec.record.CipherSuite;
+import org.recsec.record.SecretBytes;
+import org.recsec.californium.RecSec;
+import org.recsec.californium.RecSecConfig;
+
+/**
+ * The four roles of draft-ohba-core-eap-based-bootstrapping §3 on loopback, each on its own sockets and, where it
+ * has one, its own SA database: the AS (RADIUS + EAP-TLS, and its key service on a record-sec endpoint), the AA
+ * (CoAP-EAP authenticator, RADIUS pass-through), the UE (CoAP-EAP peer on Bouncy Castle's TLS client) and the ApS
+ * (record-sec CoAP server with the pull-key resource). The ApS-AS channel is protected by an SA pair installed by
+ * hand in both SADs, as the issue allows. Used by {@code recsec demo --kmp eap} and the end-to-end tests.
+ */
+public final class EapWorld implements AutoCloseable {
+    public static final String UE_ID = "ue1@recsec.test";
+    public static final String APS_ID = "aps.recsec.test";
+    public static final String AS_ID = "as.recsec.test";
+    private static final byte[] RADIUS_SECRET = "recsec-demo-radius-secret".getBytes(StandardCharsets.US_ASCII);
+
+    static {
+        CoapConfig.register();
+        UdpConfig.register();
+    }
+
+    private final Configuration config;
+    private final boolean ownsAps;
+    private final java.util.function.UnaryOperator<org.eclipse.californium.elements.Connector> wrap;
+    public final String ueId;
+    public final String apsId;
+    private final SecureRandom random;
+    private final Clock clock;
+    private final Consumer<String> trace;
+    public final DemoPki pki;
+    public final SessionStore sessions;
+    public final AuthenticationServer as;
+    public final SecurityAssociationDatabase asSad;
+    public final SecurityAssociationDatabase apsSad;
+    public final SecurityAssociationDatabase ueSad;
+    private final ExecutorService aaExecutor = Executors.newFixedThreadPool(2);
+    private final CoapServer asKeyServer;
+    private final CoapServer aaServer;
+    private final CoapEapAuthenticator authenticator;
+    private final CoapServer apsServer;
+    private final CoapClient apsToAs;
+    private final SadSession apsSession;
+    private final SadSession asSession;
+    private CoapServer ueServer;
+
+    private EapWorld(SecureRandom random, Clock clock, int sessionTimeoutSeconds, Consumer<String> trace,
+                     Configuration config, CoapServer aps, SecurityAssociationDatabase apsSad, String apsId,
+                     SecurityAssociationDatabase ueSad, String ueId,
+                     java.util.function.UnaryOperator<org.eclipse.californium.elements.Connector> wrap)
+            throws Exception {
+        this.config = config;
+        this.wrap = wrap == null ? c -> c : wrap;
+        this.ownsAps = aps == null;
+        this.ueId = ueId;
+        this.apsId = apsId;
+        this.random = random;
+        this.clock = clock;
+        this.trace = trace;
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        pki = new DemoPki(random, ueId);
+        sessions = new SessionStore(clock, 64);
+        as = new AuthenticationServer(pki.serverCredentials(clock), RADIUS_SECRET, random, clock,
+                sessionTimeoutSeconds, 1000, sessions);
+        as.start(new InetSocketAddress(lo, 0));
+        trace.accept("AS : RADIUS/EAP-TLS on udp/127.0.0.1:" + as.port());
+
+        asSad = SecurityAssociationDatabase.builder(clock, random).localIdentities(Set.of(AS_ID)).build();
+        this.apsSad = apsSad != null ? apsSad
+                : SecurityAssociationDatabase.builder(clock, random).localIdentities(Set.of(apsId)).build();
+        this.ueSad = ueSad != null ? ueSad
+                : SecurityAssociationDatabase.builder(clock, random).localIdentities(Set.of(ueId))
+                        .acquireTimeout(java.time.Duration.ofSeconds(20)).build();
+        asSession = asSad.openSession(b -> { });
+        apsSession = this.apsSad.openSession(b -> { });
+        installApsAsPair();
+
+        asKeyServer = new CoapServer(config);
+        asKeyServer.addEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(asSad, AS_ID)
+                .protectResource(KeyService.PATH).build()).setConfiguration(config)
+                .setInetSocketAddress(new InetSocketAddress(lo, 0)).build());
+        asKeyServer.add(new KeyService(sessions, Set.of(apsId), clock));
+        asKeyServer.start();
+        trace.accept("AS : key service coap://127.0.0.1:" + port(asKeyServer) + "/" + KeyService.PATH
+                + " (record-sec protected, ApS-AS SA pair installed by hand)");
+
+        aaServer = new CoapServer(config);
+        aaServer.addEndpoint(plainEndpoint(lo));
+        authenticator = new CoapEapAuthenticator(aaServer, this::radiusBackend, aaExecutor);
+        aaServer.start();
+        trace.accept("AA : CoAP-EAP authenticator coap://127.0.0.1:" + port(aaServer) + "/.well-known/coap-eap");
+
+        if (aps != null) {
+            apsServer = aps;
+        } else {
+            apsServer = new CoapServer(config);
+            apsServer.addEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(this.apsSad, apsId)
+                    .protectResource("hello").build()).setConfiguration(config)
+                    .setInetSocketAddress(new InetSocketAddress(lo, 0)).build());
+        }
+        apsToAs = new CoapClient();
+        apsToAs.setEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(this.apsSad, apsId).build())
+                .setConfiguration(config).setInetSocketAddress(new InetSocketAddress(lo, 0)).build());
+        apsToAs.setTimeout(5_000L);
+        apsServer.add(new ApplicationServerPull(apsSession, apsId, new CoapKeyFetcher(apsToAs,
+                "coap://127.0.0.1:" + port(asKeyServer) + "/" + KeyService.PATH, AS_ID)));
+        if (ownsAps) {
+            apsServer.add(new CoapResource("hello") {
+                @Override
+                public void handleGET(CoapExchange exchange) {
+                    exchange.respond(CoAP.ResponseCode.CONTENT, "hello, " + ueId + ", from " + apsId);
+                }
+            });
+            apsServer.start();
+        }
+        trace.accept("ApS: " + apsId + ", pull key at " + apsUri(ApplicationServerPull.PATH));
+    }
+
+    /** Starts every role on loopback, the ApS with a protected {@code /hello}. */
+    public static EapWorld start(SecureRandom random, Clock clock, int sessionTimeoutSeconds, Consumer<String> trace)
+            throws Exception {
+        return new EapWorld(random, clock, sessionTimeoutSeconds, trace, Configuration.createStandardWithoutFile(),
+                null, null, APS_ID, null, UE_ID, null);
+    }
+
+    /**
+     * Starts AS and AA on loopback around an existing ApS (a started CoAP server whose record-sec endpoint leaves
+     * {@value ApplicationServerPull#PATH} unprotected, and its SAD) and an existing UE SAD: the pull-key resource is
+     * added to the ApS, the ApS-AS SA pair to {@code apsSad}. The caller keeps owning what it passed in.
+     * {@code wrap}, when not null, wraps the UDP connector of every plain CoAP endpoint of UE and AA (the CoAP-EAP
+     * exchange and the pull request), e.g. to capture their datagrams.
+     */
+    public static EapWorld attach(SecureRandom random, Clock clock, int sessionTimeoutSeconds, Consumer<String> trace,
+                                  Configuration config, CoapServer aps, SecurityAssociationDatabase apsSad,
+                                  String apsId, SecurityAssociationDatabase ueSad, String ueId,
+                                  java.util.function.UnaryOperator<org.eclipse.californium.elements.Connector> wrap)
+            throws Exception {
+        return new EapWorld(random, clock, sessionTimeoutSeconds, trace, config, aps, apsSad, apsId, ueSad, ueId,
+                wrap);
+    }
+
+    private CoapEndpoint plainEndpoint(InetAddress lo) {
+        return new CoapEndpoint.Builder().setConfiguration(config).setConnector(wrap.apply(
+                new org.eclipse.californium.elements.UDPConnector(new InetSocketAddress(lo, 0), config))).build();
+    }
+
+    private String apsUri(String path) {
+        InetSocketAddress a = apsServer.getEndpoints().get(0).getAddress();
+        return "coap://" + a.getAddress().getHostAddress() + ":" + a.getPort() + "/" + path;
+    }
+
+    private static int port(CoapServer s) {
+        return s.getEndpoints().get(0).getAddress().getPort();
+    }
+
+    private RadiusPassThrough radiusBackend() {
+        try {
+            DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            return new RadiusPassThrough(new RadiusClient(socket, new InetSocketAddress(
+                    InetAddress.getLoopbackAddress(), as.port()), RADIUS_SECRET, random, 2000, 3), "aa.recsec.test");
+        } catch (SocketException e) {
+            throw new IllegalStateException("no socket for the RADIUS client", e);
+        }
+    }
+
+    private void installApsAsPair() throws Exception {
+        CipherSuite suite = CipherSuite.AES_128_CCM_8;
+        SaSpec[] pair = new SaSpec[2];
+        long[] spis = {0x1000 + random.nextInt(0x10000), 0x20000 + random.nextInt(0x10000)};
+        String[][] ends = {{apsId, AS_ID}, {AS_ID, apsId}};
+        for (int i = 0; i < 2; i++) {
+            byte[] k = new byte[suite.keySizeBytes()];
+            byte[] iv = new byte[suite.ivSizeBytes()];
+            random.nextBytes(k);
+            random.nextBytes(iv);
+            pair[i] = SaSpec.withKeys(spis[i], ends[i][0], ends[i][1], suite, SecretBytes.copyOf(k),
+                    SecretBytes.copyOf(iv));
+            java.util.Arrays.fill(k, (byte) 0);
+        }
+        apsSession.add(pair[0]);
+        apsSession.add(pair[1]);
+        asSession.add(pair[0]);
+        asSession.add(pair[1]);
+    }
+
+    /** Step 1 (draft §4.3): the UE authenticates with EAP-TLS over CoAP-EAP to the AA, which relays to the AS. */
+    public CoapEapPeer.Result authenticateUe() throws Exception {
+        return authenticateUe(ueId);
+    }
+
+    /** Step 1 with another EAP identity than the UE's SAD identity. */
+    public CoapEapPeer.Result authenticateUe(String identity) throws Exception {
+        ueServer = new CoapServer(config);
+        ueServer.addEndpoint(plainEndpoint(InetAddress.getLoopbackAddress()));
+        ueServer.start();
+        EapTlsPeer tls = new EapTlsPeer(identity, pki.clientCredentials(clock), random, 1000);
+        CoapEapPeer peer = new CoapEapPeer(tls, ueServer, "eap");
+        InetSocketAddress aa = new InetSocketAddress(InetAddress.getLoopbackAddress(), port(aaServer));
+        CoapEapAuthenticator.Result aaResult;
+        CoapEapPeer.Result result;
+        try {
+            var pending = authenticator.result(ueServer.getEndpoints().get(0).getAddress());
+            result = peer.start(aa).get(60, TimeUnit.SECONDS);
+            aaResult = pending.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+        trace.accept("UE -> AA: POST /.well-known/coap-eap (trigger); AA <-> UE: EAP-TLS in CoAP-EAP POSTs"
+                + " (Content-Format 269); AA <-> AS: RADIUS Access-Request/Challenge/Accept");
+        trace.accept("UE : EAP-Success, Session-Id " + org.recsec.kmp.eap.Hex.encode(result.keys().sessionId())
+                .substring(0, 18) + "..., Session-Lifetime " + result.sessionLifetimeSeconds() + " s");
+        trace.accept("AA : got the MSK in MS-MPPE keys (equal to the UE's: "
+                + aaResult.radius().msk().equalsSecret(result.keys().msk()) + "); the EMSK stayed on UE and AS");
+        return result;
+    }
+
+    /** Step 2 (draft §4.3): the pull key, then both ends hold the SA pair. */
+    public UeKeyPull.Installed pull(EapTlsKeys keys, CipherSuite suite) throws EapException {
+        CoapClient plain = new CoapClient();
+        plain.setEndpoint(plainEndpoint(InetAddress.getLoopbackAddress()));
+        plain.setTimeout(10_000L);
+        try {
+            UeKeyPull.Installed i = UeKeyPull.pull(ueSadSession(), ueId, apsId,
+                    apsUri(ApplicationServerPull.PATH), suite, keys, plain);
+            trace.accept(String.format("UE -> ApS: POST /%s {suite, UE SPI 0x%x, identity, Session-Id}; ApS -> AS"
+                    + " (protected): POST /%s; AS -> ApS: USRK; ApS -> UE 2.04 {ApS SPI 0x%x, lifetime %d s}",
+                    ApplicationServerPull.PATH, i.ueInboundSpi(), KeyService.PATH, i.apsInboundSpi(),
+                    i.lifetimeSeconds()));
+            trace.accept("UE, ApS: USRK = KDF(EMSK, \"" + org.recsec.kmp.eap.Usrk.RECSEC_LABEL + "\", \"" + apsId
+                    + "\", 64) -> SA pair (" + suite + "), PF_KEY GETSPI/UPDATE/ADD into each SAD");
+            return i;
+        } finally {
+            plain.shutdown();
+        }
+    }
+
+    private SadSession ueSession;
+    private org.recsec.kmp.eap.aps.UeAcquireKmp acquireKmp;
+    private CoapClient acquireClient;
+    private final ExecutorService acquireExecutor = Executors.newSingleThreadExecutor();
+
+    /**
+     * Step 2 driven by the SAD: the UE's KMP REGISTERs and answers ACQUIRE with the pull key, so the first
+     * protected request to the ApS triggers it (draft §4.3: "initiated by the UE when the UE has CoAP application
+     * data to send to the ApS").
+     */
+    public org.recsec.kmp.eap.aps.UeAcquireKmp armAcquire(EapTlsKeys keys, CipherSuite suite) throws Exception {
+        acquireClient = new CoapClient();
+        acquireClient.setEndpoint(plainEndpoint(InetAddress.getLoopbackAddress()));
+        acquireClient.setTimeout(10_000L);
+        acquireKmp = new org.recsec.kmp.eap.aps.UeAcquireKmp(ueSad, ueId, keys, suite,
+                aps -> aps.equals(apsId) ? apsUri(ApplicationServerPull.PATH) : null, acquireClient, acquireExecutor);
+        acquireKmp.start();
+        trace.accept("UE : KMP registered for ACQUIRE; the first protected request to " + apsId + " pulls the key");
+        return acquireKmp;
+    }
+
+    private synchronized SadSession ueSadSession() {
+        if (ueSession == null) {
+            ueSession = ueSad.openSession(b -> { });
+        }
+        return ueSession;
+    }
+
+    /** The usual protected request: GET /hello from the UE to the ApS under the pulled SA pair. */
+    public CoapResponse protectedGet() throws Exception {
+        CoapClient c = new CoapClient();
+        c.setEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(ueSad, ueId).build()).setConfiguration(config)
+                .setInetSocketAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build());
+        c.setTimeout(10_000L);
+        try {
+            Request get = Request.newGet();
+            get.setURI(apsUri("hello"));
+            return c.advanced(RecSec.protect(get, apsId));
+        } finally {
+            c.shutdown();
+        }
+    }
+
+    /** Stops the AS's key service, as if the AS stopped answering the ApS. */
+    public void stopKeyService() {
+        asKeyServer.stop();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (acquireKmp != null) {
+            acquireKmp.close();
+        }
+        acquireExecutor.shutdown();
+        acquireExecutor.awaitTermination(60, TimeUnit.SECONDS);
+        if (acquireClient != null) {
+            acquireClient.shutdown();
+        }
+        if (ueServer != null) {
+            ueServer.destroy();
+        }
+        apsToAs.shutdown();
+        if (ownsAps) {
+            apsServer.destroy();
+        }
+        aaServer.destroy();
+        asKeyServer.destroy();
+        aaExecutor.shutdown();
+        aaExecutor.awaitTermination(60, TimeUnit.SECONDS);
+        as.close();
+        if (ueSession != null) {
+            ueSession.close();
+        }
+        apsSession.close();
+        asSession.close();
+        if (ownsAps) {
+            ueSad.close();
+            apsSad.close();
+        }
+        asSad.close();
+    }
+}

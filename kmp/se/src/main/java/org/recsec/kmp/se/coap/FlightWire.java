@@ -1,0 +1,21 @@
+package org.recsec.kmp.se.coap;
+
+import java.io.IOException;
+
+/**
+ * Where the client's CoAP datagrams go: its first hop (the proxy, or the server without one). {@link UdpFlightWire}
+ * is a UDP socket; a simulator supplies its own, with virtual time.
+ */
+public interface FlightWire extends AutoCloseable {
+    /** Sends one datagram to the first hop. */
+    void send(byte[] datagram) throws IOException;
+
+    /** The next datagram from the first hop, or null when none came within {@code timeoutMillis}. */
+    byte[] receive(long timeoutMillis) throws IOException;
+
+    /** The wire's clock, in milliseconds (monotonic). */
+    long nowMillis();
+
+    @Override
+    void close();
+}

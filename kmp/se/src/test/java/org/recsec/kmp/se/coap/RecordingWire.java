@@ -1,0 +1,41 @@
+package org.recsec.kmp.se.coap;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A {@link FlightWire} decorator that keeps every datagram sent and received, in order. */
+public final class RecordingWire implements FlightWire {
+    private final FlightWire inner;
+    public final List<byte[]> sent = new ArrayList<>();
+    public final List<byte[]> received = new ArrayList<>();
+
+    public RecordingWire(FlightWire inner) {
+        this.inner = inner;
+    }
+
+    @Override
+    public void send(byte[] datagram) throws IOException {
+        sent.add(datagram.clone());
+        inner.send(datagram);
+    }
+
+    @Override
+    public byte[] receive(long timeoutMillis) throws IOException {
+        byte[] d = inner.receive(timeoutMillis);
+        if (d != null) {
+            received.add(d.clone());
+        }
+        return d;
+    }
+
+    @Override
+    public long nowMillis() {
+        return inner.nowMillis();
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+}

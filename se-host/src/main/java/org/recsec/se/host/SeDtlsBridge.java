@@ -1,0 +1,221 @@
+package org.recsec.se.host;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The host bridge for every DTLS 1.2 mode of the applet (PSK or certificate, full or resumed; applet/README.md)
+ * over a connected UDP socket: reassembles fragmented handshake messages (RFC 6347 §4.2.3), drops retransmitted
+ * ones, hands each server flight to the card in EAP messages of at most {@link SeTlsBridge#CARD_BUFFER} bytes,
+ * sends the card's records one per datagram, and retransmits the card's last flight while the server is silent
+ * (RFC 6347 §4.2.4, a fixed 1 s timer, 10 times). A message longer than the card's buffer, or more than 8
+ * messages in reassembly at once, ends the handshake with an IOException.
+ */
+public final class SeDtlsBridge {
+    private final SeCard card;
+    private final DatagramSocket socket;
+    private final Set<String> delivered = new HashSet<>();
+    private final Map<Integer, byte[]> fragments = new HashMap<>();
+    private final Map<Integer, boolean[]> filled = new HashMap<>();
+    private List<byte[]> lastFlight = new ArrayList<>();
+
+    /** {@code socket} must be connected to the server. */
+    public SeDtlsBridge(SeCard card, DatagramSocket socket) {
+        this.card = Objects.requireNonNull(card);
+        this.socket = Objects.requireNonNull(socket);
+        if (!socket.isConnected()) {
+            throw new IllegalArgumentException("the socket must be connected to the server");
+        }
+    }
+
+    /**
+     * Runs the handshake the card was RESET for; true when it was abbreviated.
+     *
+     * @throws SeException when the card refuses a message
+     * @throws IOException on an alert from the server, a silent server, or a socket error
+     */
+    public boolean handshake() throws SeException, IOException {
+        delivered.clear();
+        fragments.clear();
+        filled.clear();
+        toServer(card.eapStart());
+        List<byte[]> pending = new ArrayList<>();
+        boolean helloDone = false;
+        boolean ccs = false;
+        int silent = 0;
+        while (true) {
+            byte[] d = datagram(1000);
+            if (d == null) {
+                if (++silent > 10) {
+                    throw new IOException("the server stays silent");
+                }
+                resend();
+                continue;
+            }
+            silent = 0;
+            for (byte[] r : DtlsRecords.split(d)) {
+                int epoch = ((r[3] & 0xFF) << 8) | (r[4] & 0xFF);
+                if (r[0] == 21) {
+                    throw new IOException("alert from the server during the handshake");
+                }
+                if (r[0] == 22 && epoch == 0 && r.length >= 25) {
+                    byte[] whole = reassemble(r);
+                    if (whole == null) {
+                        continue;
+                    }
+                    pending.add(whole);
+                    int type = whole[13];
+                    if (type == 3) {
+                        delivered.clear();
+                        delivered.add("3");
+                        toServer(toCard(pending));
+                        pending.clear();
+                    } else if (type == 14) {
+                        helloDone = true;
+                        toServer(toCard(pending));
+                        pending.clear();
+                    }
+                } else if (r[0] == 20 && epoch == 0) {
+                    if (!ccs) {
+                        ccs = true;
+                        pending.add(r);
+                    }
+                } else if (r[0] == 22 && epoch == 1 && ccs) {
+                    pending.add(r);
+                    toServer(toCard(pending));
+                    return !helloDone;
+                }
+            }
+        }
+    }
+
+    private byte[] reassemble(byte[] r) throws IOException {
+        int type = r[13];
+        int len = u24(r, 14);
+        int seq = ((r[17] & 0xFF) << 8) | (r[18] & 0xFF);
+        int fragOff = u24(r, 19);
+        int fragLen = u24(r, 22);
+        String key = type == 3 ? "3" : type + "/" + seq;
+        if (len > SeTlsBridge.CARD_BUFFER) {
+            throw new IOException("a handshake message of " + len + " bytes does not fit the card");
+        }
+        if (delivered.contains(key) || fragOff + fragLen > len || 25 + fragLen > r.length) {
+            return null;
+        }
+        if (!fragments.containsKey(seq) && fragments.size() >= 8) {
+            throw new IOException("more than 8 handshake messages half-received");
+        }
+        byte[] body = fragments.computeIfAbsent(seq, s -> new byte[len]);
+        boolean[] have = filled.computeIfAbsent(seq, s -> new boolean[len]);
+        if (body.length != len) {
+            return null;
+        }
+        System.arraycopy(r, 25, body, fragOff, fragLen);
+        Arrays.fill(have, fragOff, fragOff + fragLen, true);
+        for (boolean b : have) {
+            if (!b) {
+                return null;
+            }
+        }
+        fragments.remove(seq);
+        filled.remove(seq);
+        delivered.add(key);
+        byte[] whole = new byte[25 + len];
+        System.arraycopy(r, 0, whole, 0, 25);
+        whole[11] = (byte) ((12 + len) >> 8);
+        whole[12] = (byte) (12 + len);
+        whole[19] = 0;
+        whole[20] = 0;
+        whole[21] = 0;
+        whole[22] = (byte) (len >> 16);
+        whole[23] = (byte) (len >> 8);
+        whole[24] = (byte) len;
+        System.arraycopy(body, 0, whole, 25, len);
+        return whole;
+    }
+
+    private static int u24(byte[] b, int o) {
+        return ((b[o] & 0xFF) << 16) | ((b[o + 1] & 0xFF) << 8) | (b[o + 2] & 0xFF);
+    }
+
+    /** The card seals the plaintext as application data, one datagram to the server; returns the record. */
+    public byte[] send(byte[] plaintext) throws SeException, IOException {
+        byte[] r = card.processEap(0x97, plaintext);
+        socket.send(new DatagramPacket(r, r.length));
+        return r;
+    }
+
+    /** The next application record from the server within the wait, opened by the card; null if none came. */
+    public byte[] receive(int waitMillis) throws SeException, IOException {
+        long deadline = System.nanoTime() + waitMillis * 1_000_000L;
+        while (true) {
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            byte[] d = left <= 0 ? null : datagram((int) left);
+            if (d == null) {
+                return null;
+            }
+            for (byte[] r : DtlsRecords.split(d)) {
+                if (r[0] == 23) {
+                    return card.processEap(0, r);
+                }
+            }
+        }
+    }
+
+    /** close_notify sealed by the card. */
+    public void closeNotify() throws SeException, IOException {
+        byte[] r = card.processEap(0x80 | 21, new byte[] {1, 0});
+        socket.send(new DatagramPacket(r, r.length));
+    }
+
+    private byte[] toCard(List<byte[]> records) throws SeException {
+        ByteArrayOutputStream msg = new ByteArrayOutputStream();
+        for (byte[] r : records) {
+            if (msg.size() > 0 && msg.size() + r.length > SeTlsBridge.CARD_BUFFER) {
+                if (card.processEap(0, msg.toByteArray()).length != 0) {
+                    throw new SeException("the card answered in the middle of a server flight");
+                }
+                msg.reset();
+            }
+            msg.writeBytes(r);
+        }
+        return card.processEap(0, msg.toByteArray());
+    }
+
+    private void toServer(byte[] records) throws IOException {
+        if (records.length == 0) {
+            return;
+        }
+        lastFlight = DtlsRecords.split(records);
+        resend();
+    }
+
+    private void resend() throws IOException {
+        for (byte[] r : lastFlight) {
+            socket.send(new DatagramPacket(r, r.length));
+        }
+    }
+
+    private byte[] datagram(int millis) throws IOException {
+        socket.setSoTimeout(Math.max(1, millis));
+        byte[] buf = new byte[65535];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        try {
+            socket.receive(p);
+        } catch (SocketTimeoutException e) {
+            return null;
+        }
+        return Arrays.copyOf(buf, p.getLength());
+    }
+}
