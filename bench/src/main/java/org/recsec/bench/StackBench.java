@@ -115,15 +115,30 @@ public class StackBench {
         loops.forEach(ClientLoop::start);
     }
 
+    private long iterationCpuNs;
+
     @Setup(Level.Iteration)
     public void resetLatencies() {
         latencies.clear();
+        iterationCpuNs = processCpuNs();
     }
 
+    /**
+     * Latency percentiles and the CPU time of this JVM (all threads: clients, server, JIT, GC) per completed request
+     * during the iteration; on a shared machine the CPU per request moves much less with other load than the rate.
+     */
     @TearDown(Level.Iteration)
     public void printLatencies() {
+        long cpu = processCpuNs() - iterationCpuNs;
+        int n = latencies.count();
         System.out.println();
-        System.out.println("StackBench latency stack=" + stack + " clients=" + clients + ": " + latencies.summary());
+        System.out.println("StackBench latency stack=" + stack + " clients=" + clients + ": " + latencies.summary()
+                + (n > 0 && cpu > 0 ? String.format(" cpu=%.1f us/request", cpu / 1e3 / n) : ""));
+    }
+
+    private static long processCpuNs() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
     }
 
     @TearDown(Level.Trial)
@@ -366,6 +381,10 @@ public class StackBench {
 
         synchronized void clear() {
             n = 0;
+        }
+
+        synchronized int count() {
+            return n;
         }
 
         synchronized String summary() {
