@@ -107,7 +107,7 @@ public final class ColdStart {
         CoapConfig.register();
         UdpConfig.register();
         DtlsConfig.register();
-        Configuration config = Configuration.createStandardWithoutFile();
+        Configuration config = StackBench.config();
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
         StackBench.Stack s = StackBench.stack(stack);
         CoapServer server = new CoapServer(config);

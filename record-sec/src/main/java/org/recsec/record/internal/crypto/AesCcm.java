@@ -38,7 +38,7 @@ public final class AesCcm implements Aead {
     private final int keyBits;
     private final int tagSizeBytes;
     /** Cipher pairs cached per thread (a power of two). */
-    static final int CACHE_SLOTS = 64;
+    static final int CACHE_SLOTS = 256;
     private static final AtomicInteger NEXT_SLOT = new AtomicInteger();
     private static final ThreadLocal<State[]> STATES = ThreadLocal.withInitial(() -> new State[CACHE_SLOTS]);
     /** This instance's slot in every thread's cache. */
