@@ -25,7 +25,9 @@ import org.recsec.record.SecretBytes;
  * always uses the same slot (instances get consecutive slots as they are created), so a thread alternating between
  * up to {@value #CACHE_SLOTS} SAs (a client's outbound and inbound SA, a server's clients) keeps each key schedule:
  * the JCE expands an AES key (and allocates about 1.3 KB for it) only when a slot changes hands. A call allocates
- * only the JCE parameter object.
+ * only the JCE parameter object. A retired SA's key schedule stays in a thread's slot until another SA takes the
+ * slot (there is no destroy hook, and the JCE cannot wipe an initialised {@code Cipher}): up to
+ * {@value #CACHE_SLOTS} per thread, where one thread-wide pair kept one.
  */
 public final class AesCcm implements Aead {
     private static final int BLOCK = 16;
@@ -45,9 +47,10 @@ public final class AesCcm implements Aead {
     private final int slot = NEXT_SLOT.getAndIncrement() & (CACHE_SLOTS - 1);
 
     static {
-        // The JVM's first Cipher.getInstance initialises the JCE provider framework (80-240 ms in a fresh JVM on the
-        // bench machine) and the first AES operation loads the provider's classes: done here, when the first SA is
-        // built, instead of inside its first record. A throwaway all-zero key, never used for a record.
+        // The first Cipher.getInstance of a JVM initialises the JCE provider framework (80-240 ms in an otherwise
+        // empty JVM on the bench machine; less where something already used the JCE) and the first AES operation
+        // loads the provider's classes: done here, when the first SA is built, instead of inside its first record.
+        // A throwaway all-zero key, never used for a record.
         try {
             Cipher warm = Cipher.getInstance("AES/CBC/NoPadding");
             warm.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(ZEROS, "AES"), ZERO_IV);
