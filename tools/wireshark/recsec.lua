@@ -851,11 +851,15 @@ end
 -- second pass or a re-dissection shows the same numbers.
 local highest_seq = {}
 local frame_seq = {}
+-- compact profile: the record number (EE bits, full sequence number) of the request sent with each token, which
+-- the response's AAD binds (docs/profiles.md, "Response binding")
+local compact_request = {}
 
 function recsec.init()
     load_keylog(keylog_path())
     highest_seq = {}
     frame_seq = {}
+    compact_request = {}
 end
 
 function recsec.prefs_changed()
@@ -886,6 +890,7 @@ local function parse_coap(tvb)
     if pos > n then
         return nil, "token runs past the end"
     end
+    msg.token = tkl > 0 and tvb(4, tkl):bytes():tohex() or ""
     local number = 0
     while pos < n do
         local ob = tvb(pos, 1):uint()
@@ -1237,6 +1242,18 @@ local function dissect_compact(rec, spi, sa, msg, pinfo, tree, rtree)
             nonce[4 + k] = bxor(nonce[4 + k], seqb[k])
         end
         local aad = slice(r, 1, pos)
+        local response = rshift(msg.code, 5) >= 2
+        if response then
+            -- The binding: the request's record number epoch << 48 | seq appended to the AAD, never sent. The
+            -- epoch is the request header's EE bits, exact for the epochs below 4 recsec uses.
+            local req = compact_request[msg.token]
+            if req == nil then
+                rtree:add_proto_expert_info(ef.no_key, "compact response: the request with this token was not "
+                    .. "decrypted in this capture, so its record number (in the AAD) is unknown")
+                return
+            end
+            aad = concat(aad, uint_be(req.epoch, 2), uint_be(req.seq, 6))
+        end
         local pt = sa.info.open(sa.key, nonce, aad, slice(r, pos + 1, n), sa.info.tag)
         if pt == nil then
             rtree:add_proto_expert_info(ef.auth_failed)
@@ -1246,6 +1263,9 @@ local function dissect_compact(rec, spi, sa, msg, pinfo, tree, rtree)
             frame_seq[pinfo.number] = full
             if full > (highest_seq[spi] or -1) then
                 highest_seq[spi] = full
+            end
+            if not response then
+                compact_request[msg.token] = { epoch = ebits, seq = full }
             end
         end
         rtree:add(f.seq, rec(seq_off, seq_len), seq_uint64(full)):append_text(" (decrypted, reconstructed)")

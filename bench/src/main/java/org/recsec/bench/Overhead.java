@@ -44,7 +44,11 @@ public final class Overhead {
 
     /** One row: the plain size and both protected sizes. */
     record Row(String message, int plainBytes, int recsecBytes, int oscoreBytes, int compactBytes,
-               int compact8Bytes) {
+               int compact8Bytes, int cidBytes) {
+        int cidOverhead() {
+            return cidBytes - plainBytes;
+        }
+
         int compactOverhead() {
             return compactBytes - plainBytes;
         }
@@ -86,7 +90,8 @@ public final class Overhead {
         HashMapCtxDB clientDb = OscoreBench.newClientDb();
         int oscore = serialize(ObjectSecurityLayer.prepareSend(clientDb, oscoreRequest(kind, mid, true))).length;
         return new Row(kind.name() + " request", plainBytes, recsec, oscore,
-                protectedRequestBytes(plain, "compact"), protectedRequestBytes(plain, "compact8"));
+                protectedRequestBytes(plain, "compact"), protectedRequestBytes(plain, "compact8"),
+                protectedRequestBytes(plain, "dtls12-cid"));
     }
 
     private static int protectedRequestBytes(CoapMessage plain, String profile) throws Exception {
@@ -130,7 +135,7 @@ public final class Overhead {
                 decoder.getSequenceNumber());
         int oscore = serialize(response).length;
         return new Row("2.05 response", plainBytes, recsec, oscore, protectedResponseBytes(plain, mid, "compact"),
-                protectedResponseBytes(plain, mid, "compact8"));
+                protectedResponseBytes(plain, mid, "compact8"), protectedResponseBytes(plain, mid, "dtls12-cid"));
     }
 
     static Request oscoreRequest(Messages.Kind kind, int mid, boolean protect) {
@@ -165,13 +170,15 @@ public final class Overhead {
     }
 
     static void print(Row[] rows, PrintStream out) {
-        out.println("| message | plain bytes | record-sec dtls12 (c0a8) | record-sec compact (1305, 16-bit seq) "
-                + "| record-sec compact (1305, 8-bit seq) | OSCORE (AES-CCM-16-64-128) |");
-        out.println("|---|---:|---:|---:|---:|---:|");
+        out.println("| message | plain bytes | record-sec dtls12 (c0a8) | record-sec dtls12-cid (c0a8) "
+                + "| record-sec compact (1305, 16-bit seq) | record-sec compact (1305, 8-bit seq) "
+                + "| OSCORE (AES-CCM-16-64-128) |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|");
         for (Row r : rows) {
-            out.printf("| %s | %d | +%d (%d) | +%d (%d) | +%d (%d) | +%d (%d) |%n", r.message(), r.plainBytes(),
-                    r.recsecOverhead(), r.recsecBytes(), r.compactOverhead(), r.compactBytes(),
-                    r.compact8Overhead(), r.compact8Bytes(), r.oscoreOverhead(), r.oscoreBytes());
+            out.printf("| %s | %d | +%d (%d) | +%d (%d) | +%d (%d) | +%d (%d) | +%d (%d) |%n", r.message(),
+                    r.plainBytes(), r.recsecOverhead(), r.recsecBytes(), r.cidOverhead(), r.cidBytes(),
+                    r.compactOverhead(), r.compactBytes(), r.compact8Overhead(), r.compact8Bytes(),
+                    r.oscoreOverhead(), r.oscoreBytes());
         }
     }
 }

@@ -28,7 +28,7 @@ import org.recsec.record.PeerId;
 
 /**
  * record-sec protecting and unprotecting the requests of {@link Messages} with the {@code profile} parameter's record
- * profile: dtls12 with suite c0a8 (TLS_PSK_WITH_AES_128_CCM_8) or compact with suite 1305 (TLS_AES_128_CCM_8_SHA256,
+ * profile: dtls12 or dtls12-cid with suite c0a8 (TLS_PSK_WITH_AES_128_CCM_8) or compact with suite 1305 (TLS_AES_128_CCM_8_SHA256,
  * 16-bit sequence numbers), keyed by {@link ManualSa}s in {@link InMemorySaRegistry}s. The peer of
  * {@link OscoreBench}; both benchmarks do the same work per operation:
  *
@@ -79,8 +79,11 @@ public class RecordSecBench {
     @Param({"GET", "POST64", "POST1024"})
     public String message;
 
-    /** {@code dtls12} (suite c0a8) or {@code compact} (suite 1305, 16-bit sequence numbers). */
-    @Param({"dtls12", "compact"})
+    /**
+     * {@code dtls12} (suite c0a8), {@code dtls12-cid} (RFC 9146 records, suite c0a8) or {@code compact} (suite 1305,
+     * 16-bit sequence numbers).
+     */
+    @Param({"dtls12", "dtls12-cid", "compact"})
     public String profile = "dtls12";
 
     private int code;
@@ -125,7 +128,15 @@ public class RecordSecBench {
         return clientRegistry("dtls12");
     }
 
-    /** The client's SAs of {@code profile} ("dtls12", "compact", "compact8" = compact with 8-bit seq). */
+    /** dtls12 or dtls12-cid: the {@link RecordProfile} of a key-and-IV profile name. */
+    static RecordProfile keyedProfile(String profile) {
+        return profile.equals("dtls12-cid") ? RecordProfile.DTLS12_CID : RecordProfile.DTLS12;
+    }
+
+    /**
+     * The client's SAs of {@code profile} ("dtls12", "dtls12-cid", "compact", "compact8" = compact with 8-bit
+     * seq).
+     */
     static InMemorySaRegistry clientRegistry(String profile) {
         InMemorySaRegistry r = new InMemorySaRegistry();
         if (profile.startsWith("compact")) {
@@ -138,9 +149,10 @@ public class RecordSecBench {
                     .secret(SecretBytes.copyOf(SECRET_TO_CLIENT)).build());
             return r;
         }
-        r.install(ManualSa.outbound(SUITE).spi(SPI_TO_SERVER).epoch(EPOCH).firstSequence(1)
-                .route(LocalId.of(CLIENT), PeerId.of(SERVER)).key(SecretBytes.copyOf(KEY)).iv(SALT).build());
-        r.install(ManualSa.inbound(SUITE).spi(SPI_TO_CLIENT).epoch(EPOCH).replayWindow(ReplayWindow.DEFAULT_SIZE)
+        r.install(ManualSa.outbound(SUITE).profile(keyedProfile(profile)).spi(SPI_TO_SERVER).epoch(EPOCH)
+                .firstSequence(1).route(LocalId.of(CLIENT), PeerId.of(SERVER)).key(SecretBytes.copyOf(KEY)).iv(SALT)
+                .build());
+        r.install(ManualSa.inbound(SUITE).profile(keyedProfile(profile)).spi(SPI_TO_CLIENT).epoch(EPOCH).replayWindow(ReplayWindow.DEFAULT_SIZE)
                 .route(LocalId.of(CLIENT), PeerId.of(SERVER)).key(SecretBytes.copyOf(KEY_TO_CLIENT)).iv(SALT_TO_CLIENT).build());
         return r;
     }
@@ -160,9 +172,9 @@ public class RecordSecBench {
                     .build());
             return;
         }
-        r.install(ManualSa.inbound(SUITE).spi(SPI_TO_SERVER).epoch(EPOCH).replayWindow(ReplayWindow.DEFAULT_SIZE)
-                .route(LocalId.of(SERVER), PeerId.of(CLIENT)).key(SecretBytes.copyOf(KEY)).iv(SALT).build());
-        r.install(ManualSa.outbound(SUITE).spi(SPI_TO_CLIENT).epoch(EPOCH).firstSequence(1)
+        r.install(serverInbound(profile));
+        r.install(ManualSa.outbound(SUITE).profile(keyedProfile(profile)).spi(SPI_TO_CLIENT).epoch(EPOCH)
+                .firstSequence(1)
                 .route(LocalId.of(SERVER), PeerId.of(CLIENT)).key(SecretBytes.copyOf(KEY_TO_CLIENT)).iv(SALT_TO_CLIENT).build());
     }
 
@@ -178,8 +190,9 @@ public class RecordSecBench {
                     .replayWindow(ReplayWindow.DEFAULT_SIZE).route(LocalId.of(SERVER), PeerId.of(CLIENT))
                     .secret(SecretBytes.copyOf(SECRET_TO_SERVER)).build();
         }
-        return ManualSa.inbound(SUITE).spi(SPI_TO_SERVER).epoch(EPOCH).replayWindow(ReplayWindow.DEFAULT_SIZE)
-                .route(LocalId.of(SERVER), PeerId.of(CLIENT)).key(SecretBytes.copyOf(KEY)).iv(SALT).build();
+        return ManualSa.inbound(SUITE).profile(keyedProfile(profile)).spi(SPI_TO_SERVER).epoch(EPOCH)
+                .replayWindow(ReplayWindow.DEFAULT_SIZE).route(LocalId.of(SERVER), PeerId.of(CLIENT))
+                .key(SecretBytes.copyOf(KEY)).iv(SALT).build();
     }
 
     /** The application's request, as it would build it for every exchange. */

@@ -36,7 +36,7 @@ class BenchTest {
 
     @ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource({"GET,dtls12", "POST64,dtls12", "POST1024,dtls12", "GET,compact",
-        "POST64,compact", "POST1024,compact"})
+        "POST64,compact", "POST1024,compact", "GET,dtls12-cid", "POST1024,dtls12-cid"})
     void recordSecUnprotectsEveryRingEntryAcrossResets(Messages.Kind kind, String profile) throws Exception {
         RecordSecBench b = new RecordSecBench();
         b.message = kind.name();

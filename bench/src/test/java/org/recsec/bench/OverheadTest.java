@@ -29,6 +29,11 @@ class OverheadTest {
             assertEquals(14, rows[i].oscoreOverhead(), rows[i].message());
         }
         assertEquals(47, rows[3].recsecOverhead(), rows[3].message());
+        // dtls12-cid (RFC 9146): dtls12 + the 4-byte CID (the SPI) + the inner content type = 42 and 52.
+        for (int i = 0; i < 3; i++) {
+            assertEquals(42, rows[i].cidOverhead(), rows[i].message());
+        }
+        assertEquals(52, rows[3].cidOverhead(), rows[3].message());
         // Compact (docs/profiles.md): record 12 (11 with an 8-bit seq) + inner header 2 + Record-Security with a
         // two-byte SPI 5 + outer payload marker 1; responses the same, the binding costs no byte.
         for (Overhead.Row r : rows) {

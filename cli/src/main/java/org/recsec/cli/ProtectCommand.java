@@ -51,7 +51,7 @@ public final class ProtectCommand implements Command {
     @Override
     public String help() {
         String verb = protect ? "protect" : "unprotect";
-        return "usage: recsec " + verb + " --suite HEX (--key HEX | --key-file PATH | --key -) --iv HEX --spi HEX"
+        return "usage: recsec " + verb + " [--profile dtls12|dtls12-cid] --suite HEX (--key HEX | --key-file PATH | --key -) --iv HEX --spi HEX"
                 + " --epoch N --seq N"
                 + " [--request-seq N]" + (protect ? "" : " [--window N]") + "\n"
                 + "       recsec " + verb + " --profile compact --suite 1305 (--secret HEX32 | --secret-file PATH) --spi HEX"
@@ -72,6 +72,8 @@ public final class ProtectCommand implements Command {
                 + "(1305, 1304, 1301, 1303), --secret the 32-byte traffic secret of the direction protected\n"
                 + "(or --secret-file PATH, or --secret - for stdin), --epoch defaults to 3, --seq-bytes to 2;\n"
                 + "--request-seq is the request record's sequence number, bound as epoch << 48 | seq.\n"
+                + "--profile dtls12-cid (RFC 9146 records: outer type 25, the SPI as 4-byte connection ID, the\n"
+                + "inner content type after the content) takes the same arguments as dtls12.\n"
                 + "--profile dtls12 is the default.\n";
     }
 
@@ -86,9 +88,10 @@ public final class ProtectCommand implements Command {
         if (profile.equals("compact")) {
             return runCompact(a, in, out, err);
         }
-        if (!profile.equals("dtls12")) {
-            throw new UsageException("unknown profile " + profile + " (dtls12, compact)");
+        if (!profile.equals("dtls12") && !profile.equals("dtls12-cid")) {
+            throw new UsageException("unknown profile " + profile + " (dtls12, dtls12-cid, compact)");
         }
+        RecordProfile recordProfile = profile.equals("dtls12") ? RecordProfile.DTLS12 : RecordProfile.DTLS12_CID;
         CipherSuite suite;
         try {
             suite = CipherSuite.forCode((int) a.hexLong("--suite", 0xffff));
@@ -108,11 +111,11 @@ public final class ProtectCommand implements Command {
         int window = (int) a.longValue("--window", 1, 1024, 64);
         InMemorySaRegistry reg = new InMemorySaRegistry();
         if (protect) {
-            reg.install(ManualSa.outbound(suite).spi(spi).epoch(epoch).firstSequence(seq).route(LOCAL, PEER)
-                    .key(SecretBytes.copyOf(key)).iv(iv).build());
+            reg.install(ManualSa.outbound(suite).profile(recordProfile).spi(spi).epoch(epoch).firstSequence(seq)
+                    .route(LOCAL, PEER).key(SecretBytes.copyOf(key)).iv(iv).build());
         } else {
-            reg.install(ManualSa.inbound(suite).spi(spi).epoch(epoch).replayWindow(window).route(LOCAL, PEER)
-                    .key(SecretBytes.copyOf(key)).iv(iv).build());
+            reg.install(ManualSa.inbound(suite).profile(recordProfile).spi(spi).epoch(epoch).replayWindow(window)
+                    .route(LOCAL, PEER).key(SecretBytes.copyOf(key)).iv(iv).build());
         }
         return processLines(new RecordProtector(reg), requestSeq, in, out, err);
     }

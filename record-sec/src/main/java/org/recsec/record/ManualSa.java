@@ -93,7 +93,10 @@ public final class ManualSa {
             return self();
         }
 
-        /** The record profile (default {@link RecordProfile#DTLS12}). */
+        /**
+         * The record profile (default {@link RecordProfile#DTLS12}). {@link RecordProfile#DTLS12_CID} is keyed
+         * like dtls12 ({@link #key}, {@link #iv}); its records carry the SPI as their 4-byte connection ID.
+         */
         public B profile(RecordProfile profile) {
             this.profile = Objects.requireNonNull(profile, "profile");
             return self();
@@ -128,7 +131,13 @@ public final class ManualSa {
                 return RecordCiphers.compact(suite, secret, seqBytes);
             }
             if (key == null || iv == null || secret != null) {
-                throw new IllegalStateException("the dtls12 profile is keyed by key() and iv()");
+                throw new IllegalStateException("the " + (profile == RecordProfile.DTLS12 ? "dtls12" : "dtls12-cid")
+                        + " profile is keyed by key() and iv()");
+            }
+            if (profile == RecordProfile.DTLS12_CID) {
+                // RFC 9146 §4: the CID names the receiving end's state; ours is the receiving SA's SPI.
+                return RecordCiphers.dtls12Cid(suite, key, iv,
+                        org.recsec.record.internal.crypto.Dtls12CidRecordCipher.cidOf(spi));
             }
             return RecordCiphers.dtls12(suite, key, iv);
         }

@@ -17,5 +17,12 @@ public enum RecordProfile {
      * response is bound to its request by the request's record number in the AEAD's additional data instead of an
      * option.
      */
-    COMPACT
+    COMPACT,
+    /**
+     * A DTLS 1.2 record with a connection ID (RFC 9146 §4): outer type {@code tls12_cid} (25), the CID (the
+     * receiving SA's SPI, 4 bytes) in the header, {@code DTLSInnerPlaintext = content ‖ real type ‖ zeros}, the
+     * RFC 9146 §5.2 AAD; keyed by write key and IV as {@link #DTLS12}. Responses carry the inner Request-Sequence
+     * option as in {@link #DTLS12}.
+     */
+    DTLS12_CID
 }

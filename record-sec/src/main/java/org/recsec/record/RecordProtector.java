@@ -12,10 +12,12 @@ import org.recsec.record.coap.OptionClass;
 import org.recsec.record.coap.OptionNumbers;
 import org.recsec.record.internal.ProxyUri;
 import org.recsec.record.internal.crypto.CompactRecordCipher;
+import org.recsec.record.internal.crypto.Dtls12CidRecordCipher;
 
 /**
  * Protects and unprotects CoAP messages with one DTLS record (draft-garcia-core-app-layer-sec-with-dtls-record
- * §3), keyed by SAs from a {@link SaRegistry}: a DTLS 1.2 record (profile dtls12) or, for an SA of
+ * §3), keyed by SAs from a {@link SaRegistry}: a DTLS 1.2 record (profile dtls12), for an SA of
+ * {@link RecordProfile#DTLS12_CID} a DTLS 1.2 record with the SPI as connection ID (RFC 9146), or, for an SA of
  * {@link RecordProfile#COMPACT}, an RFC 9147 DTLS 1.3 record (docs/profiles.md).
  *
  * <p>Inner plaintext: {@code 000000VV ‖ code ‖ Class E options ‖ [0xFF ‖ payload]}. Outer message: same version,
@@ -270,6 +272,9 @@ public final class RecordProtector {
         if (sa.cipher() instanceof CompactRecordCipher compact) {
             return openCompact(outer, outerKept, request, sa, compact, bindingAad, verifyOnly);
         }
+        if (sa.cipher() instanceof Dtls12CidRecordCipher cid) {
+            return openCid(outer, outerKept, request, sa, cid, verifyOnly);
+        }
         RecordHeader header = InnerPlaintext.recordHeader(outer);
         if (header.contentType() != CONTENT_TYPE_APPLICATION_DATA) {
             throw malformed("record content type " + header.contentType());
@@ -312,6 +317,33 @@ public final class RecordProtector {
         byte[] pt = opened.content();
         CoapMessage inner = innerMessage(outer, pt, outerKept, request);
         return new Opened(inner, sa, ((long) sa.epoch() << 48) | header.seq(), header.seq(), pt.length, true);
+    }
+
+    /**
+     * The dtls12-cid profile's open (RFC 9146 §4): header with the SA's CID, epoch and replay checks, then the AEAD
+     * and the DTLSInnerPlaintext's real type, which must be application_data.
+     */
+    private static Opened openCid(CoapMessage outer, List<CoapOption> outerKept, boolean request, InboundSa sa,
+                                  Dtls12CidRecordCipher cipher, boolean verifyOnly) throws RecSecException {
+        Dtls12CidRecordCipher.Header header = InnerPlaintext.cidHeader(outer, cipher);
+        if (header.epoch() != sa.epoch()) {
+            throw malformed("record epoch does not match the SA");
+        }
+        if (sa.shouldDiscard(header.seq())) {
+            throw new RecSecException(RecSecException.Reason.REPLAY, "sequence number already accepted or left of "
+                    + "the window");
+        }
+        long word = ((long) header.epoch() << 48) | header.seq();
+        if (verifyOnly && !cipher.opensWithoutSideEffects()) {
+            return new Opened(null, sa, word, header.seq(), 0, false);
+        }
+        Dtls12CidRecordCipher.Opened opened = InnerPlaintext.openCid(outer, cipher);
+        if (opened.contentType() != CONTENT_TYPE_APPLICATION_DATA) {
+            throw malformed("record content type " + opened.contentType());
+        }
+        byte[] pt = opened.content();
+        CoapMessage inner = innerMessage(outer, pt, outerKept, request);
+        return new Opened(inner, sa, word, header.seq(), pt.length, false);
     }
 
     /** Parses the authenticated plaintext; checks the outer code is the one protect would have chosen. */

@@ -57,7 +57,7 @@ public final class DemoCommand implements Command {
     @Override
     public String help() {
         return "usage: recsec demo [--pcap FILE] [--keylog FILE] [--message TEXT] [--kmp manual|ticket|se|eap]\n"
-                + "                   [--se-transport udp|coap]\n"
+                + "                   [--se-transport udp|coap] [--profile dtls12|dtls12-cid|compact]\n"
                 + "Starts a Californium server with /echo, a Californium forward proxy and a client on UDP loopback,\n"
                 + "installs the SA pair through the PF_KEY-like interface with the chosen key-management protocol\n"
                 + "(default: " + defaultKmp() + "), POSTs TEXT through the proxy and prints the trace: every datagram\n"
@@ -65,6 +65,8 @@ public final class DemoCommand implements Command {
                 + "--se-transport (with --kmp se): udp (default) runs the card's DTLS handshake over UDP to the server's\n"
                 + "DTLS port; coap carries each flight in CoAP messages through the proxy to the server's\n"
                 + "/.well-known/recsec-hs, so no datagram goes from client to server around the proxy.\n"
+                + "--profile: the record profile of the SA pair (docs/profiles.md); dtls12 is the default and the only\n"
+                + "one the ticket, SE and EAP KMPs derive, so another profile goes with --kmp manual (its default then).\n"
                 + "--pcap FILE writes every datagram of both legs as a pcap file (IPv4/UDP; port 5683 is CoAP).\n"
                 + "--keylog FILE writes the SA pair's keys (read from the server's SA database through PF_KEY GET)\n"
                 + "as a recsec key file, so Wireshark with tools/wireshark/recsec.lua shows the inner messages.\n"
@@ -78,12 +80,24 @@ public final class DemoCommand implements Command {
 
     @Override
     public int run(String[] argv, InputStream in, PrintStream out, PrintStream err) throws UsageException {
-        Args a = Args.parse(argv, 0, Set.of("--pcap", "--keylog", "--message", "--kmp", "--se-transport"), Set.of());
+        Args a = Args.parse(argv, 0, Set.of("--pcap", "--keylog", "--message", "--kmp", "--se-transport",
+                "--profile"), Set.of());
         if (!a.positional().isEmpty()) {
             throw new UsageException("unexpected argument " + a.positional().get(0));
         }
         String text = a.get("--message", "Hello, end-to-end CoAP!");
-        String kmpName = a.get("--kmp", defaultKmp());
+        String profile = a.get("--profile", "dtls12");
+        int profileId = switch (profile) {
+            case "dtls12" -> org.recsec.km.pfkey.PfKey.RECSEC_PROFILE_DTLS12;
+            case "dtls12-cid" -> org.recsec.km.pfkey.PfKey.RECSEC_PROFILE_DTLS12_CID;
+            case "compact" -> org.recsec.km.pfkey.PfKey.RECSEC_PROFILE_COMPACT;
+            default -> throw new UsageException("--profile must be dtls12, dtls12-cid or compact");
+        };
+        String kmpName = a.get("--kmp", profile.equals("dtls12") ? defaultKmp() : "manual");
+        if (!profile.equals("dtls12") && !kmpName.equals("manual")) {
+            throw new UsageException("--profile " + profile + " goes with --kmp manual (the " + kmpName
+                    + " KMP derives dtls12 SAs)");
+        }
         String seTransport = a.get("--se-transport", "udp");
         if (!seTransport.equals("udp") && !seTransport.equals("coap")) {
             throw new UsageException("--se-transport must be udp or coap");
@@ -94,7 +108,7 @@ public final class DemoCommand implements Command {
         SecureRandom random = new SecureRandom();
         SeCipherRegistry seCiphers = new SeCipherRegistry();
         DemoKmp kmp = switch (kmpName) {
-            case "manual" -> new ManualKmp(random, CipherSuite.AES_128_CCM_8);
+            case "manual" -> new ManualKmp(random, CipherSuite.AES_128_CCM_8, profileId);
             case "ticket" -> new TicketKmp(random, CipherSuite.AES_128_CCM_8);
             case "se" -> new SeKmpAdapter(random, seCiphers, seTransport.equals("coap"));
             case "eap" -> new EapKmp(random, CipherSuite.AES_128_CCM_8);

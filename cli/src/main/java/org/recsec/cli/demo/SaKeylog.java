@@ -49,19 +49,23 @@ final class SaKeylog {
                 PfKeyExtension.Iv iv = g.ext(PfKey.SADB_X_EXT_RECSEC_IV, PfKeyExtension.Iv.class);
                 PfKeyExtension.Profile profile = g.ext(PfKey.SADB_X_EXT_RECSEC_PROFILE, PfKeyExtension.Profile.class);
                 CipherSuite suite = PfKey.suiteForEalg(sa.encrypt());
-                if (key == null || iv == null || suite == null) {
+                int profileId = profile == null ? PfKey.RECSEC_PROFILE_DTLS12 : profile.profile();
+                if (key == null || suite == null || (iv == null) != PfKey.isCompactProfile(profileId)) {
                     continue;
                 }
-                String profileName = profile == null || profile.profile() == PfKey.RECSEC_PROFILE_DTLS12 ? "dtls12"
-                        : null;
-                if (profileName == null) {
-                    continue;
-                }
+                String dir = src.equals(serverId) ? "s2c" : "c2s";
                 byte[] k = key.key().toByteArray();
-                byte[] v = iv.iv().toByteArray();
-                out.add(String.format("RECSEC_SA %08x %s %s %04x key=%s iv=%s", sa.spi(),
-                        src.equals(serverId) ? "s2c" : "c2s", profileName, suite.code(), hex.formatHex(k),
-                        hex.formatHex(v)));
+                byte[] v = iv == null ? new byte[0] : iv.iv().toByteArray();
+                if (PfKey.isCompactProfile(profileId)) {
+                    // compact: the TLS 1.3 code point and the traffic secret (recsec.lua reads the header's S bit)
+                    out.add(String.format("RECSEC_SA %08x %s compact %04x secret=%s", sa.spi(), dir,
+                            suite.tls13Code(), hex.formatHex(k)));
+                } else if (profileId == PfKey.RECSEC_PROFILE_DTLS12
+                        || profileId == PfKey.RECSEC_PROFILE_DTLS12_CID) {
+                    out.add(String.format("RECSEC_SA %08x %s %s %04x key=%s iv=%s", sa.spi(), dir,
+                            org.recsec.km.pfkey.SaSpec.profileName(profileId), suite.code(), hex.formatHex(k),
+                            hex.formatHex(v)));
+                }
                 java.util.Arrays.fill(k, (byte) 0);
                 java.util.Arrays.fill(v, (byte) 0);
             }

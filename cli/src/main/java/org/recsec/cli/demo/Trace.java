@@ -38,12 +38,8 @@ final class Trace {
                 sb.append(' ').append(optionText(o));
             }
             sb.append(System.lineSeparator());
-            if (m.hasOption(OptionNumbers.RECORD_SECURITY) && m.payloadLength() >= RecordHeader.BYTES) {
-                byte[] record = m.payload();
-                RecordHeader h = RecordHeader.parse(record, 0, record.length);
-                sb.append(String.format("      record: type %d version %04x epoch %d seq %d, %d bytes sealed "
-                        + "(inner code, Class E options and payload)%n", h.contentType(), h.version(), h.epoch(),
-                        h.seq(), h.length()));
+            if (m.hasOption(OptionNumbers.RECORD_SECURITY) && m.payloadLength() > 0) {
+                sb.append("      record: ").append(recordText(m.payload())).append(System.lineSeparator());
             } else if (m.payloadLength() > 0 && isFlight(m)) {
                 sb.append("      DTLS flight: ").append(flight(m.payload())).append(System.lineSeparator());
             } else if (m.payloadLength() > 0) {
@@ -67,6 +63,32 @@ final class Trace {
         }
         out.println(sb);
         out.flush();
+    }
+
+    /** The header of a record of any profile, as far as it is readable without keys (docs/profiles.md). */
+    static String recordText(byte[] r) {
+        int first = r[0] & 0xff;
+        if (first == 23 && r.length >= RecordHeader.BYTES) {
+            try {
+                RecordHeader h = RecordHeader.parse(r, 0, r.length);
+                return String.format("type %d version %04x epoch %d seq %d, %d bytes sealed "
+                        + "(inner code, Class E options and payload)", h.contentType(), h.version(), h.epoch(),
+                        h.seq(), h.length());
+            } catch (RecSecException e) {
+                return "dtls12 header that does not parse (" + e.reason() + ")";
+            }
+        }
+        if (first == 25 && r.length >= RecordHeader.BYTES + 4) {
+            return String.format("dtls12-cid (RFC 9146), type 25 version %04x epoch %d seq %d cid %s, %d bytes "
+                    + "sealed (inner plaintext and real content type)", Bytes.readUint16Be(r, 1),
+                    Bytes.readUint16Be(r, 3), Bytes.readUint48Be(r, 5), Bytes.toHex(java.util.Arrays.copyOfRange(r,
+                    11, 15)), Bytes.readUint16Be(r, 15));
+        }
+        if ((first & 0xe0) == 0x20) {
+            return String.format("compact (RFC 9147), unified header %02x: epoch bits %d, %d-bit sequence number "
+                    + "(encrypted), %d bytes", first, first & 3, (first & 0x08) != 0 ? 16 : 8, r.length);
+        }
+        return String.format("%d bytes of no known profile (first byte %02x)", r.length, first);
     }
 
     private static boolean isFlight(CoapMessage m) {

@@ -105,6 +105,30 @@ public final class PfKey {
 
     /** Record profile id of {@code SADB_X_EXT_RECSEC_PROFILE}: a DTLS 1.2 record (docs/DESIGN.md, "dtls12"). */
     public static final int RECSEC_PROFILE_DTLS12 = 1;
+    /**
+     * Record profile id: a DTLS 1.2 record with the SPI as connection ID (RFC 9146, docs/profiles.md "dtls12-cid");
+     * keyed like dtls12 (KEY_ENCRYPT and IV).
+     */
+    public static final int RECSEC_PROFILE_DTLS12_CID = 2;
+    /**
+     * Record profile id: an RFC 9147 record with a 16-bit sequence number (docs/profiles.md "compact"); KEY_ENCRYPT
+     * carries the 32-byte traffic secret of the direction, there is no IV extension.
+     */
+    public static final int RECSEC_PROFILE_COMPACT = 3;
+    /** Record profile id: as {@link #RECSEC_PROFILE_COMPACT} with an 8-bit sequence number in the header. */
+    public static final int RECSEC_PROFILE_COMPACT_SEQ8 = 4;
+    /** Bytes of the traffic secret a compact-profile SA carries in KEY_ENCRYPT (SHA-256, RFC 8446 §7.1). */
+    public static final int COMPACT_SECRET_BYTES = 32;
+
+    /** True for the profile ids above. */
+    public static boolean isKnownProfile(int profile) {
+        return profile >= RECSEC_PROFILE_DTLS12 && profile <= RECSEC_PROFILE_COMPACT_SEQ8;
+    }
+
+    /** True for the compact profile ids, keyed by a traffic secret instead of key and IV. */
+    public static boolean isCompactProfile(int profile) {
+        return profile == RECSEC_PROFILE_COMPACT || profile == RECSEC_PROFILE_COMPACT_SEQ8;
+    }
 
     // sockaddr families, Linux numbering, written big-endian like every other integer here.
     public static final int AF_INET = 2;

@@ -16,10 +16,13 @@ import org.recsec.record.SecretBytes;
  * @param replayWindow records, 1..1024 ({@link ReplayWindow#MAX_SIZE})
  * @param soft         soft lifetime (type LIFETIME_SOFT) or {@code null} for none
  * @param hard         hard lifetime (type LIFETIME_HARD) or {@code null} for none
+ * @param profile      the record profile id ({@link PfKey#RECSEC_PROFILE_DTLS12} and the others in {@link PfKey}):
+ *                     dtls12 and dtls12-cid are keyed by key and IV, compact by a 32-byte traffic secret in
+ *                     {@code key} and no IV
  */
 public record SaSpec(long spi, String src, String dst, CipherSuite suite, SecretBytes key, SecretBytes iv,
                      String seHandle, int replayWindow, int epoch, long firstSequence,
-                     PfKeyExtension.Lifetime soft, PfKeyExtension.Lifetime hard) {
+                     PfKeyExtension.Lifetime soft, PfKeyExtension.Lifetime hard, int profile) {
 
     /** The lowest SPI an SA may use: 0..255 are reserved (RFC 4301 §4.1, setkey(8)). */
     public static final long MIN_SPI = 256;
@@ -34,8 +37,20 @@ public record SaSpec(long spi, String src, String dst, CipherSuite suite, Secret
         if ((seHandle == null) == (key == null)) {
             throw new IllegalArgumentException("exactly one of key or seHandle");
         }
-        if (key != null) {
-            Objects.requireNonNull(iv, "iv");
+        if (!PfKey.isKnownProfile(profile)) {
+            throw new IllegalArgumentException("unknown record profile " + profile);
+        }
+        if (seHandle != null && profile != PfKey.RECSEC_PROFILE_DTLS12) {
+            throw new IllegalArgumentException("an SE-resident SA writes dtls12 records only");
+        }
+        if (PfKey.isCompactProfile(profile)) {
+            if (key == null || key.length() != PfKey.COMPACT_SECRET_BYTES || iv != null) {
+                throw new IllegalArgumentException("a compact-profile SA holds a 32-byte traffic secret and no iv");
+            }
+        } else if (key != null) {
+            if (iv == null) {
+                throw new IllegalArgumentException("the " + profileName(profile) + " profile needs an iv");
+            }
             if (key.length() != suite.keySizeBytes() || iv.length() != suite.ivSizeBytes()) {
                 throw new IllegalArgumentException("key or iv length does not match " + suite);
             }
@@ -57,6 +72,34 @@ public record SaSpec(long spi, String src, String dst, CipherSuite suite, Secret
         }
     }
 
+    /** A dtls12-profile SA ({@link PfKey#RECSEC_PROFILE_DTLS12}). */
+    public SaSpec(long spi, String src, String dst, CipherSuite suite, SecretBytes key, SecretBytes iv,
+                  String seHandle, int replayWindow, int epoch, long firstSequence, PfKeyExtension.Lifetime soft,
+                  PfKeyExtension.Lifetime hard) {
+        this(spi, src, dst, suite, key, iv, seHandle, replayWindow, epoch, firstSequence, soft, hard,
+                PfKey.RECSEC_PROFILE_DTLS12);
+    }
+
+    /**
+     * A compact-profile SA (RFC 9147 records, docs/profiles.md) keyed by the 32-byte traffic secret of its
+     * direction; {@code seqBytes} 2 or 1 is the header's sequence number width. Replay window
+     * {@link ReplayWindow#DEFAULT_SIZE}, epoch 0, first sequence 0, no lifetimes.
+     */
+    public static SaSpec compact(long spi, String src, String dst, CipherSuite suite, SecretBytes trafficSecret,
+                                 int seqBytes) {
+        if (seqBytes != 1 && seqBytes != 2) {
+            throw new IllegalArgumentException("sequence number width must be 1 or 2 bytes");
+        }
+        return new SaSpec(spi, src, dst, suite, trafficSecret, null, null, ReplayWindow.DEFAULT_SIZE, 0, 0, null,
+                null, seqBytes == 2 ? PfKey.RECSEC_PROFILE_COMPACT : PfKey.RECSEC_PROFILE_COMPACT_SEQ8);
+    }
+
+    /** This SA under another record profile id of {@link PfKey} (the keys must fit it). */
+    public SaSpec withRecordProfile(int recordProfile) {
+        return new SaSpec(spi, src, dst, suite, key, iv, seHandle, replayWindow, epoch, firstSequence, soft, hard,
+                recordProfile);
+    }
+
     /** An SA with keys, replay window {@link ReplayWindow#DEFAULT_SIZE}, epoch 0, first sequence 0, no lifetimes. */
     public static SaSpec withKeys(long spi, String src, String dst, CipherSuite suite, SecretBytes key,
                                   SecretBytes iv) {
@@ -70,15 +113,17 @@ public record SaSpec(long spi, String src, String dst, CipherSuite suite, Secret
 
     public SaSpec withLifetimes(PfKeyExtension.Lifetime softLimit, PfKeyExtension.Lifetime hardLimit) {
         return new SaSpec(spi, src, dst, suite, key, iv, seHandle, replayWindow, epoch, firstSequence, softLimit,
-                hardLimit);
+                hardLimit, profile);
     }
 
     public SaSpec withReplayWindow(int window) {
-        return new SaSpec(spi, src, dst, suite, key, iv, seHandle, window, epoch, firstSequence, soft, hard);
+        return new SaSpec(spi, src, dst, suite, key, iv, seHandle, window, epoch, firstSequence, soft, hard,
+                profile);
     }
 
     public SaSpec withProfile(int recordEpoch, long first) {
-        return new SaSpec(spi, src, dst, suite, key, iv, seHandle, replayWindow, recordEpoch, first, soft, hard);
+        return new SaSpec(spi, src, dst, suite, key, iv, seHandle, replayWindow, recordEpoch, first, soft, hard,
+                profile);
     }
 
     /** The SA extension of this spec in state {@code state}. */
@@ -104,11 +149,13 @@ public record SaSpec(long spi, String src, String dst, CipherSuite suite, Secret
         Endpoints.extensionsFor(dst, false).forEach(b::add);
         if (key != null) {
             b.add(new PfKeyExtension.Key(PfKey.SADB_EXT_KEY_ENCRYPT, key));
-            b.add(new PfKeyExtension.Iv(iv));
+            if (iv != null) {
+                b.add(new PfKeyExtension.Iv(iv));
+            }
         } else {
             b.add(new PfKeyExtension.SeHandle(seHandle));
         }
-        b.add(new PfKeyExtension.Profile(epoch, PfKey.RECSEC_PROFILE_DTLS12, firstSequence));
+        b.add(new PfKeyExtension.Profile(epoch, profile, firstSequence));
         if (replayWindow > 255) {
             b.add(new PfKeyExtension.Replay(replayWindow));
         }
@@ -122,7 +169,8 @@ public record SaSpec(long spi, String src, String dst, CipherSuite suite, Secret
      *                        algorithm or KEY_AUTH, unknown encryption algorithm, KEY_ENCRYPT length not the suite's
      *                        key length, missing or wrong-length IV, both or neither of key and SE handle, a missing
      *                        end, a replay window outside 1..1024 or inconsistent with {@code sadb_sa_replay}, an
-     *                        unknown record profile; {@code EPROTONOSUPPORT} for an SA type other than RECSEC
+     *                        unknown record profile, a compact-profile SA without a 256-bit traffic secret or with
+     *                        an IV; {@code EPROTONOSUPPORT} for an SA type other than RECSEC
      */
     public static SaSpec fromMessage(PfKeyMessage m) throws PfKeyException {
         if (m.satype() != PfKey.SADB_X_SATYPE_RECSEC) {
@@ -151,7 +199,25 @@ public record SaSpec(long spi, String src, String dst, CipherSuite suite, Secret
         if ((key == null) == (se == null)) {
             throw new PfKeyException(PfKey.EINVAL, "need exactly one of KEY_ENCRYPT and an SE handle");
         }
-        if (key != null) {
+        PfKeyExtension.Profile profile = m.ext(PfKey.SADB_X_EXT_RECSEC_PROFILE, PfKeyExtension.Profile.class);
+        int profileId = profile == null ? PfKey.RECSEC_PROFILE_DTLS12 : profile.profile();
+        if (!PfKey.isKnownProfile(profileId)) {
+            throw new PfKeyException(PfKey.EINVAL, "record profile " + profileId);
+        }
+        if (se != null && profileId != PfKey.RECSEC_PROFILE_DTLS12) {
+            throw new PfKeyException(PfKey.EINVAL, "an SE-resident SA writes dtls12 records only");
+        }
+        if (PfKey.isCompactProfile(profileId)) {
+            if (key == null) {
+                throw new PfKeyException(PfKey.EINVAL, "a compact-profile SA needs its traffic secret in KEY_ENCRYPT");
+            }
+            if (key.bits() != PfKey.COMPACT_SECRET_BYTES * 8) {
+                throw new PfKeyException(PfKey.EINVAL, "compact-profile traffic secret of " + key.bits() + " bits");
+            }
+            if (iv != null) {
+                throw new PfKeyException(PfKey.EINVAL, "a compact-profile SA carries no IV");
+            }
+        } else if (key != null) {
             if (key.bits() != suite.keySizeBytes() * 8) {
                 throw new PfKeyException(PfKey.EINVAL, "key of " + key.bits() + " bits for " + suite);
             }
@@ -172,10 +238,6 @@ public record SaSpec(long spi, String src, String dst, CipherSuite suite, Secret
             // RFC 2367 lets replay 0 switch anti-replay off; record SAs always keep it, at the usual size.
             window = ReplayWindow.DEFAULT_SIZE;
         }
-        PfKeyExtension.Profile profile = m.ext(PfKey.SADB_X_EXT_RECSEC_PROFILE, PfKeyExtension.Profile.class);
-        if (profile != null && profile.profile() != PfKey.RECSEC_PROFILE_DTLS12) {
-            throw new PfKeyException(PfKey.EINVAL, "record profile " + profile.profile());
-        }
         if (profile != null && profile.nextSequence() > PfKeyExtension.Profile.MAX_SEQUENCE) {
             throw new PfKeyException(PfKey.EINVAL, "first sequence beyond 2^48-1");
         }
@@ -183,13 +245,24 @@ public record SaSpec(long spi, String src, String dst, CipherSuite suite, Secret
                 key == null ? null : key.key(), iv == null ? null : iv.iv(), se == null ? null : se.handle(),
                 window, profile == null ? 0 : profile.epoch(), profile == null ? 0 : profile.nextSequence(),
                 m.ext(PfKey.SADB_EXT_LIFETIME_SOFT, PfKeyExtension.Lifetime.class),
-                m.ext(PfKey.SADB_EXT_LIFETIME_HARD, PfKeyExtension.Lifetime.class));
+                m.ext(PfKey.SADB_EXT_LIFETIME_HARD, PfKeyExtension.Lifetime.class), profileId);
     }
 
     @Override
     public String toString() {
         return "SaSpec[spi=0x" + Long.toHexString(spi) + ", " + src + " -> " + dst + ", " + suite
                 + (seHandle != null ? ", se=" + seHandle : ", key hidden") + ", replay=" + replayWindow
-                + ", epoch=" + epoch + ", first=" + firstSequence + "]";
+                + ", epoch=" + epoch + ", first=" + firstSequence + ", profile=" + profileName(profile) + "]";
+    }
+
+    /** The setkey name of a record profile id: dtls12, dtls12-cid, compact, compact8. */
+    public static String profileName(int profile) {
+        return switch (profile) {
+            case PfKey.RECSEC_PROFILE_DTLS12 -> "dtls12";
+            case PfKey.RECSEC_PROFILE_DTLS12_CID -> "dtls12-cid";
+            case PfKey.RECSEC_PROFILE_COMPACT -> "compact";
+            case PfKey.RECSEC_PROFILE_COMPACT_SEQ8 -> "compact8";
+            default -> "profile-" + profile;
+        };
     }
 }

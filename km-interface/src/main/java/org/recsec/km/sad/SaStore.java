@@ -292,7 +292,7 @@ final class SaStore {
         return keyed.toBuilder()
                 .add(new PfKeyExtension.Sa(sa.spi(), sa.replay(), s.state(), sa.auth(), sa.encrypt(), sa.flags()))
                 .add(s.current())
-                .add(new PfKeyExtension.Profile(e.epoch, PfKey.RECSEC_PROFILE_DTLS12, s.reservedSequence()))
+                .add(new PfKeyExtension.Profile(e.epoch, e.profile, s.reservedSequence()))
                 .build();
     }
 }

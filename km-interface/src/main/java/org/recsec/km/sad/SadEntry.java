@@ -33,6 +33,8 @@ final class SadEntry {
     final String seHandle;
     final short replaySize;
     final char epoch;
+    /** The record profile id of {@link PfKey} ({@code RECSEC_PROFILE_*}); 0 while larval. */
+    final byte profile;
     /** dst is a local identity: the SA may open records here. */
     final boolean inboundOk;
     /** src is a local identity: the SA may seal records here. */
@@ -85,6 +87,7 @@ final class SadEntry {
         this.seHandle = null;
         this.replaySize = 0;
         this.epoch = 0;
+        this.profile = 0;
         this.inboundOk = false;
         this.outboundOk = false;
         this.fileId = 0;
@@ -108,6 +111,7 @@ final class SadEntry {
         this.seHandle = spec.seHandle();
         this.replaySize = (short) spec.replayWindow();
         this.epoch = (char) spec.epoch();
+        this.profile = (byte) spec.profile();
         this.inboundOk = inboundOk;
         this.outboundOk = outboundOk;
         this.fileId = fileId;

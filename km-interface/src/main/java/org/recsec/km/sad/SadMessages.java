@@ -306,9 +306,11 @@ final class SadMessages {
         }
         if (withKeys && e.key != null) {
             b.add(new PfKeyExtension.Key(PfKey.SADB_EXT_KEY_ENCRYPT, e.key));
-            b.add(new PfKeyExtension.Iv(e.iv));
+            if (e.iv != null) {
+                b.add(new PfKeyExtension.Iv(e.iv));
+            }
         }
-        b.add(new PfKeyExtension.Profile(e.epoch, PfKey.RECSEC_PROFILE_DTLS12, s.nextSequence()));
+        b.add(new PfKeyExtension.Profile(e.epoch, e.profile, s.nextSequence()));
         if (e.seHandle != null) {
             b.add(new PfKeyExtension.SeHandle(e.seHandle));
         }

@@ -11,6 +11,7 @@ import java.util.List;
 import org.recsec.km.keyd.PfKeyFraming;
 import org.recsec.km.pfkey.Endpoints;
 import org.recsec.km.pfkey.PfKey;
+import org.recsec.km.pfkey.SaSpec;
 import org.recsec.km.pfkey.PfKeyException;
 import org.recsec.km.pfkey.PfKeyExtension;
 import org.recsec.km.pfkey.PfKeyMessage;
@@ -153,7 +154,9 @@ public final class SetkeyClient implements AutoCloseable {
         PfKeyExtension.Iv iv = m.ext(PfKey.SADB_X_EXT_RECSEC_IV, PfKeyExtension.Iv.class);
         if (keys && k != null) {
             e.append(" key=0x").append(Bytes.toHex(k.key().toByteArray()));
-            e.append(" iv=0x").append(Bytes.toHex(iv.iv().toByteArray()));
+            if (iv != null) { // a compact-profile SA: KEY_ENCRYPT is the traffic secret, there is no IV
+                e.append(" iv=0x").append(Bytes.toHex(iv.iv().toByteArray()));
+            }
         }
         out.println(e);
         PfKeyExtension.SeHandle se = m.ext(PfKey.SADB_X_EXT_RECSEC_SE_HANDLE, PfKeyExtension.SeHandle.class);
@@ -163,7 +166,8 @@ public final class SetkeyClient implements AutoCloseable {
         PfKeyExtension.Replay rx = m.ext(PfKey.SADB_X_EXT_RECSEC_REPLAY, PfKeyExtension.Replay.class);
         PfKeyExtension.Profile p = m.ext(PfKey.SADB_X_EXT_RECSEC_PROFILE, PfKeyExtension.Profile.class);
         out.println("\treplay=" + (rx != null ? rx.window() : sa.replay())
-                + (p != null ? " epoch=" + p.epoch() + " seq=" + p.nextSequence() : ""));
+                + (p != null ? " epoch=" + p.epoch() + " seq=" + p.nextSequence() + " profile="
+                + SaSpec.profileName(p.profile()) : ""));
         PfKeyExtension.Lifetime cur = m.ext(PfKey.SADB_EXT_LIFETIME_CURRENT, PfKeyExtension.Lifetime.class);
         if (cur != null) {
             out.println("\tcurrent: records=" + cur.allocations() + " bytes=" + cur.bytes() + " added="

@@ -15,7 +15,7 @@ import org.recsec.record.SecretBytes;
 /**
  * Parses statements in ipsec-tools setkey(8) syntax, restricted to record SAs ({@code recsec}):
  * <pre>
- * add SRC DST recsec SPI [-r WINDOW] [-lh S] [-ls S] [-bh BYTES] [-bs BYTES] -E ALG 0xKEY [-I 0xIV] ;
+ * add SRC DST recsec SPI [-P PROFILE] [-r WINDOW] [-lh S] [-ls S] [-bh BYTES] [-bs BYTES] -E ALG 0xKEY [-I 0xIV] ;
  * get SRC DST recsec SPI ;   delete SRC DST recsec SPI ;   deleteall SRC DST recsec ;
  * flush [recsec] ;   dump [recsec] ;
  * </pre>
@@ -23,7 +23,9 @@ import org.recsec.record.SecretBytes;
  * {@code -I} the key is followed by the IV in the same hex string, as Linux takes {@code rfc4106} key and salt
  * together. SRC and DST are CoAP URIs ({@code coap://127.0.0.1:5683}), IP addresses with an optional setkey port
  * ({@code 127.0.0.1[5683]}, {@code ::1[5683]}; default 5683) or secure element names. SPIs are decimal or
- * {@code 0x} hex and at least 256. {@code #} starts a comment. Statements end with {@code ;} and may span lines.
+ * {@code 0x} hex and at least 256. PROFILE is the record profile (docs/profiles.md): {@code dtls12} (the default),
+ * {@code dtls12-cid} (RFC 9146, keyed as dtls12), {@code compact} or {@code compact8} (RFC 9147 records with a 16-
+ * or 8-bit sequence number; the key is the direction's 32-byte traffic secret, no IV). {@code #} starts a comment. Statements end with {@code ;} and may span lines.
  *
  * <p>Strict: an unknown keyword, option or algorithm, bad hex, a key or IV of the wrong length, a missing
  * {@code ;} give a {@link SetkeyParseException} with line and column.
@@ -173,6 +175,7 @@ public final class SetkeyParser {
         CipherSuite suite = null;
         Token keyTok = null;
         Token ivTok = null;
+        int profile = PfKey.RECSEC_PROFILE_DTLS12;
         while (peek().text() != null && !peek().text().equals(";")) {
             Token opt = next("option");
             switch (opt.text()) {
@@ -188,6 +191,7 @@ public final class SetkeyParser {
                     break;
                 }
                 case "-I": ivTok = next("IV"); break;
+                case "-P": profile = profile(next("record profile")); break;
                 default:
                     throw new SetkeyParseException(opt.line(), opt.column(), "unknown option '"
                             + printable(opt.text()) + "'");
@@ -199,6 +203,21 @@ public final class SetkeyParser {
             throw new SetkeyParseException(semi.line(), semi.column(), "add needs -E ALG 0xKEY");
         }
         byte[] key = hex(keyTok);
+        if (PfKey.isCompactProfile(profile)) {
+            if (ivTok != null) {
+                throw new SetkeyParseException(ivTok.line(), ivTok.column(), "the compact profile takes no IV");
+            }
+            if (key.length != PfKey.COMPACT_SECRET_BYTES) {
+                throw new SetkeyParseException(keyTok.line(), keyTok.column(), "the compact profile needs a "
+                        + PfKey.COMPACT_SECRET_BYTES + "-byte traffic secret, got " + key.length + " bytes");
+            }
+            SaSpec sa = SaSpec.compact(spi, src, dst, suite, SecretBytes.copyOf(key),
+                    profile == PfKey.RECSEC_PROFILE_COMPACT ? 2 : 1).withReplayWindow(window)
+                    .withLifetimes(lifetime(PfKey.SADB_EXT_LIFETIME_SOFT, bs, ls),
+                            lifetime(PfKey.SADB_EXT_LIFETIME_HARD, bh, lh));
+            java.util.Arrays.fill(key, (byte) 0);
+            return new SetkeyCommand.Add(line, sa);
+        }
         byte[] iv;
         if (ivTok != null) {
             iv = hex(ivTok);
@@ -219,14 +238,28 @@ public final class SetkeyParser {
             iv = java.util.Arrays.copyOfRange(key, suite.keySizeBytes(), key.length);
             key = java.util.Arrays.copyOf(key, suite.keySizeBytes());
         }
-        PfKeyExtension.Lifetime soft = ls == 0 && bs == 0 ? null
-                : new PfKeyExtension.Lifetime(PfKey.SADB_EXT_LIFETIME_SOFT, 0, bs, ls, 0);
-        PfKeyExtension.Lifetime hard = lh == 0 && bh == 0 ? null
-                : new PfKeyExtension.Lifetime(PfKey.SADB_EXT_LIFETIME_HARD, 0, bh, lh, 0);
         SaSpec sa = SaSpec.withKeys(spi, src, dst, suite, SecretBytes.copyOf(key), SecretBytes.copyOf(iv))
-                .withReplayWindow(window).withLifetimes(soft, hard);
+                .withReplayWindow(window).withLifetimes(lifetime(PfKey.SADB_EXT_LIFETIME_SOFT, bs, ls),
+                        lifetime(PfKey.SADB_EXT_LIFETIME_HARD, bh, lh)).withRecordProfile(profile);
         java.util.Arrays.fill(key, (byte) 0);
         return new SetkeyCommand.Add(line, sa);
+    }
+
+    private static PfKeyExtension.Lifetime lifetime(int type, long bytes, long seconds) {
+        return bytes == 0 && seconds == 0 ? null : new PfKeyExtension.Lifetime(type, 0, bytes, seconds, 0);
+    }
+
+    /** A record profile name of {@code -P}: dtls12, dtls12-cid, compact, compact8. */
+    static int profile(Token t) throws SetkeyParseException {
+        switch (t.text()) {
+            case "dtls12": return PfKey.RECSEC_PROFILE_DTLS12;
+            case "dtls12-cid": return PfKey.RECSEC_PROFILE_DTLS12_CID;
+            case "compact": return PfKey.RECSEC_PROFILE_COMPACT;
+            case "compact8": return PfKey.RECSEC_PROFILE_COMPACT_SEQ8;
+            default:
+                throw new SetkeyParseException(t.line(), t.column(), "unknown record profile '"
+                        + printable(t.text()) + "' (dtls12, dtls12-cid, compact, compact8)");
+        }
     }
 
     static CipherSuite algorithm(Token t) throws SetkeyParseException {

@@ -15,6 +15,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 import org.recsec.record.CipherSuite;
 import org.recsec.record.RecSecException;
+import org.recsec.record.RecordProfile;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 import org.recsec.record.coap.OptionClass;
@@ -49,10 +50,13 @@ class EndToEndProperties {
      */
     @Property(tries = 150)
     void applicationsSeeExactlyWhatThePeerSent(@ForAll long seed, @ForAll CipherSuite suite,
+                                               @ForAll RecordProfile recordProfile,
                                                @ForAll @Size(min = 1, max = 4) List<@From("specs") Spec> specs,
                                                @ForAll("blockSizes") int maxBlock, @ForAll boolean confirmable)
             throws RecSecException {
-        Scenario s = new Scenario(seed, suite, LinkProfile.PERFECT, specs, maxBlock, d -> { }).run(confirmable);
+        Scenario s = new Scenario(seed, suite, recordProfile, LinkProfile.PERFECT, specs, maxBlock, d -> { })
+                .run(confirmable);
+        net.jqwik.api.statistics.Statistics.label("record profile").collect(recordProfile);
 
         net.jqwik.api.statistics.Statistics.label("outer Block2").collect(s.proxy.blocksServed() > 0);
         net.jqwik.api.statistics.Statistics.label("observe").collect(specs.stream().anyMatch(Spec::observe));
@@ -95,7 +99,7 @@ class EndToEndProperties {
      * bytes, so a chance match is out of the question.
      */
     @Property(tries = 150)
-    void pathSeesNoProtectedBytes(@ForAll long seed, @ForAll CipherSuite suite,
+    void pathSeesNoProtectedBytes(@ForAll long seed, @ForAll CipherSuite suite, @ForAll RecordProfile recordProfile,
                                   @ForAll("secrets") byte[] path, @ForAll("secrets") byte[] query,
                                   @ForAll("secrets") byte[] requestBody, @ForAll("secrets") byte[] location,
                                   @ForAll("secrets") byte[] responseBody, @ForAll("secrets") byte[] notification,
@@ -109,7 +113,7 @@ class EndToEndProperties {
                 List.of(new CoapOption(OptionNumbers.LOCATION_PATH, location)), body);
         CoapMessage note = new CoapMessage(CoapMessage.TYPE_NON, 0x45, 0, new byte[0], List.of(), notification);
         List<Datagram> seen = new ArrayList<>();
-        Scenario s = new Scenario(seed, suite, LinkProfile.PERFECT,
+        Scenario s = new Scenario(seed, suite, recordProfile, LinkProfile.PERFECT,
                 List.of(new Scenario.Spec(request, response, true, List.of(note))), maxBlock, seen::add).run(true);
 
         List<byte[]> secrets = List.of(path, query, requestBody, location, responseBody, notification);

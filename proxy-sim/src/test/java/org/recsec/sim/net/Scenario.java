@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.recsec.record.CipherSuite;
 import org.recsec.record.RecSecException;
+import org.recsec.record.RecordProfile;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 import org.recsec.record.coap.OptionClass;
@@ -34,8 +35,13 @@ final class Scenario {
 
     Scenario(long seed, CipherSuite suite, LinkProfile profile, List<Spec> specs, int maxBlockBytes,
              Consumer<Datagram> tap) {
+        this(seed, suite, RecordProfile.DTLS12, profile, specs, maxBlockBytes, tap);
+    }
+
+    Scenario(long seed, CipherSuite suite, RecordProfile recordProfile, LinkProfile profile, List<Spec> specs,
+             int maxBlockBytes, Consumer<Datagram> tap) {
         this.specs = specs;
-        topology = new Topology(seed, profile, suite);
+        topology = new Topology(seed, profile, suite, recordProfile);
         topology.net.addTap(tap);
         server = topology.server(this::answer);
         proxy = topology.proxy().maxBlockBytes(maxBlockBytes);

@@ -4,6 +4,7 @@ import java.util.Random;
 import org.recsec.record.CipherSuite;
 import org.recsec.record.InMemorySaRegistry;
 import org.recsec.record.ManualSa;
+import org.recsec.record.RecordProfile;
 import org.recsec.record.RecordProtector;
 import org.recsec.record.internal.ReplayWindow;
 import org.recsec.record.SecretBytes;
@@ -31,8 +32,32 @@ final class Topology {
     final RecordProtector serverProtector = new RecordProtector(serverSas);
 
     Topology(long seed, LinkProfile profile, CipherSuite suite) {
+        this(seed, profile, suite, RecordProfile.DTLS12);
+    }
+
+    /**
+     * With {@code recordProfile} DTLS12 or DTLS12_CID the SAs are keyed by key and IV; with COMPACT by one traffic
+     * secret per direction (16-bit sequence numbers, epoch 3).
+     */
+    Topology(long seed, LinkProfile profile, CipherSuite suite, RecordProfile recordProfile) {
         net = new SimNetwork(seed, profile);
         Random keys = new Random(seed ^ 0x5eed_5eedL);
+        if (recordProfile == RecordProfile.COMPACT) {
+            byte[] s1 = bytes(keys, 32);
+            byte[] s2 = bytes(keys, 32);
+            long serverSpi = 0x100 + keys.nextInt(1000);
+            long clientSpi = 0x2000 + keys.nextInt(1000);
+            int w = ReplayWindow.DEFAULT_SIZE;
+            clientSas.install(ManualSa.outbound(suite).profile(recordProfile).spi(serverSpi).epoch(3).firstSequence(1)
+                    .route(LocalId.of(CLIENT_ID), PeerId.of(SERVER_ID)).secret(SecretBytes.copyOf(s1)).build());
+            serverSas.install(ManualSa.inbound(suite).profile(recordProfile).spi(serverSpi).epoch(3).replayWindow(w)
+                    .route(LocalId.of(SERVER_ID), PeerId.of(CLIENT_ID)).secret(SecretBytes.copyOf(s1)).build());
+            serverSas.install(ManualSa.outbound(suite).profile(recordProfile).spi(clientSpi).epoch(3).firstSequence(1)
+                    .route(LocalId.of(SERVER_ID), PeerId.of(CLIENT_ID)).secret(SecretBytes.copyOf(s2)).build());
+            clientSas.install(ManualSa.inbound(suite).profile(recordProfile).spi(clientSpi).epoch(3).replayWindow(w)
+                    .route(LocalId.of(CLIENT_ID), PeerId.of(SERVER_ID)).secret(SecretBytes.copyOf(s2)).build());
+            return;
+        }
         byte[] k1 = bytes(keys, suite.keySizeBytes());
         byte[] iv1 = bytes(keys, suite.ivSizeBytes());
         byte[] k2 = bytes(keys, suite.keySizeBytes());
@@ -40,13 +65,13 @@ final class Topology {
         long serverSpi = 0x100 + keys.nextInt(1000);
         long clientSpi = 0x2000 + keys.nextInt(1000);
         int w = ReplayWindow.DEFAULT_SIZE;
-        clientSas.install(ManualSa.outbound(suite).spi(serverSpi).epoch(1).firstSequence(1)
+        clientSas.install(ManualSa.outbound(suite).profile(recordProfile).spi(serverSpi).epoch(1).firstSequence(1)
                 .route(LocalId.of(CLIENT_ID), PeerId.of(SERVER_ID)).key(SecretBytes.copyOf(k1)).iv(iv1).build());
-        serverSas.install(ManualSa.inbound(suite).spi(serverSpi).epoch(1).replayWindow(w)
+        serverSas.install(ManualSa.inbound(suite).profile(recordProfile).spi(serverSpi).epoch(1).replayWindow(w)
                 .route(LocalId.of(SERVER_ID), PeerId.of(CLIENT_ID)).key(SecretBytes.copyOf(k1)).iv(iv1).build());
-        serverSas.install(ManualSa.outbound(suite).spi(clientSpi).epoch(1).firstSequence(1)
+        serverSas.install(ManualSa.outbound(suite).profile(recordProfile).spi(clientSpi).epoch(1).firstSequence(1)
                 .route(LocalId.of(SERVER_ID), PeerId.of(CLIENT_ID)).key(SecretBytes.copyOf(k2)).iv(iv2).build());
-        clientSas.install(ManualSa.inbound(suite).spi(clientSpi).epoch(1).replayWindow(w)
+        clientSas.install(ManualSa.inbound(suite).profile(recordProfile).spi(clientSpi).epoch(1).replayWindow(w)
                 .route(LocalId.of(CLIENT_ID), PeerId.of(SERVER_ID)).key(SecretBytes.copyOf(k2)).iv(iv2).build());
     }
 

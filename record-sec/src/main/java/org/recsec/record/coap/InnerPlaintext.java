@@ -9,6 +9,7 @@ import org.recsec.record.RecSecException;
 import org.recsec.record.OutboundSa;
 import org.recsec.record.RecordCipher;
 import org.recsec.record.internal.crypto.CompactRecordCipher;
+import org.recsec.record.internal.crypto.Dtls12CidRecordCipher;
 
 /**
  * The inner plaintext of draft-garcia-core-app-layer-sec-with-dtls-record §3 (Figure 1) and the messages around
@@ -100,6 +101,20 @@ public final class InnerPlaintext {
             throws RecSecException {
         byte[] record = outer.payloadNoCopy();
         return cipher.open(record, 0, record.length, header, bindingAad);
+    }
+
+    /** The header of the dtls12-cid record an outer message carries, read in place (RFC 9146 §4). */
+    public static Dtls12CidRecordCipher.Header cidHeader(CoapMessage outer, Dtls12CidRecordCipher cipher)
+            throws RecSecException {
+        byte[] record = outer.payloadNoCopy();
+        return cipher.readHeader(record, 0, record.length);
+    }
+
+    /** Opens the dtls12-cid record an outer message carries, in place: its real content type and content. */
+    public static Dtls12CidRecordCipher.Opened openCid(CoapMessage outer, Dtls12CidRecordCipher cipher)
+            throws RecSecException {
+        byte[] record = outer.payloadNoCopy();
+        return cipher.openInner(record, 0, record.length);
     }
 
     /**

@@ -29,6 +29,21 @@ public final class SeedWriter {
         records();
         unprotect();
         compact();
+        cid();
+    }
+
+    /** Dtls12CidFuzzTest: every record-dtls12-cid.json vector in the open layout, genuine dtls12-cid requests. */
+    private static void cid() throws IOException, RecSecException {
+        List<CipherSuite> suites = java.util.Arrays.asList(CipherSuite.values());
+        for (JsonNode v : SpecVectors.vectors("record-dtls12-cid.json")) {
+            CipherSuite suite = CipherSuite.forCode(Integer.parseInt(v.get("suite").asText(), 16));
+            write("Dtls12CidFuzzTest", "open", "vector-" + v.get("name").asText(), Dtls12CidFuzzTest.openSeed(
+                    suites.indexOf(suite), SpecVectors.hex(v, "cid"), SpecVectors.hex(v, "key"),
+                    SpecVectors.hex(v, "iv"), SpecVectors.hex(v, "record")));
+        }
+        write("Dtls12CidFuzzTest", "unprotectRequest", "genuine-11", Dtls12CidFuzzTest.unprotectSeed(11));
+        write("Dtls12CidFuzzTest", "unprotectRequest", "genuine-300", Dtls12CidFuzzTest.unprotectSeed(300));
+        write("Dtls12CidFuzzTest", "unprotectRequest", "replay-10", Dtls12CidFuzzTest.unprotectSeed(10));
     }
 
     /** CompactFuzzTest: every record-dtls13.json vector in the open layout, genuine compact requests. */

@@ -40,6 +40,22 @@ public final class RecordCiphers {
      * @throws IllegalArgumentException when the key or IV length does not fit the suite
      */
     public static RecordCipher dtls12(CipherSuite suite, SecretBytes key, byte[] iv) {
+        return new Dtls12RecordCipher(suite, aead(suite, key, iv), iv);
+    }
+
+    /**
+     * A record cipher for the dtls12-cid profile (RFC 9146 §4 records, see {@link Dtls12CidRecordCipher}): keyed as
+     * {@link #dtls12}, with the connection ID {@code cid} written into and required in every record's header.
+     * recsec uses the SPI of the receiving SA as 4 bytes ({@link Dtls12CidRecordCipher#cidOf}).
+     *
+     * @throws IllegalArgumentException when the key or IV length does not fit the suite or the CID is not
+     *                                  1..255 bytes
+     */
+    public static RecordCipher dtls12Cid(CipherSuite suite, SecretBytes key, byte[] iv, byte[] cid) {
+        return new Dtls12CidRecordCipher(suite, aead(suite, key, iv), iv, cid);
+    }
+
+    private static Aead aead(CipherSuite suite, SecretBytes key, byte[] iv) {
         if (key.length() != suite.keySizeBytes()) {
             throw new IllegalArgumentException(suite + " needs a " + suite.keySizeBytes() + "-byte key, got "
                     + key.length());
@@ -48,11 +64,10 @@ public final class RecordCiphers {
             throw new IllegalArgumentException(suite + " needs a " + suite.ivSizeBytes() + "-byte IV, got "
                     + iv.length);
         }
-        Aead aead = switch (suite.aead()) {
+        return switch (suite.aead()) {
             case AES_CCM -> new AesCcm(key, suite.tagSizeBytes());
             case AES_GCM -> new AesGcm(key, suite.tagSizeBytes());
             case CHACHA20_POLY1305 -> new ChaCha20Poly1305(key);
         };
-        return new Dtls12RecordCipher(suite, aead, iv);
     }
 }

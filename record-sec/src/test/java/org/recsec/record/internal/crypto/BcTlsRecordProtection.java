@@ -37,6 +37,14 @@ final class BcTlsRecordProtection {
     }
 
     static TlsCipher cipher(CipherSuite suite, byte[] key, byte[] iv) throws IOException {
+        return cipher(suite, key, iv, null);
+    }
+
+    /**
+     * With a non-null {@code cid}, BC's cipher writes and reads RFC 9146 records: it takes its connection IDs from
+     * the SecurityParameters a DTLS handshake with the connection_id extension fills (both set to {@code cid} here).
+     */
+    static TlsCipher cipher(CipherSuite suite, byte[] key, byte[] iv, byte[] cid) throws IOException {
         byte[] keyBlock = new byte[2 * key.length + 2 * iv.length];
         System.arraycopy(key, 0, keyBlock, 0, key.length);
         System.arraycopy(key, 0, keyBlock, key.length, key.length);
@@ -50,6 +58,10 @@ final class BcTlsRecordProtection {
         set(sp, "clientRandom", new byte[32]);
         set(sp, "serverRandom", new byte[32]);
         set(sp, "masterSecret", keyBlockSecret(keyBlock));
+        if (cid != null) {
+            set(sp, "connectionIDLocal", cid.clone());
+            set(sp, "connectionIDPeer", cid.clone());
+        }
 
         BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
         TlsContext context = (TlsContext) Proxy.newProxyInstance(TlsContext.class.getClassLoader(),
@@ -100,6 +112,48 @@ final class BcTlsRecordProtection {
         TlsDecodeResult r = c.decodeCiphertext(seqNo, (short) (record[0] & 0xff), ProtocolVersion.DTLSv12, record,
                 HEADER, record.length - HEADER);
         return Arrays.copyOfRange(r.buf, r.off, r.off + r.len);
+    }
+
+    /**
+     * BC seals one RFC 9146 record with connection ID {@code cid}: BC builds the DTLSInnerPlaintext, chooses the
+     * outer type and computes nonce, AAD and tag; the header is written as DTLSRecordLayer writes a CID record
+     * (type, version, epoch, seq, CID, length).
+     */
+    static byte[] sealCid(CipherSuite suite, byte[] key, byte[] iv, byte[] cid, int type, int epoch, long seq,
+                          byte[] plaintext) throws IOException {
+        TlsCipher c = cipher(suite, key, iv, cid);
+        int header = HEADER + cid.length;
+        TlsEncodeResult r = c.encodePlaintext(((long) epoch << 48) | seq, (short) type, ProtocolVersion.DTLSv12,
+                header, plaintext, 0, plaintext.length);
+        byte[] record = Arrays.copyOfRange(r.buf, r.off, r.off + r.len);
+        record[0] = (byte) r.recordType;
+        Bytes.writeUint16Be(record, 1, 0xfefd);
+        Bytes.writeUint16Be(record, 3, epoch);
+        Bytes.writeUint48Be(record, 5, seq);
+        System.arraycopy(cid, 0, record, 11, cid.length);
+        Bytes.writeUint16Be(record, 11 + cid.length, record.length - header);
+        return record;
+    }
+
+    /** What BC makes of one RFC 9146 record: the real content type and the content. */
+    record CidOpened(int contentType, byte[] content) {
+    }
+
+    /**
+     * BC opens (a copy of) one RFC 9146 record with connection ID {@code cid}; the record layer's part (outer type
+     * 25, the CID in the header) is checked here, the rest (AAD, tag, inner type, padding) by BC.
+     */
+    static CidOpened openCid(CipherSuite suite, byte[] key, byte[] iv, byte[] cid, byte[] sealed) throws IOException {
+        byte[] record = sealed.clone();
+        if ((record[0] & 0xff) != 25 || !Arrays.equals(record, 11, 11 + cid.length, cid, 0, cid.length)) {
+            throw new IOException("not a tls12_cid record with this CID");
+        }
+        TlsCipher c = cipher(suite, key, iv, cid);
+        long seqNo = Bytes.readUint64Be(record, 3);
+        int header = HEADER + cid.length;
+        TlsDecodeResult r = c.decodeCiphertext(seqNo, (short) 25, ProtocolVersion.DTLSv12, record, header,
+                record.length - header);
+        return new CidOpened(r.contentType, Arrays.copyOfRange(r.buf, r.off, r.off + r.len));
     }
 
     private static void set(Object target, String field, Object value) {

@@ -32,7 +32,7 @@ public final class CoapKeyFetcher implements ApplicationServerPull.KeyFetcher {
         post.setPayload(request.encode());
         CoapResponse r;
         try {
-            r = client.advanced(RecSec.protect(post, asIdentity));
+            r = client.advanced(RecSec.protect(post, org.recsec.record.PeerId.of(asIdentity)));
         } catch (Exception e) {
             throw new EapException(EapException.Reason.TIMEOUT, "AS key service unreachable: " + e.getMessage(), e);
         }

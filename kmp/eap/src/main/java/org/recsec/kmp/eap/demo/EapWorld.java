@@ -40,6 +40,8 @@ import org.recsec.kmp.eap.tls.EapTlsPeer;
 import org.recsec.km.pfkey.SaSpec;
 import org.recsec.km.sad.SadSession;
 import org.recsec.km.sad.SecurityAssociationDatabase;
+import org.recsec.record.LocalId;
+import org.recsec.record.PeerId;
 import org.recsec.record.CipherSuite;
 import org.recsec.record.SecretBytes;
 import org.recsec.californium.RecSec;
@@ -119,7 +121,7 @@ public final class EapWorld implements AutoCloseable {
         installApsAsPair();
 
         asKeyServer = new CoapServer(config);
-        asKeyServer.addEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(asSad, AS_ID)
+        asKeyServer.addEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(asSad, LocalId.of(AS_ID))
                 .protectResource(KeyService.PATH).build()).setConfiguration(config)
                 .setInetSocketAddress(new InetSocketAddress(lo, 0)).build());
         asKeyServer.add(new KeyService(sessions, Set.of(apsId), clock));
@@ -137,12 +139,12 @@ public final class EapWorld implements AutoCloseable {
             apsServer = aps;
         } else {
             apsServer = new CoapServer(config);
-            apsServer.addEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(this.apsSad, apsId)
+            apsServer.addEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(this.apsSad, LocalId.of(apsId))
                     .protectResource("hello").build()).setConfiguration(config)
                     .setInetSocketAddress(new InetSocketAddress(lo, 0)).build());
         }
         apsToAs = new CoapClient();
-        apsToAs.setEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(this.apsSad, apsId).build())
+        apsToAs.setEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(this.apsSad, LocalId.of(apsId)).build())
                 .setConfiguration(config).setInetSocketAddress(new InetSocketAddress(lo, 0)).build());
         apsToAs.setTimeout(5_000L);
         apsServer.add(new ApplicationServerPull(apsSession, apsId, new CoapKeyFetcher(apsToAs,
@@ -308,13 +310,13 @@ public final class EapWorld implements AutoCloseable {
     /** The usual protected request: GET /hello from the UE to the ApS under the pulled SA pair. */
     public CoapResponse protectedGet() throws Exception {
         CoapClient c = new CoapClient();
-        c.setEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(ueSad, ueId).build()).setConfiguration(config)
+        c.setEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(ueSad, LocalId.of(ueId)).build()).setConfiguration(config)
                 .setInetSocketAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build());
         c.setTimeout(10_000L);
         try {
             Request get = Request.newGet();
             get.setURI(apsUri("hello"));
-            return c.advanced(RecSec.protect(get, apsId));
+            return c.advanced(RecSec.protect(get, PeerId.of(apsId)));
         } finally {
             c.shutdown();
         }

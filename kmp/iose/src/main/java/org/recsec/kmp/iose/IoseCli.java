@@ -1,0 +1,397 @@
+package org.recsec.kmp.iose;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+
+/**
+ * The {@code recsec iose} commands (a stable contract for other tools; the {@code cli/} module calls
+ * {@link #run}):
+ *
+ * <pre>
+ * recsec iose grid --port P --se SEN:IDENTITY:PSKHEX [--se ...] [--bind ADDR]
+ * recsec iose call URI --identity ID --psk HEX [--insecure-psk-in-uri] [--timeout SECONDS]
+ * recsec iose attest URI --identity ID --psk HEX --provider-ca FILE --new-psk HEX [--timeout SECONDS]
+ * recsec iose provision URI --identity ID --psk HEX --provider-key FILE --provider-cert FILE [--timeout SECONDS]
+ * </pre>
+ *
+ * Exit 0 on success, 1 when the operation fails (TLS alert, shell error, attestation refused), 2 on wrong arguments
+ * (one line on stderr). URIs: {@link IoseUri}; a PSK inside the URI is refused without --insecure-psk-in-uri.
+ */
+public final class IoseCli {
+    static final String USAGE = String.join("\n",
+            "usage: recsec iose grid --port P --se SEN:IDENTITY:PSKHEX [--se ...] [--bind ADDR]",
+            "       recsec iose call URI --identity ID --psk HEX [--insecure-psk-in-uri] [--timeout SECONDS]",
+            "       recsec iose attest URI --identity ID --psk HEX --provider-ca FILE --new-psk HEX",
+            "       recsec iose provision URI --identity ID --psk HEX --provider-key FILE --provider-cert FILE",
+            "  Internet of Secure Elements (draft-urien-coinrg-iose). URI = schemeS://sen@server:port/?query, e.g.",
+            "  shellS://mykeystore@127.0.0.1:4443/?p00%0D%0A. grid starts simulated SEs (jcardsim) personalised",
+            "  as given, learns their names from the cards and routes TLS 1.3 connections by SNI until killed.",
+            "  call sends the query (shell lines) and prints one answer line per line. provision certifies the",
+            "  SE-App key with the provider CA; attest checks it, has the SE sign HS || rnd, and sets --new-psk.");
+
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final SecureRandom random;
+    private final Clock clock;
+
+    /**
+     * @param in not read
+     * @param out answers
+     * @param err errors, one line each
+     * @param random randomness (TLS client, attestation nonce, certificate serial)
+     * @param clock certificate validity
+     */
+    public IoseCli(InputStream in, PrintStream out, PrintStream err, SecureRandom random, Clock clock) {
+        this.in = in;
+        this.out = out;
+        this.err = err;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    /** {@code recsec iose ARGS}: runs the subcommand with a system random and clock; returns the exit code. */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+        return new IoseCli(in, out, err, new SecureRandom(), Clock.systemUTC()).run(args);
+    }
+
+    /** Runs {@code args} = subcommand and its arguments; returns the exit code. */
+    public int run(String[] args) {
+        if (args.length == 0) {
+            err.println("recsec iose: missing subcommand (grid, call, attest, provision)");
+            return 2;
+        }
+        String sub = args[0];
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        if (sub.equals("--help") || sub.equals("-h") || Arrays.asList(rest).contains("--help")
+                || Arrays.asList(rest).contains("-h")) {
+            out.println(USAGE);
+            return 0;
+        }
+        Options o;
+        try {
+            o = Options.parse(sub, rest);
+        } catch (IllegalArgumentException e) {
+            err.println("recsec iose " + sub + ": " + e.getMessage());
+            return 2;
+        }
+        try {
+            switch (sub) {
+                case "grid":
+                    return grid(o, null);
+                case "call":
+                    return call(o);
+                case "attest":
+                    return attest(o);
+                default:
+                    return provision(o);
+            }
+        } catch (IoseClient.IoseTlsException e) {
+            err.println("recsec iose " + sub + ": " + e.getMessage());
+            return 1;
+        } catch (IOException | RuntimeException e) {
+            err.println("recsec iose " + sub + ": " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    /**
+     * Starts the grid of {@code grid} arguments and returns it running (for embedding and tests); {@link #run}
+     * does the same and then waits until interrupted.
+     */
+    public IoseGrid startGrid(String[] gridArgs) throws IOException {
+        Options o = Options.parse("grid", gridArgs);
+        IoseGrid[] g = new IoseGrid[1];
+        try {
+            grid(o, g);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return g[0];
+    }
+
+    private int grid(Options o, IoseGrid[] started) throws IOException, InterruptedException {
+        List<IoseCard> cards = new ArrayList<>();
+        for (String se : o.all("--se")) {
+            String[] p = se.split(":", 3);
+            IoseCard c = new IoseCard(SimulatedSes.newCard());
+            byte[] psk = hex(p[2], "--se PSK");
+            c.personalise(p[1].getBytes(StandardCharsets.US_ASCII), psk, p[0]);
+            Arrays.fill(psk, (byte) 0);
+            cards.add(c);
+        }
+        IoseGrid grid = new IoseGrid(cards, IoseGrid.Config.defaults(), System::nanoTime);
+        int port = grid.start(InetAddress.getByName(o.get("--bind", "127.0.0.1")), Integer.parseInt(o.get("--port")));
+        out.println("iose grid listening on " + o.get("--bind", "127.0.0.1") + ":" + port + " for "
+                + String.join(", ", grid.names()));
+        out.flush();
+        if (started != null) {
+            started[0] = grid;
+            return 0;
+        }
+        try {
+            new CountDownLatch(1).await();
+        } finally {
+            grid.close();
+        }
+        return 0;
+    }
+
+    private IoseClient open(Options o, IoseUri uri) throws IOException {
+        byte[] psk = uri.psk() != null ? uri.psk() : hex(o.get("--psk"), "--psk");
+        Duration timeout = Duration.ofSeconds(Long.parseLong(o.get("--timeout", "30")));
+        try {
+            return IoseClient.connect(uri.host(), uri.port(), uri.sen(),
+                    o.get("--identity").getBytes(StandardCharsets.US_ASCII), psk,
+                    uri.application().isEmpty() ? null : uri.application(), random, timeout);
+        } finally {
+            Arrays.fill(psk, (byte) 0);
+        }
+    }
+
+    private int call(Options o) throws IOException {
+        IoseUri uri = o.uri;
+        byte[] q = uri.query();
+        if (q.length == 0) {
+            err.println("recsec iose call: the URI has no query to send");
+            return 2;
+        }
+        if (q[q.length - 1] != '\n') {
+            q = Arrays.copyOf(q, q.length + 2);
+            q[q.length - 2] = '\r';
+            q[q.length - 1] = '\n';
+        }
+        int lines = 0;
+        for (byte b : q) {
+            if (b == '\n') {
+                lines++;
+            }
+        }
+        boolean failed = false;
+        try (IoseClient c = open(o, uri)) {
+            c.send(q);
+            for (int i = 0; i < lines; i++) {
+                String a = c.readLine();
+                failed |= a.startsWith("E ");
+                out.println(a);
+            }
+        }
+        return failed ? 1 : 0;
+    }
+
+    private int attest(Options o) throws IOException {
+        X509Certificate ca = certificate(Path.of(o.get("--provider-ca")));
+        byte[] newPsk = hex(o.get("--new-psk"), "--new-psk");
+        try (IoseClient c = open(o, o.uri)) {
+            IoseAttestation.Result r = IoseAttestation.attest(c, o.uri.sen(), ca, newPsk, clock, random);
+            out.println("attested " + o.uri.sen() + ": SE-App key sha256:" + fingerprint(r.seKey())
+                    + ", certificate by " + r.certificate().getIssuerX500Principal().getName()
+                    + ", Sign(HS || rnd) verified; PSK replaced");
+        } finally {
+            Arrays.fill(newPsk, (byte) 0);
+        }
+        return 0;
+    }
+
+    private int provision(Options o) throws IOException {
+        X509Certificate caCert = certificate(Path.of(o.get("--provider-cert")));
+        PrivateKey caKey = privateKey(Path.of(o.get("--provider-key")));
+        try (IoseClient c = open(o, o.uri)) {
+            X509Certificate cert = IoseAttestation.provision(c, o.uri.sen(), caKey, caCert, clock, random);
+            out.println("provisioned " + o.uri.sen() + ": certificate serial " + cert.getSerialNumber().toString(16)
+                    + " for SE-App key sha256:" + fingerprint(cert.getPublicKey()) + " written to the SE");
+        }
+        return 0;
+    }
+
+    private static String fingerprint(PublicKey k) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(k.getEncoded()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static X509Certificate certificate(Path p) throws IOException {
+        try (InputStream s = Files.newInputStream(p)) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(s);
+        } catch (CertificateException e) {
+            throw new IOException(p + ": not an X.509 certificate");
+        }
+    }
+
+    static PrivateKey privateKey(Path p) throws IOException {
+        try (Reader r = Files.newBufferedReader(p, StandardCharsets.US_ASCII); PEMParser pem = new PEMParser(r)) {
+            Object o = pem.readObject();
+            JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
+            if (o instanceof PEMKeyPair kp) {
+                return conv.getPrivateKey(kp.getPrivateKeyInfo());
+            }
+            if (o instanceof PrivateKeyInfo pki) {
+                return conv.getPrivateKey(pki);
+            }
+            throw new IOException(p + ": no unencrypted private key in PEM");
+        }
+    }
+
+    private static byte[] hex(String s, String what) {
+        try {
+            byte[] b = HexFormat.of().parseHex(s);
+            if (b.length < 16 || b.length > 64) {
+                throw new IllegalArgumentException(what + " must be 16..64 bytes");
+            }
+            return b;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + ": " + e.getMessage());
+        }
+    }
+
+    /** Parsed options of one subcommand; every check that needs no network is done here. */
+    static final class Options {
+        private static final Map<String, Set<String>> ALLOWED = Map.of(
+                "grid", Set.of("--port", "--se", "--bind"),
+                "call", Set.of("--identity", "--psk", "--insecure-psk-in-uri", "--timeout"),
+                "attest", Set.of("--identity", "--psk", "--provider-ca", "--new-psk", "--timeout"),
+                "provision", Set.of("--identity", "--psk", "--provider-key", "--provider-cert", "--timeout"));
+        private static final Map<String, List<String>> REQUIRED = Map.of(
+                "grid", List.of("--port", "--se"),
+                "call", List.of("--identity"),
+                "attest", List.of("--identity", "--psk", "--provider-ca", "--new-psk"),
+                "provision", List.of("--identity", "--psk", "--provider-key", "--provider-cert"));
+        private final Map<String, List<String>> values = new LinkedHashMap<>();
+        IoseUri uri;
+
+        static Options parse(String sub, String[] args) {
+            Set<String> allowed = ALLOWED.get(sub);
+            if (allowed == null) {
+                throw new IllegalArgumentException("unknown subcommand (grid, call, attest, provision)");
+            }
+            Options o = new Options();
+            String uriText = null;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.startsWith("--")) {
+                    if (!allowed.contains(a)) {
+                        throw new IllegalArgumentException("unknown option " + a);
+                    }
+                    if (a.equals("--insecure-psk-in-uri")) {
+                        o.values.computeIfAbsent(a, k -> new ArrayList<>()).add("true");
+                        continue;
+                    }
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException(a + " needs a value");
+                    }
+                    List<String> l = o.values.computeIfAbsent(a, k -> new ArrayList<>());
+                    if (!l.isEmpty() && !a.equals("--se")) {
+                        throw new IllegalArgumentException(a + " given twice");
+                    }
+                    l.add(args[++i]);
+                } else if (uriText == null && !sub.equals("grid")) {
+                    uriText = a;
+                } else {
+                    throw new IllegalArgumentException("unexpected argument");
+                }
+            }
+            for (String r : REQUIRED.get(sub)) {
+                if (!o.values.containsKey(r)) {
+                    throw new IllegalArgumentException("missing " + r);
+                }
+            }
+            if (sub.equals("grid")) {
+                int port = parseInt(o.get("--port"), "--port", 0, 65535);
+                if (port < 0) {
+                    throw new IllegalArgumentException("--port out of range");
+                }
+                for (String se : o.all("--se")) {
+                    String[] p = se.split(":", 3);
+                    if (p.length != 3 || p[1].isEmpty() || p[1].length() > 64) {
+                        throw new IllegalArgumentException("--se must be SEN:IDENTITY:PSKHEX");
+                    }
+                    ClientHelloSniNames.normalise(p[0]);
+                    hex(p[2], "--se PSK");
+                }
+                return o;
+            }
+            if (uriText == null) {
+                throw new IllegalArgumentException("missing URI");
+            }
+            o.uri = IoseUri.parse(uriText, o.values.containsKey("--insecure-psk-in-uri"));
+            if (o.uri.psk() == null && !o.values.containsKey("--psk")) {
+                throw new IllegalArgumentException("missing --psk");
+            }
+            if (o.uri.psk() != null && o.values.containsKey("--psk")) {
+                throw new IllegalArgumentException("a PSK in the URI and --psk: give one");
+            }
+            if (o.values.containsKey("--psk")) {
+                hex(o.get("--psk"), "--psk");
+            }
+            if (o.values.containsKey("--new-psk")) {
+                hex(o.get("--new-psk"), "--new-psk");
+            }
+            String id = o.get("--identity");
+            if (id.isEmpty() || id.length() > 64) {
+                throw new IllegalArgumentException("--identity must be 1..64 characters");
+            }
+            if (o.values.containsKey("--timeout")) {
+                parseInt(o.get("--timeout"), "--timeout", 1, 3600);
+            }
+            return o;
+        }
+
+        private static int parseInt(String s, String what, int min, int max) {
+            try {
+                int v = Integer.parseInt(s);
+                if (v < min || v > max) {
+                    throw new IllegalArgumentException(what + " must be " + min + ".." + max);
+                }
+                return v;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(what + " is not a number");
+            }
+        }
+
+        String get(String k) {
+            return values.get(k).get(0);
+        }
+
+        String get(String k, String dflt) {
+            List<String> l = values.get(k);
+            return l == null ? dflt : l.get(0);
+        }
+
+        List<String> all(String k) {
+            return values.getOrDefault(k, List.of());
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package org.recsec.kmp.iose;
+
+import java.io.IOException;
+import javax.smartcardio.CardException;
+import javax.smartcardio.CommandAPDU;
+import org.recsec.se.host.CardLink;
+
+/**
+ * An IoSE link over the project's ISO 7816 bridge ({@code se-host}): a javax.smartcardio channel to a PC/SC reader
+ * or to jcardsim's terminal, with its APDU counter. Select the IoSE applet with {@link IoseCard#select} first.
+ */
+public final class SeHostLink implements SeLink {
+    private final CardLink link;
+
+    /** @param link an open card link */
+    public SeHostLink(CardLink link) {
+        this.link = link;
+    }
+
+    @Override
+    public byte[] transmit(byte[] command) throws IOException {
+        try {
+            return link.transmit(new CommandAPDU(command)).getBytes();
+        } catch (CardException e) {
+            throw new IOException("card link " + link.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return link.describe();
+    }
+}

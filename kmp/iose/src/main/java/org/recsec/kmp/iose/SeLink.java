@@ -1,0 +1,20 @@
+package org.recsec.kmp.iose;
+
+import java.io.IOException;
+
+/**
+ * The ISO 7816 link to one IoSE secure element: command APDU bytes in, response APDU bytes (data ‖ SW1 SW2) out.
+ * Implementations serialise {@link #transmit}; a link may share a reader or a simulator with other links.
+ */
+public interface SeLink {
+
+    /**
+     * Sends one command APDU (ISO 7816-4 §5.1, short form) and returns the response with its status word.
+     *
+     * @throws IOException when the card or reader does not answer
+     */
+    byte[] transmit(byte[] command) throws IOException;
+
+    /** A short, key-free description for logs. */
+    String describe();
+}
