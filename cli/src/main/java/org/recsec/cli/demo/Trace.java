@@ -96,7 +96,7 @@ final class Trace {
                 byte[] r = m.payload();
                 sb.append("      record: ").append(recordText(r));
                 if ((r[0] & 0xe0) == 0x20) {
-                    long seq = compactSeq(m.option(OptionNumbers.RECORD_SECURITY).uintValue(), r);
+                    long seq = compactSeq(m.option(OptionNumbers.RECORD_SECURITY).orElseThrow().uintValue(), r);
                     if (seq >= 0) {
                         sb.append(", seq ").append(seq).append(" (decrypted with the demo's keys)");
                     }
