@@ -50,13 +50,26 @@ public final class PackageCycles {
      * @param foundation the types to count as their own bottom package
      */
     public static List<String> cycles(Class<?> anchor, Set<Class<?>> foundation) {
+        return cycles(anchor, anchor.getPackageName(), foundation);
+    }
+
+    /**
+     * As {@link #cycles(Class, Set)} for a module whose packages share a root package that holds no class (say
+     * {@code org.recsec.km} for {@code .pfkey}, {@code .sad}, {@code .keyd}, {@code .setkey}).
+     *
+     * @param classInModule any class of the module (locates its class directory)
+     * @param rootPackage   the package under which the module's packages lie
+     * @param foundation    the types to count as their own bottom package (usually none)
+     */
+    public static List<String> cycles(Class<?> classInModule, String rootPackage, Set<Class<?>> foundation) {
+        Class<?> anchor = classInModule;
         Path root;
         try {
             root = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-        String prefix = anchor.getPackageName();
+        String prefix = rootPackage;
         Path dir = root.resolve(prefix.replace('.', '/'));
         try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
             if (s.noneMatch(p -> p.toString().endsWith(".class"))) {
