@@ -30,6 +30,9 @@ import org.recsec.se.host.SocketAgent;
  * with no answer is sent again, in a new exchange, when {@code timer} expires (doubled each time, at most
  * {@code maxSends} sends); with {@link CoapTransmission#dtlsTimer()} that is only after CoAP gave up.
  *
+ * <p>TLS mode ({@link SeCard#MODE_TLS}) is refused with a {@link TlsOverCoapException} before anything is sent
+ * (see there why).
+ *
  * <p>A message longer than the card's buffer, more than 8 messages in reassembly, an alert or a malformed record
  * end the handshake with an {@link IOException}; a card refusal with an {@link SeException}. Not thread-safe.
  */
@@ -59,6 +62,7 @@ public final class SeCoapDtlsBridge {
      *
      * @return true when the handshake was abbreviated (the server resumed the session)
      * @throws SeException the card refused a message
+     * @throws TlsOverCoapException the card was RESET for TLS mode (nothing was sent)
      * @throws IOException an alert, a malformed or oversized message, no answer after the last send, or the carrier
      *                     failed ({@link CoapFlightException})
      */
@@ -68,7 +72,12 @@ public final class SeCoapDtlsBridge {
         filled.clear();
         flightsSent = 0;
         flightsReceived = 0;
-        toServer(card.eapStart());
+        byte[] first = card.eapStart();
+        if (first.length >= 3 && first[1] == 3) {
+            // TLS records (version 3.x), not DTLS (0xFEFD): the card was RESET with MODE_TLS
+            throw new TlsOverCoapException();
+        }
+        toServer(first);
         List<byte[]> pending = new ArrayList<>();
         boolean helloDone = false;
         boolean ccs = false;

@@ -99,4 +99,45 @@ class CoapModesTest {
             assertEquals(0, f.cache.resumed());
         }
     }
+
+    /** TLS mode is refused with its typed error before any CoAP message goes out; the server keeps no state. */
+    @Test
+    void tlsModeIsRefusedBeforeAnythingIsSent() throws Exception {
+        try (ModesFixture f = ModesFixture.psk(LOOPBACK)) {
+            SeCard card = JCardSimLink.personalisedCard(SeCard.POLICY_EXPORT, SeFixture.IDENTITY, SeFixture.PSK,
+                    SeFixture.SEN);
+            card.reset(SeCard.MODE_TLS);
+            RecordingWire wire = new RecordingWire(UdpFlightWire.open(f.address(), LOOPBACK));
+            CoapSocketAgent coap = new CoapSocketAgent(wire, f.address().getAddress().getHostAddress(),
+                    f.address().getPort(), CoapSocketAgent.ProxyForm.NONE, CoapTransmission.RFC7252,
+                    new SecureRandom());
+            assertThrows(TlsOverCoapException.class,
+                    () -> new SeCoapDtlsBridge(card, coap, CoapTransmission.RFC7252.dtlsTimer()).handshake());
+            assertEquals(0, wire.sent.size(), "nothing went out");
+            assertEquals(0, f.flights.handshakes());
+            // the same card, RESET for DTLS, then goes through
+            card.reset(0);
+            assertFalse(bridge(card, f.address()).handshake());
+            assertTrue(ModesFixture.samePair(card.exportSa(), f.awaitEstablished()));
+        }
+    }
+
+    /** A TLS ClientHello posted to the resource anyway (another client) is answered 4.00, with no state kept. */
+    @Test
+    void tlsRecordsPostedToTheResourceAreABadRequest() throws Exception {
+        try (ModesFixture f = ModesFixture.psk(LOOPBACK)) {
+            SeCard card = JCardSimLink.personalisedCard(SeCard.POLICY_EXPORT, SeFixture.IDENTITY, SeFixture.PSK,
+                    SeFixture.SEN);
+            card.reset(SeCard.MODE_TLS);
+            byte[] tlsHello = card.eapStart();
+            CoapSocketAgent coap = new CoapSocketAgent(UdpFlightWire.open(f.address(), LOOPBACK),
+                    f.address().getAddress().getHostAddress(), f.address().getPort(), CoapSocketAgent.ProxyForm.NONE,
+                    CoapTransmission.RFC7252, new SecureRandom());
+            coap.sendFlight(java.util.List.of(tlsHello));
+            CoapFlightException x = assertThrows(CoapFlightException.class, () -> coap.recvFlight(20_000));
+            assertEquals(0x80, x.code(), "4.00");
+            assertEquals(0, f.flights.handshakes());
+            coap.close();
+        }
+    }
 }
