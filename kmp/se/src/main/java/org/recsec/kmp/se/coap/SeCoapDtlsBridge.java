@@ -1,0 +1,251 @@
+package org.recsec.kmp.se.coap;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.recsec.se.host.DtlsRecords;
+import org.recsec.se.host.Retransmission;
+import org.recsec.se.host.SeCard;
+import org.recsec.se.host.SeException;
+import org.recsec.se.host.SeTlsBridge;
+import org.recsec.se.host.SocketAgent;
+
+/**
+ * The host bridge for every DTLS 1.2 mode of the applet (PSK or certificate, full or abbreviated; applet/README.md,
+ * RESET P2) over a flight {@link SocketAgent}, in practice the {@link CoapSocketAgent}: the card's records go as
+ * one flight (one CoAP POST), the server's answer comes back as one flight. As {@link org.recsec.se.host.SeDtlsBridge}
+ * does over UDP, it reassembles fragmented handshake messages (RFC 6347 §4.2.3), drops repeated ones and hands the
+ * server's messages to the card in EAP messages of at most {@link SeTlsBridge#CARD_BUFFER} bytes; the records on
+ * the wire are byte for byte those of the UDP handshake.
+ *
+ * <p>The last flight of an abbreviated handshake (RFC 5246 §7.3: the client's ChangeCipherSpec and Finished) is the
+ * client's, so the bridge waits for the server's (empty) answer to it: only then did the server take it. A flight
+ * with no answer is sent again, in a new exchange, when {@code timer} expires (doubled each time, at most
+ * {@code maxSends} sends); with {@link CoapTransmission#dtlsTimer()} that is only after CoAP gave up.
+ *
+ * <p>TLS mode ({@link SeCard#MODE_TLS}) is refused with a {@link TlsOverCoapException} before anything is sent
+ * (see there why).
+ *
+ * <p>A message longer than the card's buffer, more than 8 messages in reassembly, an alert or a malformed record
+ * end the handshake with an {@link IOException}; a card refusal with an {@link SeException}. Not thread-safe.
+ */
+public final class SeCoapDtlsBridge {
+    private static final int MAX_TIMER_MILLIS = 60_000;
+    private final SeCard card;
+    private final SocketAgent socket;
+    private final Retransmission timer;
+    private final Set<String> delivered = new HashSet<>();
+    private final Map<Integer, byte[]> fragments = new HashMap<>();
+    private final Map<Integer, boolean[]> filled = new HashMap<>();
+    private List<byte[]> lastFlight = List.of();
+    private int sends;
+    private long deadlineNanos;
+    private int flightsSent;
+    private int flightsReceived;
+
+    /** @param timer the flight timer, e.g. {@link CoapTransmission#dtlsTimer()} */
+    public SeCoapDtlsBridge(SeCard card, SocketAgent socket, Retransmission timer) {
+        this.card = Objects.requireNonNull(card);
+        this.socket = Objects.requireNonNull(socket);
+        this.timer = Objects.requireNonNull(timer);
+    }
+
+    /**
+     * Runs the handshake the card was RESET for (with {@link SeCard#MODE_RESUME} it offers its stored session).
+     *
+     * @return true when the handshake was abbreviated (the server resumed the session)
+     * @throws SeException the card refused a message
+     * @throws TlsOverCoapException the card was RESET for TLS mode (nothing was sent)
+     * @throws IOException an alert, a malformed or oversized message, no answer after the last send, or the carrier
+     *                     failed ({@link CoapFlightException})
+     */
+    public boolean handshake() throws SeException, IOException {
+        delivered.clear();
+        fragments.clear();
+        filled.clear();
+        flightsSent = 0;
+        flightsReceived = 0;
+        byte[] first = card.eapStart();
+        if (first.length >= 3 && first[1] == 3) {
+            // TLS records (version 3.x), not DTLS (0xFEFD): the card was RESET with MODE_TLS
+            throw new TlsOverCoapException();
+        }
+        toServer(first);
+        List<byte[]> pending = new ArrayList<>();
+        boolean helloDone = false;
+        boolean ccs = false;
+        boolean awaitingLastAnswer = false;
+        while (true) {
+            long left = (deadlineNanos - System.nanoTime()) / 1_000_000L;
+            List<byte[]> flight = left > 0 ? socket.recvFlight((int) left) : null;
+            if (flight == null) {
+                if (sends >= timer.maxSends()) {
+                    throw new IOException("no answer from the DTLS server after sending a flight " + sends + " times");
+                }
+                resend();
+                continue;
+            }
+            flightsReceived++;
+            for (byte[] r : flight) {
+                if (r.length < DtlsRecords.HEADER) {
+                    throw new IOException("a record shorter than its header");
+                }
+                if (r[0] == 21) {
+                    throw new IOException("alert from the server during the handshake");
+                }
+            }
+            if (awaitingLastAnswer) {
+                if (!flight.isEmpty()) {
+                    throw new IOException("the server answered the client's Finished with records");
+                }
+                return true;
+            }
+            for (byte[] r : flight) {
+                int epoch = ((r[3] & 0xFF) << 8) | (r[4] & 0xFF);
+                if (r[0] == 22 && epoch == 0 && r.length >= 25) {
+                    byte[] whole = reassemble(r);
+                    if (whole == null) {
+                        continue;
+                    }
+                    pending.add(whole);
+                    int type = whole[13];
+                    if (type == 3) {
+                        delivered.clear();
+                        delivered.add("3");
+                        toServer(toCard(pending));
+                        pending.clear();
+                    } else if (type == 14) {
+                        helloDone = true;
+                        toServer(toCard(pending));
+                        pending.clear();
+                    }
+                } else if (r[0] == 20 && epoch == 0) {
+                    if (!ccs) {
+                        ccs = true;
+                        pending.add(r);
+                    }
+                } else if (r[0] == 22 && epoch == 1 && ccs) {
+                    pending.add(r);
+                    byte[] answer = toCard(pending);
+                    pending.clear();
+                    if (helloDone) {
+                        if (answer.length != 0) {
+                            throw new SeException("the card answered the server Finished with records");
+                        }
+                        return false;
+                    }
+                    if (answer.length == 0) {
+                        throw new SeException("the card did not answer the server Finished of a resumed session");
+                    }
+                    toServer(answer);
+                    awaitingLastAnswer = true;
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Client flights sent in the last handshake, resends included. */
+    public int flightsSent() {
+        return flightsSent;
+    }
+
+    /** Server flights (answers, empty ones included) received in the last handshake. */
+    public int flightsReceived() {
+        return flightsReceived;
+    }
+
+    private byte[] reassemble(byte[] r) throws IOException {
+        int type = r[13];
+        int len = u24(r, 14);
+        int seq = ((r[17] & 0xFF) << 8) | (r[18] & 0xFF);
+        int fragOff = u24(r, 19);
+        int fragLen = u24(r, 22);
+        String key = type == 3 ? "3" : type + "/" + seq;
+        if (len > SeTlsBridge.CARD_BUFFER) {
+            throw new IOException("a handshake message of " + len + " bytes does not fit the card");
+        }
+        if (delivered.contains(key) || fragOff + fragLen > len || 25 + fragLen > r.length) {
+            return null;
+        }
+        if (!fragments.containsKey(seq) && fragments.size() >= 8) {
+            throw new IOException("more than 8 handshake messages half-received");
+        }
+        byte[] body = fragments.computeIfAbsent(seq, s -> new byte[len]);
+        boolean[] have = filled.computeIfAbsent(seq, s -> new boolean[len]);
+        if (body.length != len) {
+            return null;
+        }
+        System.arraycopy(r, 25, body, fragOff, fragLen);
+        Arrays.fill(have, fragOff, fragOff + fragLen, true);
+        for (boolean b : have) {
+            if (!b) {
+                return null;
+            }
+        }
+        fragments.remove(seq);
+        filled.remove(seq);
+        delivered.add(key);
+        byte[] whole = new byte[25 + len];
+        System.arraycopy(r, 0, whole, 0, 25);
+        whole[11] = (byte) ((12 + len) >> 8);
+        whole[12] = (byte) (12 + len);
+        whole[19] = 0;
+        whole[20] = 0;
+        whole[21] = 0;
+        whole[22] = (byte) (len >> 16);
+        whole[23] = (byte) (len >> 8);
+        whole[24] = (byte) len;
+        System.arraycopy(body, 0, whole, 25, len);
+        return whole;
+    }
+
+    private static int u24(byte[] b, int o) {
+        return ((b[o] & 0xFF) << 16) | ((b[o + 1] & 0xFF) << 8) | (b[o + 2] & 0xFF);
+    }
+
+    private byte[] toCard(List<byte[]> records) throws SeException {
+        ByteArrayOutputStream msg = new ByteArrayOutputStream();
+        for (byte[] r : records) {
+            if (msg.size() > 0 && msg.size() + r.length > SeTlsBridge.CARD_BUFFER) {
+                if (card.processEap(0, msg.toByteArray()).length != 0) {
+                    throw new SeException("the card answered in the middle of a server flight");
+                }
+                msg.reset();
+            }
+            msg.writeBytes(r);
+        }
+        return card.processEap(0, msg.toByteArray());
+    }
+
+    private void toServer(byte[] records) throws IOException {
+        if (records.length == 0) {
+            return;
+        }
+        List<byte[]> split = DtlsRecords.split(records);
+        if (split.isEmpty() || DtlsRecords.concat(split).length != records.length) {
+            throw new IOException("the card's answer is not a sequence of DTLS records");
+        }
+        lastFlight = split;
+        sends = 0;
+        resend();
+    }
+
+    private void resend() throws IOException {
+        sends++;
+        flightsSent++;
+        long t = timer.initialMillis();
+        for (int i = 1; i < sends && t < MAX_TIMER_MILLIS; i++) {
+            t *= 2;
+        }
+        deadlineNanos = System.nanoTime() + Math.min(t, MAX_TIMER_MILLIS) * 1_000_000L;
+        socket.sendFlight(lastFlight);
+    }
+}
