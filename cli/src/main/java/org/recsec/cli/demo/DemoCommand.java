@@ -57,7 +57,8 @@ public final class DemoCommand implements Command {
     @Override
     public String help() {
         return "usage: recsec demo [--pcap FILE] [--keylog FILE] [--message TEXT] [--kmp manual|ticket|se|eap]\n"
-                + "                   [--se-transport udp|coap] [--profile dtls12|dtls12-cid|compact]\n"
+                + "                   [--se-transport udp|coap] [--se-mode psk|cert] [--transport dtls|tls]\n"
+                + "                   [--profile dtls12|dtls12-cid|compact]\n"
                 + "Starts a Californium server with /echo, a Californium forward proxy and a client on UDP loopback,\n"
                 + "installs the SA pair through the PF_KEY-like interface with the chosen key-management protocol\n"
                 + "(default: " + defaultKmp() + "), POSTs TEXT through the proxy and prints the trace: every datagram\n"
@@ -65,6 +66,11 @@ public final class DemoCommand implements Command {
                 + "--se-transport (with --kmp se): udp (default) runs the card's DTLS handshake over UDP to the server's\n"
                 + "DTLS port; coap carries each flight in CoAP messages through the proxy to the server's\n"
                 + "/.well-known/recsec-hs, so no datagram goes from client to server around the proxy.\n"
+                + "--se-mode (with --kmp se): psk (default) or cert: the card's certificate mode\n"
+                + "(TLS_DHE_RSA_WITH_AES_128_CCM_8, RSA-2048 key pair made on the card, certificate issued by the demo).\n"
+                + "--transport (with --kmp se): dtls (default, UDP) or tls (TLS 1.2 over TCP; the card's SA pair is then\n"
+                + "exported into the client's SA database). Other than psk + dtls, the handshake runs against Bouncy\n"
+                + "Castle's server through the host bridges, over UDP or TCP (not with --se-transport coap).\n"
                 + "--profile: the record profile of the SA pair (docs/profiles.md); dtls12 is the default and the only\n"
                 + "one the ticket, SE and EAP KMPs derive, so another profile goes with --kmp manual (its default then).\n"
                 + "--pcap FILE writes every datagram of both legs as a pcap file (IPv4/UDP; port 5683 is CoAP).\n"
@@ -81,7 +87,7 @@ public final class DemoCommand implements Command {
     @Override
     public int run(String[] argv, InputStream in, PrintStream out, PrintStream err) throws UsageException {
         Args a = Args.parse(argv, 0, Set.of("--pcap", "--keylog", "--message", "--kmp", "--se-transport",
-                "--profile"), Set.of());
+                "--profile", "--se-mode", "--transport"), Set.of());
         if (!a.positional().isEmpty()) {
             throw new UsageException("unexpected argument " + a.positional().get(0));
         }
@@ -105,12 +111,30 @@ public final class DemoCommand implements Command {
         if (a.get("--se-transport", null) != null && !kmpName.equals("se")) {
             throw new UsageException("--se-transport goes with --kmp se");
         }
+        String seMode = a.get("--se-mode", "psk");
+        if (!seMode.equals("psk") && !seMode.equals("cert")) {
+            throw new UsageException("--se-mode must be psk or cert");
+        }
+        String transport = a.get("--transport", "dtls");
+        if (!transport.equals("dtls") && !transport.equals("tls")) {
+            throw new UsageException("--transport must be dtls or tls");
+        }
+        if ((a.get("--se-mode", null) != null || a.get("--transport", null) != null) && !kmpName.equals("se")) {
+            throw new UsageException("--se-mode and --transport go with --kmp se");
+        }
+        boolean otherMode = seMode.equals("cert") || transport.equals("tls");
+        if (otherMode && seTransport.equals("coap")) {
+            throw new UsageException("--se-transport coap carries the DTLS PSK handshake only (--se-mode psk"
+                    + " --transport dtls)");
+        }
         SecureRandom random = new SecureRandom();
         SeCipherRegistry seCiphers = new SeCipherRegistry();
         DemoKmp kmp = switch (kmpName) {
             case "manual" -> new ManualKmp(random, CipherSuite.AES_128_CCM_8, profileId);
             case "ticket" -> new TicketKmp(random, CipherSuite.AES_128_CCM_8);
-            case "se" -> new SeKmpAdapter(random, seCiphers, seTransport.equals("coap"));
+            case "se" -> otherMode
+                    ? new SeModesKmpAdapter(random, seCiphers, seMode.equals("cert"), transport.equals("tls"))
+                    : new SeKmpAdapter(random, seCiphers, seTransport.equals("coap"));
             case "eap" -> new EapKmp(random, CipherSuite.AES_128_CCM_8);
             default -> throw new UsageException("--kmp must be manual, ticket, se or eap (" + kmpName
                     + " is not available)");

@@ -27,12 +27,14 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.recsec.kmp.se.SeModeServer;
 import org.recsec.se.host.JCardSimLink;
 import org.recsec.se.host.VpcdClient;
 
 /**
- * The CLI contract of issue 16 against OpenSSL 3's s_server (port 0, read back from its ACCEPT line): TLS PSK and
- * DTLS certificate mode with resumption through jcardsim's terminal, and both again through pcscd + vsmartcard-vpcd
+ * The CLI contract of issue 16 against OpenSSL 3's s_server (port 0, read back from its ACCEPT line) and Bouncy
+ * Castle's server ({@link SeModeServer}): every mode (DTLS/TLS x PSK/certificate) with resumption through
+ * jcardsim's terminal, and all of them again through pcscd + vsmartcard-vpcd
  * (the applet served to vpcd by {@link VpcdClient}, the CLI using the JDK's PC/SC provider with {@code --reader}).
  * The PKI is made with the openssl command line. The PC/SC test is skipped, loudly, only when pcscd with the vpcd
  * driver is not running (.ci/run installs and starts it).
@@ -80,6 +82,21 @@ class SeModesCliTest {
     }
 
     @Test
+    void dtlsPskWithResumptionThroughJcardsim() throws Exception {
+        dtlsPsk(null);
+    }
+
+    /** Bouncy Castle's server (SeModeServer) in each mode, one full and one resumed handshake through the CLI. */
+    @Test
+    void bouncyCastleEveryModeThroughJcardsim() throws Exception {
+        for (boolean tls : new boolean[] {false, true}) {
+            for (boolean cert : new boolean[] {false, true}) {
+                bouncyCastle(null, tls, cert);
+            }
+        }
+    }
+
+    @Test
     void everyModeThroughPcscdAndVpcd() throws Exception {
         boolean pcscd = Files.exists(Path.of("/run/pcscd/pcscd.comm"));
         boolean vpcd = false;
@@ -113,6 +130,12 @@ class SeModesCliTest {
             tlsPsk(READER);
             dtlsCert(READER);
             tlsCert(READER);
+            dtlsPsk(READER);
+            for (boolean tls : new boolean[] {false, true}) {
+                for (boolean cert : new boolean[] {false, true}) {
+                    bouncyCastle(READER, tls, cert);
+                }
+            }
             assertTrue(client.commands() > 40, "the handshakes went through vpcd: " + client.commands() + " APDUs");
             client.close();
             served.join(10_000);
@@ -147,6 +170,71 @@ class SeModesCliTest {
             assertEquals(2, count(r.out(), ": resumed,"), r.out());
             s.await("Reused session-id");
             s.await("hello over tls");
+        }
+    }
+
+    private void dtlsPsk(String reader) throws Exception {
+        try (SServer s = new SServer(List.of("-dtls1_2", "-nocert", "-psk", PSK, "-psk_identity", ID, "-cipher",
+                "PSK-AES128-CCM8", "-naccept", "3"))) {
+            List<String> a = new ArrayList<>(List.of("handshake", "--peer", "127.0.0.1:" + s.port, "--psk", PSK,
+                    "--identity", ID, "--resume", "2", "--send", "hello over dtls psk"));
+            addReader(a, reader);
+            Run r = cli(a.toArray(String[]::new));
+            assertEquals(0, r.code(), r.out() + r.err());
+            assertEquals(2, count(r.out(), ": resumed,"), r.out());
+            s.await("hello over dtls psk");
+            s.await("Reused session-id");
+        }
+    }
+
+    private void bouncyCastle(String reader, boolean tls, boolean cert) throws Exception {
+        String what = (tls ? "tls" : "dtls") + (cert ? " cert" : " psk") + " via " + (reader == null ? "jcardsim"
+                : "pcscd");
+        java.net.InetSocketAddress any = new java.net.InetSocketAddress("127.0.0.1", 0);
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        List<String> a = new ArrayList<>(List.of("handshake", "--transport", tls ? "tls" : "dtls", "--resume", "1",
+                "--send", "hello bc " + what));
+        SeModeServer server;
+        if (cert) {
+            pki();
+            java.security.cert.CertificateFactory cf = java.security.cert.CertificateFactory.getInstance("X.509");
+            java.security.cert.X509Certificate serverCert;
+            java.security.cert.X509Certificate ca;
+            try (var in = Files.newInputStream(dir.resolve("server.pem"))) {
+                serverCert = (java.security.cert.X509Certificate) cf.generateCertificate(in);
+            }
+            try (var in = Files.newInputStream(dir.resolve("ca.pem"))) {
+                ca = (java.security.cert.X509Certificate) cf.generateCertificate(in);
+            }
+            String pem = Files.readString(dir.resolve("server.key"));
+            byte[] der = java.util.Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+            java.security.PrivateKey key = java.security.KeyFactory.getInstance("RSA")
+                    .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+            server = SeModeServer.cert(tls, any, new SeModeServer.Credentials(key, serverCert, ca.getPublicKey()),
+                    random, 2);
+            a.addAll(List.of("--cert", "--issuer-key", dir.resolve("ca.key").toString(), "--issuer-cert",
+                    dir.resolve("ca.pem").toString(), "--server-ca", dir.resolve("ca.pem").toString()));
+        } else {
+            server = SeModeServer.psk(tls, any, ID.getBytes(StandardCharsets.UTF_8),
+                    org.recsec.record.internal.Bytes.fromHex(PSK), random, 2);
+            a.addAll(List.of("--psk", PSK, "--identity", ID));
+        }
+        try (server) {
+            a.addAll(List.of("--peer", "127.0.0.1:" + server.address().getPort()));
+            addReader(a, reader);
+            Run r = cli(a.toArray(String[]::new));
+            assertEquals(0, r.code(), what + ": " + r.out() + r.err());
+            assertEquals(1, count(r.out(), ": resumed,"), what + ": " + r.out());
+            assertEquals(2, count(r.out(), "received " + ("reply:hello bc " + what).length() + " bytes"),
+                    what + ": the card opened both echoes: " + r.out());
+            SeModeServer.Established full = server.next(30_000);
+            SeModeServer.Established resumed = server.next(30_000);
+            assertTrue(!full.resumed() && resumed.resumed(), what);
+            if (cert) {
+                assertEquals("CN=recsec-se", full.clientSubject(), what);
+            }
+            assertEquals("hello bc " + what, server.received().poll(30, TimeUnit.SECONDS), what);
+            assertEquals("hello bc " + what, server.received().poll(30, TimeUnit.SECONDS), what);
         }
     }
 

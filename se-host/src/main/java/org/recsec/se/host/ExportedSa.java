@@ -8,7 +8,9 @@ import org.recsec.record.internal.Bytes;
  * The card's EXPORT-SA answer (applet/README.md, 66 bytes) after a DTLS handshake: suite {@code C0A8} (PSK) or
  * {@code C0A2} (certificate mode; the same AES_128_CCM_8 record protection), the key block, the write epoch and
  * next write sequence number, the read epoch and the highest accepted read sequence number, and the 64-bit replay
- * bitmap (bit 0 = the highest accepted record). {@code toString} shows no key.
+ * bitmap (bit 0 = the highest accepted record). In TLS mode (RESET P2 bit 0) the epochs are 0, the write sequence
+ * is the next implicit one, the read sequence the next one expected (1 after the server's Finished) and the bitmap
+ * unused. {@code toString} shows no key.
  */
 public record ExportedSa(KeyBlock keys, int writeEpoch, long nextWriteSequence, int readEpoch,
                          long highestReadSequence, long replayBitmap) {
@@ -32,8 +34,8 @@ public record ExportedSa(KeyBlock keys, int writeEpoch, long nextWriteSequence, 
         }
         int we = Bytes.readUint16Be(a, 42);
         int re = Bytes.readUint16Be(a, 50);
-        if (we != 1 || re != 1) {
-            throw new SeException("EXPORT-SA with epochs " + we + "/" + re + ", expected 1");
+        if (we != re || (we != 0 && we != 1)) {
+            throw new SeException("EXPORT-SA with epochs " + we + "/" + re + ", expected 1 (DTLS) or 0 (TLS)");
         }
         long bitmap = 0;
         for (int i = 0; i < 8; i++) {
@@ -41,6 +43,11 @@ public record ExportedSa(KeyBlock keys, int writeEpoch, long nextWriteSequence, 
         }
         return new ExportedSa(KeyBlock.split(a, 2), we, Bytes.readUint48Be(a, 44), re, Bytes.readUint48Be(a, 52),
                 bitmap);
+    }
+
+    /** True when the card ran the TLS mode (epochs 0: TLS has none). */
+    public boolean tls() {
+        return writeEpoch == 0;
     }
 
     @Override

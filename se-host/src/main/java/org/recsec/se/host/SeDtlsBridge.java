@@ -29,6 +29,8 @@ public final class SeDtlsBridge {
     private final Map<Integer, byte[]> fragments = new HashMap<>();
     private final Map<Integer, boolean[]> filled = new HashMap<>();
     private List<byte[]> lastFlight = new ArrayList<>();
+    private byte[] clientRandom;
+    private byte[] serverRandom;
 
     /** {@code socket} must be connected to the server. */
     public SeDtlsBridge(SeCard card, DatagramSocket socket) {
@@ -49,7 +51,15 @@ public final class SeDtlsBridge {
         delivered.clear();
         fragments.clear();
         filled.clear();
-        toServer(card.eapStart());
+        clientRandom = null;
+        serverRandom = null;
+        byte[] hello = card.eapStart();
+        // DTLS record header 13, handshake header 12, client_version 2, then the random
+        if (hello.length < 59 || hello[0] != 22 || hello[13] != 1) {
+            throw new SeException("the card's first record is not a ClientHello");
+        }
+        clientRandom = Arrays.copyOfRange(hello, 27, 59);
+        toServer(hello);
         List<byte[]> pending = new ArrayList<>();
         boolean helloDone = false;
         boolean ccs = false;
@@ -76,6 +86,9 @@ public final class SeDtlsBridge {
                     }
                     pending.add(whole);
                     int type = whole[13];
+                    if (type == 2 && whole.length >= 59) {
+                        serverRandom = Arrays.copyOfRange(whole, 27, 59);
+                    }
                     if (type == 3) {
                         delivered.clear();
                         delivered.add("3");
@@ -94,6 +107,9 @@ public final class SeDtlsBridge {
                 } else if (r[0] == 22 && epoch == 1 && ccs) {
                     pending.add(r);
                     toServer(toCard(pending));
+                    if (serverRandom == null) {
+                        throw new SeException("handshake finished without a ServerHello");
+                    }
                     return !helloDone;
                 }
             }
@@ -147,6 +163,16 @@ public final class SeDtlsBridge {
 
     private static int u24(byte[] b, int o) {
         return ((b[o] & 0xFF) << 16) | ((b[o + 1] & 0xFF) << 8) | (b[o + 2] & 0xFF);
+    }
+
+    /** client_random of the last {@link #handshake()} (the card's ClientHello), 32 bytes; null before one. */
+    public byte[] clientRandom() {
+        return clientRandom == null ? null : clientRandom.clone();
+    }
+
+    /** server_random of the last finished {@link #handshake()} (the ServerHello), 32 bytes; null before one. */
+    public byte[] serverRandom() {
+        return serverRandom == null ? null : serverRandom.clone();
     }
 
     /** The card seals the plaintext as application data, one datagram to the server; returns the record. */

@@ -29,6 +29,8 @@ public final class SeTlsBridge {
     private final DataInputStream in;
     private final OutputStream out;
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+    private byte[] clientRandom;
+    private byte[] serverRandom;
 
     /** A bridge between the card and the server's stream (normally a TCP socket's input and output). */
     public SeTlsBridge(SeCard card, InputStream in, OutputStream out) {
@@ -46,7 +48,15 @@ public final class SeTlsBridge {
      */
     public boolean handshake() throws SeException, IOException {
         partial.reset();
-        toServer(card.eapStart());
+        clientRandom = null;
+        serverRandom = null;
+        byte[] hello = card.eapStart();
+        // TLS record header 5, handshake header 4, client_version 2, then the random
+        if (hello.length < 43 || hello[0] != 22 || hello[5] != 1) {
+            throw new SeException("the card's first record is not a ClientHello");
+        }
+        clientRandom = Arrays.copyOfRange(hello, 11, 43);
+        toServer(hello);
         List<byte[]> pending = new ArrayList<>();
         boolean helloDone = false;
         boolean ccs = false;
@@ -70,6 +80,9 @@ public final class SeTlsBridge {
                     if (b.length - o < 4 + len) {
                         break;
                     }
+                    if (b[o] == 2 && len >= 34) {
+                        serverRandom = Arrays.copyOfRange(b, o + 6, o + 38);
+                    }
                     pending.add(record(rec[1], rec[2], b, o, 4 + len));
                     flightEnd = b[o] == 14;
                     o += 4 + len;
@@ -87,11 +100,24 @@ public final class SeTlsBridge {
             } else if (type == 22) {
                 pending.add(rec);
                 toServer(toCard(pending));
+                if (serverRandom == null) {
+                    throw new SeException("handshake finished without a ServerHello");
+                }
                 return !helloDone;
             } else {
                 throw new IOException("unexpected record of type " + type + " during the handshake");
             }
         }
+    }
+
+    /** client_random of the last {@link #handshake()} (the card's ClientHello), 32 bytes; null before one. */
+    public byte[] clientRandom() {
+        return clientRandom == null ? null : clientRandom.clone();
+    }
+
+    /** server_random of the last finished {@link #handshake()} (the ServerHello), 32 bytes; null before one. */
+    public byte[] serverRandom() {
+        return serverRandom == null ? null : serverRandom.clone();
     }
 
     /** The card seals the plaintext (at most 1067 bytes) as application data; the record goes to the server. */

@@ -6,6 +6,8 @@ import org.recsec.km.sad.SeCipherProvider;
 
 import org.recsec.se.host.ExportedSa;
 
+import org.recsec.se.host.DtlsIso7816Agent;
+import org.recsec.se.host.SeCard;
 import org.recsec.se.host.SeException;
 import org.recsec.se.host.SeSession;
 
@@ -27,7 +29,9 @@ import org.recsec.record.CipherSuite;
  *   server's DTLS stack already wrote application records under it.</li>
  * </ul>
  *
- * So the records record-sec writes are valid application data of that very DTLS session (docs/DESIGN.md).
+ * So the records record-sec writes are valid application data of that very DTLS session (docs/DESIGN.md). The
+ * overloads taking a {@link SeCard} and the randoms install the pair after a handshake of any mode the host
+ * bridges run (DTLS or TLS, PSK or certificate, full or resumed; kmp/se/README.md).
  */
 public final class SeKmp {
     /** The one suite the card speaks. */
@@ -61,6 +65,93 @@ public final class SeKmp {
                 k.serverWriteIv()).withProfile(EPOCH, 1);
         pfkey.addPair(c2s, s2c, 0);
         return spis;
+    }
+
+    /**
+     * EXPORT-SA after a handshake of any mode the host bridges ran ({@code SeDtlsBridge}, {@code SeTlsBridge}:
+     * DTLS or TLS, PSK or certificate, full or resumed), then ADD of the pair into the client's SAD; the card wipes
+     * its keys. SPIs from the handshake's randoms ({@link SeSpis}).
+     *
+     * <ul>
+     *   <li>DTLS: as {@link #installExported(SeSession, SadSession, String, String)}: epoch 1, the client's SA
+     *   continues at the card's next write sequence number, so record-sec's records are application data of the
+     *   same DTLS session;</li>
+     *   <li>TLS: record-sec writes DTLS 1.2 records (its {@code dtls12} profile) under the TLS session's keys, in
+     *   epoch 1 from sequence 1. The explicit nonce of such a record is {@code 0001 ‖ seq}, that of every TLS
+     *   record of the session its 64-bit implicit sequence number (RFC 6655 §3), below 2^48: no CCM nonce is used
+     *   twice under one key. These records are not records of the TLS connection (TLS has no epoch and another
+     *   version in the additional data); the TLS connection itself is not used for them.</li>
+     * </ul>
+     *
+     * @param clientRandom the handshake's client_random (the bridge's {@code clientRandom()})
+     * @param serverRandom the handshake's server_random
+     * @return the SPIs of the pair
+     * @throws SeException    the card's policy forbids export (SW 6986), or (DTLS) the card already opened
+     *                        application records (their replay state cannot be carried into the SAD)
+     * @throws PfKeyException the SAD refused the pair
+     */
+    public static SeSpis installExported(SeCard card, byte[] clientRandom, byte[] serverRandom, SadSession pfkey,
+                                         String clientId, String serverId) throws SeException, PfKeyException {
+        SeSpis spis = SeSpis.derive(clientRandom, serverRandom);
+        ExportedSa sa = card.exportSa();
+        long first;
+        if (sa.tls()) {
+            first = 1;
+        } else {
+            if (sa.highestReadSequence() != 0) {
+                throw new SeException("the card opened application records before the export; their replay state "
+                        + "cannot be installed");
+            }
+            first = sa.nextWriteSequence();
+        }
+        KeyBlock k = sa.keys();
+        SaSpec c2s = SaSpec.withKeys(spis.clientToServer(), clientId, serverId, SUITE, k.clientWriteKey(),
+                k.clientWriteIv()).withProfile(EPOCH, first);
+        SaSpec s2c = SaSpec.withKeys(spis.serverToClient(), serverId, clientId, SUITE, k.serverWriteKey(),
+                k.serverWriteIv()).withProfile(EPOCH, 1);
+        pfkey.addPair(c2s, s2c, 0);
+        return spis;
+    }
+
+    /**
+     * ADD of an SE-resident pair after a DTLS handshake of any mode the host bridge ({@code SeDtlsBridge}) ran
+     * (PSK or certificate, full or resumed): as {@link #installResident(SeSession, SadSession, String, String,
+     * SeCipherRegistry)}, the card seals and opens every record.
+     *
+     * <p>Not for the TLS mode: there the card seals TLS records (5-byte header, implicit sequence number, version
+     * 0303 in the additional data), which record-sec's profiles cannot carry and the server's SA cannot open; a
+     * TLS-mode session is refused ({@link SeException}) and its SA pair is to be exported.
+     *
+     * @param tls            whether the card was RESET for TLS (refused)
+     * @param cardNextWrite  the card's next write sequence number (1, or more after records the card sealed)
+     * @return the handle
+     * @throws SeException    a TLS-mode session
+     * @throws PfKeyException the SAD refused the pair; the handle is then unregistered again
+     */
+    public static String installResident(SeCard card, byte[] clientRandom, byte[] serverRandom, boolean tls,
+                                         long cardNextWrite, SadSession pfkey, String clientId, String serverId,
+                                         SeCipherRegistry registry) throws SeException, PfKeyException {
+        if (tls) {
+            throw new SeException("an SE-resident SA needs the card's DTLS mode: record-sec cannot carry the TLS "
+                    + "records the card seals in TLS mode (export the pair instead)");
+        }
+        if (cardNextWrite < 1) {
+            throw new IllegalArgumentException("the card's next write sequence number is at least 1");
+        }
+        SeSpis spis = SeSpis.derive(clientRandom, serverRandom);
+        String handle = "se:" + Long.toHexString(spis.clientToServer());
+        registry.register(handle, new SeRecordCipher(new DtlsIso7816Agent(card), cardNextWrite));
+        SaSpec c2s = SaSpec.onSecureElement(spis.clientToServer(), clientId, serverId, SUITE, handle)
+                .withProfile(EPOCH, cardNextWrite);
+        SaSpec s2c = SaSpec.onSecureElement(spis.serverToClient(), serverId, clientId, SUITE, handle)
+                .withProfile(EPOCH, 1);
+        try {
+            pfkey.addPair(c2s, s2c, 0);
+        } catch (PfKeyException e) {
+            registry.unregister(handle);
+            throw e;
+        }
+        return handle;
     }
 
     /**
