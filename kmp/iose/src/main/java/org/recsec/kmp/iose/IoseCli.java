@@ -46,7 +46,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  * (one line on stderr). URIs: {@link IoseUri}; a PSK inside the URI is refused without --insecure-psk-in-uri.
  */
 public final class IoseCli {
-    static final String USAGE = String.join("\n",
+    /** The usage text of {@code recsec iose}. */
+    public static final String USAGE = String.join("\n",
             "usage: recsec iose grid --port P --se SEN:IDENTITY:PSKHEX [--se ...] [--bind ADDR]",
             "       recsec iose call URI --identity ID --psk HEX [--insecure-psk-in-uri] [--timeout SECONDS]",
             "       recsec iose attest URI --identity ID --psk HEX --provider-ca FILE --new-psk HEX",
