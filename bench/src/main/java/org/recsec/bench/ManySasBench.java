@@ -36,7 +36,8 @@ import org.recsec.record.PeerId;
 /**
  * Many active SAs at once: {@code sas} outbound SAs in one SA database (installed by PF_KEY ADD), and 8 threads
  * sealing 64-byte records, each under an SA drawn at random from all of them (lookup, sequence number, seal).
- * Compare {@code sas=1} with {@code sas=100000} for the cost of spreading traffic.
+ * Compare {@code sas=1} with {@code sas=100000} for the cost of spreading traffic. Each SA has its own key and
+ * IV.
  *
  * <p>The setup first seals one record under every SA from each of {@value #THREADS} threads, then prints the heap
  * per SA after a full GC: cipher state kept per SA and per thread would show here as about 2 KB per SA per thread.
@@ -64,12 +65,18 @@ public class ManySasBench {
         sad = SecurityAssociationDatabase.builder(Clock.systemUTC(), new SplittableRandom(1))
                 .localIdentities(Set.of(SERVER)).build();
         SadSession session = sad.openSession(pushed -> { });
-        SecretBytes key = SecretBytes.copyOf(RecordSecBench.KEY);
-        SecretBytes iv = SecretBytes.copyOf(RecordSecBench.SALT);
+        // Every SA has its own key and IV, as in a real server: the JCE keeps the key schedule of the key it used
+        // last, so SAs sharing one key would hide what switching between SAs costs.
+        SplittableRandom keys = new SplittableRandom(2);
+        byte[] k = new byte[16];
+        byte[] salt = new byte[4];
         peers = new String[sas];
         for (int i = 0; i < sas; i++) {
             peers[i] = "client-" + i;
-            session.add(SaSpec.withKeys(SadBench.spi(i), SERVER, peers[i], CipherSuite.AES_128_CCM_8, key, iv));
+            keys.nextBytes(k);
+            keys.nextBytes(salt);
+            session.add(SaSpec.withKeys(SadBench.spi(i), SERVER, peers[i], CipherSuite.AES_128_CCM_8,
+                    SecretBytes.copyOf(k), SecretBytes.copyOf(salt)));
         }
         long installed = usedAfterGc(memory);
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);

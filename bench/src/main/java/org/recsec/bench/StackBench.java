@@ -89,16 +89,10 @@ public class StackBench {
         CoapConfig.register();
         UdpConfig.register();
         DtlsConfig.register();
-        Configuration config = Configuration.createStandardWithoutFile();
+        Configuration config = config();
         Random random = new Random(42);
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
-        Stack s = switch (stack) {
-            case "plain" -> new Plain();
-            case "recsec" -> new RecSecStack();
-            case "oscore" -> new Oscore();
-            case "dtls" -> new Dtls();
-            default -> throw new IllegalArgumentException("stack " + stack);
-        };
+        Stack s = stack(stack);
         server = new CoapServer(config);
         server.addEndpoint(s.serverEndpoint(config, any, clients, random));
         server.add(new CoapResource("hello") {
@@ -121,15 +115,45 @@ public class StackBench {
         loops.forEach(ClientLoop::start);
     }
 
+    private long iterationCpuNs;
+
+    /**
+     * Californium's standard configuration, except that message IDs and deduplication entries live 2 s instead of
+     * EXCHANGE_LIFETIME's 247 s (RFC 7252 §4.8.2), for every stack alike. A closed loop sends far faster than RFC
+     * 7252 §4.7 means a peer to (65,536 message IDs per 247 s is about 265 messages/s): one client at several
+     * thousand requests/s reused a message ID within the lifetime after about 10 s, the server answered the new
+     * request as a duplicate of the old one (or the client's ID tracker ran dry), and the request never completed.
+     */
+    static Configuration config() {
+        Configuration config = Configuration.createStandardWithoutFile();
+        config.set(CoapConfig.EXCHANGE_LIFETIME, 2, TimeUnit.SECONDS);
+        config.set(CoapConfig.NON_LIFETIME, 2, TimeUnit.SECONDS);
+        config.set(CoapConfig.MARK_AND_SWEEP_INTERVAL, 500, TimeUnit.MILLISECONDS);
+        return config;
+    }
+
     @Setup(Level.Iteration)
     public void resetLatencies() {
         latencies.clear();
+        iterationCpuNs = processCpuNs();
     }
 
+    /**
+     * Latency percentiles and the CPU time of this JVM (all threads: clients, server, JIT, GC) per completed request
+     * during the iteration; on a shared machine the CPU per request moves much less with other load than the rate.
+     */
     @TearDown(Level.Iteration)
     public void printLatencies() {
+        long cpu = processCpuNs() - iterationCpuNs;
+        int n = latencies.count();
         System.out.println();
-        System.out.println("StackBench latency stack=" + stack + " clients=" + clients + ": " + latencies.summary());
+        System.out.println("StackBench latency stack=" + stack + " clients=" + clients + ": " + latencies.summary()
+                + (n > 0 && cpu > 0 ? String.format(" cpu=%.1f us/request", cpu / 1e3 / n) : ""));
+    }
+
+    private static long processCpuNs() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
     }
 
     @TearDown(Level.Trial)
@@ -201,7 +225,19 @@ public class StackBench {
         }
     }
 
-    private interface Stack {
+    /** The stack named {@code name}: plain, recsec, oscore or dtls (also used by {@link ColdStart}). */
+    static Stack stack(String name) {
+        return switch (name) {
+            case "plain" -> new Plain();
+            case "recsec" -> new RecSecStack();
+            case "oscore" -> new Oscore();
+            case "dtls" -> new Dtls();
+            default -> throw new IllegalArgumentException("stack " + name);
+        };
+    }
+
+    /** How one stack builds its server endpoint (with the keys of {@code clients} clients), client endpoints and requests. */
+    interface Stack {
         default String scheme() {
             return "coap";
         }
@@ -360,6 +396,10 @@ public class StackBench {
 
         synchronized void clear() {
             n = 0;
+        }
+
+        synchronized int count() {
+            return n;
         }
 
         synchronized String summary() {

@@ -51,7 +51,7 @@ public final class RecSecConfig {
     private final int guardFailuresPerSourcePerSecond;
     private final InstantSource clock;
     /** One lock per route: a record is sealed and handed to the transport under it, so sequence = send order. */
-    private final ConcurrentMap<String, Object> sendLocks = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Route, Object> sendLocks = new ConcurrentHashMap<>();
 
     private RecSecConfig(Builder b) {
         this.protector = new RecordProtector(b.registry);
@@ -95,8 +95,24 @@ public final class RecSecConfig {
         return guardFailuresPerSourcePerSecond;
     }
 
+    /** The key of a send lock: hashed from the two identities' cached String hashes, no String built per record. */
+    private record Route(LocalId localEnd, PeerId peerEnd) {
+        // written out: a record's generated equals and hashCode cost milliseconds on first use (cold start)
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Route r && localEnd.equals(r.localEnd) && peerEnd.equals(r.peerEnd);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * localEnd.hashCode() + peerEnd.hashCode();
+        }
+    }
+
     Object sendLock(LocalId localEnd, PeerId peerEnd) {
-        return sendLocks.computeIfAbsent(localEnd.value() + "\u0000" + peerEnd.value(), k -> new Object());
+        Route route = new Route(localEnd, peerEnd);
+        Object lock = sendLocks.get(route);
+        return lock != null ? lock : sendLocks.computeIfAbsent(route, k -> new Object());
     }
 
     /** True when a request to {@code uriPath} must carry a fresh Echo (RFC 9175) before it is executed. */

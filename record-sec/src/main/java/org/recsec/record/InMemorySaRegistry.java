@@ -48,5 +48,16 @@ public final class InMemorySaRegistry implements SaRegistry {
 
     /** The key of an outbound SA. */
     private record Route(LocalId localId, PeerId peerId) {
+        // equals and hashCode written out: a record's generated ones are bootstrapped through invokedynamic on first
+        // use, which costs 5-35 ms in a fresh JVM, inside the first protected request (issue 19, cold start).
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Route r && localId.equals(r.localId) && peerId.equals(r.peerId);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * localId.hashCode() + peerId.hashCode();
+        }
     }
 }

@@ -29,6 +29,18 @@ public record LocalId(String value) {
         return new PeerId(value);
     }
 
+    // equals and hashCode written out: a record's generated ones are bootstrapped through invokedynamic on first
+    // use, which costs 5-35 ms in a fresh JVM, inside the first protected request (issue 19, cold start).
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof LocalId other && value.equals(other.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
+
     @Override
     public String toString() {
         return value;

@@ -218,6 +218,9 @@ public final class DemoCommand implements Command {
             };
             kmp.establish(new DemoKmp.Setup(clientSad, CLIENT_ID, serverSad, serverId, serverAddr, trace, server,
                     config, capture));
+            for (String keyLine : SaKeylog.lines(serverSad, serverId)) {
+                trace.knowCompact(keyLine); // the trace shows compact records' (encrypted) sequence numbers
+            }
             if (keylogPath != null) {
                 List<String> keyLines = SaKeylog.lines(serverSad, serverId);
                 SaKeylog.write(java.nio.file.Path.of(keylogPath), keyLines);

@@ -15,9 +15,63 @@ import org.recsec.record.coap.OptionNumbers;
 /** Formats the demo's trace: each datagram as the proxy sees it (outer), and the inner messages at the ends. */
 final class Trace {
     private final PrintStream out;
+    /** Compact-profile SAs the demo holds keys for, by SPI: traffic secret and suite (see {@link #knowCompact}). */
+    private final java.util.Map<Long, CompactSa> compact = new java.util.HashMap<>();
+
+    /** What the trace needs to read a compact record's encrypted sequence number (RFC 9147 §4.2.3). */
+    private static final class CompactSa {
+        final org.recsec.record.CipherSuite suite;
+        final byte[] secret;
+        org.recsec.record.internal.crypto.CompactRecordCipher cipher;
+        long next;
+
+        CompactSa(org.recsec.record.CipherSuite suite, byte[] secret) {
+            this.suite = suite;
+            this.secret = secret;
+        }
+    }
 
     Trace(PrintStream out) {
         this.out = out;
+    }
+
+    /**
+     * Lets the trace show the sequence number of the compact records of the SA in {@code keyLine} (a key file line
+     * as {@link SaKeylog} writes it; other profiles are ignored): the demo holds both ends' keys, a proxy does not.
+     */
+    synchronized void knowCompact(String keyLine) {
+        // RECSEC_SA <spi> <c2s|s2c> compact <suite> secret=<hex>
+        String[] f = keyLine.split(" ");
+        if (f.length != 6 || !f[0].equals("RECSEC_SA") || !f[3].equals("compact") || !f[5].startsWith("secret=")) {
+            return;
+        }
+        try {
+            compact.put(Long.parseLong(f[1], 16), new CompactSa(
+                    org.recsec.record.CipherSuite.forTls13Code(Integer.parseInt(f[4], 16)),
+                    Bytes.fromHex(f[5].substring("secret=".length()))));
+        } catch (RecSecException | IllegalArgumentException e) {
+            // not a line this trace can use: its records are shown without their sequence numbers
+        }
+    }
+
+    /** The sequence number of a compact record of a known SA, or -1; both legs carry the same record. */
+    private long compactSeq(long spi, byte[] r) {
+        CompactSa sa = compact.get(spi);
+        if (sa == null) {
+            return -1;
+        }
+        int seqBytes = (r[0] & 0x08) != 0 ? 2 : 1;
+        try {
+            if (sa.cipher == null || sa.cipher.headerBytes() != 1 + seqBytes) {
+                sa.cipher = org.recsec.record.internal.crypto.CompactRecordCipher.fromSecret(sa.suite,
+                        org.recsec.record.SecretBytes.copyOf(sa.secret), seqBytes);
+            }
+            long seq = sa.cipher.readHeader(r, 0, r.length, sa.next).seq();
+            sa.next = Math.max(sa.next, seq + 1);
+            return seq;
+        } catch (RecSecException e) {
+            return -1;
+        }
     }
 
     synchronized void line(String s) {
@@ -39,7 +93,15 @@ final class Trace {
             }
             sb.append(System.lineSeparator());
             if (m.hasOption(OptionNumbers.RECORD_SECURITY) && m.payloadLength() > 0) {
-                sb.append("      record: ").append(recordText(m.payload())).append(System.lineSeparator());
+                byte[] r = m.payload();
+                sb.append("      record: ").append(recordText(r));
+                if ((r[0] & 0xe0) == 0x20) {
+                    long seq = compactSeq(m.option(OptionNumbers.RECORD_SECURITY).uintValue(), r);
+                    if (seq >= 0) {
+                        sb.append(", seq ").append(seq).append(" (decrypted with the demo's keys)");
+                    }
+                }
+                sb.append(System.lineSeparator());
             } else if (m.payloadLength() > 0 && isFlight(m)) {
                 sb.append("      DTLS flight: ").append(flight(m.payload())).append(System.lineSeparator());
             } else if (m.payloadLength() > 0) {

@@ -124,4 +124,61 @@ class DemoWiresharkTest {
             assertEquals(keys != null, verbose.out().contains(TEXT), "inner text in tshark -V");
         }
     }
+
+    private static final Pattern SEQ = Pattern.compile("record: .*[ ,]seq (\\d+)");
+
+    /**
+     * The other record profiles: tshark with the plugin shows each datagram's SPI, profile and sequence number as
+     * the demo printed them (a compact record's sequence number is encrypted on the wire, so tshark shows it only
+     * with the key file; the demo, which holds the keys, prints it decrypted), and the inner text only with keys.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dtls12-cid", "compact"})
+    void everyRecordProfileShowsInTsharkAsTheDemoPrintedIt(String profile, @TempDir Path dir) throws Exception {
+        Path pcap = dir.resolve("demo.pcap");
+        Path keylog = dir.resolve("demo.keys");
+        DemoTest.Run run = DemoTest.demo("--profile", profile, "--pcap", pcap.toString(), "--keylog",
+                keylog.toString());
+        assertEquals(0, run.code(), run.out() + run.err());
+        List<String> spis = new ArrayList<>();
+        List<String> printed = new ArrayList<>();
+        for (String line : run.out().split("\n")) {
+            Matcher m = SPI.matcher(line);
+            if (m.find()) {
+                spis.add(Long.toString(Long.parseLong(m.group(1), 16)));
+            }
+            Matcher q = SEQ.matcher(line);
+            if (q.find()) {
+                printed.add(spis.get(spis.size() - 1) + "/" + q.group(1));
+            }
+        }
+        assertEquals(4, spis.size(), run.out());
+        assertEquals(4, printed.size(), run.out());
+        spis.sort(null);
+        printed.sort(null);
+        String[] fields = {"-T", "fields", "-E", "occurrence=f", "-e", "recsec.spi", "-e", "recsec.seq", "-e",
+                "recsec.profile", "-e", "recsec.inner.text", "-e", "_ws.malformed", "-e", "recsec.malformed"};
+        for (Path keys : new Path[] {null, keylog}) {
+            Shown s = tshark(pcap, keys, fields);
+            List<String> shownSpis = new ArrayList<>();
+            List<String> shown = new ArrayList<>();
+            for (String line : s.out().split("\n")) {
+                String[] f = line.split("\t", -1);
+                assertEquals(6, f.length, line);
+                assertEquals(profile, f[2], line);
+                assertEquals("", f[4] + f[5], "malformed: " + line);
+                assertEquals(keys == null ? "" : TEXT, f[3], (keys == null ? "without" : "with") + " keys: " + line);
+                shownSpis.add(f[0]);
+                shown.add(f[0] + "/" + f[1]);
+            }
+            shownSpis.sort(null);
+            shown.sort(null);
+            assertEquals(spis, shownSpis, s.out());
+            if (keys == null && profile.equals("compact")) {
+                assertTrue(shown.stream().allMatch(x -> x.endsWith("/")), "encrypted: no seq without keys " + shown);
+            } else {
+                assertEquals(printed, shown, run.out() + s.out());
+            }
+        }
+    }
 }

@@ -12,7 +12,7 @@ final class RouteTable {
     private SadEntry[] slots = new SadEntry[16];
     private int size;
 
-    private static int hash(String src, String dst) {
+    static int hash(String src, String dst) {
         int h = src.hashCode() * 31 + dst.hashCode();
         h *= 0x9e3779b9;
         return h ^ (h >>> 16);
@@ -24,12 +24,13 @@ final class RouteTable {
 
     SadEntry get(String src, String dst) {
         int mask = slots.length - 1;
-        for (int i = hash(src, dst) & mask; ; i = (i + 1) & mask) {
+        int h = hash(src, dst);
+        for (int i = h & mask; ; i = (i + 1) & mask) {
             SadEntry e = slots[i];
             if (e == null) {
                 return null;
             }
-            if (e.src.equals(src) && e.dst.equals(dst)) {
+            if (e.routeHash == h && e.src.equals(src) && e.dst.equals(dst)) {
                 return e;
             }
         }
@@ -38,7 +39,7 @@ final class RouteTable {
     /** Makes {@code head} the head of its route, replacing the previous head (the caller links the older ones). */
     void put(SadEntry head) {
         int mask = slots.length - 1;
-        for (int i = hash(head.src, head.dst) & mask; ; i = (i + 1) & mask) {
+        for (int i = head.routeHash & mask; ; i = (i + 1) & mask) {
             SadEntry e = slots[i];
             if (e == null) {
                 slots[i] = head;
@@ -78,7 +79,7 @@ final class RouteTable {
             if (e == null) {
                 break;
             }
-            int home = hash(e.src, e.dst) & mask;
+            int home = e.routeHash & mask;
             boolean stays = hole <= i ? (home > hole && home <= i) : (home > hole || home <= i);
             if (!stays) {
                 slots[hole] = e;
@@ -107,7 +108,7 @@ final class RouteTable {
         int mask = slots.length - 1;
         for (SadEntry e : old) {
             if (e != null) {
-                int i = hash(e.src, e.dst) & mask;
+                int i = e.routeHash & mask;
                 while (slots[i] != null) {
                     i = (i + 1) & mask;
                 }

@@ -15,10 +15,15 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyException;
 import org.recsec.km.pfkey.PfKeyExtension;
@@ -42,6 +47,14 @@ import org.recsec.km.pfkey.PfKeyMessage;
  *
  * <p>Every write is atomic: a temp file, {@link FileChannel#force(boolean)}, an atomic rename, then the directory
  * forced so the rename itself survives a power cut.
+ *
+ * <p><b>Roster.</b> The file {@code roster} lists the SA files that must exist: a line {@code +<id>} is appended
+ * (and forced) once a new SA file is on disk, {@code -<id>} before one is deleted. At start-up an SA file the roster
+ * lists but the directory lacks refuses the store ("SA file sa-3.pfk is missing"), so a deleted file is never a
+ * silently lost SA; the message says how to accept the loss. A file on disk that the roster does not list (a crash
+ * between the file and its roster line) is loaded; one it lists as deleted (a crash inside a DELETE) is removed. A
+ * last line without its newline (a crash inside the append) is ignored. The roster is rewritten compactly at each
+ * start.
  */
 final class SaStore {
     private static final String PREFIX = "sa-";
@@ -51,7 +64,13 @@ final class SaStore {
     /** Largest file: magic, the largest PF_KEY message, digest. */
     static final int MAX_FILE_BYTES = MAGIC.length + PfKey.MAX_MESSAGE_BYTES + DIGEST_BYTES;
 
+    static final String ROSTER = "roster";
+    /** Largest roster read: about 3.5 million lines, far more than a start-up's worth of adds and deletes. */
+    static final long MAX_ROSTER_BYTES = 64L << 20;
+
     private final Path dir;
+    /** File ids the roster lists as present; guarded by this. */
+    private final Set<Long> listed = new HashSet<>();
 
     /** Test seam: runs before each write; a test may block here or throw to simulate a failing disk. */
     interface WriteHook {
@@ -153,9 +172,16 @@ final class SaStore {
     record Saved(long fileId, String fileName, PfKeyMessage message) {
     }
 
-    /** Reads every saved SA; removes temp files a crash left behind. */
+    /**
+     * Reads every saved SA; removes temp files a crash left behind and files a DELETE left half done; checks the
+     * roster and rewrites it.
+     *
+     * @throws MissingSaFileException when the roster lists a file that is not there
+     */
     List<Saved> loadAll() throws IOException {
+        Map<Long, Boolean> roster = readRoster();
         List<Saved> out = new ArrayList<>();
+        Set<Long> found = new HashSet<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
@@ -172,13 +198,123 @@ final class SaStore {
                 } catch (NumberFormatException e) {
                     continue;
                 }
+                if (Boolean.FALSE.equals(roster.get(id))) {
+                    Files.deleteIfExists(p); // its DELETE was logged, the crash came before the file went
+                    continue;
+                }
                 if (Files.size(p) > MAX_FILE_BYTES) {
                     throw new CorruptSaFileException(name, "larger than any SA file (" + Files.size(p) + " bytes)");
                 }
                 out.add(new Saved(id, name, parse(name, Files.readAllBytes(p))));
+                found.add(id);
             }
         }
+        TreeSet<Long> missing = new TreeSet<>();
+        roster.forEach((id, present) -> {
+            if (present && !found.contains(id)) {
+                missing.add(id);
+            }
+        });
+        if (!missing.isEmpty()) {
+            throw new MissingSaFileException(dir, missing);
+        }
+        synchronized (this) {
+            listed.clear();
+            listed.addAll(found);
+            rewriteRoster();
+        }
+        forceDir();
         return out;
+    }
+
+    /** Id to present (true) or deleted (false), by the last line naming it; empty without a roster. */
+    private Map<Long, Boolean> readRoster() throws IOException {
+        Map<Long, Boolean> state = new HashMap<>();
+        Path p = dir.resolve(ROSTER);
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            return state;
+        }
+        if (Files.size(p) > MAX_ROSTER_BYTES) {
+            throw new CorruptSaFileException(ROSTER, "larger than " + MAX_ROSTER_BYTES + " bytes");
+        }
+        String text = new String(Files.readAllBytes(p), StandardCharsets.US_ASCII);
+        int end = text.lastIndexOf('\n') + 1; // a last line without its newline is an append a crash cut short
+        int lineNo = 0;
+        for (String line : text.substring(0, end).split("\n", -1)) {
+            lineNo++;
+            if (line.isEmpty()) {
+                continue;
+            }
+            char op = line.charAt(0);
+            long id;
+            try {
+                id = Long.parseUnsignedLong(line.substring(1), 16);
+            } catch (NumberFormatException e) {
+                id = -1;
+            }
+            if ((op != '+' && op != '-') || id < 0 || line.length() > 17) {
+                throw new CorruptSaFileException(ROSTER, "line " + lineNo + " is not +<hex id> or -<hex id>");
+            }
+            state.put(id, op == '+');
+        }
+        return state;
+    }
+
+    private void rewriteRoster() throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (long id : new TreeSet<>(listed)) {
+            b.append('+').append(Long.toHexString(id)).append('\n');
+        }
+        Path tmp = dir.resolve(ROSTER + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            ByteBuffer buf = ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.US_ASCII));
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+        try {
+            Files.move(tmp, dir.resolve(ROSTER), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the state directory does not support atomic rename", e);
+        }
+    }
+
+    /** Appends one roster line and forces it; caller holds this. */
+    private void appendRoster(char op, long fileId) throws IOException {
+        byte[] line = (op + Long.toHexString(fileId) + "\n").getBytes(StandardCharsets.US_ASCII);
+        try (FileChannel ch = FileChannel.open(dir.resolve(ROSTER), Set.of(StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            ByteBuffer buf = ByteBuffer.wrap(line);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(false);
+        }
+    }
+
+    /** SA files the roster lists are gone: their SAs would be lost without a word. */
+    static final class MissingSaFileException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        MissingSaFileException(Path dir, TreeSet<Long> ids) {
+            super(describe(dir, ids));
+        }
+
+        private static String describe(Path dir, TreeSet<Long> ids) {
+            StringBuilder names = new StringBuilder();
+            StringBuilder lines = new StringBuilder();
+            for (long id : ids) {
+                names.append(names.length() == 0 ? "" : ", ").append(name(id));
+                lines.append(lines.length() == 0 ? "" : ", ").append('+').append(Long.toHexString(id));
+            }
+            return "SA file " + names + " is missing from " + dir + " (the roster lists it): its SA is lost, and the "
+                    + "SA database does not start without it. If the loss is known, delete the line " + lines
+                    + " from " + dir.resolve(ROSTER) + " and start again";
+        }
     }
 
     /**
@@ -269,9 +405,20 @@ final class SaStore {
             throw new IOException("the state directory does not support atomic rename", e);
         }
         forceDir();
+        synchronized (this) {
+            if (!listed.contains(fileId)) {
+                appendRoster('+', fileId);
+                listed.add(fileId);
+            }
+        }
     }
 
     void delete(long fileId) throws IOException {
+        synchronized (this) {
+            if (listed.remove(fileId)) {
+                appendRoster('-', fileId);
+            }
+        }
         Files.deleteIfExists(dir.resolve(name(fileId)));
         forceDir();
     }

@@ -24,6 +24,8 @@ final class SadEntry {
     final int spi;
     final String src;
     final String dst;
+    /** {@link RouteTable#hash} of (src, dst): a probe that misses compares this, not the two Strings. */
+    final int routeHash;
     /** {@code null} while larval. */
     final CipherSuite suite;
     final SecretBytes key;
@@ -58,8 +60,9 @@ final class SadEntry {
     private long nextSeq;
     private long reservedSeq;
     private ReplayWindow replay;
-    private SadSa.In inView;
-    private SadSa.Out outView;
+    // Built once, read without the entry's lock (a lookup per record must not take it).
+    private volatile SadSa.In inView;
+    private volatile SadSa.Out outView;
     private volatile RecordCipher cipher;
     private boolean removed;
     /** Seconds when the SA became DEAD (or was loaded DEAD); 0 while alive. */
@@ -77,6 +80,7 @@ final class SadEntry {
         this.spi = (int) spi;
         this.src = src;
         this.dst = dst;
+        this.routeHash = RouteTable.hash(src, dst);
         this.suite = null;
         this.key = null;
         this.iv = null;
@@ -100,6 +104,7 @@ final class SadEntry {
         this.spi = (int) spec.spi();
         this.src = spec.src();
         this.dst = spec.dst();
+        this.routeHash = RouteTable.hash(src, dst);
         this.suite = spec.suite();
         this.key = spec.key();
         this.iv = spec.iv();
@@ -360,18 +365,32 @@ final class SadEntry {
         return replay;
     }
 
-    synchronized SadSa.In inboundView() {
-        if (inView == null) {
-            inView = new SadSa.In(this);
+    SadSa.In inboundView() {
+        SadSa.In v = inView;
+        if (v == null) {
+            synchronized (this) {
+                v = inView;
+                if (v == null) {
+                    v = new SadSa.In(this);
+                    inView = v;
+                }
+            }
         }
-        return inView;
+        return v;
     }
 
-    synchronized SadSa.Out outboundView() {
-        if (outView == null) {
-            outView = new SadSa.Out(this);
+    SadSa.Out outboundView() {
+        SadSa.Out v = outView;
+        if (v == null) {
+            synchronized (this) {
+                v = outView;
+                if (v == null) {
+                    v = new SadSa.Out(this);
+                    outView = v;
+                }
+            }
         }
-        return outView;
+        return v;
     }
 
     RecordCipher cipher() {

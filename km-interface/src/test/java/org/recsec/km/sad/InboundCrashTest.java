@@ -29,7 +29,8 @@ class InboundCrashTest {
         Process p = new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
                 InboundKillChild.class.getName(), dir.toString(), "4", "4")
                 .redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(out.toFile()).start();
-        while (Files.readAllLines(out).size() < 5_000 && p.isAlive()) {
+        // "ready" plus 5,000 record lines: with 5,000 lines in all, a kill right then left 4,999 to check
+        while (Files.readAllLines(out).size() < 5_001 && p.isAlive()) {
             Thread.sleep(20);
         }
         assertTrue(p.isAlive(), "child still running when killed");

@@ -84,6 +84,63 @@ class StateDirTest {
         assertTrue(e.getMessage().contains("chmod 600 " + planted), e.getMessage());
     }
 
+    /** Issue 12 item 4: a deleted SA file was a silently lost SA. */
+    @Test
+    void aDeletedSaFileIsRefusedNamingItUntilTheLossIsAccepted(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("state");
+        Path f = oneSavedSa(dir);
+        Path roster = dir.resolve(SaStore.ROSTER);
+        assertEquals("+1\n", Files.readString(roster));
+        Files.delete(f);
+        IOException e = assertThrows(IOException.class, () -> open(dir));
+        assertTrue(e.getMessage().startsWith("SA file sa-1.pfk is missing from " + dir)
+                && e.getMessage().contains("delete the line +1 from " + roster), e.getMessage());
+        // nothing was changed by the refusal: the same start fails the same way
+        assertEquals("+1\n", Files.readString(roster));
+        assertThrows(IOException.class, () -> open(dir));
+        Files.writeString(roster, "");
+        assertEquals(0, open(dir).size());
+    }
+
+    @Test
+    void crashesBetweenFileAndRosterLoseNothingAndRaiseNoFalseAlarm(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("state");
+        Path f = oneSavedSa(dir);
+        Path roster = dir.resolve(SaStore.ROSTER);
+        // the file was written, the crash came before its roster line: loaded, and listed from now on
+        Files.writeString(roster, "");
+        assertEquals(1, open(dir).size());
+        assertEquals("+1\n", Files.readString(roster));
+        // a roster line cut short by a crash is ignored
+        Files.writeString(roster, "+1\n+7");
+        assertEquals(1, open(dir).size());
+        // the DELETE was logged, the crash came before the file went: it goes now
+        Files.writeString(roster, "+1\n-1\n");
+        assertEquals(0, open(dir).size());
+        assertTrue(!Files.exists(f));
+        assertEquals("", Files.readString(roster));
+    }
+
+    @Test
+    void aDamagedRosterIsRefusedNamingIt(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("state");
+        oneSavedSa(dir);
+        Files.writeString(dir.resolve(SaStore.ROSTER), "+1\nx9\n");
+        IOException e = assertThrows(IOException.class, () -> open(dir));
+        assertEquals("corrupt SA file roster: line 2 is not +<hex id> or -<hex id>", e.getMessage());
+    }
+
+    @Test
+    void aDeleteThroughPfKeyLeavesNoRosterLine(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("state");
+        oneSavedSa(dir);
+        SecurityAssociationDatabase db = open(dir);
+        db.openSession(b -> { }).delete(0x4242, C, P);
+        assertEquals(0, db.size());
+        assertEquals(0, open(dir).size(), "a deleted SA is not reported missing");
+        assertEquals("", Files.readString(dir.resolve(SaStore.ROSTER)));
+    }
+
     @Test
     void everySingleByteChangeOfAnSaFileIsDetectedAndNamed(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("state");

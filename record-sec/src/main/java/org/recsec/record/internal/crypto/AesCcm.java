@@ -2,6 +2,7 @@ package org.recsec.record.internal.crypto;
 
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -18,10 +19,15 @@ import org.recsec.record.SecretBytes;
  * 7..13 bytes per call, which fixes the length field L = 15 - nonce length (RFC 3610 §2). The DTLS suites use a
  * 12-byte nonce (RFC 6655 §3) with an 8-byte (CCM_8) or 16-byte tag.
  *
- * <p>Thread-safe: each thread has one pair of {@link Cipher} objects and one scratch buffer, shared by every
- * instance (every SA) that thread uses, so the memory per SA does not grow with the number of threads. The CBC
- * cipher is initialised again only when a thread switches to another key; a call allocates only the JCE parameter
- * object.
+ * <p>Thread-safe: each thread has a small direct-mapped cache of {@value #CACHE_SLOTS} pairs of {@link Cipher}
+ * objects and one scratch buffer, shared by every instance (every SA) that thread uses, so the memory per SA does
+ * not grow with the number of threads and the memory per thread is bounded whatever the number of SAs. An instance
+ * always uses the same slot (instances get consecutive slots as they are created), so a thread alternating between
+ * up to {@value #CACHE_SLOTS} SAs (a client's outbound and inbound SA, a server's clients) keeps each key schedule:
+ * the JCE expands an AES key (and allocates about 1.3 KB for it) only when a slot changes hands. A call allocates
+ * only the JCE parameter object. A retired SA's key schedule stays in a thread's slot until another SA takes the
+ * slot (there is no destroy hook, and the JCE cannot wipe an initialised {@code Cipher}): up to
+ * {@value #CACHE_SLOTS} per thread, where one thread-wide pair kept one.
  */
 public final class AesCcm implements Aead {
     private static final int BLOCK = 16;
@@ -33,16 +39,39 @@ public final class AesCcm implements Aead {
     private final SecretKeySpec key;
     private final int keyBits;
     private final int tagSizeBytes;
-    private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
+    /** Cipher pairs cached per thread (a power of two). */
+    static final int CACHE_SLOTS = 256;
+    private static final AtomicInteger NEXT_SLOT = new AtomicInteger();
+    private static final ThreadLocal<State[]> STATES = ThreadLocal.withInitial(() -> new State[CACHE_SLOTS]);
+    /** This instance's slot in every thread's cache. */
+    private final int slot = NEXT_SLOT.getAndIncrement() & (CACHE_SLOTS - 1);
+
+    static {
+        // The first Cipher.getInstance of a JVM initialises the JCE provider framework (80-240 ms in an otherwise
+        // empty JVM on the bench machine; less where something already used the JCE) and the first AES operation
+        // loads the provider's classes: done here, when the first SA is built, instead of inside its first record.
+        // A throwaway all-zero key, never used for a record.
+        try {
+            Cipher warm = Cipher.getInstance("AES/CBC/NoPadding");
+            warm.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(ZEROS, "AES"), ZERO_IV);
+            warm.doFinal(ZEROS);
+            warm = Cipher.getInstance("AES/CTR/NoPadding");
+            warm.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(ZEROS, "AES"), ZERO_IV);
+            warm.doFinal(ZEROS);
+        } catch (GeneralSecurityException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /**
-     * Per-thread JCE objects, shared by all keys: Cipher is not thread-safe, and creating one costs more than a 1 KB
-     * seal.
+     * Per-thread JCE objects, shared by the keys whose slot they are: Cipher is not thread-safe, creating one costs
+     * more than a 1 KB seal, and initialising one with another key expands the key schedule again.
      */
     private static final class State {
         final Cipher cbc;
         final Cipher ctr;
-        final byte[] scratch = new byte[SCRATCH_BYTES + BLOCK];
+        /** Shared by all slots of a thread: a call uses one slot from start to end. */
+        final byte[] scratch;
         final byte[] block = new byte[BLOCK];
         final byte[] mac = new byte[BLOCK];
         final byte[] s0 = new byte[BLOCK];
@@ -52,7 +81,8 @@ public final class AesCcm implements Aead {
          */
         AesCcm cbcOwner;
 
-        State() {
+        State(byte[] scratch) {
+            this.scratch = scratch;
             try {
                 cbc = Cipher.getInstance("AES/CBC/NoPadding");
                 ctr = Cipher.getInstance("AES/CTR/NoPadding");
@@ -60,6 +90,24 @@ public final class AesCcm implements Aead {
                 throw new IllegalStateException("JCE lacks AES/CBC or AES/CTR", e);
             }
         }
+    }
+
+    /** This thread's cipher pair for this instance's slot; the JCE keeps the key schedule of its last key. */
+    private State state() {
+        State[] states = STATES.get();
+        State st = states[slot];
+        if (st == null) {
+            State any = null;
+            for (State s : states) {
+                if (s != null) {
+                    any = s;
+                    break;
+                }
+            }
+            st = new State(any != null ? any.scratch : new byte[SCRATCH_BYTES + BLOCK]);
+            states[slot] = st;
+        }
+        return st;
     }
 
     /**
@@ -94,7 +142,7 @@ public final class AesCcm implements Aead {
         Bytes.checkRange(in, inOff, inLen);
         Bytes.checkRange(out, outOff, inLen);
         Bytes.checkRange(out, outOff + inLen, tagSizeBytes);
-        State st = STATE.get();
+        State st = state();
         try {
             // The MAC reads the plaintext before the CTR pass may overwrite it (in-place sealing).
             cbcMac(st, nonce, aad, in, inOff, inLen);
@@ -118,7 +166,7 @@ public final class AesCcm implements Aead {
         Bytes.checkRange(head, headOff, headLen);
         Bytes.checkRange(body, bodyOff, bodyLen);
         Bytes.checkRange(out, outOff, inLen + tagSizeBytes);
-        State st = STATE.get();
+        State st = state();
         try {
             cbcMacStart(st, nonce, aad, inLen);
             macFeed(st, head, headOff, headLen);
@@ -146,7 +194,7 @@ public final class AesCcm implements Aead {
         int ptLen = inLen - tagSizeBytes;
         checkNonce(nonce, ptLen);
         Bytes.checkRange(out, outOff, ptLen);
-        State st = STATE.get();
+        State st = state();
         // Keep the received tag before decrypting: in-place opening overwrites nothing past ptLen, but a caller's
         // out range may start anywhere at or before the tag.
         byte[] received = st.block;

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.recsec.record.SecretBytes;
@@ -33,9 +34,19 @@ class SharedCipherStateTest {
     @ParameterizedTest
     @ValueSource(strings = {"ccm8", "gcm", "chacha"})
     void interleavedKeysSealAsEachAloneAndOpenEachOther(String kind) throws Exception {
+        interleave(kind, 5, 40);
+    }
+
+    /** More CCM keys than a thread caches cipher pairs for: slots change hands, each key still seals as alone. */
+    @Test
+    void moreCcmKeysThanCacheSlots() throws Exception {
+        interleave("ccm8", 3 * AesCcm.CACHE_SLOTS + 1, 2000);
+    }
+
+    private static void interleave(String kind, int keyCount, int rounds) throws Exception {
         Random r = new Random(7);
         List<byte[]> keys = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < keyCount; i++) {
             byte[] k = new byte[keyLength(kind)];
             r.nextBytes(k);
             keys.add(k);
@@ -45,7 +56,7 @@ class SharedCipherStateTest {
         for (int i = 0; i < keys.size(); i++) {
             shared.add(fresh.apply(i));
         }
-        for (int round = 0; round < 40; round++) {
+        for (int round = 0; round < rounds; round++) {
             int i = r.nextInt(keys.size());
             byte[] nonce = new byte[12];
             r.nextBytes(nonce);

@@ -246,6 +246,55 @@ class TicketExchangeTest {
         }
     }
 
+    /**
+     * Issue 12 item 10, front-running (TICKETS.md "Front-running"): whoever sniffs a ticket on its way to
+     * /authz-info can post it first from another address. The RS accepts the first presentation (the ticket is a
+     * bearer token until the first protected message) and refuses the victim's as a replay: a denial of service,
+     * never an SA the attacker can use, since its keys derive from the cnf key only the client and the RS hold.
+     */
+    @Test
+    void aFrontRunTicketDeniesTheVictimButGivesTheAttackerNoUsableSa() throws Exception {
+        try (Loopback l = new Loopback()) {
+            IssuedTicket t = issue(l.rsId, Loopback.AS_KEY, Loopback.T0, 3600, SA);
+            byte[] n1 = new byte[16];
+            new SecureRandom().nextBytes(n1);
+            byte[] sniffed = new AuthzInfoMessages.Request(t.ticket(), n1, 0x7777).encode();
+            org.eclipse.californium.core.CoapClient attacker = new org.eclipse.californium.core.CoapClient();
+            long rsSpi;
+            try {
+                Request r = Request.newPost();
+                r.setURI(l.rsId + "/authz-info");
+                r.setPayload(sniffed);
+                r.getOptions().setContentFormat(AuthzInfoMessages.CONTENT_FORMAT_CBOR);
+                CoapResponse first = attacker.advanced(r);
+                assertTrue(first != null, "no response");
+                assertEquals(ResponseCode.CREATED, first.getCode(), "the first presentation wins");
+                rsSpi = AuthzInfoMessages.decodeResponse(first.getPayload()).serverSpi();
+            } finally {
+                attacker.shutdown();
+            }
+            assertEquals(2, l.rsSad.size());
+            // the victim is refused, and nothing of hers is installed
+            assertRefused(l, TicketGrant.of(t, SA));
+            assertEquals(0, l.clientSad.size());
+            // the attacker's pair is keyed from the cnf key it does not have: a record it seals under its guess of
+            // the key does not open at the RS
+            byte[] guess = new byte[16];
+            new SecureRandom().nextBytes(guess);
+            org.recsec.record.InMemorySaRegistry mine = new org.recsec.record.InMemorySaRegistry();
+            mine.install(org.recsec.record.ManualSa.outbound(CipherSuite.AES_128_CCM_8).spi(rsSpi).epoch(l.rsSad.inbound(rsSpi).epoch())
+                    .route(LocalId.of("coap://attacker"), PeerId.of(l.rsId)).key(SecretBytes.copyOf(guess))
+                    .iv(new byte[4]).build());
+            CoapMessage get = new CoapMessage(CoapMessage.TYPE_CON, 0x01, 1, new byte[] {1},
+                    List.of(CoapOption.ofString(OptionNumbers.URI_PATH, "door")), new byte[0]);
+            CoapMessage forged = new RecordProtector(mine).protectRequest(get, LocalId.of("coap://attacker"),
+                    PeerId.of(l.rsId)).outer();
+            RecSecException e = assertThrows(RecSecException.class,
+                    () -> new RecordProtector(l.rsSad).unprotectRequest(forged));
+            assertEquals(RecSecException.Reason.AUTH_FAILED, e.reason());
+        }
+    }
+
     private static CoapResponse post(Loopback l, byte[] payload, Integer contentFormat) throws Exception {
         Request r = Request.newPost();
         r.setURI(l.rsId + "/authz-info");
