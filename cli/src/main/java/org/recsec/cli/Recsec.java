@@ -30,6 +30,8 @@ public final class Recsec {
                 org.recsec.cli.se.SeCli::run));
         commands.put("eap", new Delegate("EAP bootstrapping KMP: an EAP-TLS RADIUS server, USRK derivation (eap as|usrk --help)",
                 org.recsec.kmp.eap.cli.EapCli.USAGE + "\n", org.recsec.kmp.eap.cli.EapCli::run));
+        commands.put("iose", new Delegate("Internet of Secure Elements: SE grid routed by SNI, calls, attestation (iose grid|call|attest|provision --help)",
+                org.recsec.kmp.iose.IoseCli.USAGE + "\n", org.recsec.kmp.iose.IoseCli::run));
         commands.put("ticket", new Delegate("issue and inspect CWT tickets (ticket issue|inspect --help)",
                 org.recsec.cli.ticket.TicketCli.USAGE, org.recsec.cli.ticket.TicketCli::run));
     }

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RecsecCliTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "protect", "unprotect", "keyd", "setkey", "ticket", "se", "eap"})
+    @ValueSource(strings = {"demo", "protect", "unprotect", "keyd", "setkey", "ticket", "se", "eap", "iose"})
     void helpAndWrongArguments(String command) {
         ProtectCommandTest.Result help = ProtectCommandTest.run("", command, "--help");
         assertEquals(0, help.code(), help.err());
@@ -25,7 +25,7 @@ class RecsecCliTest {
     void overviewListsEveryCommand() {
         ProtectCommandTest.Result r = ProtectCommandTest.run("", "--help");
         assertEquals(0, r.code());
-        for (String c : new String[] {"demo", "protect", "unprotect", "keyd", "setkey", "ticket", "se", "eap"}) {
+        for (String c : new String[] {"demo", "protect", "unprotect", "keyd", "setkey", "ticket", "se", "eap", "iose"}) {
             assertTrue(r.out().contains("  " + c + " "), r.out());
         }
         assertEquals(2, ProtectCommandTest.run("").code(), "no command is a usage error");

@@ -129,13 +129,17 @@ class SeCliTest {
             if (m.find()) {
                 break;
             }
+            assertTrue(serve.isAlive(), "serve ended before listening: " + s);
             Thread.sleep(20);
         }
         int code = run("handshake", "--peer", "127.0.0.1:" + m.group(1), "--psk", Bytes.toHex(SeFixture.PSK),
                 "--identity", "client-7", "--se-transport", "coap");
         String o = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, o + err);
-        serve.join();
+        // a hang guard, not a speed check: the client is done, so the server has counted the handshake or never will
+        serve.join(120_000);
+        assertTrue(!serve.isAlive(), "serve did not count the handshake the client finished: "
+                + serveOut.toString(StandardCharsets.UTF_8) + "\nclient: " + o);
         assertEquals(0, rc[0], serveOut.toString(StandardCharsets.UTF_8));
         java.util.regex.Matcher spis = java.util.regex.Pattern.compile("SPI (0x[0-9a-f]+) \\(client->server\\), "
                 + "(0x[0-9a-f]+) \\(server->client\\)").matcher(o);

@@ -36,7 +36,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  * {@link #run}):
  *
  * <pre>
- * recsec iose grid --port P --se SEN:IDENTITY:PSKHEX [--se ...] [--bind ADDR]
+ * recsec iose grid --port P --se SEN:IDENTITY:PSKHEX [--se ...] [--reader NAME ...] [--aid HEX] [--bind ADDR]
  * recsec iose call URI --identity ID --psk HEX [--insecure-psk-in-uri] [--timeout SECONDS]
  * recsec iose attest URI --identity ID --psk HEX --provider-ca FILE --new-psk HEX [--timeout SECONDS]
  * recsec iose provision URI --identity ID --psk HEX --provider-key FILE --provider-cert FILE [--timeout SECONDS]
@@ -46,14 +46,17 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  * (one line on stderr). URIs: {@link IoseUri}; a PSK inside the URI is refused without --insecure-psk-in-uri.
  */
 public final class IoseCli {
-    static final String USAGE = String.join("\n",
-            "usage: recsec iose grid --port P --se SEN:IDENTITY:PSKHEX [--se ...] [--bind ADDR]",
+    /** The usage text of {@code recsec iose}. */
+    public static final String USAGE = String.join("\n",
+            "usage: recsec iose grid --port P --se SEN:IDENTITY:PSKHEX [--se ...] [--reader NAME ...] [--aid HEX]",
+            "                        [--bind ADDR]",
             "       recsec iose call URI --identity ID --psk HEX [--insecure-psk-in-uri] [--timeout SECONDS]",
             "       recsec iose attest URI --identity ID --psk HEX --provider-ca FILE --new-psk HEX",
             "       recsec iose provision URI --identity ID --psk HEX --provider-key FILE --provider-cert FILE",
             "  Internet of Secure Elements (draft-urien-coinrg-iose). URI = schemeS://sen@server:port/?query, e.g.",
             "  shellS://mykeystore@127.0.0.1:4443/?p00%0D%0A. grid starts simulated SEs (jcardsim) personalised",
-            "  as given, learns their names from the cards and routes TLS 1.3 connections by SNI until killed.",
+            "  as given, learns their names from the cards and routes TLS 1.3 connections by SNI until killed;",
+            "  --reader adds the personalised card in that PC/SC reader (IoSE applet --aid, default F0696F73650001).",
             "  call sends the query (shell lines) and prints one answer line per line. provision certifies the",
             "  SE-App key with the provider CA; attest checks it, has the SE sign HS || rnd, and sets --new-psk.");
 
@@ -150,6 +153,10 @@ public final class IoseCli {
             c.personalise(p[1].getBytes(StandardCharsets.US_ASCII), psk, p[0]);
             Arrays.fill(psk, (byte) 0);
             cards.add(c);
+        }
+        byte[] aid = o.values.containsKey("--aid") ? aid(o.get("--aid")) : PcscReaders.DEFAULT_AID;
+        for (String reader : o.all("--reader")) {
+            cards.add(PcscReaders.open(reader, aid));
         }
         IoseGrid grid = new IoseGrid(cards, IoseGrid.Config.defaults(), System::nanoTime);
         int port = grid.start(InetAddress.getByName(o.get("--bind", "127.0.0.1")), Integer.parseInt(o.get("--port")));
@@ -277,15 +284,27 @@ public final class IoseCli {
         }
     }
 
+    private static byte[] aid(String s) {
+        try {
+            byte[] b = HexFormat.of().parseHex(s);
+            if (b.length < 5 || b.length > 16) {
+                throw new IllegalArgumentException("--aid must be 5..16 bytes (ISO 7816-5)");
+            }
+            return b;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--aid: " + e.getMessage());
+        }
+    }
+
     /** Parsed options of one subcommand; every check that needs no network is done here. */
     static final class Options {
         private static final Map<String, Set<String>> ALLOWED = Map.of(
-                "grid", Set.of("--port", "--se", "--bind"),
+                "grid", Set.of("--port", "--se", "--bind", "--reader", "--aid"),
                 "call", Set.of("--identity", "--psk", "--insecure-psk-in-uri", "--timeout"),
                 "attest", Set.of("--identity", "--psk", "--provider-ca", "--new-psk", "--timeout"),
                 "provision", Set.of("--identity", "--psk", "--provider-key", "--provider-cert", "--timeout"));
         private static final Map<String, List<String>> REQUIRED = Map.of(
-                "grid", List.of("--port", "--se"),
+                "grid", List.of("--port"),
                 "call", List.of("--identity"),
                 "attest", List.of("--identity", "--psk", "--provider-ca", "--new-psk"),
                 "provision", List.of("--identity", "--psk", "--provider-key", "--provider-cert"));
@@ -313,7 +332,7 @@ public final class IoseCli {
                         throw new IllegalArgumentException(a + " needs a value");
                     }
                     List<String> l = o.values.computeIfAbsent(a, k -> new ArrayList<>());
-                    if (!l.isEmpty() && !a.equals("--se")) {
+                    if (!l.isEmpty() && !a.equals("--se") && !a.equals("--reader")) {
                         throw new IllegalArgumentException(a + " given twice");
                     }
                     l.add(args[++i]);
@@ -332,6 +351,12 @@ public final class IoseCli {
                 int port = parseInt(o.get("--port"), "--port", 0, 65535);
                 if (port < 0) {
                     throw new IllegalArgumentException("--port out of range");
+                }
+                if (o.all("--se").isEmpty() && o.all("--reader").isEmpty()) {
+                    throw new IllegalArgumentException("missing --se (or --reader)");
+                }
+                if (o.values.containsKey("--aid")) {
+                    aid(o.get("--aid"));
                 }
                 for (String se : o.all("--se")) {
                     String[] p = se.split(":", 3);

@@ -39,6 +39,19 @@ public final class SimulatedSes {
         }
     }
 
+    /**
+     * The AID under which a simulated SE's applet instance is installed (to SELECT it through another link, e.g. the
+     * PC/SC reader it is served to), or empty for a link of another kind.
+     */
+    public static java.util.Optional<byte[]> aid(SeLink link) {
+        if (!(link instanceof Link l)) {
+            return java.util.Optional.empty();
+        }
+        byte[] b = new byte[16];
+        int n = l.aid.getBytes(b, (short) 0);
+        return java.util.Optional.of(Arrays.copyOf(b, n));
+    }
+
     private static final class Link implements SeLink {
         private final AID aid;
         private final int number;
@@ -51,6 +64,18 @@ public final class SimulatedSes {
         @Override
         public byte[] transmit(byte[] command) throws IOException {
             synchronized (LOCK) {
+                if (isSelectByName(command)) {
+                    // ISO 7816-4 §11.1.1 SELECT by DF name is the card OS's job; jcardsim 2.2.2's Simulator passes it
+                    // to the selected applet instead, so the link does it: this instance, or "file not found"
+                    byte[] name = Arrays.copyOfRange(command, 5, 5 + (command[4] & 0xFF));
+                    byte[] mine = new byte[16];
+                    int n = aid.getBytes(mine, (short) 0);
+                    if (!Arrays.equals(name, Arrays.copyOf(mine, n)) || !simulator.selectApplet(aid)) {
+                        return new byte[] {0x6A, (byte) 0x82};
+                    }
+                    selected = aid;
+                    return new byte[] {(byte) 0x90, 0x00};
+                }
                 if (selected != aid) {
                     if (!simulator.selectApplet(aid)) {
                         throw new IOException("simulated SE " + number + " cannot be selected");
@@ -63,6 +88,11 @@ public final class SimulatedSes {
                 }
                 return r;
             }
+        }
+
+        private static boolean isSelectByName(byte[] c) {
+            return c.length >= 5 && c[0] == 0x00 && c[1] == (byte) 0xA4 && c[2] == 0x04 && (c[3] & 0xF3) == 0x00
+                    && (c[4] & 0xFF) >= 5 && c.length >= 5 + (c[4] & 0xFF) && c.length <= 6 + (c[4] & 0xFF);
         }
 
         @Override

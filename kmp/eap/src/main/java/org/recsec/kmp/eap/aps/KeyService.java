@@ -7,6 +7,8 @@ import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.server.resources.CoapExchange;
+import org.recsec.californium.AuthenticatedPeer;
+import org.recsec.californium.RecSec;
 import org.recsec.kmp.eap.EapException;
 import org.recsec.kmp.eap.Usrk;
 import org.recsec.kmp.eap.as.EapSession;
@@ -19,8 +21,15 @@ import org.recsec.kmp.eap.as.SessionStore;
  * protects {@value #PATH} (an unprotected request is refused by the record layer before it gets here), so only
  * an ApS holding an SA pair with the AS reaches it; the ApS named must also be one this AS serves.
  *
- * <p>Refusals: 4.00 for a malformed request, 4.03 for an ApS this AS does not serve, 4.04 for an unknown UE,
- * another Session-Id or an expired or revoked session. A refusal derives nothing.
+ * <p>Binding to the SA: the USRK of an ApS goes only to that ApS. The request's ApS identity must equal the peer
+ * identity of the inbound SA whose record authenticated the request ({@link RecSec#authenticatedPeer}); an ApS
+ * holding its own SA pair with the AS cannot pull the key of another ApS by naming it (the USRK's optional data is
+ * the ApS identity, RFC 5295 §3.1.2, so the name decides whose key is derived).
+ *
+ * <p>Refusals: 4.00 for a malformed request, 4.01 for a request that did not arrive protected and verified (the
+ * record layer normally refuses it first), 4.03 for an ApS this AS does not serve or one that is not the request's
+ * authenticated peer, 4.04 for an unknown UE, another Session-Id or an expired or revoked session. A refusal
+ * derives nothing.
  */
 public final class KeyService extends CoapResource {
     public static final String PATH = "eap-usrk";
@@ -32,8 +41,14 @@ public final class KeyService extends CoapResource {
     public KeyService(SessionStore sessions, Set<String> applicationServers, Clock clock) {
         super(PATH);
         this.sessions = Objects.requireNonNull(sessions, "sessions");
-        this.applicationServers = Set.copyOf(applicationServers);
+        this.applicationServers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        this.applicationServers.addAll(applicationServers);
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Adds {@code apsIdentity} to the ApS this AS serves (it still gets only its own USRK, see above). */
+    public void serve(String apsIdentity) {
+        applicationServers.add(Objects.requireNonNull(apsIdentity, "apsIdentity"));
     }
 
     @Override
@@ -43,6 +58,15 @@ public final class KeyService extends CoapResource {
             req = PullMessages.KeyRequest.decode(exchange.getRequestPayload());
         } catch (EapException e) {
             exchange.respond(CoAP.ResponseCode.BAD_REQUEST, e.getMessage());
+            return;
+        }
+        java.util.Optional<AuthenticatedPeer> peer = RecSec.authenticatedPeer(exchange);
+        if (peer.isEmpty()) {
+            exchange.respond(CoAP.ResponseCode.UNAUTHORIZED, "not protected by a record SA");
+            return;
+        }
+        if (!peer.get().peerId().value().equals(req.apsIdentity())) {
+            exchange.respond(CoAP.ResponseCode.FORBIDDEN, "the ApS named is not the request's authenticated peer");
             return;
         }
         if (!applicationServers.contains(req.apsIdentity())) {

@@ -77,6 +77,8 @@ public final class EapWorld implements AutoCloseable {
     public final SessionStore sessions;
     public final AuthenticationServer as;
     public final SecurityAssociationDatabase asSad;
+    private KeyService keyService;
+    private final java.util.List<AutoCloseable> extraApplicationServers = new java.util.ArrayList<>();
     public final SecurityAssociationDatabase apsSad;
     public final SecurityAssociationDatabase ueSad;
     private final ExecutorService aaExecutor = Executors.newFixedThreadPool(2);
@@ -124,7 +126,8 @@ public final class EapWorld implements AutoCloseable {
         asKeyServer.addEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(asSad, LocalId.of(AS_ID))
                 .protectResource(KeyService.PATH).build()).setConfiguration(config)
                 .setInetSocketAddress(new InetSocketAddress(lo, 0)).build());
-        asKeyServer.add(new KeyService(sessions, Set.of(apsId), clock));
+        keyService = new KeyService(sessions, Set.of(apsId), clock);
+        asKeyServer.add(keyService);
         asKeyServer.start();
         trace.accept("AS : key service coap://127.0.0.1:" + port(asKeyServer) + "/" + KeyService.PATH
                 + " (record-sec protected, ApS-AS SA pair installed by hand)");
@@ -209,10 +212,54 @@ public final class EapWorld implements AutoCloseable {
     }
 
     private void installApsAsPair() throws Exception {
+        installPairWithAs(apsSession, apsId);
+    }
+
+    /**
+     * A second ApS that the AS also serves, with its own record SA pair with the AS (installed by hand like the
+     * first's): a client on a fresh SAD of identity {@code otherApsId}, whose requests reach the AS protected and
+     * authenticated as {@code otherApsId}. Closed with the world.
+     *
+     * @return a client whose {@link KeyPuller#pull} posts a key request to the AS's key service
+     */
+    public KeyPuller otherApplicationServer(String otherApsId) throws Exception {
+        SecurityAssociationDatabase sad = SecurityAssociationDatabase.builder(clock, random)
+                .localIdentities(Set.of(otherApsId)).build();
+        SadSession session = sad.openSession(b -> { });
+        installPairWithAs(session, otherApsId);
+        keyService.serve(otherApsId);
+        CoapClient c = new CoapClient();
+        c.setEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(sad, LocalId.of(otherApsId)).build())
+                .setConfiguration(config).setInetSocketAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .build());
+        c.setTimeout(5_000L);
+        String uri = "coap://127.0.0.1:" + port(asKeyServer) + "/" + KeyService.PATH;
+        KeyPuller p = request -> {
+            Request post = Request.newPost();
+            post.setURI(uri);
+            post.setPayload(request.encode());
+            return c.advanced(RecSec.protect(post, PeerId.of(AS_ID)));
+        };
+        extraApplicationServers.add(() -> {
+            c.shutdown();
+            session.close();
+            sad.close();
+        });
+        return p;
+    }
+
+    /** Posts a pull-key request to the AS under an ApS's record SA pair. */
+    @FunctionalInterface
+    public interface KeyPuller {
+        /** @return the AS's answer, or null when none came */
+        CoapResponse pull(org.recsec.kmp.eap.aps.PullMessages.KeyRequest request) throws Exception;
+    }
+
+    private void installPairWithAs(SadSession apsSide, String who) throws Exception {
         CipherSuite suite = CipherSuite.AES_128_CCM_8;
         SaSpec[] pair = new SaSpec[2];
         long[] spis = {0x1000 + random.nextInt(0x10000), 0x20000 + random.nextInt(0x10000)};
-        String[][] ends = {{apsId, AS_ID}, {AS_ID, apsId}};
+        String[][] ends = {{who, AS_ID}, {AS_ID, who}};
         for (int i = 0; i < 2; i++) {
             byte[] k = new byte[suite.keySizeBytes()];
             byte[] iv = new byte[suite.ivSizeBytes()];
@@ -222,8 +269,8 @@ public final class EapWorld implements AutoCloseable {
                     SecretBytes.copyOf(iv));
             java.util.Arrays.fill(k, (byte) 0);
         }
-        apsSession.add(pair[0]);
-        apsSession.add(pair[1]);
+        apsSide.add(pair[0]);
+        apsSide.add(pair[1]);
         asSession.add(pair[0]);
         asSession.add(pair[1]);
     }
@@ -329,6 +376,9 @@ public final class EapWorld implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        for (AutoCloseable c : extraApplicationServers) {
+            c.close();
+        }
         if (acquireKmp != null) {
             acquireKmp.close();
         }

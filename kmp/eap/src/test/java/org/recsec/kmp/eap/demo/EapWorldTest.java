@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.recsec.kmp.eap.EapException;
 import org.recsec.kmp.eap.EapTlsKeys;
 import org.recsec.kmp.eap.Usrk;
+import org.recsec.kmp.eap.aps.PullMessages;
 import org.recsec.kmp.eap.aps.UeKeyPull;
 import org.recsec.kmp.eap.as.EapSession;
 import org.recsec.kmp.eap.coapeap.CoapEapPeer;
@@ -121,6 +122,36 @@ class EapWorldTest {
             CoapEapPeer.Result r = w.authenticateUe(EapWorld.UE_ID);
             assertTrue(!Usrk.forApplicationServer(r.keys().emsk(), "aps.recsec.test")
                     .equalsSecret(Usrk.forApplicationServer(r.keys().emsk(), "aps2.recsec.test")));
+        }
+    }
+
+    @Test
+    void theAsHandsAnApsUsrkOnlyToThatApsAuthenticatedPeer() throws Exception {
+        try (EapWorld w = EapWorld.start(new SecureRandom(), Clock.systemUTC(), 600, trace::add)) {
+            CoapEapPeer.Result r = w.authenticateUe(EapWorld.UE_ID);
+            byte[] sid = r.keys().sessionId();
+            String other = "aps2.recsec.test";
+            EapWorld.KeyPuller aps2 = w.otherApplicationServer(other);
+
+            // aps2 holds its own SA pair with the AS and is served by it, but names the first ApS: refused
+            CoapResponse stolen = aps2.pull(new PullMessages.KeyRequest(EapWorld.APS_ID, EapWorld.UE_ID, sid));
+            assertNotNull(stolen);
+            assertEquals(CoAP.ResponseCode.FORBIDDEN, stolen.getCode());
+            assertTrue(stolen.getResponseText().contains("authenticated peer"), stolen.getResponseText());
+
+            // under its own name it gets its own USRK, not the first ApS's
+            CoapResponse own = aps2.pull(new PullMessages.KeyRequest(other, EapWorld.UE_ID, sid));
+            assertNotNull(own);
+            assertEquals(CoAP.ResponseCode.CONTENT, own.getCode());
+            PullMessages.KeyResponse k = PullMessages.KeyResponse.decode(own.getPayload());
+            assertTrue(k.usrk().equalsSecret(Usrk.forApplicationServer(r.keys().emsk(), other)));
+            assertTrue(!k.usrk().equalsSecret(Usrk.forApplicationServer(r.keys().emsk(), EapWorld.APS_ID)));
+
+            // the first ApS still pulls its own key: the UE's pull through it installs the pair
+            int before = w.apsSad.size();
+            w.pull(r.keys(), CipherSuite.AES_128_CCM_8);
+            assertEquals(before + 2, w.apsSad.size());
+            assertEquals(CoAP.ResponseCode.CONTENT, w.protectedGet().getCode());
         }
     }
 

@@ -1,0 +1,186 @@
+package org.recsec.kmp.iose;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import javax.smartcardio.CardException;
+import javax.smartcardio.CardTerminal;
+import javax.smartcardio.CommandAPDU;
+import javax.smartcardio.ResponseAPDU;
+import javax.smartcardio.TerminalFactory;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.recsec.se.host.ApduCounter;
+import org.recsec.se.host.CardLink;
+import org.recsec.se.host.VpcdClient;
+
+/**
+ * The grid over a PC/SC reader (the SE issue's path): an IoSE card (jcardsim, personalised by its issuer) is
+ * served to pcscd's vsmartcard-vpcd reader by se-host's {@link VpcdClient}; {@code recsec iose grid --reader}
+ * reaches it through the JDK's PC/SC provider, learns its SEN over the reader and routes OpenSSL's and Bouncy
+ * Castle's TLS 1.3 sessions to it, beside a simulated SE. Skipped loudly only outside CI when pcscd + vpcd are not
+ * running (.ci/run installs and starts them; in CI their absence fails).
+ */
+class PcscGridTest {
+    private static final String READER = "Virtual PCD 00 00";
+
+    @Test
+    void gridRoutesToTheCardInAPcscReader() throws Exception {
+        boolean pcscd = Files.exists(Path.of("/run/pcscd/pcscd.comm"));
+        boolean vpcd = false;
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress("127.0.0.1", VpcdClient.DEFAULT_PORT), 2000);
+            vpcd = true;
+        } catch (IOException e) {
+            // not running
+        }
+        if (!pcscd || !vpcd) {
+            System.err.println("*** SKIPPED: pcscd with the vsmartcard-vpcd driver is not running (pcscd socket "
+                    + pcscd + ", vpcd port " + vpcd + "); .ci/run installs pcscd and vsmartcard-vpcd and starts pcscd");
+        }
+        if ("true".equals(System.getenv("CI"))) {
+            assertTrue(pcscd && vpcd, "pcscd socket " + pcscd + ", vpcd port " + vpcd);
+        }
+        Assumptions.assumeTrue(pcscd && vpcd, "pcscd + vpcd not running: see stderr");
+
+        IoseCard issued = TestSes.card("pcsc-keystore");
+        byte[] aid = SimulatedSes.aid(issued.link()).orElseThrow();
+        try (VpcdClient client = VpcdClient.connect(new SimulatedCardLink(issued.link()),
+                new InetSocketAddress("127.0.0.1", VpcdClient.DEFAULT_PORT))) {
+            Thread served = new Thread(() -> {
+                try {
+                    client.serve();
+                } catch (IOException e) {
+                    // closed at the end of the test
+                }
+            }, "vpcd-client");
+            served.setDaemon(true);
+            served.start();
+            awaitCard();
+
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            IoseCli cli = new IoseCli(InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                    System.err, new SecureRandom(), Clock.systemUTC());
+            String psk = HexFormat.of().formatHex(TestSes.PSK);
+            try (IoseGrid grid = cli.startGrid(new String[] {"--port", "0", "--se", "pcsc-sim:" + TestSes.IDENTITY
+                    + ":" + psk, "--reader", READER, "--aid", HexFormat.of().formatHex(aid)})) {
+                assertEquals(java.util.Set.of("pcsc-keystore", "pcsc-sim"), grid.names(),
+                        "the reader's SEN is read from the card through PC/SC");
+                int port = Integer.parseInt(out.toString(StandardCharsets.UTF_8)
+                        .replaceAll("(?s).*127\\.0\\.0\\.1:(\\d+).*", "$1"));
+
+                long before = client.commands();
+                byte[] data = "through pcscd".getBytes(StandardCharsets.US_ASCII);
+                try (OpenSslClient c = new OpenSslClient(port, "pcsc-keystore", TestSes.IDENTITY, TestSes.PSK, null)) {
+                    c.send("p00");
+                    c.send("s00" + HexFormat.of().formatHex(data));
+                    List<String> got = c.await(2);
+                    assertEquals(2, got.size(), "answers: " + got + "\nstderr: " + c.stderr());
+                    assertTrue(verifies(got.get(0), data, got.get(1)), "OpenSSL: the card's signature verifies");
+                }
+                long afterOpenSsl = client.commands();
+                assertTrue(afterOpenSsl - before > 5, "the session went through vpcd: " + (afterOpenSsl - before));
+
+                try (IoseClient c = IoseClient.connect("127.0.0.1", port, "pcsc-keystore",
+                        TestSes.IDENTITY.getBytes(StandardCharsets.US_ASCII), TestSes.PSK, "shell", new SecureRandom(),
+                        Duration.ofSeconds(30))) {
+                    assertTrue(verifies(c.call("p00"), data, c.call("s00" + HexFormat.of().formatHex(data))),
+                            "Bouncy Castle: the card's signature verifies");
+                }
+                assertTrue(client.commands() > afterOpenSsl, "BC's session went through vpcd too");
+                System.out.println("PcscGridTest: APDUs through pcscd/vpcd: OpenSSL session (p00, s00) "
+                        + (afterOpenSsl - before) + ", BC session " + (client.commands() - afterOpenSsl));
+
+                // the simulated SE beside it is untouched by the reader: its APDUs do not cross vpcd
+                long beforeSim = client.commands();
+                try (IoseClient c = IoseClient.connect("127.0.0.1", port, "pcsc-sim",
+                        TestSes.IDENTITY.getBytes(StandardCharsets.US_ASCII), TestSes.PSK, "shell", new SecureRandom(),
+                        Duration.ofSeconds(30))) {
+                    assertEquals(588, c.call("p00").length());
+                }
+                assertEquals(beforeSim, client.commands());
+            }
+            client.close();
+            served.join(10_000);
+        }
+    }
+
+    private static boolean verifies(String publicKeyHex, byte[] data, String signatureHex) throws Exception {
+        PublicKey k = KeyFactory.getInstance("RSA").generatePublic(
+                new X509EncodedKeySpec(HexFormat.of().parseHex(publicKeyHex)));
+        Signature v = Signature.getInstance("SHA256withRSA");
+        v.initVerify(k);
+        v.update(data);
+        return v.verify(HexFormat.of().parseHex(signatureHex));
+    }
+
+    private static void awaitCard() throws Exception {
+        String lib = "/usr/lib/x86_64-linux-gnu/libpcsclite.so.1";
+        if (System.getProperty("sun.security.smartcardio.library") == null && Files.exists(Path.of(lib))) {
+            System.setProperty("sun.security.smartcardio.library", lib);
+        }
+        TerminalFactory tf = TerminalFactory.getInstance("PC/SC", null);
+        for (int i = 0; i < 100; i++) {
+            for (CardTerminal t : tf.terminals().list()) {
+                if (t.getName().equals(READER) && t.isCardPresent()) {
+                    return;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no card in the PC/SC reader " + READER);
+    }
+
+    /** The card side of vpcd: the simulated IoSE instance as a {@link CardLink}. */
+    private static final class SimulatedCardLink implements CardLink {
+        private final SeLink link;
+        private final ApduCounter counter = new ApduCounter();
+
+        SimulatedCardLink(SeLink link) {
+            this.link = link;
+        }
+
+        @Override
+        public ResponseAPDU transmit(CommandAPDU command) throws CardException {
+            try {
+                byte[] r = link.transmit(command.getBytes());
+                counter.count(command.getBytes().length, r.length);
+                return new ResponseAPDU(r);
+            } catch (IOException e) {
+                throw new CardException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public ApduCounter counter() {
+            return counter;
+        }
+
+        @Override
+        public String describe() {
+            return link.describe() + " behind vpcd";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
