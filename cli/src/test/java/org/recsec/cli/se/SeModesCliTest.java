@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +22,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.smartcardio.CardTerminal;
 import javax.smartcardio.TerminalFactory;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.recsec.testsupport.VirtualReader;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.recsec.kmp.se.SeModeServer;
@@ -98,23 +97,7 @@ class SeModesCliTest {
 
     @Test
     void everyModeThroughPcscdAndVpcd() throws Exception {
-        boolean pcscd = Files.exists(Path.of("/run/pcscd/pcscd.comm"));
-        boolean vpcd = false;
-        try (Socket probe = new Socket()) {
-            probe.connect(new InetSocketAddress("127.0.0.1", VpcdClient.DEFAULT_PORT), 2000);
-            vpcd = true;
-        } catch (IOException e) {
-            // not running
-        }
-        if (!pcscd || !vpcd) {
-            System.err.println("*** SKIPPED: pcscd with the vsmartcard-vpcd driver is not running (pcscd socket "
-                    + pcscd + ", vpcd port " + vpcd + "); .ci/run installs pcscd and vsmartcard-vpcd and starts pcscd");
-        }
-        if ("true".equals(System.getenv("CI"))) {
-            // .ci/run installs and starts both: in CI a missing reader is a failure, never a skip
-            assertTrue(pcscd && vpcd, "pcscd socket " + pcscd + ", vpcd port " + vpcd);
-        }
-        Assumptions.assumeTrue(pcscd && vpcd, "pcscd + vpcd not running: see stderr");
+        VirtualReader.requireRunning(VpcdClient.DEFAULT_PORT);
         try (VpcdClient client = VpcdClient.connect(JCardSimLink.open(),
                 new InetSocketAddress("127.0.0.1", VpcdClient.DEFAULT_PORT))) {
             Thread served = new Thread(() -> {

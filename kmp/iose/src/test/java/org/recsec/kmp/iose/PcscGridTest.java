@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +25,8 @@ import javax.smartcardio.CardTerminal;
 import javax.smartcardio.CommandAPDU;
 import javax.smartcardio.ResponseAPDU;
 import javax.smartcardio.TerminalFactory;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.recsec.testsupport.VirtualReader;
 import org.recsec.se.host.ApduCounter;
 import org.recsec.se.host.CardLink;
 import org.recsec.se.host.VpcdClient;
@@ -44,22 +43,7 @@ class PcscGridTest {
 
     @Test
     void gridRoutesToTheCardInAPcscReader() throws Exception {
-        boolean pcscd = Files.exists(Path.of("/run/pcscd/pcscd.comm"));
-        boolean vpcd = false;
-        try (Socket probe = new Socket()) {
-            probe.connect(new InetSocketAddress("127.0.0.1", VpcdClient.DEFAULT_PORT), 2000);
-            vpcd = true;
-        } catch (IOException e) {
-            // not running
-        }
-        if (!pcscd || !vpcd) {
-            System.err.println("*** SKIPPED: pcscd with the vsmartcard-vpcd driver is not running (pcscd socket "
-                    + pcscd + ", vpcd port " + vpcd + "); .ci/run installs pcscd and vsmartcard-vpcd and starts pcscd");
-        }
-        if ("true".equals(System.getenv("CI"))) {
-            assertTrue(pcscd && vpcd, "pcscd socket " + pcscd + ", vpcd port " + vpcd);
-        }
-        Assumptions.assumeTrue(pcscd && vpcd, "pcscd + vpcd not running: see stderr");
+        VirtualReader.requireRunning(VpcdClient.DEFAULT_PORT);
 
         IoseCard issued = TestSes.card("pcsc-keystore");
         byte[] aid = SimulatedSes.aid(issued.link()).orElseThrow();
