@@ -218,9 +218,7 @@ final class RecSecLayer extends AbstractLayer {
                     // The server's deduplication answered our CON retransmission with the response this exchange
                     // already accepted: counted, dropped, and the exchange keeps its genuine response. A replayed
                     // record before any genuine response still ends the exchange below, with its reason.
-                    config.report().refused(exchange.isNotification() ? RecSecRefusal.Kind.NOTIFICATION
-                            : RecSecRefusal.Kind.RESPONSE, e.reason(), Messages.spiOf(response),
-                            address(response.getSourceContext()));
+                    reportRefusedResponse(exchange, response, e.reason());
                     return;
                 }
                 refuse(exchange, response, e.reason());
@@ -272,10 +270,14 @@ final class RecSecLayer extends AbstractLayer {
         }
     }
 
-    private void refuse(Exchange exchange, Response response, RecSecException.Reason reason) {
-        LOGGER.debug("response refused: {}", reason);
+    private void reportRefusedResponse(Exchange exchange, Response response, RecSecException.Reason reason) {
         config.report().refused(exchange.isNotification() ? RecSecRefusal.Kind.NOTIFICATION
                 : RecSecRefusal.Kind.RESPONSE, reason, Messages.spiOf(response), address(response.getSourceContext()));
+    }
+
+    private void refuse(Exchange exchange, Response response, RecSecException.Reason reason) {
+        LOGGER.debug("response refused: {}", reason);
+        reportRefusedResponse(exchange, response, reason);
         if (exchange.isNotification()) {
             return; // keep the relation: a forged notification must not end it
         }
