@@ -282,10 +282,7 @@ public final class RecordProtector {
         if (header.epoch() != sa.epoch()) {
             throw malformed("record epoch does not match the SA");
         }
-        if (sa.shouldDiscard(header.seq())) {
-            throw new RecSecException(RecSecException.Reason.REPLAY, "sequence number already accepted or left of "
-                    + "the window");
-        }
+        refuseReplay(sa, header.seq());
         if (verifyOnly && !sa.cipher().opensWithoutSideEffects()) {
             return new Opened(null, sa, ((long) header.epoch() << 48) | header.seq(), header.seq(), 0, false);
         }
@@ -303,10 +300,7 @@ public final class RecordProtector {
         if (header.epochBits() != (sa.epoch() & 0x03)) {
             throw malformed("record epoch does not match the SA");
         }
-        if (sa.shouldDiscard(header.seq())) {
-            throw new RecSecException(RecSecException.Reason.REPLAY, "sequence number already accepted or left of "
-                    + "the window");
-        }
+        refuseReplay(sa, header.seq());
         if (verifyOnly && (!request || !cipher.opensWithoutSideEffects())) {
             return new Opened(null, sa, ((long) sa.epoch() << 48) | header.seq(), header.seq(), 0, true);
         }
@@ -329,10 +323,7 @@ public final class RecordProtector {
         if (header.epoch() != sa.epoch()) {
             throw malformed("record epoch does not match the SA");
         }
-        if (sa.shouldDiscard(header.seq())) {
-            throw new RecSecException(RecSecException.Reason.REPLAY, "sequence number already accepted or left of "
-                    + "the window");
-        }
+        refuseReplay(sa, header.seq());
         long word = ((long) header.epoch() << 48) | header.seq();
         if (verifyOnly && !cipher.opensWithoutSideEffects()) {
             return new Opened(null, sa, word, header.seq(), 0, false);
@@ -344,6 +335,14 @@ public final class RecordProtector {
         byte[] pt = opened.content();
         CoapMessage inner = innerMessage(outer, pt, outerKept, request);
         return new Opened(inner, sa, word, header.seq(), pt.length, false);
+    }
+
+    /** RFC 6347 §4.1.2.6: a record already accepted or left of the window is dropped before it is opened. */
+    private static void refuseReplay(InboundSa sa, long seq) throws RecSecException {
+        if (sa.shouldDiscard(seq)) {
+            throw new RecSecException(RecSecException.Reason.REPLAY, "sequence number already accepted or left of "
+                    + "the window");
+        }
     }
 
     /** Parses the authenticated plaintext; checks the outer code is the one protect would have chosen. */
