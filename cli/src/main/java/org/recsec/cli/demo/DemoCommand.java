@@ -242,11 +242,10 @@ public final class DemoCommand implements Command {
             };
             kmp.establish(new DemoKmp.Setup(clientSad, CLIENT_ID, serverSad, serverId, serverAddr, trace, server,
                     config, capture));
-            for (String keyLine : SaKeylog.lines(serverSad, serverId)) {
-                trace.knowCompact(keyLine); // the trace shows compact records' (encrypted) sequence numbers
-            }
+            List<SaKeylog.SaKeys> keys = SaKeylog.read(serverSad, serverId);
+            keys.stream().filter(SaKeylog.SaKeys::compact).forEach(trace::knowCompact); // shows their sequence numbers
             if (keylogPath != null) {
-                List<String> keyLines = SaKeylog.lines(serverSad, serverId);
+                List<String> keyLines = keys.stream().map(SaKeylog.SaKeys::line).toList();
                 SaKeylog.write(java.nio.file.Path.of(keylogPath), keyLines);
                 out.println("  key file for Wireshark: " + keyLines.size() + " SAs (from the server's SA database) in "
                         + keylogPath);

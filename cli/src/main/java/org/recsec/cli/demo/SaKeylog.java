@@ -31,12 +31,39 @@ final class SaKeylog {
     }
 
     /**
-     * The key file lines for every mature SA of {@code sad} with keys in it (an SA kept on a secure element has
-     * none and is skipped). {@code serverId} names the server, so an SA from it is {@code s2c}, else {@code c2s}.
+     * The keys of one SA as the key file holds them.
+     *
+     * @param s2c     true for an SA from the server
+     * @param profile the PF_KEY profile id ({@link PfKey#RECSEC_PROFILE_DTLS12} ...)
+     * @param key     the key, or for compact the traffic secret
+     * @param iv      the iv (salt), empty for compact
      */
-    static List<String> lines(SecurityAssociationDatabase sad, String serverId) throws PfKeyException {
-        List<String> out = new ArrayList<>();
-        HexFormat hex = HexFormat.of();
+    record SaKeys(long spi, boolean s2c, int profile, CipherSuite suite, byte[] key, byte[] iv) {
+        boolean compact() {
+            return PfKey.isCompactProfile(profile);
+        }
+
+        /** The key file line (README "Looking at captures"). */
+        String line() {
+            HexFormat hex = HexFormat.of();
+            String dir = s2c ? "s2c" : "c2s";
+            if (compact()) {
+                // compact: the TLS 1.3 code point and the traffic secret (recsec.lua reads the header's S bit)
+                return String.format("RECSEC_SA %08x %s compact %04x secret=%s", spi, dir, suite.tls13Code(),
+                        hex.formatHex(key));
+            }
+            return String.format("RECSEC_SA %08x %s %s %04x key=%s iv=%s", spi, dir,
+                    org.recsec.km.pfkey.SaSpec.profileName(profile), suite.code(), hex.formatHex(key),
+                    hex.formatHex(iv));
+        }
+    }
+
+    /**
+     * The keys of every mature SA of {@code sad} with keys in it (an SA kept on a secure element has none and is
+     * skipped). {@code serverId} names the server, so an SA from it is {@code s2c}, else {@code c2s}.
+     */
+    static List<SaKeys> read(SecurityAssociationDatabase sad, String serverId) throws PfKeyException {
+        List<SaKeys> out = new ArrayList<>();
         try (SadSession session = sad.openSession(pushed -> { })) {
             for (PfKeyMessage m : session.send(PfKeyRequests.dump(1, 0))) {
                 PfKeyExtension.Sa sa = m.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class);
@@ -53,21 +80,11 @@ final class SaKeylog {
                 if (key == null || suite == null || (iv == null) != PfKey.isCompactProfile(profileId)) {
                     continue;
                 }
-                String dir = src.equals(serverId) ? "s2c" : "c2s";
-                byte[] k = key.key().toByteArray();
-                byte[] v = iv == null ? new byte[0] : iv.iv().toByteArray();
-                if (PfKey.isCompactProfile(profileId)) {
-                    // compact: the TLS 1.3 code point and the traffic secret (recsec.lua reads the header's S bit)
-                    out.add(String.format("RECSEC_SA %08x %s compact %04x secret=%s", sa.spi(), dir,
-                            suite.tls13Code(), hex.formatHex(k)));
-                } else if (profileId == PfKey.RECSEC_PROFILE_DTLS12
+                if (PfKey.isCompactProfile(profileId) || profileId == PfKey.RECSEC_PROFILE_DTLS12
                         || profileId == PfKey.RECSEC_PROFILE_DTLS12_CID) {
-                    out.add(String.format("RECSEC_SA %08x %s %s %04x key=%s iv=%s", sa.spi(), dir,
-                            org.recsec.km.pfkey.SaSpec.profileName(profileId), suite.code(), hex.formatHex(k),
-                            hex.formatHex(v)));
+                    out.add(new SaKeys(sa.spi(), src.equals(serverId), profileId, suite, key.key().toByteArray(),
+                            iv == null ? new byte[0] : iv.iv().toByteArray()));
                 }
-                java.util.Arrays.fill(k, (byte) 0);
-                java.util.Arrays.fill(v, (byte) 0);
             }
         }
         return out;

@@ -35,23 +35,9 @@ final class Trace {
         this.out = out;
     }
 
-    /**
-     * Lets the trace show the sequence number of the compact records of the SA in {@code keyLine} (a key file line
-     * as {@link SaKeylog} writes it; other profiles are ignored): the demo holds both ends' keys, a proxy does not.
-     */
-    synchronized void knowCompact(String keyLine) {
-        // RECSEC_SA <spi> <c2s|s2c> compact <suite> secret=<hex>
-        String[] f = keyLine.split(" ");
-        if (f.length != 6 || !f[0].equals("RECSEC_SA") || !f[3].equals("compact") || !f[5].startsWith("secret=")) {
-            return;
-        }
-        try {
-            compact.put(Long.parseLong(f[1], 16), new CompactSa(
-                    org.recsec.record.CipherSuite.forTls13Code(Integer.parseInt(f[4], 16)),
-                    Bytes.fromHex(f[5].substring("secret=".length()))));
-        } catch (RecSecException | IllegalArgumentException e) {
-            // not a line this trace can use: its records are shown without their sequence numbers
-        }
+    /** Lets the trace show the sequence numbers of the compact SA {@code sa}'s records: the demo holds its keys. */
+    synchronized void knowCompact(SaKeylog.SaKeys sa) {
+        compact.put(sa.spi(), new CompactSa(sa.suite(), sa.key()));
     }
 
     /** The sequence number of a compact record of a known SA, or -1; both legs carry the same record. */
