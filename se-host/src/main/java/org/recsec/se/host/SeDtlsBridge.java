@@ -1,18 +1,13 @@
 package org.recsec.se.host;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The host bridge for every DTLS 1.2 mode of the applet (PSK or certificate, full or resumed; applet/README.md)
@@ -25,9 +20,7 @@ import java.util.Set;
 public final class SeDtlsBridge {
     private final SeCard card;
     private final DatagramSocket socket;
-    private final Set<String> delivered = new HashSet<>();
-    private final Map<Integer, byte[]> fragments = new HashMap<>();
-    private final Map<Integer, boolean[]> filled = new HashMap<>();
+    private final DtlsFlightFeed feed;
     private List<byte[]> lastFlight = new ArrayList<>();
     private byte[] clientRandom;
     private byte[] serverRandom;
@@ -36,6 +29,7 @@ public final class SeDtlsBridge {
     public SeDtlsBridge(SeCard card, DatagramSocket socket) {
         this.card = Objects.requireNonNull(card);
         this.socket = Objects.requireNonNull(socket);
+        this.feed = new DtlsFlightFeed(card);
         if (!socket.isConnected()) {
             throw new IllegalArgumentException("the socket must be connected to the server");
         }
@@ -48,9 +42,7 @@ public final class SeDtlsBridge {
      * @throws IOException on an alert from the server, a silent server, or a socket error
      */
     public boolean handshake() throws SeException, IOException {
-        delivered.clear();
-        fragments.clear();
-        filled.clear();
+        feed.reset();
         clientRandom = null;
         serverRandom = null;
         byte[] hello = card.eapStart();
@@ -80,7 +72,7 @@ public final class SeDtlsBridge {
                     throw new IOException("alert from the server during the handshake");
                 }
                 if (r[0] == 22 && epoch == 0 && r.length >= 25) {
-                    byte[] whole = reassemble(r);
+                    byte[] whole = feed.reassemble(r);
                     if (whole == null) {
                         continue;
                     }
@@ -90,13 +82,12 @@ public final class SeDtlsBridge {
                         serverRandom = Arrays.copyOfRange(whole, 27, 59);
                     }
                     if (type == 3) {
-                        delivered.clear();
-                        delivered.add("3");
-                        toServer(toCard(pending));
+                        feed.restartAfterHelloVerify();
+                        toServer(feed.toCard(pending));
                         pending.clear();
                     } else if (type == 14) {
                         helloDone = true;
-                        toServer(toCard(pending));
+                        toServer(feed.toCard(pending));
                         pending.clear();
                     }
                 } else if (r[0] == 20 && epoch == 0) {
@@ -106,7 +97,7 @@ public final class SeDtlsBridge {
                     }
                 } else if (r[0] == 22 && epoch == 1 && ccs) {
                     pending.add(r);
-                    toServer(toCard(pending));
+                    toServer(feed.toCard(pending));
                     if (serverRandom == null) {
                         throw new SeException("handshake finished without a ServerHello");
                     }
@@ -114,55 +105,6 @@ public final class SeDtlsBridge {
                 }
             }
         }
-    }
-
-    private byte[] reassemble(byte[] r) throws IOException {
-        int type = r[13];
-        int len = u24(r, 14);
-        int seq = ((r[17] & 0xFF) << 8) | (r[18] & 0xFF);
-        int fragOff = u24(r, 19);
-        int fragLen = u24(r, 22);
-        String key = type == 3 ? "3" : type + "/" + seq;
-        if (len > SeTlsBridge.CARD_BUFFER) {
-            throw new IOException("a handshake message of " + len + " bytes does not fit the card");
-        }
-        if (delivered.contains(key) || fragOff + fragLen > len || 25 + fragLen > r.length) {
-            return null;
-        }
-        if (!fragments.containsKey(seq) && fragments.size() >= 8) {
-            throw new IOException("more than 8 handshake messages half-received");
-        }
-        byte[] body = fragments.computeIfAbsent(seq, s -> new byte[len]);
-        boolean[] have = filled.computeIfAbsent(seq, s -> new boolean[len]);
-        if (body.length != len) {
-            return null;
-        }
-        System.arraycopy(r, 25, body, fragOff, fragLen);
-        Arrays.fill(have, fragOff, fragOff + fragLen, true);
-        for (boolean b : have) {
-            if (!b) {
-                return null;
-            }
-        }
-        fragments.remove(seq);
-        filled.remove(seq);
-        delivered.add(key);
-        byte[] whole = new byte[25 + len];
-        System.arraycopy(r, 0, whole, 0, 25);
-        whole[11] = (byte) ((12 + len) >> 8);
-        whole[12] = (byte) (12 + len);
-        whole[19] = 0;
-        whole[20] = 0;
-        whole[21] = 0;
-        whole[22] = (byte) (len >> 16);
-        whole[23] = (byte) (len >> 8);
-        whole[24] = (byte) len;
-        System.arraycopy(body, 0, whole, 25, len);
-        return whole;
-    }
-
-    private static int u24(byte[] b, int o) {
-        return ((b[o] & 0xFF) << 16) | ((b[o + 1] & 0xFF) << 8) | (b[o + 2] & 0xFF);
     }
 
     /** client_random of the last {@link #handshake()} (the card's ClientHello), 32 bytes; null before one. */
@@ -203,20 +145,6 @@ public final class SeDtlsBridge {
     public void closeNotify() throws SeException, IOException {
         byte[] r = card.processEap(0x80 | 21, new byte[] {1, 0});
         socket.send(new DatagramPacket(r, r.length));
-    }
-
-    private byte[] toCard(List<byte[]> records) throws SeException {
-        ByteArrayOutputStream msg = new ByteArrayOutputStream();
-        for (byte[] r : records) {
-            if (msg.size() > 0 && msg.size() + r.length > SeTlsBridge.CARD_BUFFER) {
-                if (card.processEap(0, msg.toByteArray()).length != 0) {
-                    throw new SeException("the card answered in the middle of a server flight");
-                }
-                msg.reset();
-            }
-            msg.writeBytes(r);
-        }
-        return card.processEap(0, msg.toByteArray());
     }
 
     private void toServer(byte[] records) throws IOException {

@@ -12,47 +12,17 @@ import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Vector;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
-import org.bouncycastle.crypto.util.PrivateKeyFactory;
-import org.bouncycastle.tls.AbstractTlsServer;
-import org.bouncycastle.tls.AlertDescription;
-import org.bouncycastle.tls.Certificate;
-import org.bouncycastle.tls.CertificateRequest;
-import org.bouncycastle.tls.CipherSuite;
-import org.bouncycastle.tls.ClientCertificateType;
 import org.bouncycastle.tls.DTLSRequest;
 import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.DTLSVerifier;
 import org.bouncycastle.tls.DatagramSender;
-import org.bouncycastle.tls.DefaultTlsServer;
-import org.bouncycastle.tls.HashAlgorithm;
-import org.bouncycastle.tls.PSKTlsServer;
-import org.bouncycastle.tls.ProtocolVersion;
-import org.bouncycastle.tls.SecurityParameters;
-import org.bouncycastle.tls.SignatureAlgorithm;
-import org.bouncycastle.tls.SignatureAndHashAlgorithm;
-import org.bouncycastle.tls.TlsContext;
-import org.bouncycastle.tls.TlsCredentialedSigner;
-import org.bouncycastle.tls.TlsFatalAlert;
-import org.bouncycastle.tls.TlsPSKIdentityManager;
 import org.bouncycastle.tls.TlsServerProtocol;
-import org.bouncycastle.tls.TlsSession;
-import org.bouncycastle.tls.crypto.TlsCertificate;
-import org.bouncycastle.tls.crypto.TlsCryptoParameters;
-import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
-import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.recsec.se.host.KeyBlock;
 import org.recsec.se.host.SeException;
 
@@ -71,8 +41,6 @@ import org.recsec.se.host.SeException;
  * connection's end, or {@value #IDLE_MILLIS} ms of silence.
  */
 public final class SeModeServer implements AutoCloseable {
-    /** Bounds one handshake (Bouncy Castle's default waits forever). */
-    private static final int HANDSHAKE_TIMEOUT_MILLIS = 30_000;
     /** How long the server waits for the client's next application record before it takes the next client. */
     public static final int IDLE_MILLIS = 3_000;
 
@@ -105,11 +73,7 @@ public final class SeModeServer implements AutoCloseable {
     }
 
     private final boolean tls;
-    private final byte[] identity;
-    private final byte[] psk;
-    private final Credentials credentials;
-    private final BcTlsCrypto crypto;
-    private final Map<String, TlsSession> cache = new ConcurrentHashMap<>();
+    private final SeModeTlsServers servers;
     private final BlockingQueue<Object> handshakes = new LinkedBlockingQueue<>();
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private final DatagramSocket udp;
@@ -123,10 +87,7 @@ public final class SeModeServer implements AutoCloseable {
             throw new IllegalArgumentException("accepts must be at least 1");
         }
         this.tls = tls;
-        this.identity = identity == null ? null : identity.clone();
-        this.psk = psk == null ? null : psk.clone();
-        this.credentials = credentials;
-        this.crypto = new BcTlsCrypto(Objects.requireNonNull(random));
+        this.servers = new SeModeTlsServers(tls, identity, psk, credentials, random);
         if (tls) {
             tcp = new ServerSocket();
             tcp.bind(bind);
@@ -212,10 +173,10 @@ public final class SeModeServer implements AutoCloseable {
 
     private void serveTls() throws IOException {
         try (Socket s = tcp.accept()) {
-            s.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
-            Result r = new Result();
+            s.setSoTimeout(SeModeTlsServers.HANDSHAKE_TIMEOUT_MILLIS);
+            SeModeTlsServers.Result r = new SeModeTlsServers.Result();
             TlsServerProtocol protocol = new TlsServerProtocol(s.getInputStream(), s.getOutputStream());
-            protocol.accept(server(r));
+            protocol.accept(servers.server(r));
             handshakes.add(r.established());
             s.setSoTimeout(IDLE_MILLIS);
             InputStream in = protocol.getInputStream();
@@ -238,7 +199,7 @@ public final class SeModeServer implements AutoCloseable {
     }
 
     private void serveDtls() throws IOException {
-        DTLSVerifier verifier = new DTLSVerifier(crypto);
+        DTLSVerifier verifier = new DTLSVerifier(servers.crypto());
         byte[] buf = new byte[2048];
         udp.setSoTimeout(0);
         DTLSRequest request = null;
@@ -262,8 +223,9 @@ public final class SeModeServer implements AutoCloseable {
             client = from;
         }
         {
-            Result r = new Result();
-            DTLSTransport t = new DTLSServerProtocol().accept(server(r), new PeerTransport(udp, client), request);
+            SeModeTlsServers.Result r = new SeModeTlsServers.Result();
+            DTLSTransport t = new DTLSServerProtocol().accept(servers.server(r), new SePeerTransport(udp, client),
+                    request);
             handshakes.add(r.established());
             byte[] in = new byte[4096];
             try {
@@ -276,61 +238,6 @@ public final class SeModeServer implements AutoCloseable {
         }
     }
 
-    /**
-     * The server's unconnected socket as a datagram transport to one client: datagrams from anyone else are dropped
-     * (a connected socket would make the kernel answer other clients with ICMP port unreachable).
-     */
-    private static final class PeerTransport implements org.bouncycastle.tls.DatagramTransport {
-        private final DatagramSocket socket;
-        private final InetSocketAddress peer;
-
-        PeerTransport(DatagramSocket socket, InetSocketAddress peer) {
-            this.socket = socket;
-            this.peer = peer;
-        }
-
-        @Override
-        public int getReceiveLimit() {
-            return 1500;
-        }
-
-        @Override
-        public int getSendLimit() {
-            return 1400;
-        }
-
-        @Override
-        public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
-            long deadline = System.nanoTime() + Math.max(1, waitMillis) * 1_000_000L;
-            while (true) {
-                long left = (deadline - System.nanoTime()) / 1_000_000L;
-                if (left <= 0) {
-                    return -1;
-                }
-                socket.setSoTimeout((int) left);
-                DatagramPacket p = new DatagramPacket(buf, off, len);
-                try {
-                    socket.receive(p);
-                } catch (java.net.SocketTimeoutException e) {
-                    return -1;
-                }
-                if (peer.equals(p.getSocketAddress())) {
-                    return p.getLength();
-                }
-            }
-        }
-
-        @Override
-        public void send(byte[] buf, int off, int len) throws IOException {
-            socket.send(new DatagramPacket(buf, off, len, peer));
-        }
-
-        @Override
-        public void close() {
-            // the server's socket outlives each client
-        }
-    }
-
     private interface Sink {
         void write(byte[] b) throws IOException;
     }
@@ -339,181 +246,6 @@ public final class SeModeServer implements AutoCloseable {
         String text = new String(buf, 0, n, StandardCharsets.UTF_8);
         received.add(text);
         out.write(("reply:" + text).getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** What {@code notifyHandshakeComplete} leaves for the serving thread. */
-    private static final class Result {
-        private byte[] keyBlock;
-        private byte[] clientRandom;
-        private byte[] serverRandom;
-        private boolean resumed;
-        private String subject;
-
-        Established established() throws IOException {
-            if (keyBlock == null) {
-                throw new IOException("handshake ended without keys");
-            }
-            Established e = new Established(KeyBlock.split(keyBlock, 0), clientRandom, serverRandom, resumed, subject);
-            Arrays.fill(keyBlock, (byte) 0);
-            return e;
-        }
-    }
-
-    private void complete(TlsContext context, Result r) throws IOException {
-        SecurityParameters sp = context.getSecurityParametersConnection();
-        byte[] seed = new byte[64];
-        System.arraycopy(sp.getServerRandom(), 0, seed, 0, 32);
-        System.arraycopy(sp.getClientRandom(), 0, seed, 32, 32);
-        r.keyBlock = sp.getMasterSecret().deriveUsingPRF(sp.getPRFAlgorithm(), "key expansion", seed,
-                KeyBlock.LENGTH).extract();
-        r.clientRandom = sp.getClientRandom().clone();
-        r.serverRandom = sp.getServerRandom().clone();
-        r.resumed = sp.isResumedSession();
-        TlsSession s = context.getSession();
-        if (s != null && s.getSessionID().length > 0) {
-            cache.put(HexFormat.of().formatHex(s.getSessionID()), s);
-        }
-    }
-
-    private ProtocolVersion[] versions() {
-        return tls ? ProtocolVersion.TLSv12.only() : ProtocolVersion.DTLSv12.only();
-    }
-
-    private AbstractTlsServer server(Result r) throws IOException {
-        if (credentials == null) {
-            TlsPSKIdentityManager ids = new TlsPSKIdentityManager() {
-                @Override
-                public byte[] getHint() {
-                    return null;
-                }
-
-                @Override
-                public byte[] getPSK(byte[] offered) {
-                    return Arrays.equals(offered, identity) ? psk.clone() : null;
-                }
-            };
-            return new PSKTlsServer(crypto, ids) {
-                @Override
-                protected int[] getSupportedCipherSuites() {
-                    return new int[] {CipherSuite.TLS_PSK_WITH_AES_128_CCM_8};
-                }
-
-                @Override
-                protected ProtocolVersion[] getSupportedVersions() {
-                    return versions();
-                }
-
-                @Override
-                public int getHandshakeTimeoutMillis() {
-                    return HANDSHAKE_TIMEOUT_MILLIS;
-                }
-
-                @Override
-                public byte[] getNewSessionID() {
-                    return newSessionId();
-                }
-
-                @Override
-                public TlsSession getSessionToResume(byte[] id) {
-                    return cache.get(HexFormat.of().formatHex(id));
-                }
-
-                @Override
-                public boolean allowLegacyResumption() {
-                    return true;
-                }
-
-                @Override
-                public void notifyHandshakeComplete() throws IOException {
-                    super.notifyHandshakeComplete();
-                    complete(context, r);
-                }
-            };
-        }
-        AsymmetricKeyParameter key = PrivateKeyFactory.createKey(credentials.serverKey().getEncoded());
-        TlsCertificate serverCert;
-        try {
-            serverCert = crypto.createCertificate(credentials.serverCertificate().getEncoded());
-        } catch (java.security.cert.CertificateEncodingException e) {
-            throw new IOException(e);
-        }
-        return new DefaultTlsServer(crypto) {
-            @Override
-            protected int[] getSupportedCipherSuites() {
-                return new int[] {CipherSuite.TLS_DHE_RSA_WITH_AES_128_CCM_8};
-            }
-
-            @Override
-            protected ProtocolVersion[] getSupportedVersions() {
-                return versions();
-            }
-
-            @Override
-            public int getHandshakeTimeoutMillis() {
-                return HANDSHAKE_TIMEOUT_MILLIS;
-            }
-
-            @Override
-            protected TlsCredentialedSigner getRSASignerCredentials() {
-                return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, key,
-                        new Certificate(new TlsCertificate[] {serverCert}),
-                        new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.rsa));
-            }
-
-            @Override
-            public CertificateRequest getCertificateRequest() {
-                Vector<SignatureAndHashAlgorithm> algs = new Vector<>();
-                algs.add(new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.rsa));
-                return new CertificateRequest(new short[] {ClientCertificateType.rsa_sign}, algs, null);
-            }
-
-            @Override
-            public void notifyClientCertificate(Certificate chain) throws IOException {
-                r.subject = checkClient(chain);
-            }
-
-            @Override
-            public byte[] getNewSessionID() {
-                return newSessionId();
-            }
-
-            @Override
-            public TlsSession getSessionToResume(byte[] id) {
-                return cache.get(HexFormat.of().formatHex(id));
-            }
-
-            @Override
-            public boolean allowLegacyResumption() {
-                return true;
-            }
-
-            @Override
-            public void notifyHandshakeComplete() throws IOException {
-                super.notifyHandshakeComplete();
-                complete(context, r);
-            }
-        };
-    }
-
-    /** The client's certificate must be signed by the client CA (checked with the JDK); returns its subject. */
-    private String checkClient(Certificate chain) throws IOException {
-        if (chain == null || chain.isEmpty()) {
-            throw new TlsFatalAlert(AlertDescription.handshake_failure);
-        }
-        try {
-            X509Certificate leaf = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
-                    new java.io.ByteArrayInputStream(chain.getCertificateAt(0).getEncoded()));
-            leaf.verify(credentials.clientCa());
-            return leaf.getSubjectX500Principal().getName();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new TlsFatalAlert(AlertDescription.bad_certificate, e);
-        }
-    }
-
-    private byte[] newSessionId() {
-        byte[] id = new byte[32];
-        crypto.getSecureRandom().nextBytes(id);
-        return id;
     }
 
     /** Stops serving and closes the socket. */

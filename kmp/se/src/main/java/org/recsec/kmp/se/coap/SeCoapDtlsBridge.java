@@ -1,15 +1,10 @@
 package org.recsec.kmp.se.coap;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import org.recsec.se.host.DtlsFlightFeed;
 import org.recsec.se.host.DtlsRecords;
 import org.recsec.se.host.Retransmission;
 import org.recsec.se.host.SeCard;
@@ -41,9 +36,7 @@ public final class SeCoapDtlsBridge {
     private final SeCard card;
     private final SocketAgent socket;
     private final Retransmission timer;
-    private final Set<String> delivered = new HashSet<>();
-    private final Map<Integer, byte[]> fragments = new HashMap<>();
-    private final Map<Integer, boolean[]> filled = new HashMap<>();
+    private final DtlsFlightFeed feed;
     private List<byte[]> lastFlight = List.of();
     private int sends;
     private long deadlineNanos;
@@ -55,6 +48,7 @@ public final class SeCoapDtlsBridge {
         this.card = Objects.requireNonNull(card);
         this.socket = Objects.requireNonNull(socket);
         this.timer = Objects.requireNonNull(timer);
+        this.feed = new DtlsFlightFeed(card);
     }
 
     /**
@@ -67,9 +61,7 @@ public final class SeCoapDtlsBridge {
      *                     failed ({@link CoapFlightException})
      */
     public boolean handshake() throws SeException, IOException {
-        delivered.clear();
-        fragments.clear();
-        filled.clear();
+        feed.reset();
         flightsSent = 0;
         flightsReceived = 0;
         byte[] first = card.eapStart();
@@ -110,20 +102,19 @@ public final class SeCoapDtlsBridge {
             for (byte[] r : flight) {
                 int epoch = ((r[3] & 0xFF) << 8) | (r[4] & 0xFF);
                 if (r[0] == 22 && epoch == 0 && r.length >= 25) {
-                    byte[] whole = reassemble(r);
+                    byte[] whole = feed.reassemble(r);
                     if (whole == null) {
                         continue;
                     }
                     pending.add(whole);
                     int type = whole[13];
                     if (type == 3) {
-                        delivered.clear();
-                        delivered.add("3");
-                        toServer(toCard(pending));
+                        feed.restartAfterHelloVerify();
+                        toServer(feed.toCard(pending));
                         pending.clear();
                     } else if (type == 14) {
                         helloDone = true;
-                        toServer(toCard(pending));
+                        toServer(feed.toCard(pending));
                         pending.clear();
                     }
                 } else if (r[0] == 20 && epoch == 0) {
@@ -133,7 +124,7 @@ public final class SeCoapDtlsBridge {
                     }
                 } else if (r[0] == 22 && epoch == 1 && ccs) {
                     pending.add(r);
-                    byte[] answer = toCard(pending);
+                    byte[] answer = feed.toCard(pending);
                     pending.clear();
                     if (helloDone) {
                         if (answer.length != 0) {
@@ -160,69 +151,6 @@ public final class SeCoapDtlsBridge {
     /** Server flights (answers, empty ones included) received in the last handshake. */
     public int flightsReceived() {
         return flightsReceived;
-    }
-
-    private byte[] reassemble(byte[] r) throws IOException {
-        int type = r[13];
-        int len = u24(r, 14);
-        int seq = ((r[17] & 0xFF) << 8) | (r[18] & 0xFF);
-        int fragOff = u24(r, 19);
-        int fragLen = u24(r, 22);
-        String key = type == 3 ? "3" : type + "/" + seq;
-        if (len > SeTlsBridge.CARD_BUFFER) {
-            throw new IOException("a handshake message of " + len + " bytes does not fit the card");
-        }
-        if (delivered.contains(key) || fragOff + fragLen > len || 25 + fragLen > r.length) {
-            return null;
-        }
-        if (!fragments.containsKey(seq) && fragments.size() >= 8) {
-            throw new IOException("more than 8 handshake messages half-received");
-        }
-        byte[] body = fragments.computeIfAbsent(seq, s -> new byte[len]);
-        boolean[] have = filled.computeIfAbsent(seq, s -> new boolean[len]);
-        if (body.length != len) {
-            return null;
-        }
-        System.arraycopy(r, 25, body, fragOff, fragLen);
-        Arrays.fill(have, fragOff, fragOff + fragLen, true);
-        for (boolean b : have) {
-            if (!b) {
-                return null;
-            }
-        }
-        fragments.remove(seq);
-        filled.remove(seq);
-        delivered.add(key);
-        byte[] whole = new byte[25 + len];
-        System.arraycopy(r, 0, whole, 0, 25);
-        whole[11] = (byte) ((12 + len) >> 8);
-        whole[12] = (byte) (12 + len);
-        whole[19] = 0;
-        whole[20] = 0;
-        whole[21] = 0;
-        whole[22] = (byte) (len >> 16);
-        whole[23] = (byte) (len >> 8);
-        whole[24] = (byte) len;
-        System.arraycopy(body, 0, whole, 25, len);
-        return whole;
-    }
-
-    private static int u24(byte[] b, int o) {
-        return ((b[o] & 0xFF) << 16) | ((b[o + 1] & 0xFF) << 8) | (b[o + 2] & 0xFF);
-    }
-
-    private byte[] toCard(List<byte[]> records) throws SeException {
-        ByteArrayOutputStream msg = new ByteArrayOutputStream();
-        for (byte[] r : records) {
-            if (msg.size() > 0 && msg.size() + r.length > SeTlsBridge.CARD_BUFFER) {
-                if (card.processEap(0, msg.toByteArray()).length != 0) {
-                    throw new SeException("the card answered in the middle of a server flight");
-                }
-                msg.reset();
-            }
-            msg.writeBytes(r);
-        }
-        return card.processEap(0, msg.toByteArray());
     }
 
     private void toServer(byte[] records) throws IOException {
