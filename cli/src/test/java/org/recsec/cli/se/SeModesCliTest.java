@@ -97,7 +97,12 @@ class SeModesCliTest {
 
     @Test
     void everyModeThroughPcscdAndVpcd() throws Exception {
-        VirtualReader.requireRunning(VpcdClient.DEFAULT_PORT);
+        try (VirtualReader.Claim reader = VirtualReader.claim(VpcdClient.DEFAULT_PORT)) {
+            everyModeThroughTheReader();
+        }
+    }
+
+    private void everyModeThroughTheReader() throws Exception {
         try (VpcdClient client = VpcdClient.connect(JCardSimLink.open(),
                 new InetSocketAddress("127.0.0.1", VpcdClient.DEFAULT_PORT))) {
             Thread served = new Thread(() -> {

@@ -43,7 +43,12 @@ class PcscGridTest {
 
     @Test
     void gridRoutesToTheCardInAPcscReader() throws Exception {
-        VirtualReader.requireRunning(VpcdClient.DEFAULT_PORT);
+        try (VirtualReader.Claim reader = VirtualReader.claim(VpcdClient.DEFAULT_PORT)) {
+            routesThroughTheReader();
+        }
+    }
+
+    private void routesThroughTheReader() throws Exception {
 
         IoseCard issued = TestSes.card("pcsc-keystore");
         byte[] aid = SimulatedSes.aid(issued.link()).orElseThrow();
