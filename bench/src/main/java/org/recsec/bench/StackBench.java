@@ -43,8 +43,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.recsec.californium.RecSec;
 import org.recsec.californium.RecSecConfig;
 import org.recsec.record.InMemorySaRegistry;
-import org.recsec.record.LocalId;
-import org.recsec.record.PeerId;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
 
 /**
  * The whole Californium stack over UDP loopback: a {@code CoapServer} with one resource answering a small payload,

@@ -17,7 +17,7 @@ import org.recsec.km.pfkey.PfKeyMessage;
 import org.recsec.km.pfkey.PfKeyRequests;
 import org.recsec.km.sad.SadSession;
 import org.recsec.km.sad.SecurityAssociationDatabase;
-import org.recsec.record.CipherSuite;
+import org.recsec.record.base.CipherSuite;
 
 /**
  * The SAs of one host's SA database as a recsec key file for Wireshark (tools/wireshark/recsec.lua; format in

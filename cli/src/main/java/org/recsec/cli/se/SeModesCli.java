@@ -30,7 +30,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 import org.recsec.se.host.ApduCounter;
 import org.recsec.se.host.CardLink;
 import org.recsec.se.host.ChannelCardLink;

@@ -1,8 +1,8 @@
 package org.recsec.km.pfkey;
 
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 
-import org.recsec.record.CipherSuite;
+import org.recsec.record.base.CipherSuite;
 
 /**
  * The numbers of PF_KEY v2 (RFC 2367 §2, Linux {@code include/uapi/linux/pfkeyv2.h} for {@code SADB_X_*}) and the

@@ -10,8 +10,8 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * One PF_KEY extension (RFC 2367 §2.3): {@code {u16 len in 64-bit words, u16 type}} followed by its body, padded

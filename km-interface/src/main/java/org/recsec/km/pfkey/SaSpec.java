@@ -1,9 +1,9 @@
 package org.recsec.km.pfkey;
 
 import java.util.Objects;
-import org.recsec.record.CipherSuite;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
 import org.recsec.record.internal.ReplayWindow;
-import org.recsec.record.SecretBytes;
 
 /**
  * A complete record SA as a key-management protocol installs it with ADD (or completes a larval one with UPDATE):

@@ -3,11 +3,11 @@ package org.recsec.km.sad;
 import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyExtension;
 import org.recsec.km.pfkey.SaSpec;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.RecSecException;
-import org.recsec.record.RecordCipher;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.SecretBytes;
 import org.recsec.record.internal.ReplayWindow;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.spi.RecordCipher;
 
 /**
  * One SA in the SAD: fixed parameters, and the mutable state (lifetime counters, state, sequence numbers) guarded

@@ -2,15 +2,15 @@ package org.recsec.km.sad;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.recsec.km.pfkey.Alg;
 import org.recsec.km.pfkey.Endpoints;
 import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyException;
 import org.recsec.km.pfkey.PfKeyExtension;
 import org.recsec.km.pfkey.PfKeyMessage;
 import org.recsec.km.pfkey.SaSpec;
-import org.recsec.km.pfkey.Alg;
 import org.recsec.km.pfkey.Supported;
-import org.recsec.record.CipherSuite;
+import org.recsec.record.base.CipherSuite;
 
 /**
  * The RFC 2367 §3.1 semantics of each message type, run with the SAD lock held. Every refusal becomes an errno

@@ -16,13 +16,13 @@ import java.util.random.RandomGenerator;
 import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyException;
 import org.recsec.km.pfkey.PfKeyMessage;
-import org.recsec.record.RecSecException;
-import org.recsec.record.RecordCipher;
 import org.recsec.record.SaRegistry;
-import org.recsec.record.InboundSa;
-import org.recsec.record.LocalId;
-import org.recsec.record.OutboundSa;
-import org.recsec.record.PeerId;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.spi.InboundSa;
+import org.recsec.record.spi.OutboundSa;
+import org.recsec.record.spi.RecordCipher;
 
 /**
  * The SA database (SAD): the single owner of record SA state, changed only through PF_KEY v2 messages (RFC 2367

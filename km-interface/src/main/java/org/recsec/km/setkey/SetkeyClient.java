@@ -11,13 +11,13 @@ import java.util.List;
 import org.recsec.km.keyd.PfKeyFraming;
 import org.recsec.km.pfkey.Endpoints;
 import org.recsec.km.pfkey.PfKey;
-import org.recsec.km.pfkey.SaSpec;
 import org.recsec.km.pfkey.PfKeyException;
 import org.recsec.km.pfkey.PfKeyExtension;
 import org.recsec.km.pfkey.PfKeyMessage;
 import org.recsec.km.pfkey.PfKeyRequests;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.CipherSuite;
+import org.recsec.km.pfkey.SaSpec;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * Runs parsed setkey statements against a key daemon over its UNIX socket and prints the results. A refused

@@ -8,7 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.RecSecException;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
