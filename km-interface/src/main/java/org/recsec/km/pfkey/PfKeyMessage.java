@@ -168,9 +168,9 @@ public final class PfKeyMessage {
                         extType == lastType ? "repeated extension " + extType : "extension out of order");
             }
             lastType = extType;
-            PfKeyExtension e = PfKeyExtension.decode(extType, b, p, extBytes);
-            if (e != null) {
-                ext.put(extType, e);
+            java.util.Optional<PfKeyExtension> e = PfKeyExtension.decode(extType, b, p, extBytes);
+            if (e.isPresent()) {
+                ext.put(extType, e.get());
             }
             p += extBytes;
         }
