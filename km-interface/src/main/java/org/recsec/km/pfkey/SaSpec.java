@@ -189,10 +189,8 @@ public record SaSpec(long spi, String src, String dst, CipherSuite suite, Secret
         if (sa.auth() != PfKey.SADB_AALG_NONE || m.has(PfKey.SADB_EXT_KEY_AUTH)) {
             throw new PfKeyException(PfKey.EINVAL, "record suites are AEADs: no authentication algorithm");
         }
-        CipherSuite suite = PfKey.suiteForEalg(sa.encrypt());
-        if (suite == null) {
-            throw new PfKeyException(PfKey.EINVAL, "encryption algorithm " + sa.encrypt());
-        }
+        CipherSuite suite = PfKey.suiteForEalg(sa.encrypt()).orElseThrow(
+                () -> new PfKeyException(PfKey.EINVAL, "encryption algorithm " + sa.encrypt()));
         PfKeyExtension.Key key = m.ext(PfKey.SADB_EXT_KEY_ENCRYPT, PfKeyExtension.Key.class);
         PfKeyExtension.Iv iv = m.ext(PfKey.SADB_X_EXT_RECSEC_IV, PfKeyExtension.Iv.class);
         PfKeyExtension.SeHandle se = m.ext(PfKey.SADB_X_EXT_RECSEC_SE_HANDLE, PfKeyExtension.SeHandle.class);
