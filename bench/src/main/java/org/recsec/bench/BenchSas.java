@@ -1,14 +1,14 @@
 package org.recsec.bench;
 
 import java.util.Random;
-import org.recsec.record.CipherSuite;
 import org.recsec.record.InMemorySaRegistry;
 import org.recsec.record.ManualSa;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.SecretBytes;
 import org.recsec.record.internal.ReplayWindow;
 import org.recsec.record.internal.crypto.RecordCiphers;
-import org.recsec.record.LocalId;
-import org.recsec.record.PeerId;
 
 /** SA pairs with seeded random keys for the stack benchmarks (suite c0a8, profile dtls12). */
 final class BenchSas {

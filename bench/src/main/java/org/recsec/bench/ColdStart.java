@@ -109,7 +109,7 @@ public final class ColdStart {
         DtlsConfig.register();
         Configuration config = StackBench.config();
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
-        StackBench.Stack s = StackBench.stack(stack);
+        BenchStacks.Stack s = BenchStacks.stack(stack);
         CoapServer server = new CoapServer(config);
         Endpoint client = null;
         try {

@@ -26,12 +26,12 @@ import org.openjdk.jmh.annotations.Threads;
 import org.recsec.km.pfkey.SaSpec;
 import org.recsec.km.sad.SadSession;
 import org.recsec.km.sad.SecurityAssociationDatabase;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.RecSecException;
-import org.recsec.record.SecretBytes;
-import org.recsec.record.LocalId;
-import org.recsec.record.OutboundSa;
-import org.recsec.record.PeerId;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.spi.OutboundSa;
 
 /**
  * Many active SAs at once: {@code sas} outbound SAs in one SA database (installed by PF_KEY ADD), and 8 threads

@@ -1,6 +1,6 @@
 package org.recsec.bench;
 
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -18,10 +18,10 @@ import org.recsec.record.InMemorySaRegistry;
 import org.recsec.record.ProtectedRequest;
 import org.recsec.record.RecordProtector;
 import org.recsec.record.UnprotectedRequest;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
-import org.recsec.record.LocalId;
-import org.recsec.record.PeerId;
 
 /**
  * Bytes a protection adds to a CoAP message on the wire, record-sec dtls12 (suite c0a8, a two-byte SPI, the shortest outside the reserved 0..255) next to

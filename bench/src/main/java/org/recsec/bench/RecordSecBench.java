@@ -10,21 +10,21 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.recsec.record.CipherSuite;
 import org.recsec.record.InMemorySaRegistry;
 import org.recsec.record.ManualSa;
 import org.recsec.record.ProtectedRequest;
-import org.recsec.record.RecSecException;
 import org.recsec.record.RecordProtector;
-import org.recsec.record.internal.ReplayWindow;
-import org.recsec.record.SecretBytes;
 import org.recsec.record.UnprotectedRequest;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.RecordProfile;
+import org.recsec.record.base.SecretBytes;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
+import org.recsec.record.internal.ReplayWindow;
 import org.recsec.record.internal.crypto.RecordCiphers;
-import org.recsec.record.LocalId;
-import org.recsec.record.RecordProfile;
-import org.recsec.record.PeerId;
 
 /**
  * record-sec protecting and unprotecting the requests of {@link Messages} with the {@code profile} parameter's record

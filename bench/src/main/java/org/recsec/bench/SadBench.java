@@ -20,10 +20,10 @@ import org.recsec.km.pfkey.PfKeyException;
 import org.recsec.km.pfkey.SaSpec;
 import org.recsec.km.sad.SadSession;
 import org.recsec.km.sad.SecurityAssociationDatabase;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.RecSecException;
-import org.recsec.record.SecretBytes;
-import org.recsec.record.SecurityAssociation;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.spi.SecurityAssociation;
 
 /**
  * Inbound SA lookup by SPI in km-interface's {@link SecurityAssociationDatabase} holding {@code sas} SAs (one

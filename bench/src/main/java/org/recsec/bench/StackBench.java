@@ -15,21 +15,11 @@ import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.config.CoapConfig;
-import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.core.network.Endpoint;
 import org.eclipse.californium.core.server.resources.CoapExchange;
-import org.eclipse.californium.cose.AlgorithmID;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
-import org.eclipse.californium.oscore.HashMapCtxDB;
-import org.eclipse.californium.oscore.OSCoreCoapStackFactory;
-import org.eclipse.californium.oscore.OSCoreCtx;
-import org.eclipse.californium.scandium.DTLSConnector;
 import org.eclipse.californium.scandium.config.DtlsConfig;
-import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
-import org.eclipse.californium.scandium.dtls.cipher.CipherSuite;
-import org.eclipse.californium.scandium.dtls.pskstore.AdvancedMultiPskStore;
-import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -40,11 +30,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.recsec.californium.RecSec;
-import org.recsec.californium.RecSecConfig;
-import org.recsec.record.InMemorySaRegistry;
-import org.recsec.record.LocalId;
-import org.recsec.record.PeerId;
 
 /**
  * The whole Californium stack over UDP loopback: a {@code CoapServer} with one resource answering a small payload,
@@ -92,7 +77,7 @@ public class StackBench {
         Configuration config = config();
         Random random = new Random(42);
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
-        Stack s = stack(stack);
+        BenchStacks.Stack s = BenchStacks.stack(stack);
         server = new CoapServer(config);
         server.addEndpoint(s.serverEndpoint(config, any, clients, random));
         server.add(new CoapResource("hello") {
@@ -222,163 +207,6 @@ public class StackBench {
                     completions.offer(FAILED);
                 }
             }
-        }
-    }
-
-    /** The stack named {@code name}: plain, recsec, oscore or dtls (also used by {@link ColdStart}). */
-    static Stack stack(String name) {
-        return switch (name) {
-            case "plain" -> new Plain();
-            case "recsec" -> new RecSecStack();
-            case "oscore" -> new Oscore();
-            case "dtls" -> new Dtls();
-            default -> throw new IllegalArgumentException("stack " + name);
-        };
-    }
-
-    /** How one stack builds its server endpoint (with the keys of {@code clients} clients), client endpoints and requests. */
-    interface Stack {
-        default String scheme() {
-            return "coap";
-        }
-
-        Endpoint serverEndpoint(Configuration config, InetSocketAddress bind, int clients, Random random)
-                throws Exception;
-
-        Endpoint clientEndpoint(Configuration config, InetSocketAddress bind, int client, String uri) throws Exception;
-
-        default Request request(String uri) {
-            return Request.newGet().setURI(uri);
-        }
-    }
-
-    private static final class Plain implements Stack {
-        @Override
-        public Endpoint serverEndpoint(Configuration config, InetSocketAddress bind, int clients, Random random) {
-            return new CoapEndpoint.Builder().setConfiguration(config).setInetSocketAddress(bind).build();
-        }
-
-        @Override
-        public Endpoint clientEndpoint(Configuration config, InetSocketAddress bind, int client, String uri)
-                throws Exception {
-            return new CoapEndpoint.Builder().setConfiguration(config).setInetSocketAddress(bind).build();
-        }
-    }
-
-    /** record-sec: one SA pair per client, all server SAs in one registry. */
-    private static final class RecSecStack implements Stack {
-        private final InMemorySaRegistry serverSas = new InMemorySaRegistry();
-        private final List<InMemorySaRegistry> clientSas = new ArrayList<>();
-
-        @Override
-        public Endpoint serverEndpoint(Configuration config, InetSocketAddress bind, int clients, Random random) {
-            for (int i = 0; i < clients; i++) {
-                InMemorySaRegistry c = new InMemorySaRegistry();
-                BenchSas.installPair(c, clientId(i), serverSas, SERVER_ID, random, 0x10000 + 2 * i);
-                clientSas.add(c);
-            }
-            return RecSec.endpointBuilder(RecSecConfig.builder(serverSas, LocalId.of(SERVER_ID)).protectResource("hello")
-                    .build()).setConfiguration(config).setInetSocketAddress(bind).build();
-        }
-
-        @Override
-        public Endpoint clientEndpoint(Configuration config, InetSocketAddress bind, int client, String uri)
-                throws Exception {
-            return RecSec.endpointBuilder(RecSecConfig.builder(clientSas.get(client), LocalId.of(clientId(client))).build())
-                    .setConfiguration(config).setInetSocketAddress(bind).build();
-        }
-
-        @Override
-        public Request request(String uri) {
-            return RecSec.protect(Request.newGet().setURI(uri), PeerId.of(SERVER_ID));
-        }
-
-        private static String clientId(int i) {
-            return "coap://client-" + i + ".bench";
-        }
-    }
-
-    /** cf-oscore: one security context per client (sender ID = client number), all in the server's context DB. */
-    private static final class Oscore implements Stack {
-        private final HashMapCtxDB serverDb = new HashMapCtxDB();
-        private final List<OSCoreCtx> clientCtxs = new ArrayList<>();
-
-        @Override
-        public Endpoint serverEndpoint(Configuration config, InetSocketAddress bind, int clients, Random random)
-                throws Exception {
-            for (int i = 0; i < clients; i++) {
-                byte[] secret = new byte[16];
-                random.nextBytes(secret);
-                byte[] salt = new byte[8];
-                random.nextBytes(salt);
-                byte[] clientKid = kid(i);
-                serverDb.addContext(ctx(secret, salt, false, new byte[] {0}, clientKid));
-                clientCtxs.add(ctx(secret, salt, true, clientKid, new byte[] {0}));
-            }
-            return new CoapEndpoint.Builder().setConfiguration(config).setInetSocketAddress(bind)
-                    .setCoapStackFactory(new OSCoreCoapStackFactory()).setCustomCoapStackArgument(serverDb).build();
-        }
-
-        @Override
-        public Endpoint clientEndpoint(Configuration config, InetSocketAddress bind, int client, String uri)
-                throws Exception {
-            HashMapCtxDB db = new HashMapCtxDB();
-            db.addContext(uri, clientCtxs.get(client));
-            return new CoapEndpoint.Builder().setConfiguration(config).setInetSocketAddress(bind)
-                    .setCoapStackFactory(new OSCoreCoapStackFactory()).setCustomCoapStackArgument(db).build();
-        }
-
-        @Override
-        public Request request(String uri) {
-            Request r = Request.newGet().setURI(uri);
-            r.getOptions().setOscore(new byte[0]);
-            return r;
-        }
-
-        private static byte[] kid(int i) {
-            return new byte[] {(byte) (1 + i / 200), (byte) (i % 200)};
-        }
-
-        private static OSCoreCtx ctx(byte[] secret, byte[] salt, boolean client, byte[] sender, byte[] recipient)
-                throws Exception {
-            return new OSCoreCtx(secret, client, AlgorithmID.AES_CCM_16_64_128, sender, recipient,
-                    AlgorithmID.HKDF_HMAC_SHA_256, 32, salt, null, 4096);
-        }
-    }
-
-    /** Scandium DTLS 1.2 PSK, one identity per client, sessions established during setup. */
-    private static final class Dtls implements Stack {
-        private final List<byte[]> keys = new ArrayList<>();
-
-        @Override
-        public String scheme() {
-            return "coaps";
-        }
-
-        @Override
-        public Endpoint serverEndpoint(Configuration config, InetSocketAddress bind, int clients, Random random) {
-            AdvancedMultiPskStore store = new AdvancedMultiPskStore();
-            for (int i = 0; i < clients; i++) {
-                byte[] k = new byte[16];
-                random.nextBytes(k);
-                keys.add(k);
-                store.setKey("client-" + i, k);
-            }
-            DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(config)
-                    .set(DtlsConfig.DTLS_CIPHER_SUITES, List.of(CipherSuite.TLS_PSK_WITH_AES_128_CCM_8))
-                    .setAddress(bind).setAdvancedPskStore(store).build();
-            return new CoapEndpoint.Builder().setConfiguration(config).setConnector(new DTLSConnector(dtls)).build();
-        }
-
-        @Override
-        public Endpoint clientEndpoint(Configuration config, InetSocketAddress bind, int client, String uri)
-                throws Exception {
-            DtlsConnectorConfig dtls = DtlsConnectorConfig.builder(config)
-                    .set(DtlsConfig.DTLS_CIPHER_SUITES, List.of(CipherSuite.TLS_PSK_WITH_AES_128_CCM_8))
-                    .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY)
-                    .setAddress(bind).setAdvancedPskStore(new AdvancedSinglePskStore("client-" + client,
-                            keys.get(client))).build();
-            return new CoapEndpoint.Builder().setConfiguration(config).setConnector(new DTLSConnector(dtls)).build();
         }
     }
 

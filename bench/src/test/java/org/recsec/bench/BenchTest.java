@@ -20,12 +20,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.recsec.record.ManualSa;
 import org.recsec.record.ProtectedRequest;
-import org.recsec.record.RecSecException;
 import org.recsec.record.RecordProtector;
-import org.recsec.record.internal.ReplayWindow;
 import org.recsec.record.UnprotectedRequest;
+import org.recsec.record.base.RecSecException;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.OptionNumbers;
+import org.recsec.record.internal.ReplayWindow;
 
 /**
  * The benchmarks measure what they claim: every operation really protects or unprotects, sequence numbers

@@ -7,10 +7,10 @@ import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.recsec.km.sad.SecurityAssociationDatabase;
-import org.recsec.record.Direction;
-import org.recsec.record.LocalId;
-import org.recsec.record.RecSecException;
-import org.recsec.record.SecurityAssociation;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.spi.Direction;
+import org.recsec.record.spi.SecurityAssociation;
 
 /** SadBench's lookups find the SA they ask for, and its SPIs are distinct and outside the reserved range. */
 class SadBenchTest {

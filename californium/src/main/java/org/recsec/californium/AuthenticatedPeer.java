@@ -1,7 +1,7 @@
 package org.recsec.californium;
 
 import java.util.Objects;
-import org.recsec.record.PeerId;
+import org.recsec.record.base.PeerId;
 
 /**
  * Who sent the protected request a resource is serving: the peer identity of the inbound SA that verified its

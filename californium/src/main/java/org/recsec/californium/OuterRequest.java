@@ -5,7 +5,7 @@ import org.eclipse.californium.core.coap.MessageObserverAdapter;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.elements.EndpointContext;
 import org.recsec.record.ProtectedRequest;
-import org.recsec.record.PeerId;
+import org.recsec.record.base.PeerId;
 
 /**
  * The protected request that goes on the wire in place of {@link #plain()}. It stays the exchange's current request

@@ -6,11 +6,11 @@ import java.util.Objects;
 import java.util.Optional;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.network.CoapEndpoint;
-import org.recsec.record.PeerId;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.elements.Definition;
 import org.eclipse.californium.elements.EndpointContext;
 import org.eclipse.californium.elements.MapBasedEndpointContext;
+import org.recsec.record.base.PeerId;
 
 /**
  * Entry points for record-sec in Californium 3.x.

@@ -14,8 +14,8 @@ import java.util.concurrent.ConcurrentMap;
 import org.recsec.record.EchoFreshness;
 import org.recsec.record.RecordProtector;
 import org.recsec.record.SaRegistry;
-import org.recsec.record.LocalId;
-import org.recsec.record.PeerId;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
 
 /**
  * What the record-sec layer of one Californium endpoint does: which SAs it uses, its own identity, which of its

@@ -19,14 +19,14 @@ import org.eclipse.californium.elements.EndpointContext;
 import org.eclipse.californium.elements.MapBasedEndpointContext;
 import org.recsec.record.EchoFreshness;
 import org.recsec.record.ProtectedRequest;
-import org.recsec.record.RecSecException;
 import org.recsec.record.RecordProtector;
 import org.recsec.record.RequestContext;
 import org.recsec.record.UnprotectedRequest;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
 import org.recsec.record.coap.CoapMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.recsec.record.PeerId;
 
 /**
  * The Californium layer that protects and unprotects messages with {@link RecordProtector}. It sits below the

@@ -3,7 +3,7 @@ package org.recsec.californium;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.OptionalLong;
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.RecSecException;
 
 /**
  * One message record-sec refused (or could not protect), as reported to a {@link RecSecConfig.Builder#onRefusal}

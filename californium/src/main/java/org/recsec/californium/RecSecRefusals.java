@@ -1,6 +1,6 @@
 package org.recsec.californium;
 
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.RecSecException;
 
 /**
  * Counters of the messages refused by every endpoint that uses one {@link RecSecConfig}, read with

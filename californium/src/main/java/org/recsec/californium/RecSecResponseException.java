@@ -1,6 +1,6 @@
 package org.recsec.californium;
 
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.RecSecException;
 
 /**
  * Set as the send error of a protected request whose response the client refused (forged, tampered, replayed, not

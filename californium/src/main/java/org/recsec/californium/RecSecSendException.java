@@ -1,7 +1,7 @@
 package org.recsec.californium;
 
-import org.recsec.record.PeerId;
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
 
 /**
  * Set as the send error of a request the client's record-sec layer could not protect, so it was never sent: no

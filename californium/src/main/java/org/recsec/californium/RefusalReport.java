@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.RecSecException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

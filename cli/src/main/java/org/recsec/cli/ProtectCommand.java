@@ -15,20 +15,20 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.CipherSuite;
 import org.recsec.record.InMemorySaRegistry;
 import org.recsec.record.ManualSa;
 import org.recsec.record.ProtectedRequest;
-import org.recsec.record.RecSecException;
-import org.recsec.record.RecordProfile;
 import org.recsec.record.RecordProtector;
 import org.recsec.record.RequestContext;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.RecordProfile;
+import org.recsec.record.base.SecretBytes;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
-import org.recsec.record.LocalId;
-import org.recsec.record.PeerId;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * {@code recsec protect} and {@code recsec unprotect}: the library's protect/unprotect on hex lines, for debugging.

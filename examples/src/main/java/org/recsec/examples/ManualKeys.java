@@ -1,12 +1,12 @@
 package org.recsec.examples;
 
 import java.security.SecureRandom;
-import org.recsec.record.CipherSuite;
 import org.recsec.record.InMemorySaRegistry;
-import org.recsec.record.LocalId;
 import org.recsec.record.ManualSa;
-import org.recsec.record.PeerId;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * Installs one SA pair (client to server, server to client) with fresh random keys in two registries, as a

@@ -7,10 +7,10 @@ import org.recsec.record.InMemorySaRegistry;
 import org.recsec.record.ProtectedRequest;
 import org.recsec.record.RecordProtector;
 import org.recsec.record.UnprotectedRequest;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
-import org.recsec.record.LocalId;
-import org.recsec.record.PeerId;
 
 /**
  * record-sec without Californium: the client protects a request, the server unprotects it and protects its

@@ -10,6 +10,7 @@ import java.time.InstantSource;
 import java.util.Objects;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.recsec.record.base.PeerId;
 
 /**
  * Request freshness with the Echo option (RFC 9175 §2): the server side of the challenge-response that tells a

@@ -2,6 +2,11 @@ package org.recsec.record;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.spi.InboundSa;
+import org.recsec.record.spi.OutboundSa;
 
 /** A plain thread-safe SA store for manual keys and tests; km-interface's SA database replaces it in products. */
 public final class InMemorySaRegistry implements SaRegistry {

@@ -2,8 +2,18 @@ package org.recsec.record;
 
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.RecordProfile;
+import org.recsec.record.base.SecretBytes;
 import org.recsec.record.internal.ReplayWindow;
 import org.recsec.record.internal.crypto.RecordCiphers;
+import org.recsec.record.spi.InboundSa;
+import org.recsec.record.spi.OutboundSa;
+import org.recsec.record.spi.RecordCipher;
+import org.recsec.record.spi.SecurityAssociation;
 
 /**
  * Security associations held in memory only: what manual keys and tests use. No lifetimes, no persistence (the SA

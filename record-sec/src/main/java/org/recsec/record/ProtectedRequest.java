@@ -1,5 +1,6 @@
 package org.recsec.record;
 
+import org.recsec.record.base.PeerId;
 import org.recsec.record.coap.CoapMessage;
 
 /**

@@ -1,6 +1,13 @@
 package org.recsec.record;
 
-import org.recsec.record.internal.RecordHeader;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.RecordProfile;
+import org.recsec.record.internal.crypto.RecordHeader;
+import org.recsec.record.spi.InboundSa;
+import org.recsec.record.spi.OutboundSa;
+import org.recsec.record.spi.RecordCipher;
 
 import java.util.ArrayList;
 import java.util.List;

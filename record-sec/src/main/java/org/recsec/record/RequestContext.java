@@ -1,5 +1,8 @@
 package org.recsec.record;
 
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+
 /**
  * What the server keeps of a request it unprotected, to protect the response (or each Observe notification)
  * under the reverse SA and bind it to the request.

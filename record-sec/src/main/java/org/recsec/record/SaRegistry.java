@@ -1,5 +1,11 @@
 package org.recsec.record;
 
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.spi.InboundSa;
+import org.recsec.record.spi.OutboundSa;
+
 /**
  * Where protect/unprotect find their SAs. The SA database in km-interface implements it; {@link InMemorySaRegistry}
  * is the plain version for tests and manual keys.

@@ -1,5 +1,11 @@
 package org.recsec.record;
 
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.RecordProfile;
+import org.recsec.record.base.SecretBytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +16,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.recsec.record.RecSecException.Reason;
+import org.recsec.record.base.RecSecException.Reason;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
@@ -74,12 +80,12 @@ class Dtls12CidProfileTest {
             ProtectedRequest req = p.clientProtector.protectRequest(get(i, token), CLIENT, SERVER);
             byte[] record = req.outer().payload();
             assertEquals(25, record[0] & 0xff, "outer type tls12_cid");
-            assertEquals(0x1001, org.recsec.record.internal.Bytes.readUint32Be(record, 11), "CID = the SPI");
+            assertEquals(0x1001, org.recsec.record.internal.wire.Bytes.readUint32Be(record, 11), "CID = the SPI");
             UnprotectedRequest got = p.serverProtector.unprotectRequest(req.outer());
             assertEquals(get(i, token), got.message());
             assertEquals(0x1001, got.spi());
             CoapMessage out = p.serverProtector.protectResponse(content(i, token, "21.5"), got.context());
-            assertEquals(0x2002, org.recsec.record.internal.Bytes.readUint32Be(out.payload(), 11));
+            assertEquals(0x2002, org.recsec.record.internal.wire.Bytes.readUint32Be(out.payload(), 11));
             assertEquals(content(i, token, "21.5"), p.clientProtector.unprotectResponse(out, req));
         }
     }

@@ -1,5 +1,6 @@
 package org.recsec.record;
 
+import org.recsec.record.base.PeerId;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

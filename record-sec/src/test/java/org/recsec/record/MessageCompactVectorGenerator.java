@@ -1,9 +1,14 @@
 package org.recsec.record;
 
 import java.util.List;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.RecordProfile;
+import org.recsec.record.base.SecretBytes;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * Writes spec-vectors/vectors/message-compact.json: the messages of message-dtls12.json protected with the compact

@@ -1,5 +1,10 @@
 package org.recsec.record;
 
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecordProfile;
+import org.recsec.record.base.SecretBytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,8 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.OptionNumbers;
-import org.recsec.record.internal.Bytes;
 import org.recsec.record.internal.crypto.Rfc9147Reference;
+import org.recsec.record.internal.wire.Bytes;
 import org.recsec.vectors.SpecVectors;
 
 /**

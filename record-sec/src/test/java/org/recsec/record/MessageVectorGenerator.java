@@ -1,6 +1,11 @@
 package org.recsec.record;
 
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.internal.wire.Bytes;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

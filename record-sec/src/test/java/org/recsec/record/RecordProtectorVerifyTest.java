@@ -1,5 +1,12 @@
 package org.recsec.record;
 
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.spi.InboundSa;
+import org.recsec.record.spi.RecordCipher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

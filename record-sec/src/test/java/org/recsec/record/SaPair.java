@@ -1,5 +1,9 @@
 package org.recsec.record;
 
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.SecretBytes;
 import org.recsec.record.internal.ReplayWindow;
 
 import java.util.Random;

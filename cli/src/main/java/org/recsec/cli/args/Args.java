@@ -86,7 +86,7 @@ public final class Args {
             v = v.substring(2);
         }
         try {
-            return org.recsec.record.internal.Bytes.fromHex(v);
+            return org.recsec.record.internal.wire.Bytes.fromHex(v);
         } catch (IllegalArgumentException e) {
             throw new UsageException(name + " is not hex");
         }

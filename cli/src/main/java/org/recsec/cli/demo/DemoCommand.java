@@ -24,19 +24,19 @@ import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.elements.config.Configuration;
-import org.recsec.km.sad.SecurityAssociationDatabase;
-import org.recsec.kmp.se.SeCipherRegistry;
-import org.recsec.record.CipherSuite;
 import org.recsec.californium.RecSec;
 import org.recsec.californium.RecSecConfig;
-import org.recsec.record.coap.CoapMessage;
-import org.recsec.record.coap.CoapOption;
-import org.recsec.record.coap.OptionNumbers;
 import org.recsec.cli.args.Args;
 import org.recsec.cli.args.Command;
 import org.recsec.cli.args.UsageException;
-import org.recsec.record.LocalId;
-import org.recsec.record.PeerId;
+import org.recsec.km.sad.SecurityAssociationDatabase;
+import org.recsec.kmp.se.SeCipherRegistry;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.coap.CoapMessage;
+import org.recsec.record.coap.CoapOption;
+import org.recsec.record.coap.OptionNumbers;
 
 /**
  * {@code recsec demo}: a Californium client, a Californium forward proxy and a Californium server with

@@ -4,7 +4,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import org.recsec.kmp.eap.coapeap.CoapEapPeer;
 import org.recsec.kmp.eap.demo.EapWorld;
-import org.recsec.record.CipherSuite;
+import org.recsec.record.base.CipherSuite;
 
 /**
  * The EAP bootstrapping KMP (draft-ohba-core-eap-based-bootstrapping, kmp/eap): an AS (RADIUS + EAP-TLS on Bouncy

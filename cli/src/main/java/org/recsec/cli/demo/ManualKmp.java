@@ -4,8 +4,8 @@ import java.security.SecureRandom;
 import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.SaSpec;
 import org.recsec.km.sad.SadSession;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * Manual keys: fresh random keys, the same SA pair ADDed to both databases through PF_KEY messages, as an operator

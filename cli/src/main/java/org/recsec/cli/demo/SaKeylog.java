@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import org.recsec.km.pfkey.Endpoints;
 import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyException;
@@ -17,7 +18,7 @@ import org.recsec.km.pfkey.PfKeyMessage;
 import org.recsec.km.pfkey.PfKeyRequests;
 import org.recsec.km.sad.SadSession;
 import org.recsec.km.sad.SecurityAssociationDatabase;
-import org.recsec.record.CipherSuite;
+import org.recsec.record.base.CipherSuite;
 
 /**
  * The SAs of one host's SA database as a recsec key file for Wireshark (tools/wireshark/recsec.lua; format in
@@ -75,14 +76,14 @@ final class SaKeylog {
                 PfKeyExtension.Key key = g.ext(PfKey.SADB_EXT_KEY_ENCRYPT, PfKeyExtension.Key.class);
                 PfKeyExtension.Iv iv = g.ext(PfKey.SADB_X_EXT_RECSEC_IV, PfKeyExtension.Iv.class);
                 PfKeyExtension.Profile profile = g.ext(PfKey.SADB_X_EXT_RECSEC_PROFILE, PfKeyExtension.Profile.class);
-                CipherSuite suite = PfKey.suiteForEalg(sa.encrypt());
+                Optional<CipherSuite> suite = PfKey.suiteForEalg(sa.encrypt());
                 int profileId = profile == null ? PfKey.RECSEC_PROFILE_DTLS12 : profile.profile();
-                if (key == null || suite == null || (iv == null) != PfKey.isCompactProfile(profileId)) {
+                if (key == null || suite.isEmpty() || (iv == null) != PfKey.isCompactProfile(profileId)) {
                     continue;
                 }
                 if (PfKey.isCompactProfile(profileId) || profileId == PfKey.RECSEC_PROFILE_DTLS12
                         || profileId == PfKey.RECSEC_PROFILE_DTLS12_CID) {
-                    out.add(new SaKeys(sa.spi(), src.equals(serverId), profileId, suite, key.key().toByteArray(),
+                    out.add(new SaKeys(sa.spi(), src.equals(serverId), profileId, suite.get(), key.key().toByteArray(),
                             iv == null ? new byte[0] : iv.iv().toByteArray()));
                 }
             }

@@ -12,8 +12,8 @@ import org.recsec.kmp.ticket.TicketSaParameters;
 import org.recsec.kmp.ticket.exchange.AuthzInfoResource;
 import org.recsec.kmp.ticket.exchange.InstalledPair;
 import org.recsec.kmp.ticket.exchange.TicketExchange;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * The ticket KMP (draft-garcia §4, ACE-style): an authorization server mints a CWT for the server; the client

@@ -3,14 +3,14 @@ package org.recsec.cli.demo;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.RecSecException;
-import org.recsec.record.internal.RecordHeader;
+import org.recsec.record.base.RecSecException;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 import org.recsec.record.coap.OptionClass;
 import org.recsec.record.coap.OptionNumbers;
+import org.recsec.record.internal.crypto.RecordHeader;
+import org.recsec.record.internal.wire.Bytes;
 
 /** Formats the demo's trace: each datagram as the proxy sees it (outer), and the inner messages at the ends. */
 final class Trace {
@@ -20,12 +20,12 @@ final class Trace {
 
     /** What the trace needs to read a compact record's encrypted sequence number (RFC 9147 §4.2.3). */
     private static final class CompactSa {
-        final org.recsec.record.CipherSuite suite;
+        final org.recsec.record.base.CipherSuite suite;
         final byte[] secret;
         org.recsec.record.internal.crypto.CompactRecordCipher cipher;
         long next;
 
-        CompactSa(org.recsec.record.CipherSuite suite, byte[] secret) {
+        CompactSa(org.recsec.record.base.CipherSuite suite, byte[] secret) {
             this.suite = suite;
             this.secret = secret;
         }
@@ -50,7 +50,7 @@ final class Trace {
         try {
             if (sa.cipher == null || sa.cipher.headerBytes() != 1 + seqBytes) {
                 sa.cipher = org.recsec.record.internal.crypto.CompactRecordCipher.fromSecret(sa.suite,
-                        org.recsec.record.SecretBytes.copyOf(sa.secret), seqBytes);
+                        org.recsec.record.base.SecretBytes.copyOf(sa.secret), seqBytes);
             }
             long seq = sa.cipher.readHeader(r, 0, r.length, sa.next).seq();
             sa.next = Math.max(sa.next, seq + 1);

@@ -1,19 +1,19 @@
 package org.recsec.cli.se;
 
-import org.recsec.se.host.SeHandshake;
-import org.recsec.se.host.SeSession;
+import org.recsec.kmp.se.SeSpis;
+import org.recsec.kmp.se.coap.CoapSocketAgent;
+import org.recsec.kmp.se.coap.CoapTransmission;
+import org.recsec.kmp.se.coap.FlightCoap;
+import org.recsec.kmp.se.coap.UdpFlightWire;
 import org.recsec.se.host.ApduCounter;
 import org.recsec.se.host.DtlsIso7816Agent;
 import org.recsec.se.host.JCardSimLink;
 import org.recsec.se.host.Retransmission;
 import org.recsec.se.host.SeCard;
 import org.recsec.se.host.SeException;
+import org.recsec.se.host.SeHandshake;
+import org.recsec.se.host.SeSession;
 import org.recsec.se.host.UdpSocketAgent;
-import org.recsec.kmp.se.SeSpis;
-import org.recsec.kmp.se.coap.CoapSocketAgent;
-import org.recsec.kmp.se.coap.CoapTransmission;
-import org.recsec.kmp.se.coap.FlightCoap;
-import org.recsec.kmp.se.coap.UdpFlightWire;
 
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -23,7 +23,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * {@code recsec se handshake --peer HOST:PORT --psk HEX --identity ID [--send TEXT] [--wait MS]

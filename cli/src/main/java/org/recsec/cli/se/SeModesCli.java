@@ -30,7 +30,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 import org.recsec.se.host.ApduCounter;
 import org.recsec.se.host.CardLink;
 import org.recsec.se.host.ChannelCardLink;
@@ -162,9 +162,8 @@ final class SeModesCli {
                 byte[] record = bridge.send(o.send.getBytes(StandardCharsets.UTF_8));
                 out.println("sent " + o.send.getBytes(StandardCharsets.UTF_8).length + " bytes in a "
                         + record.length + "-byte record sealed on the card");
-                byte[] back = bridge.receive(2000);
-                out.println(back == null ? "received nothing within 2000 ms"
-                        : "received " + back.length + " bytes, opened on the card");
+                out.println(bridge.receive(2000).map(back -> "received " + back.length + " bytes, opened on the card")
+                        .orElse("received nothing within 2000 ms"));
             }
             bridge.closeNotify();
             return resumed;

@@ -18,7 +18,7 @@ import org.recsec.kmp.se.coap.CoapFlightServer;
 import org.recsec.kmp.se.coap.DtlsServerEngine;
 import org.recsec.kmp.se.coap.FlightCoap;
 import org.recsec.kmp.se.coap.FlightResource;
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * {@code recsec se serve --listen HOST:PORT --psk HEX --identity ID [--count N]}: the server side of the CoAP

@@ -5,9 +5,9 @@ import org.recsec.kmp.ticket.AsKey;
 import org.recsec.kmp.ticket.ClaimsJson;
 import org.recsec.kmp.ticket.CwtInspector;
 import org.recsec.kmp.ticket.IssuedTicket;
-import org.recsec.kmp.ticket.error.TicketException;
 import org.recsec.kmp.ticket.TicketIssuer;
 import org.recsec.kmp.ticket.TicketSaParameters;
+import org.recsec.kmp.ticket.error.TicketException;
 
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -21,10 +21,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.recsec.kmp.ticket.internal.CborValue;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.RecSecException;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * The {@code ticket} command line: {@code issue} mints a ticket as the AS would, {@code inspect} verifies and

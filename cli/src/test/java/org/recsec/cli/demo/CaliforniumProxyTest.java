@@ -29,16 +29,16 @@ import org.eclipse.californium.elements.config.Configuration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.recsec.km.sad.SecurityAssociationDatabase;
-import org.recsec.record.CipherSuite;
 import org.recsec.californium.RecSec;
 import org.recsec.californium.RecSecConfig;
+import org.recsec.km.sad.SecurityAssociationDatabase;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 import org.recsec.record.coap.OptionNumbers;
-import org.recsec.record.LocalId;
-import org.recsec.record.PeerId;
 
 /**
  * The simulator's end-to-end checks once more over real UDP on loopback: Californium client and server with the
@@ -183,7 +183,7 @@ class CaliforniumProxyTest {
                 List<CoapOption> kept = new ArrayList<>(m.options());
                 kept.removeIf(o -> o.number() == OptionNumbers.RECORD_SECURITY);
                 return CoapCodec.encode(m.withOptions(kept));
-            } catch (org.recsec.record.RecSecException e) {
+            } catch (org.recsec.record.base.RecSecException e) {
                 throw new IllegalStateException(e);
             }
         };

@@ -99,7 +99,7 @@ class CoapHandshakeCostTest {
                         CoapMessage m;
                         try {
                             m = CoapCodec.decode(bytes, 0, bytes.length);
-                        } catch (org.recsec.record.RecSecException e) {
+                        } catch (org.recsec.record.base.RecSecException e) {
                             return;
                         }
                         if (m.isEmpty()) {

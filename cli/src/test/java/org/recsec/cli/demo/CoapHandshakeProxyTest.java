@@ -31,7 +31,7 @@ import org.recsec.kmp.se.coap.CoapSocketAgent;
 import org.recsec.kmp.se.coap.CoapTransmission;
 import org.recsec.kmp.se.coap.FlightFixture;
 import org.recsec.kmp.se.coap.UdpFlightWire;
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.RecSecException;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.se.host.DtlsIso7816Agent;

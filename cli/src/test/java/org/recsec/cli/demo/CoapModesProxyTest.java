@@ -26,7 +26,7 @@ import org.recsec.kmp.se.coap.FlightFixture;
 import org.recsec.kmp.se.coap.ModesFixture;
 import org.recsec.kmp.se.coap.SeCoapDtlsBridge;
 import org.recsec.kmp.se.coap.UdpFlightWire;
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.RecSecException;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.se.host.JCardSimLink;

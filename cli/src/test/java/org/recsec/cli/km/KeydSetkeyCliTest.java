@@ -34,11 +34,11 @@ import org.recsec.km.pfkey.PfKeyRequests;
 import org.recsec.km.pfkey.SaSpec;
 import org.recsec.km.pfkey.Supported;
 import org.recsec.km.sad.SecurityAssociationDatabase;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.SecretBytes;
-import org.recsec.record.LocalId;
-import org.recsec.record.PeerId;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /** A real daemon on a UNIX socket under a temp dir, driven by setkey and by raw clients. */
 class KeydSetkeyCliTest {
@@ -206,9 +206,9 @@ class KeydSetkeyCliTest {
                 }
             });
             t.start();
-            var e = assertThrows(org.recsec.record.RecSecException.class,
+            var e = assertThrows(org.recsec.record.base.RecSecException.class,
                     () -> db.outbound(LocalId.of("coap://127.0.0.1:5683"), PeerId.of("coap://10.1.1.1:5683")));
-            assertEquals(org.recsec.record.RecSecException.Reason.KEY_MANAGEMENT, e.reason());
+            assertEquals(org.recsec.record.base.RecSecException.Reason.KEY_MANAGEMENT, e.reason());
             t.join(5000);
         }
         assertNotEquals(0, db.size());

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.recsec.km.keyd.KeyDaemon;
 import org.recsec.km.sad.SecurityAssociationDatabase;
-import org.recsec.record.LocalId;
-import org.recsec.record.PeerId;
-import org.recsec.record.RecordProfile;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecordProfile;
 
 /** {@code recsec setkey -c} with {@code -P}: SAs of every profile through a real daemon, and refused profiles. */
 class SetkeyProfileCliTest {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.recsec.km.sad.SecurityAssociationDatabase;
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.RecSecException;
 
 /** The demo's one call: both SADs get their pair and RecordProtector works both ways, exported and SE-resident. */
 @Timeout(60)

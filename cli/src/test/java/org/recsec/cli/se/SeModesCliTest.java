@@ -23,12 +23,12 @@ import java.util.regex.Pattern;
 import javax.smartcardio.CardTerminal;
 import javax.smartcardio.TerminalFactory;
 import org.junit.jupiter.api.Test;
-import org.recsec.testsupport.VirtualReader;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.recsec.kmp.se.SeModeServer;
 import org.recsec.se.host.JCardSimLink;
 import org.recsec.se.host.VpcdClient;
+import org.recsec.testsupport.VirtualReader;
 
 /**
  * The CLI contract of issue 16 against OpenSSL 3's s_server (port 0, read back from its ACCEPT line) and Bouncy
@@ -204,7 +204,7 @@ class SeModesCliTest {
                     dir.resolve("ca.pem").toString(), "--server-ca", dir.resolve("ca.pem").toString()));
         } else {
             server = SeModeServer.psk(tls, any, ID.getBytes(StandardCharsets.UTF_8),
-                    org.recsec.record.internal.Bytes.fromHex(PSK), random, 2);
+                    org.recsec.record.internal.wire.Bytes.fromHex(PSK), random, 2);
             a.addAll(List.of("--psk", PSK, "--identity", ID));
         }
         try (server) {

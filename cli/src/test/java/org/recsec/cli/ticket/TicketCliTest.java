@@ -17,8 +17,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.internal.wire.Bytes;
 
 class TicketCliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -108,7 +108,7 @@ class TicketCliTest {
         // the library validator accepts what the CLI issued, with the printed cnf key
         TicketClaims claims = TestTickets.validator(TestTickets.T0 + 1).validate(Bytes.fromHex(ticket));
         assertTrue(claims.cnfKey().equalsSecret(SecretBytes.copyOf(Bytes.fromHex(cnfKey))));
-        assertEquals(org.recsec.record.CipherSuite.CHACHA20_POLY1305, claims.sa().suite());
+        assertEquals(org.recsec.record.base.CipherSuite.CHACHA20_POLY1305, claims.sa().suite());
         assertEquals(128, claims.sa().replayWindow());
         assertEquals(600, claims.sa().hardLifetimeSeconds());
 

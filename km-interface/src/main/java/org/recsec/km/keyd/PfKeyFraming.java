@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.recsec.km.pfkey.PfKey;
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * Stream framing of PF_KEY messages on the daemon socket: a message is self-delimiting by its

@@ -1,7 +1,7 @@
 package org.recsec.km.pfkey;
 
 import java.nio.charset.StandardCharsets;
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /** The wire rules every PF_KEY extension shares (RFC 2367 §2.3): 64-bit padding, the header, reserved zeros. */
 final class ExtensionWire {

@@ -1,8 +1,8 @@
 package org.recsec.km.pfkey;
 
-import org.recsec.record.internal.Bytes;
-
-import org.recsec.record.CipherSuite;
+import java.util.Optional;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * The numbers of PF_KEY v2 (RFC 2367 §2, Linux {@code include/uapi/linux/pfkeyv2.h} for {@code SADB_X_*}) and the
@@ -147,14 +147,14 @@ public final class PfKey {
     public static final int ENOBUFS = 105;
     public static final int ETIMEDOUT = 110;
 
-    /** The suite behind an encryption algorithm number, or {@code null} when there is none. */
-    public static CipherSuite suiteForEalg(int ealg) {
+    /** The suite behind an encryption algorithm number, or empty when there is none. */
+    public static Optional<CipherSuite> suiteForEalg(int ealg) {
         switch (ealg) {
-            case SADB_X_EALG_AES_CCM_ICV8: return CipherSuite.AES_128_CCM_8;
-            case SADB_X_EALG_AES_CCM_ICV16: return CipherSuite.AES_128_CCM;
-            case SADB_X_EALG_AES_GCM_ICV16: return CipherSuite.AES_128_GCM;
-            case SADB_X_EALG_RECSEC_CHACHA20_POLY1305: return CipherSuite.CHACHA20_POLY1305;
-            default: return null;
+            case SADB_X_EALG_AES_CCM_ICV8: return Optional.of(CipherSuite.AES_128_CCM_8);
+            case SADB_X_EALG_AES_CCM_ICV16: return Optional.of(CipherSuite.AES_128_CCM);
+            case SADB_X_EALG_AES_GCM_ICV16: return Optional.of(CipherSuite.AES_128_GCM);
+            case SADB_X_EALG_RECSEC_CHACHA20_POLY1305: return Optional.of(CipherSuite.CHACHA20_POLY1305);
+            default: return Optional.empty();
         }
     }
 

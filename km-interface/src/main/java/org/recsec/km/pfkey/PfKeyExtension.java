@@ -3,15 +3,12 @@ package org.recsec.km.pfkey;
 import static org.recsec.km.pfkey.ExtensionWire.*;
 
 import java.net.Inet4Address;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Objects;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.SecretBytes;
+import java.util.Optional;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * One PF_KEY extension (RFC 2367 §2.3): {@code {u16 len in 64-bit words, u16 type}} followed by its body, padded
@@ -31,32 +28,11 @@ public sealed interface PfKeyExtension permits PfKeyExtension.Sa, PfKeyExtension
     void encodeTo(byte[] out, int off);
 
     /**
-     * Decodes the extension {@code b[off, off+len)} whose header says {@code type}; {@code null} for a type this
+     * Decodes the extension {@code b[off, off+len)} whose header says {@code type}; empty for a type this
      * implementation does not know (RFC 2367 §2.3: ignored).
      */
-    static PfKeyExtension decode(int type, byte[] b, int off, int len) throws PfKeyException {
-        switch (type) {
-            case PfKey.SADB_EXT_SA: return Sa.decode(b, off, len);
-            case PfKey.SADB_EXT_LIFETIME_CURRENT:
-            case PfKey.SADB_EXT_LIFETIME_HARD:
-            case PfKey.SADB_EXT_LIFETIME_SOFT: return Lifetime.decode(type, b, off, len);
-            case PfKey.SADB_EXT_ADDRESS_SRC:
-            case PfKey.SADB_EXT_ADDRESS_DST:
-            case PfKey.SADB_EXT_ADDRESS_PROXY: return Address.decode(type, b, off, len);
-            case PfKey.SADB_EXT_KEY_AUTH:
-            case PfKey.SADB_EXT_KEY_ENCRYPT: return Key.decode(type, b, off, len);
-            case PfKey.SADB_EXT_IDENTITY_SRC:
-            case PfKey.SADB_EXT_IDENTITY_DST: return Identity.decode(type, b, off, len);
-            case PfKey.SADB_EXT_PROPOSAL: return Proposal.decode(b, off, len);
-            case PfKey.SADB_EXT_SUPPORTED_AUTH:
-            case PfKey.SADB_EXT_SUPPORTED_ENCRYPT: return Supported.decode(type, b, off, len);
-            case PfKey.SADB_EXT_SPIRANGE: return SpiRange.decode(b, off, len);
-            case PfKey.SADB_X_EXT_RECSEC_IV: return Iv.decode(b, off, len);
-            case PfKey.SADB_X_EXT_RECSEC_PROFILE: return Profile.decode(b, off, len);
-            case PfKey.SADB_X_EXT_RECSEC_SE_HANDLE: return SeHandle.decode(b, off, len);
-            case PfKey.SADB_X_EXT_RECSEC_REPLAY: return Replay.decode(b, off, len);
-            default: return null;
-        }
+    static Optional<PfKeyExtension> decode(int type, byte[] b, int off, int len) throws PfKeyException {
+        return Optional.ofNullable(ExtensionDecoder.decode(type, b, off, len));
     }
 
     /** {@code sadb_sa} (§2.3.1): SPI (u32), replay (u8, records), state, auth and encrypt algorithm, flags. */
@@ -154,57 +130,12 @@ public sealed interface PfKeyExtension permits PfKeyExtension.Sa, PfKeyExtension
             return new Address(type, 0, address.getAddress() instanceof Inet4Address ? 32 : 128, address);
         }
 
-        private boolean v4() { return address.getAddress() instanceof Inet4Address; }
-
-        @Override public int encodedBytes() { return v4() ? 24 : 40; }
+        @Override public int encodedBytes() { return address.getAddress() instanceof Inet4Address ? 24 : 40; }
 
         @Override public void encodeTo(byte[] out, int off) {
-            int n = encodedBytes();
-            java.util.Arrays.fill(out, off, off + n, (byte) 0);
-            header(out, off, n, type);
-            out[off + 4] = (byte) proto;
-            out[off + 5] = (byte) prefixLen;
-            Bytes.writeUint16Be(out, off + 8, v4() ? PfKey.AF_INET : PfKey.AF_INET6);
-            Bytes.writeUint16Be(out, off + 10, address.getPort());
-            byte[] ip = address.getAddress().getAddress();
-            System.arraycopy(ip, 0, out, off + (v4() ? 12 : 16), ip.length);
+            Sockaddr.encode(this, out, off);
         }
 
-        static Address decode(int type, byte[] b, int off, int len) throws PfKeyException {
-            if (len < 24) {
-                throw new PfKeyException(PfKey.EINVAL, "address extension too short");
-            }
-            requireZero(b, off + 6, 2, "address reserved");
-            int family = Bytes.readUint16Be(b, off + 8);
-            int port = Bytes.readUint16Be(b, off + 10);
-            byte[] ip;
-            if (family == PfKey.AF_INET) {
-                requireLength(len, 24, "AF_INET address");
-                ip = java.util.Arrays.copyOfRange(b, off + 12, off + 16);
-                requireZero(b, off + 16, 8, "sin_zero");
-            } else if (family == PfKey.AF_INET6) {
-                requireLength(len, 40, "AF_INET6 address");
-                requireZero(b, off + 12, 4, "sin6_flowinfo");
-                ip = java.util.Arrays.copyOfRange(b, off + 16, off + 32);
-                requireZero(b, off + 32, 8, "sin6_scope_id and padding");
-            } else {
-                throw new PfKeyException(PfKey.EINVAL, "address family " + family);
-            }
-            int prefix = b[off + 5] & 0xff;
-            if (prefix > ip.length * 8) {
-                throw new PfKeyException(PfKey.EINVAL, "prefix length " + prefix);
-            }
-            try {
-                InetAddress a = InetAddress.getByAddress(ip);
-                if (family == PfKey.AF_INET6 && !(a instanceof Inet6Address)) {
-                    // Java folds ::ffff:a.b.c.d to IPv4; keep the family the sender chose.
-                    a = Inet6Address.getByAddress(null, ip, -1);
-                }
-                return new Address(type, b[off + 4] & 0xff, prefix, new InetSocketAddress(a, port));
-            } catch (UnknownHostException e) {
-                throw new PfKeyException(PfKey.EINVAL, "bad address bytes");
-            }
-        }
     }
 
     /**

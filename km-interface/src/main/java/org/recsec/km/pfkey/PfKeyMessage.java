@@ -1,13 +1,13 @@
 package org.recsec.km.pfkey;
 
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * One PF_KEY v2 message (RFC 2367 §2.1-2.3): the 16-byte base header {@code sadb_msg} (version 2, type, errno,
@@ -168,9 +168,9 @@ public final class PfKeyMessage {
                         extType == lastType ? "repeated extension " + extType : "extension out of order");
             }
             lastType = extType;
-            PfKeyExtension e = PfKeyExtension.decode(extType, b, p, extBytes);
-            if (e != null) {
-                ext.put(extType, e);
+            java.util.Optional<PfKeyExtension> e = PfKeyExtension.decode(extType, b, p, extBytes);
+            if (e.isPresent()) {
+                ext.put(extType, e.get());
             }
             p += extBytes;
         }

@@ -1,6 +1,6 @@
 package org.recsec.km.pfkey;
 
-import org.recsec.record.CipherSuite;
+import org.recsec.record.base.CipherSuite;
 
 /**
  * Builders for the requests a key-management protocol sends (RFC 2367 §3.1), all for

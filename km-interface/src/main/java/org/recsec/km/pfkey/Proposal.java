@@ -3,7 +3,7 @@ package org.recsec.km.pfkey;
 import static org.recsec.km.pfkey.ExtensionWire.*;
 
 import java.util.List;
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /** {@code sadb_prop} (RFC 2367 §2.3.7): replay window and the acceptable combinations, in order of preference. */
 public record Proposal(int replay, List<Comb> combs) implements PfKeyExtension {

@@ -1,9 +1,9 @@
 package org.recsec.km.pfkey;
 
 import java.util.Objects;
-import org.recsec.record.CipherSuite;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
 import org.recsec.record.internal.ReplayWindow;
-import org.recsec.record.SecretBytes;
 
 /**
  * A complete record SA as a key-management protocol installs it with ADD (or completes a larval one with UPDATE):
@@ -189,10 +189,8 @@ public record SaSpec(long spi, String src, String dst, CipherSuite suite, Secret
         if (sa.auth() != PfKey.SADB_AALG_NONE || m.has(PfKey.SADB_EXT_KEY_AUTH)) {
             throw new PfKeyException(PfKey.EINVAL, "record suites are AEADs: no authentication algorithm");
         }
-        CipherSuite suite = PfKey.suiteForEalg(sa.encrypt());
-        if (suite == null) {
-            throw new PfKeyException(PfKey.EINVAL, "encryption algorithm " + sa.encrypt());
-        }
+        CipherSuite suite = PfKey.suiteForEalg(sa.encrypt()).orElseThrow(
+                () -> new PfKeyException(PfKey.EINVAL, "encryption algorithm " + sa.encrypt()));
         PfKeyExtension.Key key = m.ext(PfKey.SADB_EXT_KEY_ENCRYPT, PfKeyExtension.Key.class);
         PfKeyExtension.Iv iv = m.ext(PfKey.SADB_X_EXT_RECSEC_IV, PfKeyExtension.Iv.class);
         PfKeyExtension.SeHandle se = m.ext(PfKey.SADB_X_EXT_RECSEC_SE_HANDLE, PfKeyExtension.SeHandle.class);

@@ -3,7 +3,7 @@ package org.recsec.km.pfkey;
 import static org.recsec.km.pfkey.ExtensionWire.*;
 
 import java.util.List;
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /** {@code sadb_supported} (RFC 2367 §2.3.8): the algorithms of one kind, sent in the REGISTER reply. */
 public record Supported(int type, List<Alg> algs) implements PfKeyExtension {

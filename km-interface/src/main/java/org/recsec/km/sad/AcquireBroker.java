@@ -10,7 +10,7 @@ import org.recsec.km.pfkey.Endpoints;
 import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyMessage;
 import org.recsec.km.pfkey.PfKeyRequests;
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.RecSecException;
 
 /**
  * ACQUIRE (RFC 2367 §3.1.6): asks the registered KMPs for an SA of a route that has none and waits, at most the

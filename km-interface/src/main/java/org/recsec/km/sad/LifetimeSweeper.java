@@ -61,7 +61,7 @@ final class LifetimeSweeper {
     private void remove(SadEntry e, boolean tell) {
         hub.lock.lock();
         try {
-            if (e.allIndex < 0 || !db.unlink(e)) {
+            if (e.allIndex < 0 || !db.entries().unlink(e)) {
                 // Already gone, or the file could not be removed (counted and logged): tried again next sweep.
                 return;
             }

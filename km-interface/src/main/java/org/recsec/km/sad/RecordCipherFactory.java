@@ -1,10 +1,10 @@
 package org.recsec.km.sad;
 
-import org.recsec.record.CipherSuite;
-import org.recsec.record.RecSecException;
-import org.recsec.record.RecordCipher;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.SecretBytes;
 import org.recsec.record.internal.crypto.RecordCiphers;
+import org.recsec.record.spi.RecordCipher;
 
 /**
  * Makes the record cipher of an SA whose keys the SAD holds. The production binding is

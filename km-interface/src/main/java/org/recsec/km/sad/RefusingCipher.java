@@ -1,8 +1,8 @@
 package org.recsec.km.sad;
 
-import org.recsec.record.CipherSuite;
-import org.recsec.record.RecSecException;
-import org.recsec.record.RecordCipher;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.spi.RecordCipher;
 
 /** The cipher of an SA that cannot be served here (no cipher factory or SE bridge): refuses every record. */
 final class RefusingCipher implements RecordCipher {

@@ -1,11 +1,11 @@
 package org.recsec.km.sad;
 
 import java.util.Arrays;
-import org.recsec.record.RecSecException;
-import org.recsec.record.RecordCipher;
 import org.recsec.km.pfkey.PfKey;
+import org.recsec.record.base.RecSecException;
 import org.recsec.record.internal.crypto.Dtls12CidRecordCipher;
 import org.recsec.record.internal.crypto.RecordCiphers;
+import org.recsec.record.spi.RecordCipher;
 
 /**
  * How an SA gets its record cipher: by its record profile (dtls12 through the {@link RecordCipherFactory},

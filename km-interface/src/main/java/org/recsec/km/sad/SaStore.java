@@ -10,8 +10,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -43,7 +41,8 @@ import org.recsec.km.pfkey.PfKeyMessage;
  *
  * <p><b>Ownership.</b> At start-up the directory must be a real directory owned by this process's user with no
  * group or other permissions, and every file in it a regular file owned by that user with none either; otherwise
- * the store refuses to open with a message saying what to run. Created directories are mode 0700, files 0600.
+ * the store refuses to open with a message saying what to run ({@link StateDirectory}). Created directories are mode
+ * 0700, files 0600.
  *
  * <p>Every write is atomic: a temp file, {@link FileChannel#force(boolean)}, an atomic rename, then the directory
  * forced so the rename itself survives a power cut.
@@ -91,7 +90,7 @@ final class SaStore {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
                     "rwx------")));
         }
-        checkSafe(dir, expectedUid);
+        StateDirectory.checkSafe(dir, expectedUid);
     }
 
     void setHook(WriteHook h) {
@@ -104,67 +103,6 @@ final class SaStore {
             return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
             throw new IOException("cannot learn this process's uid to check the state directory's owner", e);
-        }
-    }
-
-    private static void checkSafe(Path dir, int uid) throws IOException {
-        PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (!a.isDirectory()) {
-            throw new UnsafeStateException("state directory " + dir + " is not a directory (or is a symbolic link);"
-                    + " fix: give the real path of a directory");
-        }
-        int owner = ownerUid(dir);
-        if (owner != uid) {
-            throw new UnsafeStateException("state directory " + dir + " is owned by uid " + owner
-                    + ", not by this process (uid " + uid + "); fix: chown " + uid + " " + dir
-                    + " if you trust its contents, or use another directory");
-        }
-        if (hasGroupOrOther(a.permissions())) {
-            throw new UnsafeStateException("state directory " + dir + " has mode "
-                    + PosixFilePermissions.toString(a.permissions()) + " (group or others may use it); fix: chmod 700 "
-                    + dir + " after checking that no file in it was planted");
-        }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) {
-                PosixFileAttributes f = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (!f.isRegularFile()) {
-                    throw new UnsafeStateException(p + " in the state directory is not a regular file; fix: rm " + p);
-                }
-                int fo = ownerUid(p);
-                if (fo != uid) {
-                    throw new UnsafeStateException(p + " is owned by uid " + fo + ", not by this process (uid " + uid
-                            + "): it was not written by the SAD; fix: rm " + p + " (and re-add its SA)");
-                }
-                if (hasGroupOrOther(f.permissions())) {
-                    throw new UnsafeStateException(p + " has mode " + PosixFilePermissions.toString(f.permissions())
-                            + " (group or others may use it); fix: chmod 600 " + p);
-                }
-            }
-        }
-    }
-
-    private static int ownerUid(Path p) throws IOException {
-        return (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-    }
-
-    private static boolean hasGroupOrOther(Set<PosixFilePermission> perms) {
-        for (PosixFilePermission x : perms) {
-            switch (x) {
-                case OWNER_READ, OWNER_WRITE, OWNER_EXECUTE -> { }
-                default -> {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** The state directory is unsafe to use: the message says why and how to fix it. */
-    static final class UnsafeStateException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        UnsafeStateException(String message) {
-            super(message);
         }
     }
 

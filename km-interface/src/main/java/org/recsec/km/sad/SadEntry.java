@@ -3,22 +3,20 @@ package org.recsec.km.sad;
 import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyExtension;
 import org.recsec.km.pfkey.SaSpec;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.RecSecException;
-import org.recsec.record.RecordCipher;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.SecretBytes;
 import org.recsec.record.internal.ReplayWindow;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.spi.RecordCipher;
 
 /**
- * One SA in the SAD: fixed parameters, and the mutable state (lifetime counters, state, sequence numbers) guarded
- * by the entry's own monitor, so the data path never takes the SAD lock. Kept lean for a million entries: limits
- * are primitive fields, the cipher, replay window and views are created on first use.
+ * One SA in the SAD: fixed parameters, and the mutable state (sequence numbers, replay window; the lifetime state
+ * and counters in the superclass {@link SaLifetime}) guarded by the entry's own monitor, so the data path never takes
+ * the SAD lock. Kept lean for a million entries: one object, limits are primitive fields, the cipher, replay window
+ * and views are created on first use.
  */
-final class SadEntry {
+final class SadEntry extends SaLifetime {
     static final long MAX_SEQUENCE = PfKeyExtension.Profile.MAX_SEQUENCE;
-    static final int NONE = 0;
-    static final int SOFT = 1;
-    static final int HARD = 2;
 
     final SecurityAssociationDatabase db;
     final int spi;
@@ -44,19 +42,6 @@ final class SadEntry {
     final long larvalDeadlineMillis;
 
     // Guarded by this.
-    private int state;
-    private long allocations;
-    private long bytes;
-    private long addTime;
-    private long useTime;
-    private long softAllocations;
-    private long hardAllocations;
-    private long softBytes;
-    private long hardBytes;
-    private long softAddTime;
-    private long hardAddTime;
-    private long softUseTime;
-    private long hardUseTime;
     private long nextSeq;
     private long reservedSeq;
     private ReplayWindow replay;
@@ -64,9 +49,6 @@ final class SadEntry {
     private volatile SadSa.In inView;
     private volatile SadSa.Out outView;
     private volatile RecordCipher cipher;
-    private boolean removed;
-    /** Seconds when the SA became DEAD (or was loaded DEAD); 0 while alive. */
-    private long deadSince;
 
     // Guarded by the SAD lock.
     int allIndex = -1;
@@ -76,6 +58,7 @@ final class SadEntry {
     /** A larval SA reserved by GETSPI. */
     SadEntry(SecurityAssociationDatabase db, long spi, String src, String dst, long creatorSession,
              long deadlineMillis, long nowSeconds) {
+        super(PfKey.SADB_SASTATE_LARVAL, nowSeconds);
         this.db = db;
         this.spi = (int) spi;
         this.src = src;
@@ -93,13 +76,12 @@ final class SadEntry {
         this.fileId = 0;
         this.creatorSession = creatorSession;
         this.larvalDeadlineMillis = deadlineMillis;
-        this.state = PfKey.SADB_SASTATE_LARVAL;
-        this.addTime = nowSeconds;
     }
 
     /** A mature SA from ADD or UPDATE, or loaded from the state directory. */
     SadEntry(SecurityAssociationDatabase db, SaSpec spec, boolean inboundOk, boolean outboundOk, long fileId,
              long nowSeconds) {
+        super(PfKey.SADB_SASTATE_MATURE, nowSeconds);
         this.db = db;
         this.spi = (int) spec.spi();
         this.src = spec.src();
@@ -117,8 +99,6 @@ final class SadEntry {
         this.fileId = fileId;
         this.creatorSession = 0;
         this.larvalDeadlineMillis = 0;
-        this.state = PfKey.SADB_SASTATE_MATURE;
-        this.addTime = nowSeconds;
         this.nextSeq = spec.firstSequence();
         this.reservedSeq = spec.firstSequence();
         setLimits(spec.soft(), spec.hard());
@@ -128,41 +108,13 @@ final class SadEntry {
         return spi & 0xffffffffL;
     }
 
-    synchronized int state() {
-        return state;
-    }
-
     boolean isLarval() {
         return suite == null;
     }
 
-    synchronized void setLimits(PfKeyExtension.Lifetime soft, PfKeyExtension.Lifetime hard) {
-        if (soft != null) {
-            softAllocations = soft.allocations();
-            softBytes = soft.bytes();
-            softAddTime = soft.addTime();
-            softUseTime = soft.useTime();
-        }
-        if (hard != null) {
-            hardAllocations = hard.allocations();
-            hardBytes = hard.bytes();
-            hardAddTime = hard.addTime();
-            hardUseTime = hard.useTime();
-        }
-    }
-
     /** Restores counters and state saved by {@link SaStore}; only while the entry is not yet shared. */
     synchronized void restore(int savedState, PfKeyExtension.Lifetime current, long nextSequence, long nowSeconds) {
-        state = savedState;
-        if (savedState == PfKey.SADB_SASTATE_DEAD) {
-            deadSince = nowSeconds;
-        }
-        if (current != null) {
-            allocations = current.allocations();
-            bytes = current.bytes();
-            addTime = current.addTime();
-            useTime = current.useTime();
-        }
+        restoreLifetime(savedState, current, nowSeconds);
         nextSeq = nextSequence;
         reservedSeq = nextSequence;
         if (inboundOk) {
@@ -192,7 +144,7 @@ final class SadEntry {
             }
             long before = reservedSeq;
             reservedSeq = Math.min(seq + 1 + db.replayCheckpoint(), MAX_SEQUENCE + 1);
-            if (!db.persist(this)) {
+            if (!db.entries().persist(this)) {
                 reservedSeq = before;
                 throw new RecSecException(RecSecException.Reason.KEY_MANAGEMENT, "cannot save the replay mark of SA 0x"
                         + Long.toHexString(spi()) + "; record refused");
@@ -208,82 +160,6 @@ final class SadEntry {
     /** The saved (reserved) sequence mark; test and DUMP use. */
     synchronized long reservedSequence() {
         return reservedSeq;
-    }
-
-    /**
-     * Runs {@code dropFile} and then marks the entry deleted, both under the entry lock, so a concurrent sequence
-     * reservation cannot write the file back after it was removed. False (and not removed) when the file stays.
-     */
-    synchronized boolean markRemoved(FileAction dropFile) {
-        try {
-            dropFile.run();
-        } catch (java.io.IOException e) {
-            return false;
-        }
-        removed = true;
-        return true;
-    }
-
-    /** A file operation run under the entry lock. */
-    interface FileAction {
-        void run() throws java.io.IOException;
-    }
-
-    /** Whether the SA is DEAD since at least {@code graceSeconds} at {@code now}. */
-    synchronized boolean deadLongerThan(long graceSeconds, long now) {
-        return state == PfKey.SADB_SASTATE_DEAD && !removed && now - deadSince >= graceSeconds;
-    }
-
-    synchronized boolean removed() {
-        return removed;
-    }
-
-    /** Sets the state by an UPDATE; returns the transition to announce. */
-    synchronized int forceState(int newState, long nowSeconds) {
-        int before = state;
-        state = newState;
-        if (newState == PfKey.SADB_SASTATE_DEAD && before != newState) {
-            deadSince = nowSeconds;
-        }
-        int t = evaluate(nowSeconds);
-        if (t != NONE) {
-            return t;
-        }
-        if (newState == PfKey.SADB_SASTATE_DEAD && before != newState) {
-            return HARD;
-        }
-        if (newState == PfKey.SADB_SASTATE_DYING && before == PfKey.SADB_SASTATE_MATURE) {
-            return SOFT;
-        }
-        return NONE;
-    }
-
-    /**
-     * Applies the lifetimes (RFC 2367 §2.3.2: first limit reached wins, HARD before SOFT): MATURE → DYING on a soft
-     * limit, anything → DEAD on a hard one. Returns the transition that happened now, if any.
-     */
-    synchronized int evaluate(long now) {
-        if (state == PfKey.SADB_SASTATE_DEAD || state == PfKey.SADB_SASTATE_LARVAL) {
-            return NONE;
-        }
-        if (reached(hardAllocations, hardBytes, hardAddTime, hardUseTime, now)) {
-            state = PfKey.SADB_SASTATE_DEAD;
-            deadSince = now;
-            return HARD;
-        }
-        if (state == PfKey.SADB_SASTATE_MATURE
-                && reached(softAllocations, softBytes, softAddTime, softUseTime, now)) {
-            state = PfKey.SADB_SASTATE_DYING;
-            return SOFT;
-        }
-        return NONE;
-    }
-
-    private boolean reached(long maxAlloc, long maxBytes, long maxAdd, long maxUse, long now) {
-        return maxAlloc > 0 && allocations >= maxAlloc
-                || maxBytes > 0 && bytes >= maxBytes
-                || maxAdd > 0 && now - addTime >= maxAdd
-                || maxUse > 0 && useTime > 0 && now - useTime >= maxUse;
     }
 
     void checkUsable() throws RecSecException {
@@ -318,7 +194,7 @@ final class SadEntry {
                     // Reserve ahead and make it durable before handing out any number beyond the old mark.
                     long mark = Math.min(nextSeq + db.sequenceReserve(), MAX_SEQUENCE + 1);
                     reservedSeq = mark;
-                    if (!db.persist(this)) {
+                    if (!db.entries().persist(this)) {
                         reservedSeq = nextSeq;
                         throw new RecSecException(RecSecException.Reason.KEY_MANAGEMENT,
                                 "cannot persist the sequence reservation");
@@ -343,19 +219,7 @@ final class SadEntry {
         if (plaintextBytes < 0) {
             throw new IllegalArgumentException("negative byte count");
         }
-        int t;
-        synchronized (this) {
-            long now = db.nowSeconds();
-            if (allocations < 0xffffffffL) {
-                allocations++;
-            }
-            bytes = bytes > Long.MAX_VALUE - plaintextBytes ? Long.MAX_VALUE : bytes + plaintextBytes;
-            if (useTime == 0) {
-                useTime = now;
-            }
-            t = evaluate(now);
-        }
-        db.announce(this, t);
+        db.announce(this, countRecord(plaintextBytes, db.nowSeconds()));
     }
 
     synchronized ReplayWindow replayWindow() {
@@ -409,15 +273,7 @@ final class SadEntry {
 
     /** A consistent copy of the mutable state for messages and persistence. */
     synchronized Snapshot snapshot() {
-        return new Snapshot(state, new PfKeyExtension.Lifetime(PfKey.SADB_EXT_LIFETIME_CURRENT,
-                Math.min(allocations, 0xffffffffL), bytes, addTime, useTime),
-                limits(PfKey.SADB_EXT_LIFETIME_SOFT, softAllocations, softBytes, softAddTime, softUseTime),
-                limits(PfKey.SADB_EXT_LIFETIME_HARD, hardAllocations, hardBytes, hardAddTime, hardUseTime),
-                nextSeq, reservedSeq);
-    }
-
-    private static PfKeyExtension.Lifetime limits(int type, long a, long b, long add, long use) {
-        return a == 0 && b == 0 && add == 0 && use == 0 ? null : new PfKeyExtension.Lifetime(type, a, b, add, use);
+        return new Snapshot(state, currentLifetime(), softLimits(), hardLimits(), nextSeq, reservedSeq);
     }
 
     record Snapshot(int state, PfKeyExtension.Lifetime current, PfKeyExtension.Lifetime soft,

@@ -2,22 +2,55 @@ package org.recsec.km.sad;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.recsec.km.pfkey.Alg;
 import org.recsec.km.pfkey.Endpoints;
 import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyException;
 import org.recsec.km.pfkey.PfKeyExtension;
 import org.recsec.km.pfkey.PfKeyMessage;
 import org.recsec.km.pfkey.SaSpec;
-import org.recsec.km.pfkey.Alg;
 import org.recsec.km.pfkey.Supported;
-import org.recsec.record.CipherSuite;
+import org.recsec.record.base.CipherSuite;
 
 /**
- * The RFC 2367 §3.1 semantics of each message type, run with the SAD lock held. Every refusal becomes an errno
- * reply before anything changed; a handler changes the SAD only after all its checks passed.
+ * The RFC 2367 §3.1 semantics of each message type. {@link #receive} decodes a message and takes the SAD lock; the
+ * handlers run with it held. Every refusal becomes an errno reply before anything changed; a handler changes the SAD
+ * only after all its checks passed.
  */
 final class SadMessages {
     private SadMessages() {
+    }
+
+    /**
+     * Decodes one message from {@code session} and handles it; never throws for bad input: the errno goes in the
+     * reply. DUMP copies the entry set under the SAD lock and describes it without the lock; every other message is
+     * handled under it.
+     */
+    static List<byte[]> receive(SecurityAssociationDatabase db, SessionHub hub, SadSession session, byte[] b, int off,
+                                int len) {
+        PfKeyMessage m;
+        try {
+            m = PfKeyMessage.decode(b, off, len);
+        } catch (PfKeyException e) {
+            return List.of(PfKeyMessage.errorReplyFor(b, off, len, e.errno()).encode());
+        }
+        if (m.type() == PfKey.SADB_DUMP && m.errno() == 0) {
+            // Copy the set under the lock, describe 200k SAs without it.
+            SadEntry[] all;
+            hub.lock.lock();
+            try {
+                all = db.entries().snapshot();
+            } finally {
+                hub.unlockAndDeliver();
+            }
+            return dump(java.util.Arrays.asList(SadEntries.sorted(all)), m);
+        }
+        hub.lock.lock();
+        try {
+            return handle(db, session, m);
+        } finally {
+            hub.unlockAndDeliver();
+        }
     }
 
     static List<byte[]> handle(SecurityAssociationDatabase db, SadSession session, PfKeyMessage m) {
@@ -38,7 +71,7 @@ final class SadMessages {
                 case PfKey.SADB_GET: return one(get(db, m));
                 case PfKey.SADB_REGISTER: return one(register(session, m));
                 case PfKey.SADB_FLUSH: return one(flush(db, session, m));
-                case PfKey.SADB_DUMP: return dump(db.allEntries(), m);
+                case PfKey.SADB_DUMP: return dump(db.entries().allEntries(), m);
                 default:
                     throw new PfKeyException(PfKey.EINVAL, PfKey.typeName(m.type()) + " is not a request");
             }
@@ -104,7 +137,7 @@ final class SadMessages {
         }
         SadEntry larval = new SadEntry(db, spi, src, dst, s.id(),
                 db.nowMillis() + db.larvalTimeout().toMillis(), db.nowSeconds());
-        db.link(larval);
+        db.entries().link(larval);
         PfKeyMessage.Builder b = PfKeyMessage.builder(PfKey.SADB_GETSPI, m.satype()).seq(m.seq()).pid(m.pid())
                 .add(new PfKeyExtension.Sa(spi, 0, PfKey.SADB_SASTATE_LARVAL, 0, 0, 0));
         Endpoints.extensionsFor(src, true).forEach(b::add);
@@ -113,7 +146,7 @@ final class SadMessages {
     }
 
     private static boolean free(SecurityAssociationDatabase db, long spi, String dst) {
-        return db.find(spi, dst) == null && !db.inboundSpiTaken(spi);
+        return db.entries().find(spi, dst) == null && !db.entries().inboundSpiTaken(spi);
     }
 
     /** ADD (§3.1.3): a complete SA in state MATURE. */
@@ -126,26 +159,26 @@ final class SadMessages {
         if (!in && !out) {
             throw new PfKeyException(PfKey.EINVAL, "neither end of the SA is a local identity");
         }
-        if (db.find(spec.spi(), spec.dst()) != null) {
+        if (db.entries().find(spec.spi(), spec.dst()) != null) {
             throw new PfKeyException(PfKey.EEXIST, "SA 0x" + Long.toHexString(spec.spi()) + " exists");
         }
-        if (in && db.inboundSpiTaken(spec.spi())) {
+        if (in && db.entries().inboundSpiTaken(spec.spi())) {
             throw new PfKeyException(PfKey.EEXIST, "inbound SPI 0x" + Long.toHexString(spec.spi()) + " in use");
         }
-        SadEntry e = new SadEntry(db, spec, in, out, db.newFileId(), db.nowSeconds());
+        SadEntry e = new SadEntry(db, spec, in, out, db.entries().newFileId(), db.nowSeconds());
         install(db, e, null);
         return finish(db, s, m);
     }
 
     private static void install(SecurityAssociationDatabase db, SadEntry e, SadEntry larval) throws PfKeyException {
         // Reserve the first sequence numbers and save before the SA becomes visible.
-        if (!db.persist(e)) {
+        if (!db.entries().persist(e)) {
             throw new PfKeyException(PfKey.EIO, "cannot save the SA");
         }
         if (larval != null) {
-            db.replace(larval, e);
+            db.entries().replace(larval, e);
         } else {
-            db.link(e);
+            db.entries().link(e);
         }
     }
 
@@ -163,7 +196,7 @@ final class SadMessages {
         PfKeyExtension.Sa sa = requireSa(m);
         String src = Endpoints.identityOf(m, true);
         String dst = Endpoints.identityOf(m, false);
-        SadEntry e = db.find(sa.spi(), dst);
+        SadEntry e = db.entries().find(sa.spi(), dst);
         if (e == null) {
             throw new PfKeyException(PfKey.ESRCH, "no SA 0x" + Long.toHexString(sa.spi()));
         }
@@ -176,7 +209,7 @@ final class SadMessages {
             }
             SaSpec spec = SaSpec.fromMessage(m);
             boolean out = db.isLocal(spec.src());
-            install(db, new SadEntry(db, spec, true, out, db.newFileId(), db.nowSeconds()), e);
+            install(db, new SadEntry(db, spec, true, out, db.entries().newFileId(), db.nowSeconds()), e);
             return finish(db, s, m);
         }
         int state = e.state();
@@ -198,7 +231,7 @@ final class SadMessages {
         e.setLimits(m.ext(PfKey.SADB_EXT_LIFETIME_SOFT, PfKeyExtension.Lifetime.class),
                 m.ext(PfKey.SADB_EXT_LIFETIME_HARD, PfKeyExtension.Lifetime.class));
         int t = e.forceState(sa.state(), db.nowSeconds());
-        if (!db.persist(e)) {
+        if (!db.entries().persist(e)) {
             throw new PfKeyException(PfKey.EIO, "cannot save the SA");
         }
         db.announce(e, t);
@@ -210,11 +243,11 @@ final class SadMessages {
             throws PfKeyException {
         requireRecsec(m);
         PfKeyExtension.Sa sa = requireSa(m);
-        SadEntry e = db.find(sa.spi(), Endpoints.identityOf(m, false));
+        SadEntry e = db.entries().find(sa.spi(), Endpoints.identityOf(m, false));
         if (e == null || !e.src.equals(Endpoints.identityOf(m, true))) {
             throw new PfKeyException(PfKey.ESRCH, "no SA 0x" + Long.toHexString(sa.spi()));
         }
-        if (!db.unlink(e)) {
+        if (!db.entries().unlink(e)) {
             throw new PfKeyException(PfKey.EIO, "cannot remove the saved SA");
         }
         PfKeyMessage reply = m.withoutKeys();
@@ -226,7 +259,7 @@ final class SadMessages {
     private static PfKeyMessage get(SecurityAssociationDatabase db, PfKeyMessage m) throws PfKeyException {
         requireRecsec(m);
         PfKeyExtension.Sa sa = requireSa(m);
-        SadEntry e = db.find(sa.spi(), Endpoints.identityOf(m, false));
+        SadEntry e = db.entries().find(sa.spi(), Endpoints.identityOf(m, false));
         if (e == null || !e.src.equals(Endpoints.identityOf(m, true))) {
             throw new PfKeyException(PfKey.ESRCH, "no SA 0x" + Long.toHexString(sa.spi()));
         }
@@ -256,8 +289,8 @@ final class SadMessages {
             throw new PfKeyException(PfKey.EINVAL, "FLUSH takes no extensions");
         }
         boolean ok = true;
-        for (SadEntry e : db.allEntries()) {
-            ok &= db.unlink(e);
+        for (SadEntry e : db.entries().allEntries()) {
+            ok &= db.entries().unlink(e);
         }
         if (!ok) {
             throw new PfKeyException(PfKey.EIO, "some saved SAs could not be removed");

@@ -69,7 +69,7 @@ final class SadPersistence {
     }
 
     /** The file action that removes an entry's file, for {@link SadEntry#markRemoved}. */
-    SadEntry.FileAction deleter(SadEntry e) {
+    SaLifetime.FileAction deleter(SadEntry e) {
         return () -> {
             if (store != null && !e.isLarval()) {
                 try {

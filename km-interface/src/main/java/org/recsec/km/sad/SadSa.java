@@ -1,13 +1,13 @@
 package org.recsec.km.sad;
 
-import org.recsec.record.CipherSuite;
-import org.recsec.record.RecSecException;
-import org.recsec.record.RecordCipher;
-import org.recsec.record.SecurityAssociation;
-import org.recsec.record.InboundSa;
-import org.recsec.record.LocalId;
-import org.recsec.record.OutboundSa;
-import org.recsec.record.PeerId;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.spi.InboundSa;
+import org.recsec.record.spi.OutboundSa;
+import org.recsec.record.spi.RecordCipher;
+import org.recsec.record.spi.SecurityAssociation;
 
 /**
  * One direction's view of a SAD entry, as record-sec sees it. All state lives in the entry, so the SAD stays its

@@ -1,8 +1,8 @@
 package org.recsec.km.sad;
 
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.RecSecException;
 
-import org.recsec.record.RecordCipher;
+import org.recsec.record.spi.RecordCipher;
 
 /**
  * Gives the record cipher of an SA whose keys stay on a secure element, by the handle the KMP put in

@@ -4,30 +4,25 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
-import org.recsec.km.pfkey.PfKey;
-import org.recsec.km.pfkey.PfKeyException;
-import org.recsec.km.pfkey.PfKeyMessage;
-import org.recsec.record.RecSecException;
-import org.recsec.record.RecordCipher;
 import org.recsec.record.SaRegistry;
-import org.recsec.record.InboundSa;
-import org.recsec.record.LocalId;
-import org.recsec.record.OutboundSa;
-import org.recsec.record.PeerId;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.spi.InboundSa;
+import org.recsec.record.spi.OutboundSa;
+import org.recsec.record.spi.RecordCipher;
 
 /**
  * The SA database (SAD): the single owner of record SA state, changed only through PF_KEY v2 messages (RFC 2367
  * §3) sent on a {@link SadSession}, and read by record-sec through {@link SaRegistry}. This class is the facade; the
- * jobs live in {@code SaIndex} (indexes), {@code SessionHub} (sessions, the SAD lock and delivery),
+ * jobs live in {@code SaIndex} (indexes), {@code SadEntries} (the entry set as messages change it),
+ * {@code SessionHub} (sessions, the SAD lock and delivery),
  * {@code AcquireBroker} (ACQUIRE), {@code LifetimeSweeper} (lifetimes, EXPIRE, removals) and {@code SadPersistence}
  * (the state directory); {@code SadMessages} gives each message type its RFC 2367 meaning.
  *
@@ -73,9 +68,9 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
     private final SaIndex index = new SaIndex();
     private final SadPersistence persistence;
     private final AcquireBroker acquires;
+    private final SadEntries entries;
     private final LifetimeSweeper sweeper;
     private final AtomicLong unsavedTransitions = new AtomicLong();
-    private long nextFileId = 1;
 
     private SecurityAssociationDatabase(Builder b) throws IOException {
         this.clock = b.clock;
@@ -88,9 +83,10 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
         this.persistence = new SadPersistence(b.stateDir, clock, b.stateDir == null ? 0
                 : b.expectedUid != null ? b.expectedUid : SaStore.processUid());
         this.acquires = new AcquireBroker(hub, index, clock, b.acquireTimeout);
+        this.entries = new SadEntries(index, persistence, acquires);
         this.sweeper = new LifetimeSweeper(this, hub, index, persistence, clock, b.deadGrace.toSeconds());
         if (persistence.enabled()) {
-            load();
+            entries.load(this, hub, nowSeconds(), sequenceReserve);
         }
     }
 
@@ -164,34 +160,7 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
 
     /** Handles one message from {@code session}; never throws for bad input: the errno goes in the reply. */
     List<byte[]> handle(SadSession session, byte[] b, int off, int len) {
-        PfKeyMessage m;
-        try {
-            m = PfKeyMessage.decode(b, off, len);
-        } catch (PfKeyException e) {
-            return List.of(PfKeyMessage.errorReplyFor(b, off, len, e.errno()).encode());
-        }
-        if (m.type() == PfKey.SADB_DUMP && m.errno() == 0) {
-            // Copy the set under the lock, describe 200k SAs without it.
-            SadEntry[] all;
-            hub.lock.lock();
-            try {
-                all = index.snapshot();
-            } finally {
-                hub.unlockAndDeliver();
-            }
-            return SadMessages.dump(Arrays.asList(sorted(all)), m);
-        }
-        hub.lock.lock();
-        try {
-            return SadMessages.handle(this, session, m);
-        } finally {
-            hub.unlockAndDeliver();
-        }
-    }
-
-    private static SadEntry[] sorted(SadEntry[] all) {
-        Arrays.sort(all, Comparator.comparingLong(SadEntry::spi).thenComparing(e -> e.dst));
-        return all;
+        return SadMessages.receive(this, hub, session, b, off, len);
     }
 
     // ---- time and counters -------------------------------------------------------------------------------------
@@ -263,52 +232,14 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
         unsavedTransitions.incrementAndGet();
     }
 
-    /** Requires the lock. */
+    /** Requires the lock. Test seam: the entry of {@code (spi, dst)}, null when none. */
     SadEntry find(long spi, String dst) {
-        return index.find(spi, dst);
+        return entries.find(spi, dst);
     }
 
-    /** Requires the lock. */
-    boolean inboundSpiTaken(long spi) {
-        return index.inboundSpiTaken(spi);
-    }
-
-    long newFileId() {
-        return nextFileId++;
-    }
-
-    /** Requires the lock. Adds a new entry to the indexes and wakes ACQUIRE waiters. */
-    void link(SadEntry e) {
-        index.link(e);
-        acquires.signalChange();
-    }
-
-    /**
-     * Requires the lock. Removes an entry's file, then the entry from the indexes; false (nothing changed) when the
-     * file could not be removed.
-     */
-    boolean unlink(SadEntry e) {
-        if (!e.markRemoved(persistence.deleter(e))) {
-            return false;
-        }
-        index.unlink(e);
-        return true;
-    }
-
-    /** Requires the lock. Replaces a larval entry by the mature one completing it. */
-    void replace(SadEntry larval, SadEntry mature) {
-        unlink(larval);
-        link(mature);
-    }
-
-    /** Requires the lock. Every entry, ordered by SPI then destination, for FLUSH. */
-    List<SadEntry> allEntries() {
-        return new ArrayList<>(Arrays.asList(sorted(index.snapshot())));
-    }
-
-    /** Saves an entry; false when the write failed (counted and logged). */
-    boolean persist(SadEntry e) {
-        return persistence.persist(e);
+    /** The entry set that SAD messages change (indexes, files, ACQUIRE wake-ups). */
+    SadEntries entries() {
+        return entries;
     }
 
     RecordCipher makeCipher(SadEntry e) {
@@ -333,24 +264,6 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
     /** Requires the lock. A KMP answered ACQUIRE {@code seq} with an errno. */
     void acquireFailed(long seq, int errno) {
         acquires.failed(seq, errno);
-    }
-
-    private void load() throws IOException {
-        long now = nowSeconds();
-        for (SadPersistence.Loaded l : persistence.load(this, now, sequenceReserve)) {
-            SadEntry e = l.entry();
-            hub.lock.lock();
-            try {
-                if (index.find(e.spi(), e.dst) != null || e.inboundOk && index.inboundSpiTaken(e.spi())) {
-                    throw new IOException("two saved SAs for SPI 0x" + Long.toHexString(e.spi()) + " (file "
-                            + SaStore.name(l.fileId()) + ")");
-                }
-                index.link(e);
-                nextFileId = Math.max(nextFileId, l.fileId() + 1);
-            } finally {
-                hub.lock.unlock();
-            }
-        }
     }
 
     /** Builds a {@link SecurityAssociationDatabase}. */

@@ -8,16 +8,17 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.recsec.km.keyd.PfKeyFraming;
 import org.recsec.km.pfkey.Endpoints;
 import org.recsec.km.pfkey.PfKey;
-import org.recsec.km.pfkey.SaSpec;
 import org.recsec.km.pfkey.PfKeyException;
 import org.recsec.km.pfkey.PfKeyExtension;
 import org.recsec.km.pfkey.PfKeyMessage;
 import org.recsec.km.pfkey.PfKeyRequests;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.CipherSuite;
+import org.recsec.km.pfkey.SaSpec;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * Runs parsed setkey statements against a key daemon over its UNIX socket and prints the results. A refused
@@ -144,12 +145,12 @@ public final class SetkeyClient implements AutoCloseable {
     /** Prints one SA in a setkey -D like layout; keys only when {@code keys} (GET). */
     private void print(PfKeyMessage m, boolean keys) {
         PfKeyExtension.Sa sa = m.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class);
-        CipherSuite suite = PfKey.suiteForEalg(sa.encrypt());
+        Optional<CipherSuite> suite = PfKey.suiteForEalg(sa.encrypt());
         out.println(identity(m, true) + " " + identity(m, false));
         out.println("\trecsec spi=" + sa.spi() + "(0x" + String.format("%08x", sa.spi()) + ") state="
                 + stateName(sa.state()));
-        StringBuilder e = new StringBuilder("\tE: ").append(suite == null ? "none" : SetkeyParser
-                .algorithmName(suite));
+        StringBuilder e = new StringBuilder("\tE: ").append(suite.map(SetkeyParser::algorithmName)
+                .orElse("none"));
         PfKeyExtension.Key k = m.ext(PfKey.SADB_EXT_KEY_ENCRYPT, PfKeyExtension.Key.class);
         PfKeyExtension.Iv iv = m.ext(PfKey.SADB_X_EXT_RECSEC_IV, PfKeyExtension.Iv.class);
         if (keys && k != null) {

@@ -8,9 +8,9 @@ import org.recsec.km.pfkey.Endpoints;
 import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyExtension;
 import org.recsec.km.pfkey.SaSpec;
-import org.recsec.record.CipherSuite;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
 import org.recsec.record.internal.ReplayWindow;
-import org.recsec.record.SecretBytes;
 
 /**
  * Parses statements in ipsec-tools setkey(8) syntax, restricted to record SAs ({@code recsec}):

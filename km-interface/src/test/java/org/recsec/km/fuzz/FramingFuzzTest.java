@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.recsec.km.keyd.PfKeyFraming;
 import org.recsec.km.pfkey.PfKey;
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 import org.recsec.testsupport.FuzzSupport;
 
 /**

@@ -12,7 +12,7 @@ import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyException;
 import org.recsec.km.pfkey.PfKeyExtension;
 import org.recsec.km.pfkey.PfKeyMessage;
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * Coverage-guided fuzzing of {@link PfKeyMessage#decode}. Its Javadoc promises a total, strict decoder: either a

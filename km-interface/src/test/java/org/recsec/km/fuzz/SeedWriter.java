@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.recsec.km.pfkey.PfKeyRequests;
 import org.recsec.km.pfkey.SaSpec;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
 import org.recsec.vectors.SpecVectors;
 
 /**

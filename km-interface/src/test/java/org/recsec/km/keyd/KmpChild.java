@@ -11,8 +11,8 @@ import org.recsec.km.pfkey.PfKeyRequests;
 import org.recsec.km.pfkey.SaSpec;
 import org.recsec.km.setkey.SetkeyClient;
 import org.recsec.km.setkey.SetkeyParser;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * The other process of {@link CrossProcessSaTest}: first runs a setkey statement against the application's PF_KEY

@@ -14,9 +14,9 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /** Strict decoding: every malformed shape gives the documented errno and nothing else. */
 class PfKeyCodecTest {

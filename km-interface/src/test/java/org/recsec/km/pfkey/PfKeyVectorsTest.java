@@ -11,7 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 import org.recsec.vectors.SpecVectors;
 
 /** pfkey.json: each message decodes to the field values written beside it and re-encodes to the same bytes. */

@@ -16,12 +16,12 @@ import org.recsec.km.pfkey.PfKeyExtension;
 import org.recsec.km.pfkey.PfKeyMessage;
 import org.recsec.km.pfkey.PfKeyRequests;
 import org.recsec.km.pfkey.SaSpec;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.SecretBytes;
-import org.recsec.record.SecurityAssociation;
-import org.recsec.record.LocalId;
-import org.recsec.record.OutboundSa;
-import org.recsec.record.PeerId;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.spi.OutboundSa;
+import org.recsec.record.spi.SecurityAssociation;
 
 /** A real kill -9 of a child JVM in the middle of handing out sequence numbers: none is ever handed out twice. */
 class CrashSafetyTest {

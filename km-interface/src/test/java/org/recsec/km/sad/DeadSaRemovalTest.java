@@ -16,9 +16,9 @@ import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyExtension;
 import org.recsec.km.pfkey.PfKeyMessage;
 import org.recsec.km.pfkey.SaSpec;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.RecSecException;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * Issue 12 item 5: SAs past their hard lifetime (ticket SAs get one up to the ticket's exp) are announced with

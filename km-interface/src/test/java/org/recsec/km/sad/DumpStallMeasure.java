@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.recsec.km.pfkey.PfKeyRequests;
 import org.recsec.km.pfkey.SaSpec;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * Measures (not a test) how long lookups on the data path stall while a DUMP or a lifetime sweep runs over many SAs

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.recsec.record.RecSecException;
 import org.recsec.record.RecordProtector;
+import org.recsec.record.base.RecSecException;
 import org.recsec.record.coap.CoapMessage;
 
 /**

@@ -4,8 +4,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.recsec.record.RecSecException;
 import org.recsec.record.RecordProtector;
+import org.recsec.record.base.RecSecException;
 import org.recsec.record.coap.CoapMessage;
 
 /**

@@ -5,12 +5,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Random;
 import org.recsec.km.pfkey.SaSpec;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.SecretBytes;
-import org.recsec.record.SecurityAssociation;
-import org.recsec.record.LocalId;
-import org.recsec.record.OutboundSa;
-import org.recsec.record.PeerId;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.spi.OutboundSa;
+import org.recsec.record.spi.SecurityAssociation;
 
 /**
  * The child JVM of {@link CrashSafetyTest}: opens the SAD in the given state directory, adds SAs, then reserves

@@ -8,14 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.recsec.km.pfkey.SaSpec;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.RecSecException;
-import org.recsec.record.SecretBytes;
-import org.recsec.record.SecurityAssociation;
-import org.recsec.record.InboundSa;
-import org.recsec.record.LocalId;
-import org.recsec.record.OutboundSa;
-import org.recsec.record.PeerId;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.spi.InboundSa;
+import org.recsec.record.spi.OutboundSa;
+import org.recsec.record.spi.SecurityAssociation;
 
 /** SAs installed through PF_KEY messages protect real records with the dtls12 ciphers from record-sec. */
 class SadCipherTest {

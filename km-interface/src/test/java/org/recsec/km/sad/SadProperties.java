@@ -16,8 +16,8 @@ import org.recsec.km.pfkey.PfKeyException;
 import org.recsec.km.pfkey.PfKeyMessage;
 import org.recsec.km.pfkey.PfKeyRequests;
 import org.recsec.km.pfkey.SaSpec;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * Random bytes and random mutations of valid messages: the SAD answers with replies (never an exception), and
@@ -55,9 +55,9 @@ class SadProperties {
         SadSession s = db.openSession(b -> { });
         List<String> out = new ArrayList<>();
         for (byte[] d : s.send(PfKeyRequests.dump(1, 1).encode())) {
-            out.add(org.recsec.record.internal.Bytes.toHex(d));
+            out.add(org.recsec.record.internal.wire.Bytes.toHex(d));
         }
-        out.add(org.recsec.record.internal.Bytes.toHex(s.send(PfKeyRequests.get(0x2002, S, C, 1, 1).encode()).get(0)));
+        out.add(org.recsec.record.internal.wire.Bytes.toHex(s.send(PfKeyRequests.get(0x2002, S, C, 1, 1).encode()).get(0)));
         s.close();
         return out;
     }

@@ -22,16 +22,16 @@ import org.recsec.km.pfkey.PfKeyExtension;
 import org.recsec.km.pfkey.PfKeyMessage;
 import org.recsec.km.pfkey.PfKeyRequests;
 import org.recsec.km.pfkey.SaSpec;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.Direction;
-import org.recsec.record.RecSecException;
-import org.recsec.record.RecordCipher;
-import org.recsec.record.SecretBytes;
-import org.recsec.record.SecurityAssociation;
-import org.recsec.record.InboundSa;
-import org.recsec.record.LocalId;
-import org.recsec.record.OutboundSa;
-import org.recsec.record.PeerId;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.spi.Direction;
+import org.recsec.record.spi.InboundSa;
+import org.recsec.record.spi.OutboundSa;
+import org.recsec.record.spi.RecordCipher;
+import org.recsec.record.spi.SecurityAssociation;
 
 class SadTest {
     static final String C = "coap://127.0.0.1:5683";

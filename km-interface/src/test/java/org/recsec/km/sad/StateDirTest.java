@@ -16,8 +16,8 @@ import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyExtension;
 import org.recsec.km.pfkey.PfKeyMessage;
 import org.recsec.km.pfkey.SaSpec;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * Issue 12 item 4: the SAD refuses a state directory or file others may write or that another user owns, with a

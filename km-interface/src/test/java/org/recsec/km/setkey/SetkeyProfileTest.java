@@ -11,7 +11,7 @@ import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyMessage;
 import org.recsec.km.pfkey.PfKeyRequests;
 import org.recsec.km.pfkey.SaSpec;
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /** setkey's {@code -P dtls12|dtls12-cid|compact|compact8}: the profile and its keying, and what is refused. */
 class SetkeyProfileTest {

@@ -1,6 +1,6 @@
 package org.recsec.sim.net;
 
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.RecSecException;
 import org.recsec.record.coap.CoapOption;
 
 /**

@@ -1,6 +1,6 @@
 package org.recsec.sim.net;
 
-import org.recsec.record.Direction;
+import org.recsec.record.spi.Direction;
 
 import java.util.ArrayList;
 import java.util.EnumMap;

@@ -9,14 +9,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.recsec.record.ProtectedRequest;
-import org.recsec.record.RecSecException;
 import org.recsec.record.RecordProtector;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 import org.recsec.record.coap.OptionNumbers;
-import org.recsec.record.LocalId;
-import org.recsec.record.PeerId;
 
 /**
  * A simulated CoAP client behind record-sec.

@@ -3,11 +3,11 @@ package org.recsec.sim.net;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.RecSecException;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
+import org.recsec.record.internal.wire.Bytes;
 
 /** Small CoAP helpers the simulated endpoints share. */
 final class Wire {

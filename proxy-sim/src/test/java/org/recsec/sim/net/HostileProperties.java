@@ -14,16 +14,16 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.RecordProfile;
-import org.recsec.record.RecSecException;
-import org.recsec.record.RecSecException.Reason;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.RecSecException.Reason;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.RecordProfile;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 import org.recsec.sim.net.HostileProxy.Attack;
 import org.recsec.sim.net.HostileProxy.Direction;
-import org.recsec.sim.net.SimClient.Outcome;
 import org.recsec.sim.net.SimClient.Outcome.Kind;
+import org.recsec.sim.net.SimClient.Outcome;
 
 /**
  * Client → {@link HostileProxy} → server. The client sends two Confirmable requests A and B at once (so a swap

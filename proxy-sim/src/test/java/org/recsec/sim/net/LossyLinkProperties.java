@@ -16,8 +16,8 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.statistics.Statistics;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.RecSecException;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 

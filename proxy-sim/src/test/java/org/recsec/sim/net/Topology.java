@@ -1,16 +1,16 @@
 package org.recsec.sim.net;
 
 import java.util.Random;
-import org.recsec.record.CipherSuite;
 import org.recsec.record.InMemorySaRegistry;
 import org.recsec.record.ManualSa;
-import org.recsec.record.RecordProfile;
 import org.recsec.record.RecordProtector;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecordProfile;
+import org.recsec.record.base.SecretBytes;
 import org.recsec.record.internal.ReplayWindow;
-import org.recsec.record.SecretBytes;
 import org.recsec.record.internal.crypto.RecordCiphers;
-import org.recsec.record.LocalId;
-import org.recsec.record.PeerId;
 
 /**
  * Test fixture: one network, a client identity and a server identity holding the two SAs of a pair

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.RecSecException;
-import org.recsec.record.RecSecException.Reason;
+import org.recsec.record.base.RecSecException.Reason;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * The CoAP message format of RFC 7252 §3 over UDP, and the option-list-plus-payload tail that the inner plaintext of

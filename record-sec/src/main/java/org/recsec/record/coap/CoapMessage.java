@@ -184,7 +184,7 @@ public final class CoapMessage {
     public String toString() {
         StringBuilder sb = new StringBuilder("CoapMessage[");
         sb.append(new String[] {"CON", "NON", "ACK", "RST"}[type]).append(' ').append(codeString(code))
-                .append(" mid=").append(messageId).append(" token=").append(org.recsec.record.internal.Bytes.toHex(token))
+                .append(" mid=").append(messageId).append(" token=").append(org.recsec.record.internal.wire.Bytes.toHex(token))
                 .append(" options=");
         for (int i = 0; i < options.size(); i++) {
             sb.append(i == 0 ? "" : ",").append(options.get(i).number());

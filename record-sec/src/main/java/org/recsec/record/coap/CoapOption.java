@@ -30,7 +30,7 @@ public final class CoapOption {
 
     /** An option whose value is the minimal big-endian encoding of an unsigned integer (RFC 7252 §3.2 uint). */
     public static CoapOption ofUint(int number, long value) {
-        return new CoapOption(number, org.recsec.record.internal.Bytes.minimalUintBe(value));
+        return new CoapOption(number, org.recsec.record.internal.wire.Bytes.minimalUintBe(value));
     }
 
     public static CoapOption ofString(int number, String value) {
@@ -54,7 +54,7 @@ public final class CoapOption {
         if (value.length > 8) {
             throw new IllegalStateException("option " + number + " is not a uint");
         }
-        return org.recsec.record.internal.Bytes.uintBe(value, 0, value.length);
+        return org.recsec.record.internal.wire.Bytes.uintBe(value, 0, value.length);
     }
 
     public String stringValue() {

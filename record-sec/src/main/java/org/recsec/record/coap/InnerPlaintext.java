@@ -5,11 +5,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import org.recsec.record.RecSecException;
-import org.recsec.record.OutboundSa;
-import org.recsec.record.RecordCipher;
+import org.recsec.record.base.RecSecException;
 import org.recsec.record.internal.crypto.CompactRecordCipher;
 import org.recsec.record.internal.crypto.Dtls12CidRecordCipher;
+import org.recsec.record.spi.OutboundSa;
+import org.recsec.record.spi.RecordCipher;
 
 /**
  * The inner plaintext of draft-garcia-core-app-layer-sec-with-dtls-record §3 (Figure 1) and the messages around
@@ -83,9 +83,9 @@ public final class InnerPlaintext {
     }
 
     /** The header of the record an outer message carries, read in place. */
-    public static org.recsec.record.internal.RecordHeader recordHeader(CoapMessage outer) throws RecSecException {
+    public static org.recsec.record.internal.crypto.RecordHeader recordHeader(CoapMessage outer) throws RecSecException {
         byte[] record = outer.payloadNoCopy();
-        return org.recsec.record.internal.RecordHeader.parse(record, 0, record.length);
+        return org.recsec.record.internal.crypto.RecordHeader.parse(record, 0, record.length);
     }
 
     /** The header of the compact-profile record an outer message carries, read in place (RFC 9147 §4.2.2/4.2.3). */

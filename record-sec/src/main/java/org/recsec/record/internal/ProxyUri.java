@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.recsec.record.RecSecException;
-import org.recsec.record.RecSecException.Reason;
+import org.recsec.record.base.RecSecException.Reason;
+import org.recsec.record.base.RecSecException;
 
 /**
  * Splits a Proxy-Uri the way RFC 8613 §4.1.3.3 asks: the URI is decomposed into options as in RFC 7252 §6.4, the

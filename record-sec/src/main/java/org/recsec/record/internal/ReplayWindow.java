@@ -1,6 +1,6 @@
 package org.recsec.record.internal;
 
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.RecSecException;
 
 /**
  * The anti-replay window of one inbound SA (RFC 6347 §4.1.2.6): a sliding bitmap right-aligned on the highest

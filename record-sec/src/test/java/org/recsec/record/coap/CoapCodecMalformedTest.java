@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.internal.wire.Bytes;
 
 /** One test per message format error of RFC 7252 §3 and §4.1: each is MALFORMED. */
 class CoapCodecMalformedTest {

@@ -10,7 +10,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.RecSecException;
 
 /** Round trips, truncations and garbage for {@link CoapCodec}. */
 class CoapCodecPropertiesTest {

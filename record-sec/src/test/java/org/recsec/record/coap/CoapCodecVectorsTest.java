@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * Byte vectors written out by hand from the RFC 7252 §3 / §3.1 layout (the Appendix A exchanges, and every

@@ -7,9 +7,9 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.RecSecException;
-import org.recsec.record.internal.RecordHeader;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.internal.crypto.RecordHeader;
 
 /**
  * jqwik properties for the parsers that had none: the record reader and unprotect, fed random bytes and random

@@ -1,23 +1,23 @@
 package org.recsec.record.fuzz;
 
 import java.util.List;
-import org.recsec.record.CipherSuite;
 import org.recsec.record.InMemorySaRegistry;
 import org.recsec.record.ManualSa;
 import org.recsec.record.ProtectedRequest;
-import org.recsec.record.RecSecException;
 import org.recsec.record.RecordProtector;
 import org.recsec.record.RequestContext;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.SecretBytes;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 import org.recsec.record.coap.OptionNumbers;
-import org.recsec.record.InboundSa;
-import org.recsec.record.LocalId;
-import org.recsec.record.OutboundSa;
-import org.recsec.record.PeerId;
-import org.recsec.record.SecurityAssociation;
+import org.recsec.record.spi.InboundSa;
+import org.recsec.record.spi.OutboundSa;
+import org.recsec.record.spi.SecurityAssociation;
 
 /**
  * The fixed SA pair of the unprotect fuzz targets (keys made up, AES_128_CCM_8, epoch 1) and the genuine messages
@@ -110,6 +110,6 @@ final class ProtectorFixture {
     }
 
     static byte[] hex(String s) {
-        return org.recsec.record.internal.Bytes.fromHex(s);
+        return org.recsec.record.internal.wire.Bytes.fromHex(s);
     }
 }

@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.Arrays;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.RecSecException;
-import org.recsec.record.RecSecException.Reason;
-import org.recsec.record.RecordCipher;
-import org.recsec.record.internal.RecordHeader;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.RecSecException.Reason;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.SecretBytes;
 import org.recsec.record.internal.crypto.RecordCiphers;
+import org.recsec.record.internal.crypto.RecordHeader;
+import org.recsec.record.spi.RecordCipher;
 
 /**
  * Coverage-guided fuzzing of the dtls12 record reader: {@link RecordHeader#parse} and

@@ -16,14 +16,14 @@ import java.util.List;
 import java.util.Set;
 import org.recsec.record.ManualSa;
 import org.recsec.record.ProtectedRequest;
-import org.recsec.record.RecSecException;
-import org.recsec.record.RecSecException.Reason;
-import org.recsec.record.internal.RecordHeader;
 import org.recsec.record.RecordProtector;
+import org.recsec.record.base.RecSecException.Reason;
+import org.recsec.record.base.RecSecException;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 import org.recsec.record.coap.OptionNumbers;
+import org.recsec.record.internal.crypto.RecordHeader;
 
 /**
  * Coverage-guided fuzzing of {@link RecordProtector#unprotectRequest} and {@link RecordProtector#unprotectResponse}

@@ -18,7 +18,7 @@ import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.RecSecException;
 
 class ProxyUriTest {
 

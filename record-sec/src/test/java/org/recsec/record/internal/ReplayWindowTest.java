@@ -1,6 +1,6 @@
 package org.recsec.record.internal;
 
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.RecSecException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,6 +1,6 @@
 package org.recsec.se.host;
 
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * Counts APDUs and the bytes crossing the ISO 7816 interface: command bytes host to card (header, Lc, data, Le)

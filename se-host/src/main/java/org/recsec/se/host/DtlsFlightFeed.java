@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -46,10 +47,10 @@ public final class DtlsFlightFeed {
     /**
      * One epoch-0 handshake record (at least 25 bytes) into reassembly.
      *
-     * @return the whole message as one unfragmented record, or null while it is incomplete, repeated or malformed
+     * @return the whole message as one unfragmented record, or empty while it is incomplete, repeated or malformed
      * @throws IOException the message does not fit the card, or more than 8 messages are half-received
      */
-    public byte[] reassemble(byte[] r) throws IOException {
+    public Optional<byte[]> reassemble(byte[] r) throws IOException {
         int type = r[13];
         int len = u24(r, 14);
         int seq = ((r[17] & 0xFF) << 8) | (r[18] & 0xFF);
@@ -60,7 +61,7 @@ public final class DtlsFlightFeed {
             throw new IOException("a handshake message of " + len + " bytes does not fit the card");
         }
         if (delivered.contains(key) || fragOff + fragLen > len || 25 + fragLen > r.length) {
-            return null;
+            return Optional.empty();
         }
         if (!fragments.containsKey(seq) && fragments.size() >= 8) {
             throw new IOException("more than 8 handshake messages half-received");
@@ -68,13 +69,13 @@ public final class DtlsFlightFeed {
         byte[] body = fragments.computeIfAbsent(seq, s -> new byte[len]);
         boolean[] have = filled.computeIfAbsent(seq, s -> new boolean[len]);
         if (body.length != len) {
-            return null;
+            return Optional.empty();
         }
         System.arraycopy(r, 25, body, fragOff, fragLen);
         Arrays.fill(have, fragOff, fragOff + fragLen, true);
         for (boolean b : have) {
             if (!b) {
-                return null;
+                return Optional.empty();
             }
         }
         fragments.remove(seq);
@@ -91,7 +92,7 @@ public final class DtlsFlightFeed {
         whole[23] = (byte) (len >> 8);
         whole[24] = (byte) len;
         System.arraycopy(body, 0, whole, 25, len);
-        return whole;
+        return Optional.of(whole);
     }
 
     private static int u24(byte[] b, int o) {

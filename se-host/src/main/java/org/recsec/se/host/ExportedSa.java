@@ -2,7 +2,7 @@ package org.recsec.se.host;
 
 
 
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * The card's EXPORT-SA answer (applet/README.md, 66 bytes) after a DTLS handshake: suite {@code C0A8} (PSK) or

@@ -1,9 +1,9 @@
 package org.recsec.se.host;
 
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 
 import java.util.Objects;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * The TLS_PSK_WITH_AES_128_CCM_8 part of a DTLS 1.2 key block (RFC 5246 §6.3, no MAC keys for an AEAD suite,

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The host bridge for every DTLS 1.2 mode of the applet (PSK or certificate, full or resumed; applet/README.md)
@@ -72,10 +73,11 @@ public final class SeDtlsBridge {
                     throw new IOException("alert from the server during the handshake");
                 }
                 if (r[0] == 22 && epoch == 0 && r.length >= 25) {
-                    byte[] whole = feed.reassemble(r);
-                    if (whole == null) {
+                    Optional<byte[]> complete = feed.reassemble(r);
+                    if (complete.isEmpty()) {
                         continue;
                     }
+                    byte[] whole = complete.get();
                     pending.add(whole);
                     int type = whole[13];
                     if (type == 2 && whole.length >= 59) {
@@ -107,14 +109,28 @@ public final class SeDtlsBridge {
         }
     }
 
-    /** client_random of the last {@link #handshake()} (the card's ClientHello), 32 bytes; null before one. */
+    /**
+     * client_random of the last {@link #handshake()} (the card's ClientHello), 32 bytes.
+     *
+     * @throws IllegalStateException before a handshake
+     */
     public byte[] clientRandom() {
-        return clientRandom == null ? null : clientRandom.clone();
+        if (clientRandom == null) {
+            throw new IllegalStateException("no handshake yet");
+        }
+        return clientRandom.clone();
     }
 
-    /** server_random of the last finished {@link #handshake()} (the ServerHello), 32 bytes; null before one. */
+    /**
+     * server_random of the last finished {@link #handshake()} (the ServerHello), 32 bytes.
+     *
+     * @throws IllegalStateException before a finished handshake
+     */
     public byte[] serverRandom() {
-        return serverRandom == null ? null : serverRandom.clone();
+        if (serverRandom == null) {
+            throw new IllegalStateException("no finished handshake yet");
+        }
+        return serverRandom.clone();
     }
 
     /** The card seals the plaintext as application data, one datagram to the server; returns the record. */
@@ -124,18 +140,18 @@ public final class SeDtlsBridge {
         return r;
     }
 
-    /** The next application record from the server within the wait, opened by the card; null if none came. */
-    public byte[] receive(int waitMillis) throws SeException, IOException {
+    /** The next application record from the server within the wait, opened by the card; empty if none came. */
+    public Optional<byte[]> receive(int waitMillis) throws SeException, IOException {
         long deadline = System.nanoTime() + waitMillis * 1_000_000L;
         while (true) {
             long left = (deadline - System.nanoTime()) / 1_000_000L;
             byte[] d = left <= 0 ? null : datagram((int) left);
             if (d == null) {
-                return null;
+                return Optional.empty();
             }
             for (byte[] r : DtlsRecords.split(d)) {
                 if (r[0] == 23) {
-                    return card.processEap(0, r);
+                    return Optional.of(card.processEap(0, r));
                 }
             }
         }

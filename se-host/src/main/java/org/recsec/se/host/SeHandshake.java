@@ -5,6 +5,7 @@ package org.recsec.se.host;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Runs the card's DTLS 1.2 handshake against a peer over UDP (or CoAP): the bridge between the
@@ -42,8 +43,8 @@ public final class SeHandshake {
         long lastDuplicateResend = System.nanoTime() - DUPLICATE_RESEND_GAP_NANOS;
         while (true) {
             long left = (deadline - System.nanoTime()) / 1_000_000L;
-            List<byte[]> records = left > 0 ? socket.recvFlight((int) left) : null;
-            if (records == null) {
+            Optional<List<byte[]>> got = left > 0 ? socket.recvFlight((int) left) : Optional.empty();
+            if (got.isEmpty()) {
                 if (sends >= policy.maxSends()) {
                     throw new SeException("no answer from the DTLS peer after sending a flight " + sends + " times");
                 }
@@ -52,7 +53,7 @@ public final class SeHandshake {
                 deadline = System.nanoTime() + policy.timeoutAfter(sends) * 1_000_000L;
                 continue;
             }
-            HandshakeReassembler.Result r = reassembler.accept(records);
+            HandshakeReassembler.Result r = reassembler.accept(got.get());
             if (r.alert() != null) {
                 throw new SeException("the DTLS peer ended the handshake: " + r.alert());
             }

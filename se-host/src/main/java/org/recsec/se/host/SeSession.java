@@ -74,11 +74,11 @@ public final class SeSession implements AutoCloseable {
             if (left <= 0) {
                 return Optional.empty();
             }
-            List<byte[]> records = socket.recvFlight((int) left);
-            if (records == null) {
+            Optional<List<byte[]>> records = socket.recvFlight((int) left);
+            if (records.isEmpty()) {
                 return Optional.empty();
             }
-            for (byte[] r : records) {
+            for (byte[] r : records.get()) {
                 if (DtlsRecords.type(r) == DtlsRecords.APPLICATION_DATA && DtlsRecords.epoch(r) == 1) {
                     return Optional.of(agent.decrypt(r, 0, r.length));
                 }

@@ -110,14 +110,28 @@ public final class SeTlsBridge {
         }
     }
 
-    /** client_random of the last {@link #handshake()} (the card's ClientHello), 32 bytes; null before one. */
+    /**
+     * client_random of the last {@link #handshake()} (the card's ClientHello), 32 bytes.
+     *
+     * @throws IllegalStateException before a handshake
+     */
     public byte[] clientRandom() {
-        return clientRandom == null ? null : clientRandom.clone();
+        if (clientRandom == null) {
+            throw new IllegalStateException("no handshake yet");
+        }
+        return clientRandom.clone();
     }
 
-    /** server_random of the last finished {@link #handshake()} (the ServerHello), 32 bytes; null before one. */
+    /**
+     * server_random of the last finished {@link #handshake()} (the ServerHello), 32 bytes.
+     *
+     * @throws IllegalStateException before a finished handshake
+     */
     public byte[] serverRandom() {
-        return serverRandom == null ? null : serverRandom.clone();
+        if (serverRandom == null) {
+            throw new IllegalStateException("no finished handshake yet");
+        }
+        return serverRandom.clone();
     }
 
     /** The card seals the plaintext (at most 1067 bytes) as application data; the record goes to the server. */

@@ -2,6 +2,7 @@ package org.recsec.se.host;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The socket agent of draft-urien-core-identity-module-coap §3 (seed 000): Open, Close, Recv-Flight and
@@ -15,10 +16,11 @@ public interface SocketAgent extends AutoCloseable {
     void sendFlight(List<byte[]> records) throws IOException;
 
     /**
-     * Recv-Flight: the peer's next records (possibly an empty list), or {@code null} when nothing came within
-     * {@code timeoutMillis} (at least 1) or the carrier gave up on the last flight.
+     * Recv-Flight: the peer's next records (possibly an empty list), or empty when nothing came within
+     * {@code timeoutMillis} (at least 1) or the carrier gave up on the last flight: the caller's retransmission
+     * timer then decides (RFC 6347 §4.2.4).
      */
-    List<byte[]> recvFlight(int timeoutMillis) throws IOException;
+    Optional<List<byte[]>> recvFlight(int timeoutMillis) throws IOException;
 
     /** Sends one datagram's worth of records (an application record after the handshake) as it is. */
     void send(byte[] datagram) throws IOException;

@@ -70,12 +70,12 @@ public final class UdpSocketAgent implements SocketAgent {
     }
 
     /**
-     * Recv-Flight: the records of the next datagram from the peer, or {@code null} when none came within
+     * Recv-Flight: the records of the next datagram from the peer, or empty when none came within
      * {@code timeoutMillis} (at least 1).
      */
     @Override
-    public List<byte[]> recvFlight(int timeoutMillis) throws IOException {
-        return receive(timeoutMillis).map(DtlsRecords::split).orElse(null);
+    public Optional<List<byte[]>> recvFlight(int timeoutMillis) throws IOException {
+        return receive(timeoutMillis).map(DtlsRecords::split);
     }
 
     /** The next datagram, or empty when none came within {@code timeoutMillis}. */

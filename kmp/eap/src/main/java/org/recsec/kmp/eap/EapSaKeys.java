@@ -1,8 +1,8 @@
 package org.recsec.kmp.eap;
 
 import java.util.Objects;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * The record SA pair between a UE and an application server, derived from the ApS's USRK ({@link Usrk}) with the

@@ -1,7 +1,7 @@
 package org.recsec.kmp.eap;
 
 import java.util.Objects;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * The keys an EAP-TLS conversation exports (RFC 5216 §2.3):

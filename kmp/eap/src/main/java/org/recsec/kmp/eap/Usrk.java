@@ -5,7 +5,7 @@ import java.security.GeneralSecurityException;
 import java.util.Objects;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * Usage-Specific Root Keys from an EMSK (RFC 5295 §3.1) with the default KDF of RFC 5295 §3.1.2, PRF+ on

@@ -2,8 +2,8 @@ package org.recsec.kmp.eap;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * Prints spec-vectors/vectors/eap-keys.json. Not a test: run by hand with the test class path

@@ -3,8 +3,8 @@ package org.recsec.kmp.se;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.recsec.km.sad.SeCipherProvider;
-import org.recsec.record.RecSecException;
-import org.recsec.record.RecordCipher;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.spi.RecordCipher;
 
 /**
  * The {@link SeCipherProvider} to build an SA database with ({@code seCipherProvider(registry)}) when SE-resident

@@ -14,7 +14,7 @@ import org.recsec.se.host.SeSession;
 import org.recsec.km.pfkey.PfKeyException;
 import org.recsec.km.pfkey.SaSpec;
 import org.recsec.km.sad.SadSession;
-import org.recsec.record.CipherSuite;
+import org.recsec.record.base.CipherSuite;
 
 /**
  * The SE handshake KMP's last step: installs the SA pair of a DTLS handshake through PF_KEY ADD

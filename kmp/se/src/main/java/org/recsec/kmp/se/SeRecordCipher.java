@@ -1,14 +1,14 @@
 package org.recsec.kmp.se;
 
-import org.recsec.record.SecurityAssociation;
+import org.recsec.record.spi.SecurityAssociation;
 
 import org.recsec.se.host.DtlsIso7816Agent;
 import org.recsec.se.host.DtlsRecords;
 import org.recsec.se.host.SeException;
 
 import java.util.Objects;
-import org.recsec.record.RecSecException;
-import org.recsec.record.RecordCipher;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.spi.RecordCipher;
 
 /**
  * The record cipher of an SE-resident SA pair: the card seals (PROCESS-EAP P2 {@code 80|type}) and opens (P2 00)
@@ -56,7 +56,7 @@ public final class SeRecordCipher implements RecordCipher {
             throw new RecSecException(RecSecException.Reason.UNSUPPORTED, "the card seals at most "
                     + DtlsIso7816Agent.MAX_SEAL + " bytes per record");
         }
-        org.recsec.record.internal.Bytes.checkRange(plaintext, off, len);
+        org.recsec.record.internal.wire.Bytes.checkRange(plaintext, off, len);
         synchronized (this) {
             try {
                 for (int i = 0; cardNextWrite < seq; i++) {
@@ -87,7 +87,7 @@ public final class SeRecordCipher implements RecordCipher {
 
     @Override
     public byte[] open(byte[] record, int off, int len) throws RecSecException {
-        org.recsec.record.internal.Bytes.checkRange(record, off, len);
+        org.recsec.record.internal.wire.Bytes.checkRange(record, off, len);
         try {
             return agent.decrypt(record, off, len);
         } catch (SeException e) {

@@ -32,8 +32,8 @@ public record SeSpis(long clientToServer, long serverToClient) {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is a required JCA algorithm", e);
         }
-        long c2s = map(org.recsec.record.internal.Bytes.readUint32Be(h, 0));
-        long s2c = map(org.recsec.record.internal.Bytes.readUint32Be(h, 4));
+        long c2s = map(org.recsec.record.internal.wire.Bytes.readUint32Be(h, 0));
+        long s2c = map(org.recsec.record.internal.wire.Bytes.readUint32Be(h, 4));
         if (s2c == c2s) {
             s2c = c2s == 0xffffffffL ? SaSpec.MIN_SPI : c2s + 1;
         }

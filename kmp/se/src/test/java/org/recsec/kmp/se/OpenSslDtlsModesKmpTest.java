@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.recsec.km.sad.SecurityAssociationDatabase;
-import org.recsec.record.LocalId;
-import org.recsec.record.OutboundSa;
-import org.recsec.record.PeerId;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.spi.OutboundSa;
 import org.recsec.se.host.JCardSimLink;
 import org.recsec.se.host.SeCard;
 import org.recsec.se.host.SeDtlsBridge;
@@ -61,7 +61,7 @@ class OpenSslDtlsModesKmpTest {
 
     private void run(boolean cert) throws Exception {
         SeCard card = JCardSimLink.personalisedCard(SeCard.POLICY_EXPORT, ID.getBytes(StandardCharsets.US_ASCII),
-                org.recsec.record.internal.Bytes.fromHex(PSK), new byte[0]);
+                org.recsec.record.internal.wire.Bytes.fromHex(PSK), new byte[0]);
         List<String> args = new ArrayList<>(List.of("-dtls1_2", "-naccept", "2"));
         if (cert) {
             ModePki pki = new ModePki(new SecureRandom());

@@ -22,7 +22,7 @@ import org.recsec.km.sad.SecurityAssociationDatabase;
 /** The card (jcardsim) against Bouncy Castle's DTLS server over real UDP loopback, for the tests. */
 public final class SeFixture implements AutoCloseable {
     public static final byte[] IDENTITY = "client-7".getBytes(StandardCharsets.US_ASCII);
-    public static final byte[] PSK = org.recsec.record.internal.Bytes.fromHex("00112233445566778899aabbccddeeff");
+    public static final byte[] PSK = org.recsec.record.internal.wire.Bytes.fromHex("00112233445566778899aabbccddeeff");
     public static final byte[] SEN = "se.example".getBytes(StandardCharsets.US_ASCII);
     public static final String C = "coap://127.0.0.1:40001";
     public static final String S = "coap://127.0.0.1:40002";

@@ -20,15 +20,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.recsec.km.sad.SecurityAssociationDatabase;
 import org.recsec.record.ProtectedRequest;
-import org.recsec.record.RecSecException;
-import org.recsec.record.internal.RecordHeader;
 import org.recsec.record.RecordProtector;
-import org.recsec.record.SecurityAssociation;
 import org.recsec.record.UnprotectedRequest;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
 import org.recsec.record.coap.CoapMessage;
-import org.recsec.record.LocalId;
-import org.recsec.record.OutboundSa;
-import org.recsec.record.PeerId;
+import org.recsec.record.internal.crypto.RecordHeader;
+import org.recsec.record.spi.OutboundSa;
+import org.recsec.record.spi.SecurityAssociation;
 
 /**
  * The card's handshake against Bouncy Castle's DTLS server over UDP loopback, then the SA pair installed through

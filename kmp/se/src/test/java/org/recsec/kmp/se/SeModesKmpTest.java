@@ -14,9 +14,9 @@ import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.recsec.km.sad.SecurityAssociationDatabase;
-import org.recsec.record.LocalId;
-import org.recsec.record.PeerId;
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
 import org.recsec.se.host.JCardSimLink;
 import org.recsec.se.host.SeCard;
 import org.recsec.se.host.SeDtlsBridge;
@@ -34,7 +34,7 @@ import org.recsec.se.host.SeTlsBridge;
 @Timeout(300)
 class SeModesKmpTest {
     private static final byte[] ID = "kmp-modes".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] PSK = org.recsec.record.internal.Bytes.fromHex("0f0e0d0c0b0a09080706050403020100");
+    private static final byte[] PSK = org.recsec.record.internal.wire.Bytes.fromHex("0f0e0d0c0b0a09080706050403020100");
     private static final InetSocketAddress ANY = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
     @Test

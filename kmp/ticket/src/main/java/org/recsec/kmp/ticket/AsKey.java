@@ -1,8 +1,8 @@
 package org.recsec.kmp.ticket;
 
 import java.util.Objects;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * A key shared by the authorization server (AS) and a resource server (RS) for ticket encryption with

@@ -3,13 +3,13 @@ package org.recsec.kmp.ticket;
 import java.util.ArrayList;
 import java.util.List;
 import org.recsec.kmp.ticket.error.TicketException.Reason;
+import org.recsec.kmp.ticket.error.TicketException;
 import org.recsec.kmp.ticket.internal.CborReader;
 import org.recsec.kmp.ticket.internal.CborValue;
 import org.recsec.kmp.ticket.internal.CborWriter;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.RecSecException;
-import org.recsec.record.SecretBytes;
-import org.recsec.kmp.ticket.error.TicketException;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.SecretBytes;
 
 /** Encodes and strictly decodes the ticket claims set described on {@link TicketClaims}. */
 final class ClaimsCodec {

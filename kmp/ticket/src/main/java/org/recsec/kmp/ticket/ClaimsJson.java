@@ -7,7 +7,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import org.recsec.kmp.ticket.internal.CborValue;
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * Renders a CWT claims set as one JSON object for {@code ticket inspect}. Registered claims and the recsec claims

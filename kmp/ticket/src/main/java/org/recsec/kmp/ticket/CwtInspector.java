@@ -1,12 +1,12 @@
 package org.recsec.kmp.ticket;
 
 import org.recsec.kmp.ticket.error.TicketException.Reason;
+import org.recsec.kmp.ticket.error.TicketException;
 import org.recsec.kmp.ticket.internal.CborReader;
 import org.recsec.kmp.ticket.internal.CborValue;
 import org.recsec.kmp.ticket.internal.CoseCrypto;
 import org.recsec.kmp.ticket.internal.CoseMessage;
-import org.recsec.record.SecretBytes;
-import org.recsec.kmp.ticket.error.TicketException;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * Opens any CWT a symmetric key can open, for {@code ticket inspect}: a COSE_Encrypt0 with AES-CCM-16-64-128

@@ -1,6 +1,6 @@
 package org.recsec.kmp.ticket;
 
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * What the AS hands the client: the ticket to post to the RS, and the {@code cnf} key the client keeps to derive the

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.recsec.record.SecretBytes;
 import org.recsec.kmp.ticket.error.TicketException;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * The claims of a validated ticket: a CWT claims set (RFC 8392 §3) whose {@code cnf} (RFC 8747 §3.2) holds the

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.recsec.kmp.ticket.internal.CborWriter;
 import org.recsec.kmp.ticket.internal.CoseCrypto;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * The authorization server's side: mints tickets (see {@link TicketValidator} for the format and

@@ -2,11 +2,11 @@ package org.recsec.kmp.ticket;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.recsec.kmp.ticket.error.TicketException;
 import org.recsec.kmp.ticket.internal.CborWriter;
 import org.recsec.kmp.ticket.internal.HkdfSha256;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.SecretBytes;
-import org.recsec.kmp.ticket.error.TicketException;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * Derives the SA pair of a ticket exchange from the {@code cnf} key and the two nonces with HKDF-SHA256 (RFC 5869),

@@ -2,7 +2,7 @@ package org.recsec.kmp.ticket;
 
 import java.util.Objects;
 import java.util.Set;
-import org.recsec.record.CipherSuite;
+import org.recsec.record.base.CipherSuite;
 
 /**
  * The parameters of the SA pair a ticket authorizes, carried in the private-use claims described on

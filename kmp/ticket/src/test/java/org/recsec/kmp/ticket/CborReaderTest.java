@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import org.junit.jupiter.api.Test;
+import org.recsec.kmp.ticket.error.TicketException;
 import org.recsec.kmp.ticket.internal.CborReader;
 import org.recsec.kmp.ticket.internal.CborValue;
-import org.recsec.record.internal.Bytes;
-import org.recsec.kmp.ticket.error.TicketException;
+import org.recsec.record.internal.wire.Bytes;
 
 /** The strictness rules of CborReader, one refusal each, and acceptance checked against Jackson's CBOR parser. */
 class CborReaderTest {

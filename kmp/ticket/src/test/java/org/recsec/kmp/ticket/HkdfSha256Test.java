@@ -15,7 +15,7 @@ import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
 import org.junit.jupiter.api.Test;
 import org.recsec.kmp.ticket.internal.HkdfSha256;
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 import org.recsec.vectors.SpecVectors;
 
 /** HKDF-SHA256 against Wycheproof (which includes RFC 5869 A.1-A.3) and against Bouncy Castle. */

@@ -9,14 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.security.PublicKey;
 import org.junit.jupiter.api.Test;
+import org.recsec.kmp.ticket.error.TicketException;
 import org.recsec.kmp.ticket.internal.CborReader;
 import org.recsec.kmp.ticket.internal.CborValue;
 import org.recsec.kmp.ticket.internal.CoseCrypto;
 import org.recsec.kmp.ticket.internal.CoseMessage;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.internal.wire.Bytes;
 import org.recsec.vectors.SpecVectors;
-import org.recsec.kmp.ticket.error.TicketException;
 
 /** RFC 8392 Appendix A, byte for byte (spec-vectors/vectors/external/rfc8392). */
 public class Rfc8392VectorsTest {

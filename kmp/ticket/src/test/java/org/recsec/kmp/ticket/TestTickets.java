@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Random;
 import org.recsec.kmp.ticket.internal.CborWriter;
 import org.recsec.kmp.ticket.internal.CoseCrypto;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /** Shared fixtures: an AS key, clocks, a deterministic random source and a builder for hand-made tickets. */
 public final class TestTickets {
@@ -53,7 +53,7 @@ public final class TestTickets {
     public static IssuedTicket issue(long now, long lifetimeSeconds, long seed) {
         return new TicketIssuer(AS_KEY, "coap://as.example", seeded(seed), clockAt(now))
                 .issue(RS, java.time.Duration.ofSeconds(lifetimeSeconds),
-                        TicketSaParameters.defaults(org.recsec.record.CipherSuite.AES_128_CCM_8));
+                        TicketSaParameters.defaults(org.recsec.record.base.CipherSuite.AES_128_CCM_8));
     }
 
     public static byte[] enc(java.util.function.Consumer<CborWriter> w) {

@@ -14,10 +14,10 @@ import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
 import org.junit.jupiter.api.Test;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.SecretBytes;
 import org.recsec.kmp.ticket.error.TicketException;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.internal.wire.Bytes;
 
 class TicketKeysTest {
     private static final SecretBytes CNF = SecretBytes.copyOf(Bytes.fromHex("000102030405060708090a0b0c0d0e0f"));

@@ -16,10 +16,10 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
-import org.recsec.kmp.ticket.internal.CborReader;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.SecretBytes;
 import org.recsec.kmp.ticket.error.TicketException;
+import org.recsec.kmp.ticket.internal.CborReader;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
 
 /** Untrusted bytes only ever give a TicketException; issued tickets always validate. */
 class TicketProperties {

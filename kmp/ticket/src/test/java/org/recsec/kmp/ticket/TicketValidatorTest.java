@@ -15,10 +15,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.recsec.kmp.ticket.TestTickets.Claims;
 import org.recsec.kmp.ticket.error.TicketException.Reason;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.SecretBytes;
 import org.recsec.kmp.ticket.error.TicketException;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.internal.wire.Bytes;
 
 class TicketValidatorTest {
 
@@ -113,7 +113,7 @@ class TicketValidatorTest {
     static byte[] float64(double d) {
         byte[] out = new byte[9];
         out[0] = (byte) 0xfb;
-        org.recsec.record.internal.Bytes.writeUint64Be(out, 1, Double.doubleToLongBits(d));
+        org.recsec.record.internal.wire.Bytes.writeUint64Be(out, 1, Double.doubleToLongBits(d));
         return out;
     }
 

@@ -15,9 +15,9 @@ import org.bouncycastle.crypto.modes.CCMModeCipher;
 import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.Test;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.internal.wire.Bytes;
 import org.recsec.vectors.SpecVectors;
 
 /** spec-vectors/vectors/ticket.json, checked by our code and by an independent path (BC and Jackson). */

@@ -1,8 +1,8 @@
 package org.recsec.record.internal.crypto;
 
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.RecSecException;
 
 /**
  * A raw AEAD under one fixed key: the primitive a record cipher is built on. Buffers go in as (array, offset,
@@ -35,8 +35,8 @@ public interface Aead {
      */
     default int seal(byte[] nonce, byte[] aad, byte[] head, int headOff, int headLen, byte[] body, int bodyOff,
                      int bodyLen, byte[] out, int outOff) {
-        org.recsec.record.internal.Bytes.checkRange(head, headOff, headLen);
-        org.recsec.record.internal.Bytes.checkRange(body, bodyOff, bodyLen);
+        org.recsec.record.internal.wire.Bytes.checkRange(head, headOff, headLen);
+        org.recsec.record.internal.wire.Bytes.checkRange(body, bodyOff, bodyLen);
         byte[] joined = new byte[headLen + bodyLen];
         System.arraycopy(head, headOff, joined, 0, headLen);
         System.arraycopy(body, bodyOff, joined, headLen, bodyLen);

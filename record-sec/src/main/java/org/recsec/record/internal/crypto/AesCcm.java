@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.RecSecException;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * AES-CCM (RFC 3610) built from the JCE's {@code AES/CBC/NoPadding} (the CBC-MAC) and {@code AES/CTR/NoPadding}

@@ -2,7 +2,7 @@ package org.recsec.record.internal.crypto;
 
 import java.security.spec.AlgorithmParameterSpec;
 import javax.crypto.spec.GCMParameterSpec;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * AES-GCM (NIST SP 800-38D) through the JCE's {@code AES/GCM/NoPadding}, which uses the AES and carry-less

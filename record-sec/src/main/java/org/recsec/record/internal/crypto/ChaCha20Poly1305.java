@@ -2,7 +2,7 @@ package org.recsec.record.internal.crypto;
 
 import java.security.spec.AlgorithmParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * ChaCha20-Poly1305 (RFC 8439 §2.8) through the JCE's {@code ChaCha20-Poly1305}: 32-byte key, 12-byte nonce,

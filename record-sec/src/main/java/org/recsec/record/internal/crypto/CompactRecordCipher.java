@@ -3,12 +3,12 @@ package org.recsec.record.internal.crypto;
 import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.RecSecException;
-import org.recsec.record.RecordCipher;
-import org.recsec.record.RecordProfile;
-import org.recsec.record.SecretBytes;
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.RecordProfile;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.internal.wire.Bytes;
+import org.recsec.record.spi.RecordCipher;
 
 /**
  * The compact record profile: one RFC 9147 §4 {@code DTLSCiphertext} with the unified header and nothing else.

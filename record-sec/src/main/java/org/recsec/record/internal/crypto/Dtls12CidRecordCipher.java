@@ -1,12 +1,11 @@
 package org.recsec.record.internal.crypto;
 
 import java.util.Arrays;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.RecSecException;
-import org.recsec.record.RecordCipher;
-import org.recsec.record.RecordProfile;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.internal.RecordHeader;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.RecordProfile;
+import org.recsec.record.internal.wire.Bytes;
+import org.recsec.record.spi.RecordCipher;
 
 /**
  * The dtls12-cid record profile: a DTLS 1.2 {@code DTLSCiphertext} with a connection ID (RFC 9146 §4).

@@ -1,10 +1,9 @@
 package org.recsec.record.internal.crypto;
 
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.RecSecException;
-import org.recsec.record.RecordCipher;
-import org.recsec.record.internal.RecordHeader;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.internal.wire.Bytes;
+import org.recsec.record.spi.RecordCipher;
 
 /**
  * The dtls12 record profile: a DTLSCiphertext (RFC 6347 §4.1) protected by one AEAD suite.

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * HKDF-Expand-Label with the DTLS 1.3 label prefix {@code "dtls13"} (RFC 9147 §5.9, RFC 8446 §7.1) over SHA-256,

@@ -10,9 +10,9 @@ import java.util.Map;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.RecSecException;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * The shared body of the AEADs the JCE implements itself (AES-GCM, ChaCha20-Poly1305): one {@link Cipher} per

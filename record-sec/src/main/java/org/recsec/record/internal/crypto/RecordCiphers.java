@@ -1,8 +1,8 @@
 package org.recsec.record.internal.crypto;
 
-import org.recsec.record.CipherSuite;
-import org.recsec.record.RecordCipher;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.spi.RecordCipher;
 
 /** Factories for the record ciphers of each record profile. */
 public final class RecordCiphers {

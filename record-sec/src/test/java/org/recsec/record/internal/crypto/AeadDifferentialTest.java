@@ -22,8 +22,8 @@ import org.bouncycastle.crypto.modes.GCMBlockCipher;
 import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.Test;
-import org.recsec.record.RecSecException;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.SecretBytes;
 
 /** Our AEADs against Bouncy Castle's CCMBlockCipher, GCMBlockCipher and ChaCha20Poly1305 on random inputs. */
 class AeadDifferentialTest {

@@ -18,8 +18,8 @@ import org.bouncycastle.tls.crypto.TlsDecodeResult;
 import org.bouncycastle.tls.crypto.TlsEncodeResult;
 import org.bouncycastle.tls.crypto.TlsSecret;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.CipherSuite;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * Bouncy Castle's own DTLS 1.2 record protection (bctls {@code TlsAEADCipher} created by {@code BcTlsCrypto}), driven

@@ -1,6 +1,6 @@
 package org.recsec.record.internal.crypto;
 
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * Writes spec-vectors/vectors/record-dtls13.json to standard output. The expected records are made by

@@ -1,7 +1,7 @@
 package org.recsec.record.internal.crypto;
 
-import org.recsec.record.CipherSuite;
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * Writes spec-vectors/vectors/record-dtls12-cid.json to standard output. The expected records are made by Bouncy

@@ -10,10 +10,10 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.RecSecException;
-import org.recsec.record.RecordCipher;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.spi.RecordCipher;
 import org.recsec.vectors.SpecVectors;
 
 /**

@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
-import org.recsec.record.RecSecException;
-import org.recsec.record.internal.RecordHeader;
+import org.recsec.record.base.RecSecException;
 
 /** RecordHeader (RFC 6347 §4.1) lives in org.recsec.record; its tests sit here with the record profile's. */
 class RecordHeaderTest {

@@ -9,10 +9,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.RecordCipher;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.internal.wire.Bytes;
+import org.recsec.record.spi.RecordCipher;
 
 /** Our dtls12 records equal, byte for byte, what BC's DTLS record protection and the RFC rules on BC engines make. */
 class RecordIndependentTest {

@@ -3,8 +3,8 @@ package org.recsec.record.internal.crypto;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.CipherSuite;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * Writes spec-vectors/vectors/record-dtls12.json to standard output. The expected records are made by Bouncy

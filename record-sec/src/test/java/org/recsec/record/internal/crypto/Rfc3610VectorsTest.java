@@ -8,8 +8,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.recsec.record.RecSecException;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * RFC 3610 §8 packet vectors (AES-128, L = 2, 13-byte nonce), copied from the RFC text: #1–#6 and #13–#18 with

@@ -18,9 +18,9 @@ import org.eclipse.californium.scandium.dtls.SingleNodeConnectionIdGenerator;
 import org.eclipse.californium.scandium.util.SecretIvParameterSpec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.RecordCipher;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.spi.RecordCipher;
 
 /**
  * Scandium (Californium's DTLS 1.2 stack) opens the RFC 9146 records our dtls12-cid cipher writes: its record parser

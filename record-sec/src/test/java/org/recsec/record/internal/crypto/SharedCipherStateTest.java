@@ -11,7 +11,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * The AEADs share their JCE objects per thread across keys (so memory per SA does not grow with threads): many keys

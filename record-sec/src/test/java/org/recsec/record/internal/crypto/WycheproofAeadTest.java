@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HexFormat;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
-import org.recsec.record.RecSecException;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.SecretBytes;
 import org.recsec.vectors.SpecVectors;
 
 /**

@@ -11,7 +11,7 @@ import org.recsec.kmp.eap.radius.RadiusAttribute;
 import org.recsec.kmp.eap.radius.RadiusAuth;
 import org.recsec.kmp.eap.radius.RadiusClient;
 import org.recsec.kmp.eap.radius.RadiusPacket;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * The authentication agent's (AA) backend for one EAP conversation: an EAP pass-through authenticator

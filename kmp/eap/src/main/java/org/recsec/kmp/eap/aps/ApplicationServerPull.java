@@ -5,11 +5,11 @@ import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.server.resources.CoapExchange;
+import org.recsec.km.sad.SadSession;
 import org.recsec.kmp.eap.EapException;
 import org.recsec.kmp.eap.EapSaKeys;
-import org.recsec.km.sad.SadSession;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.RecSecException;
 
 /**
  * The application server's (ApS) pull-key resource {@value #PATH} (draft-ohba-core-eap-based-bootstrapping §4.3

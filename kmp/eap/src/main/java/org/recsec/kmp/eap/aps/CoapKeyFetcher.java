@@ -5,8 +5,8 @@ import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.Request;
-import org.recsec.kmp.eap.EapException;
 import org.recsec.californium.RecSec;
+import org.recsec.kmp.eap.EapException;
 
 /**
  * The ApS's channel to the AS's {@link KeyService}: one CoAP POST, protected with record-sec for the AS's identity
@@ -32,7 +32,7 @@ public final class CoapKeyFetcher implements ApplicationServerPull.KeyFetcher {
         post.setPayload(request.encode());
         CoapResponse r;
         try {
-            r = client.advanced(RecSec.protect(post, org.recsec.record.PeerId.of(asIdentity)));
+            r = client.advanced(RecSec.protect(post, org.recsec.record.base.PeerId.of(asIdentity)));
         } catch (Exception e) {
             throw new EapException(EapException.Reason.TIMEOUT, "AS key service unreachable: " + e.getMessage(), e);
         }

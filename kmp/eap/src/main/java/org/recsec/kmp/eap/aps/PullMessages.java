@@ -3,7 +3,7 @@ package org.recsec.kmp.eap.aps;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import org.recsec.kmp.eap.EapException;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * The messages of the pull-key flow (draft-ohba-core-eap-based-bootstrapping §4.3 step 2), ours until a standard

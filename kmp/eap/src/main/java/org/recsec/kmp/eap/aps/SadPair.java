@@ -1,7 +1,6 @@
 package org.recsec.kmp.eap.aps;
 
 import java.util.Objects;
-import org.recsec.kmp.eap.EapException;
 import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyException;
 import org.recsec.km.pfkey.PfKeyExtension;
@@ -9,8 +8,9 @@ import org.recsec.km.pfkey.PfKeyMessage;
 import org.recsec.km.pfkey.PfKeyRequests;
 import org.recsec.km.pfkey.SaSpec;
 import org.recsec.km.sad.SadSession;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.SecretBytes;
+import org.recsec.kmp.eap.EapException;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * One end's SA pair, in PF_KEY messages only (RFC 2367 §3.1): GETSPI reserves the inbound SPI as a larval SA

@@ -4,8 +4,6 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
 import org.eclipse.californium.core.CoapClient;
-import org.recsec.kmp.eap.EapException;
-import org.recsec.kmp.eap.EapTlsKeys;
 import org.recsec.km.pfkey.Endpoints;
 import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyException;
@@ -13,7 +11,9 @@ import org.recsec.km.pfkey.PfKeyMessage;
 import org.recsec.km.pfkey.PfKeyRequests;
 import org.recsec.km.sad.SadSession;
 import org.recsec.km.sad.SecurityAssociationDatabase;
-import org.recsec.record.CipherSuite;
+import org.recsec.kmp.eap.EapException;
+import org.recsec.kmp.eap.EapTlsKeys;
+import org.recsec.record.base.CipherSuite;
 
 /**
  * The UE's pull key driven by PF_KEY ACQUIRE (RFC 2367 §3.1.6), as the draft puts it: "initiated by the UE when

@@ -6,13 +6,13 @@ import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.coap.Request;
+import org.recsec.km.sad.SadSession;
 import org.recsec.kmp.eap.EapException;
 import org.recsec.kmp.eap.EapSaKeys;
 import org.recsec.kmp.eap.EapTlsKeys;
 import org.recsec.kmp.eap.Usrk;
-import org.recsec.km.sad.SadSession;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * The UE's side of the pull key (draft-ohba-core-eap-based-bootstrapping §4.3 step 2): GETSPI for its inbound SPI,

@@ -2,7 +2,7 @@ package org.recsec.kmp.eap.as;
 
 import java.util.Objects;
 import org.recsec.kmp.eap.Hex;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * What the AS keeps of one successful EAP authentication: the UE's EAP identity, the Session-Id, the EMSK (never

@@ -17,7 +17,7 @@ import org.recsec.kmp.eap.Usrk;
 import org.recsec.kmp.eap.as.AuthenticationServer;
 import org.recsec.kmp.eap.as.SessionStore;
 import org.recsec.kmp.eap.tls.TlsCredentials;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * {@code recsec eap as ...} and {@code recsec eap usrk ...} (the CLI contract of the EAP KMP; keep it stable).

@@ -24,6 +24,11 @@ import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
+import org.recsec.californium.RecSec;
+import org.recsec.californium.RecSecConfig;
+import org.recsec.km.pfkey.SaSpec;
+import org.recsec.km.sad.SadSession;
+import org.recsec.km.sad.SecurityAssociationDatabase;
 import org.recsec.kmp.eap.EapException;
 import org.recsec.kmp.eap.EapTlsKeys;
 import org.recsec.kmp.eap.aa.RadiusPassThrough;
@@ -37,15 +42,10 @@ import org.recsec.kmp.eap.coapeap.CoapEapAuthenticator;
 import org.recsec.kmp.eap.coapeap.CoapEapPeer;
 import org.recsec.kmp.eap.radius.RadiusClient;
 import org.recsec.kmp.eap.tls.EapTlsPeer;
-import org.recsec.km.pfkey.SaSpec;
-import org.recsec.km.sad.SadSession;
-import org.recsec.km.sad.SecurityAssociationDatabase;
-import org.recsec.record.LocalId;
-import org.recsec.record.PeerId;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.SecretBytes;
-import org.recsec.californium.RecSec;
-import org.recsec.californium.RecSecConfig;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * The four roles of draft-ohba-core-eap-based-bootstrapping §3 on loopback, each on its own sockets and, where it

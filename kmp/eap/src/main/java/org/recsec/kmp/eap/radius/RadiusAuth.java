@@ -7,7 +7,7 @@ import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.recsec.kmp.eap.EapException;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * The shared-secret cryptography of RADIUS with EAP:

@@ -100,7 +100,7 @@ public final class RadiusClient implements AutoCloseable {
     }
 
     /** Decrypts the MS-MPPE key {@code vendorType} of an exchange's response. */
-    public org.recsec.record.SecretBytes mppeKey(Exchange exchange, int vendorType) throws EapException {
+    public org.recsec.record.base.SecretBytes mppeKey(Exchange exchange, int vendorType) throws EapException {
         return RadiusAuth.mppeKey(exchange.response(), vendorType, secret, exchange.requestAuthenticator());
     }
 

@@ -21,7 +21,7 @@ import org.eclipse.californium.elements.config.UdpConfig;
 import org.junit.jupiter.api.Test;
 import org.recsec.kmp.eap.as.EapSession;
 import org.recsec.kmp.eap.as.SessionStore;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * The key service deployed by mistake on an endpoint without record-sec: a well-formed request for a live session

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 import org.recsec.kmp.eap.EapException;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
 
 class PullMessagesTest {
     @Test

@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.recsec.kmp.eap.Hex;
 import org.recsec.kmp.eap.Usrk;
+import org.recsec.kmp.eap.demo.DemoPki;
 import org.recsec.kmp.eap.testutil.Processes;
 import org.recsec.kmp.eap.testutil.Rfc5295Reference;
-import org.recsec.record.SecretBytes;
-import org.recsec.kmp.eap.demo.DemoPki;
 import org.recsec.kmp.eap.tls.TlsCredentials;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * wpa_supplicant's eapol_test (Debian package eapoltest) authenticates with EAP-TLS against our AS over RADIUS on

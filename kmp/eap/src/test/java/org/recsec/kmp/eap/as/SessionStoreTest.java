@@ -10,7 +10,7 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.recsec.kmp.eap.EapException;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
 
 class SessionStoreTest {
     private final AtomicLong nowMillis = new AtomicLong(1_760_000_000_000L);

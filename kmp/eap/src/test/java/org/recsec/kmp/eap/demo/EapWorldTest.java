@@ -20,7 +20,7 @@ import org.recsec.kmp.eap.aps.PullMessages;
 import org.recsec.kmp.eap.aps.UeKeyPull;
 import org.recsec.kmp.eap.as.EapSession;
 import org.recsec.kmp.eap.coapeap.CoapEapPeer;
-import org.recsec.record.CipherSuite;
+import org.recsec.record.base.CipherSuite;
 
 /** UE, AA, AS and ApS on loopback: CoAP-EAP authentication, the pull key, a protected request; and refusals. */
 class EapWorldTest {

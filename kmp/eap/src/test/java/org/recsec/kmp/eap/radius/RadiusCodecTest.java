@@ -13,7 +13,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.recsec.kmp.eap.EapException;
 import org.recsec.kmp.eap.Hex;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
 
 class RadiusCodecTest {
     private static final byte[] SECRET = "s3cr3t".getBytes(StandardCharsets.US_ASCII);

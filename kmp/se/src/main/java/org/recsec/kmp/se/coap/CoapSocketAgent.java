@@ -7,8 +7,9 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.RecSecException;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
@@ -131,27 +132,27 @@ public final class CoapSocketAgent implements SocketAgent {
     }
 
     /**
-     * Recv-Flight: the server's answer to the last flight (possibly empty), or null when {@code timeoutMillis}
+     * Recv-Flight: the server's answer to the last flight (possibly empty), or empty when {@code timeoutMillis}
      * passed, CoAP gave up, or a proxy answered 5.03/5.04.
      *
      * @throws CoapFlightException on a Reset, an error response or a malformed answer
      */
     @Override
-    public List<byte[]> recvFlight(int timeoutMillis) throws IOException {
+    public Optional<List<byte[]>> recvFlight(int timeoutMillis) throws IOException {
         long deadline = wire.nowMillis() + Math.max(1, timeoutMillis);
         while (true) {
             long now = wire.nowMillis();
             Exchange x = current;
             if (x != null && x.answer != null) {
                 current = null;
-                return x.answer;
+                return Optional.of(x.answer);
             }
             if (x != null && x.gaveUp) {
                 current = null;
-                return null;
+                return Optional.empty();
             }
             if (now >= deadline) {
-                return null;
+                return Optional.empty();
             }
             long wake = deadline;
             if (x != null && !x.acked) {
@@ -169,11 +170,11 @@ public final class CoapSocketAgent implements SocketAgent {
                 }
                 wake = Math.min(wake, x.retransmitAt);
             }
-            byte[] d = wire.receive(Math.max(1, wake - now));
-            if (d != null) {
+            Optional<byte[]> d = wire.receive(Math.max(1, wake - now));
+            if (d.isPresent()) {
                 received++;
-                receivedBytes += d.length;
-                onDatagram(d);
+                receivedBytes += d.get().length;
+                onDatagram(d.get());
             }
         }
     }

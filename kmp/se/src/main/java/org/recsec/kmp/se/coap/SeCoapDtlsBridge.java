@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.recsec.se.host.DtlsFlightFeed;
 import org.recsec.se.host.DtlsRecords;
 import org.recsec.se.host.Retransmission;
@@ -76,14 +77,15 @@ public final class SeCoapDtlsBridge {
         boolean awaitingLastAnswer = false;
         while (true) {
             long left = (deadlineNanos - System.nanoTime()) / 1_000_000L;
-            List<byte[]> flight = left > 0 ? socket.recvFlight((int) left) : null;
-            if (flight == null) {
+            Optional<List<byte[]>> got = left > 0 ? socket.recvFlight((int) left) : Optional.empty();
+            if (got.isEmpty()) {
                 if (sends >= timer.maxSends()) {
                     throw new IOException("no answer from the DTLS server after sending a flight " + sends + " times");
                 }
                 resend();
                 continue;
             }
+            List<byte[]> flight = got.get();
             flightsReceived++;
             for (byte[] r : flight) {
                 if (r.length < DtlsRecords.HEADER) {
@@ -102,10 +104,11 @@ public final class SeCoapDtlsBridge {
             for (byte[] r : flight) {
                 int epoch = ((r[3] & 0xFF) << 8) | (r[4] & 0xFF);
                 if (r[0] == 22 && epoch == 0 && r.length >= 25) {
-                    byte[] whole = feed.reassemble(r);
-                    if (whole == null) {
+                    Optional<byte[]> complete = feed.reassemble(r);
+                    if (complete.isEmpty()) {
                         continue;
                     }
+                    byte[] whole = complete.get();
                     pending.add(whole);
                     int type = whole[13];
                     if (type == 3) {

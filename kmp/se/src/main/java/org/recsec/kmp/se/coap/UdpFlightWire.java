@@ -6,6 +6,7 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
+import java.util.Optional;
 
 /** A {@link FlightWire} on a UDP socket connected to the first hop (only its datagrams are received). */
 public final class UdpFlightWire implements FlightWire {
@@ -37,17 +38,17 @@ public final class UdpFlightWire implements FlightWire {
     }
 
     @Override
-    public synchronized byte[] receive(long timeoutMillis) throws IOException {
+    public synchronized Optional<byte[]> receive(long timeoutMillis) throws IOException {
         socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeoutMillis)));
         DatagramPacket p = new DatagramPacket(buf, buf.length);
         try {
             socket.receive(p);
         } catch (SocketTimeoutException e) {
-            return null;
+            return Optional.empty();
         } catch (java.net.PortUnreachableException e) {
-            return null; // ICMP from a first hop that is not there (yet): as a loss
+            return Optional.empty(); // ICMP from a first hop that is not there (yet): as a loss
         }
-        return Arrays.copyOf(buf, p.getLength());
+        return Optional.of(Arrays.copyOf(buf, p.getLength()));
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.bouncycastle.tls.BasicTlsPSKIdentity;
 import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.DTLSClientProtocol;
@@ -96,11 +97,11 @@ public final class BcFlightClient {
                 agent.sendFlight(records);
             }
             if (inbound.isEmpty()) {
-                List<byte[]> r = agent.recvFlight(Math.max(1, waitMillis));
-                if (r == null) {
+                Optional<List<byte[]>> r = agent.recvFlight(Math.max(1, waitMillis));
+                if (r.isEmpty()) {
                     return -1;
                 }
-                inbound.addAll(r);
+                inbound.addAll(r.get());
                 if (inbound.isEmpty()) {
                     return -1;
                 }

@@ -13,6 +13,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -83,10 +84,10 @@ class CoapFlightServerTest {
         }
 
         @Override
-        public List<byte[]> recvFlight(int timeoutMillis) {
+        public Optional<List<byte[]>> recvFlight(int timeoutMillis) {
             List<byte[]> p = pending;
             pending = null;
-            return p;
+            return Optional.ofNullable(p);
         }
 
         @Override

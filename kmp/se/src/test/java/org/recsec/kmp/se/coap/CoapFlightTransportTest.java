@@ -17,11 +17,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.recsec.km.sad.SecurityAssociationDatabase;
 import org.recsec.kmp.se.PskDtlsServer;
 import org.recsec.kmp.se.SeFixture;
 import org.recsec.kmp.se.SeKmp;
 import org.recsec.kmp.se.SeSpis;
-import org.recsec.km.sad.SecurityAssociationDatabase;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
@@ -110,7 +110,7 @@ class CoapFlightTransportTest {
                 SecurityAssociationDatabase server = SeFixture.sad(SeFixture.S, null);
                 SeKmp.installServer(est.keys(), spis, server.openSession(b -> { }), SeFixture.S, SeFixture.C, 1);
                 // The record one side seals, the other opens: the same keys on both ends.
-                byte[] record = client.outbound(org.recsec.record.LocalId.of(SeFixture.C), org.recsec.record.PeerId.of(SeFixture.S)).cipher().seal(23, 1, 1, new byte[] {42},
+                byte[] record = client.outbound(org.recsec.record.base.LocalId.of(SeFixture.C), org.recsec.record.base.PeerId.of(SeFixture.S)).cipher().seal(23, 1, 1, new byte[] {42},
                         0, 1);
                 assertArrayEquals(new byte[] {42}, server.inbound(spis.clientToServer()).cipher().open(record, 0,
                         record.length));

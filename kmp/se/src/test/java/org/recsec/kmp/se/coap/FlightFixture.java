@@ -73,11 +73,9 @@ public final class FlightFixture implements AutoCloseable {
         }
 
         @Override
-        public List<byte[]> recvFlight(int timeoutMillis) throws java.io.IOException {
-            List<byte[]> r = inner.recvFlight(timeoutMillis);
-            if (r != null) {
-                receivedFlights.add(org.recsec.se.host.DtlsRecords.concat(r));
-            }
+        public java.util.Optional<List<byte[]>> recvFlight(int timeoutMillis) throws java.io.IOException {
+            java.util.Optional<List<byte[]>> r = inner.recvFlight(timeoutMillis);
+            r.ifPresent(records -> receivedFlights.add(org.recsec.se.host.DtlsRecords.concat(records)));
             return r;
         }
 

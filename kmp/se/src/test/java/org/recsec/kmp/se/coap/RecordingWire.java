@@ -3,6 +3,7 @@ package org.recsec.kmp.se.coap;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** A {@link FlightWire} decorator that keeps every datagram sent and received, in order. */
 public final class RecordingWire implements FlightWire {
@@ -21,11 +22,9 @@ public final class RecordingWire implements FlightWire {
     }
 
     @Override
-    public byte[] receive(long timeoutMillis) throws IOException {
-        byte[] d = inner.receive(timeoutMillis);
-        if (d != null) {
-            received.add(d.clone());
-        }
+    public Optional<byte[]> receive(long timeoutMillis) throws IOException {
+        Optional<byte[]> d = inner.receive(timeoutMillis);
+        d.ifPresent(datagram -> received.add(datagram.clone()));
         return d;
     }
 

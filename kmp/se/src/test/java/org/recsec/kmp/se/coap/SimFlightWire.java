@@ -1,6 +1,7 @@
 package org.recsec.kmp.se.coap;
 
 import java.util.ArrayDeque;
+import java.util.Optional;
 import org.recsec.sim.net.Datagram;
 import org.recsec.sim.net.SimNetwork;
 
@@ -32,14 +33,14 @@ final class SimFlightWire implements FlightWire {
     }
 
     @Override
-    public byte[] receive(long timeoutMillis) {
+    public Optional<byte[]> receive(long timeoutMillis) {
         long deadline = net.nowMillis() + Math.max(1, timeoutMillis);
         SimNetwork.Timer tick = net.schedule(Math.max(1, timeoutMillis), () -> { }); // time passes even when idle
         try {
             while (inbox.isEmpty() && net.nowMillis() < deadline) {
                 net.runUntilIdle(1);
             }
-            return inbox.poll();
+            return Optional.ofNullable(inbox.poll());
         } finally {
             tick.cancel();
         }

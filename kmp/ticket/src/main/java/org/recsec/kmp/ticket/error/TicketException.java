@@ -1,7 +1,7 @@
 package org.recsec.kmp.ticket.error;
 
 import java.util.Objects;
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.RecSecException;
 
 /**
  * The one checked exception for a refused ticket or CWT. The {@link Reason} says why; the message never carries

@@ -1,6 +1,6 @@
 package org.recsec.kmp.ticket.exchange;
 
-import org.recsec.record.CipherSuite;
+import org.recsec.record.base.CipherSuite;
 
 /**
  * The SA pair a ticket exchange installed, as each end sees it. The client sends under {@link #serverInboundSpi}

@@ -10,7 +10,7 @@ import org.recsec.km.pfkey.SaSpec;
 import org.recsec.km.sad.SadSession;
 import org.recsec.kmp.ticket.TicketKeys.SaPairKeys;
 import org.recsec.kmp.ticket.TicketSaParameters;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * What both ends do with their SAD, in PF_KEY messages only (RFC 2367 §3.1): GETSPI reserves the inbound SPI as a

@@ -1,12 +1,6 @@
 package org.recsec.kmp.ticket.exchange;
 
-import org.recsec.kmp.ticket.exchange.AuthzInfoResource;
 
-import org.recsec.kmp.ticket.exchange.AuthzInfoHandler;
-import org.recsec.kmp.ticket.exchange.InstalledPair;
-import org.recsec.kmp.ticket.exchange.TicketClientKmp;
-import org.recsec.kmp.ticket.exchange.TicketExchangeException;
-import org.recsec.kmp.ticket.exchange.TicketGrant;
 
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package org.recsec.kmp.ticket.exchange;
 
 import java.util.Objects;
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.RecSecException;
 
 /**
  * Why a ticket exchange did not install an SA pair, on either side. The message never carries key bytes, nonces or

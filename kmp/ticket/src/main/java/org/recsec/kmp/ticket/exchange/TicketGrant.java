@@ -3,7 +3,7 @@ package org.recsec.kmp.ticket.exchange;
 import java.util.Objects;
 import org.recsec.kmp.ticket.IssuedTicket;
 import org.recsec.kmp.ticket.TicketSaParameters;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * What the client holds from the AS: the ticket (opaque to it), the {@code cnf} key, and the SA parameters the

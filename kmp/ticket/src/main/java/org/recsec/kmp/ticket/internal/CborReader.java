@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.recsec.kmp.ticket.error.TicketException;
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * A strict, bounded CBOR (RFC 8949) decoder for tickets and COSE structures. The rules (TICKETS.md, "CBOR rules"):

@@ -1,6 +1,6 @@
 package org.recsec.kmp.ticket.internal;
 
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 
 import java.util.List;
 

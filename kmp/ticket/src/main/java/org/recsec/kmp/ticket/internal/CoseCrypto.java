@@ -20,9 +20,9 @@ import org.bouncycastle.crypto.modes.CCMBlockCipher;
 import org.bouncycastle.crypto.modes.CCMModeCipher;
 import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
-import org.recsec.kmp.ticket.error.TicketException;
 import org.recsec.kmp.ticket.error.TicketException.Reason;
-import org.recsec.record.SecretBytes;
+import org.recsec.kmp.ticket.error.TicketException;
+import org.recsec.record.base.SecretBytes;
 
 /**
  * The COSE algorithms a ticket or an RFC 8392 example needs (RFC 9053): AES-CCM-16-64-128 (alg 10, §4.2),

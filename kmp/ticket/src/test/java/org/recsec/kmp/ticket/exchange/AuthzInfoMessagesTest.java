@@ -11,7 +11,7 @@ import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import java.io.ByteArrayOutputStream;
 import org.junit.jupiter.api.Test;
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /** The request and response maps against Jackson's CBOR encoder and parser (an independent implementation). */
 class AuthzInfoMessagesTest {

@@ -25,7 +25,7 @@ import org.recsec.kmp.ticket.ReplayCache;
 import org.recsec.kmp.ticket.TicketIssuer;
 import org.recsec.kmp.ticket.TicketSaParameters;
 import org.recsec.kmp.ticket.TicketValidator;
-import org.recsec.record.CipherSuite;
+import org.recsec.record.base.CipherSuite;
 
 /** Untrusted bytes to the /authz-info handler: never an exception, a 4.xx, and the SAD changes only on 2.01. */
 class AuthzInfoProperties {

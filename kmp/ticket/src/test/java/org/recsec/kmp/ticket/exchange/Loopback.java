@@ -25,8 +25,8 @@ import org.recsec.km.sad.SecurityAssociationDatabase;
 import org.recsec.kmp.ticket.AsKey;
 import org.recsec.kmp.ticket.ReplayCache;
 import org.recsec.kmp.ticket.TicketValidator;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * A resource server and a client on loopback UDP with ephemeral ports, each with its own SA database that knows

@@ -1,6 +1,5 @@
 package org.recsec.kmp.ticket.exchange;
 
-import org.recsec.kmp.ticket.exchange.TicketExchange;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,8 +19,8 @@ import org.recsec.km.pfkey.PfKeyMessage;
 import org.recsec.km.pfkey.SaSpec;
 import org.recsec.kmp.ticket.IssuedTicket;
 import org.recsec.kmp.ticket.TicketSaParameters;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.CipherSuite;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.internal.wire.Bytes;
 
 /** The client's failure paths leave its SAD as it was; the demo helper installs both ends. */
 class TicketClientKmpTest {

@@ -28,21 +28,21 @@ import org.recsec.kmp.ticket.IssuedTicket;
 import org.recsec.kmp.ticket.TicketIssuer;
 import org.recsec.kmp.ticket.TicketSaParameters;
 import org.recsec.kmp.ticket.internal.CborWriter;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.CipherSuite;
 import org.recsec.record.ProtectedRequest;
-import org.recsec.record.RecSecException;
 import org.recsec.record.RecordProtector;
-import org.recsec.record.SecretBytes;
-import org.recsec.record.InboundSa;
-import org.recsec.record.OutboundSa;
 import org.recsec.record.UnprotectedRequest;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.SecretBytes;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 import org.recsec.record.coap.OptionNumbers;
-import org.recsec.record.LocalId;
-import org.recsec.record.PeerId;
+import org.recsec.record.internal.wire.Bytes;
+import org.recsec.record.spi.InboundSa;
+import org.recsec.record.spi.OutboundSa;
 
 /** The exchange over real CoAP on loopback UDP: AS issues, client presents to /authz-info, both SADs get the pair. */
 class TicketExchangeTest {

@@ -13,8 +13,8 @@ import org.recsec.km.pfkey.PfKeyMessage;
 import org.recsec.km.pfkey.SaSpec;
 import org.recsec.kmp.ticket.AsKey;
 import org.recsec.kmp.ticket.TicketSaParameters;
-import org.recsec.record.CipherSuite;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.SecretBytes;
 import org.recsec.vectors.SpecVectors;
 
 /**

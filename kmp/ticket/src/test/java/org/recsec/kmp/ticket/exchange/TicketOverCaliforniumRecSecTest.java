@@ -1,6 +1,5 @@
 package org.recsec.kmp.ticket.exchange;
 
-import org.recsec.kmp.ticket.exchange.TicketExchange;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -23,16 +22,16 @@ import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.recsec.californium.RecSec;
+import org.recsec.californium.RecSecConfig;
 import org.recsec.km.pfkey.Endpoints;
 import org.recsec.km.sad.SecurityAssociationDatabase;
 import org.recsec.kmp.ticket.ReplayCache;
 import org.recsec.kmp.ticket.TicketSaParameters;
 import org.recsec.kmp.ticket.TicketValidator;
-import org.recsec.record.CipherSuite;
-import org.recsec.californium.RecSec;
-import org.recsec.californium.RecSecConfig;
-import org.recsec.record.LocalId;
-import org.recsec.record.PeerId;
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
 
 /**
  * The whole path on one port per end: the RS's record-sec Californium endpoint hosts the open /authz-info and a

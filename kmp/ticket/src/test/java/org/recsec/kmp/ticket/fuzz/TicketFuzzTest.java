@@ -15,19 +15,18 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import org.recsec.kmp.ticket.AsKey;
-import org.recsec.kmp.ticket.ReplayCache;
 import org.recsec.kmp.ticket.ClaimsJson;
 import org.recsec.kmp.ticket.CwtInspector;
-import org.recsec.record.SecretBytes;
-import java.util.HexFormat;
-import org.recsec.kmp.ticket.error.TicketException;
+import org.recsec.kmp.ticket.ReplayCache;
 import org.recsec.kmp.ticket.TicketValidator;
+import org.recsec.kmp.ticket.error.TicketException;
 import org.recsec.kmp.ticket.internal.CborReader;
 import org.recsec.kmp.ticket.internal.CborValue;
-import org.recsec.record.internal.Bytes;
-import org.recsec.record.SecretBytes;
+import org.recsec.record.base.SecretBytes;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * Coverage-guided fuzzing of the ticket decoders: the CBOR reader, {@link TicketValidator#validate} and the CWT

@@ -1,10 +1,12 @@
-package org.recsec.record;
+package org.recsec.record.spi;
+
+import org.recsec.record.base.RecSecException;
 
 /**
- * The receiving direction of an SA: {@link RecordProtector} asks {@link #shouldDiscard} before it opens a record
- * and reports the record with {@link #reportAuthenticated} only after the tag and every other check passed, so a
- * refused record never moves the anti-replay window (RFC 6347 §4.1.2.6; the names follow Bouncy Castle's DTLS
- * {@code DTLSReplayWindow}).
+ * The receiving direction of an SA: {@link org.recsec.record.RecordProtector RecordProtector} asks
+ * {@link #shouldDiscard} before it opens a record and reports the record with {@link #reportAuthenticated} only
+ * after the tag and every other check passed, so a refused record never moves the anti-replay window (RFC 6347
+ * §4.1.2.6; the names follow Bouncy Castle's DTLS {@code DTLSReplayWindow}).
  */
 public interface InboundSa extends SecurityAssociation {
 

@@ -1,10 +1,16 @@
-package org.recsec.record;
+package org.recsec.record.spi;
+
+import org.recsec.record.base.CipherSuite;
+import org.recsec.record.base.LocalId;
+import org.recsec.record.base.PeerId;
+import org.recsec.record.base.RecSecException;
 
 /**
  * What both directions of a record-layer security association have in common: fixed parameters and the cipher.
  * An SA is either an {@link OutboundSa} (this end seals) or an {@link InboundSa} (this end opens); each owns its
  * mutable state (next sequence number, replay window, use counters) and its parameters never change.
- * Implementations: {@link ManualSa} here, the SA database's entries in km-interface.
+ * Implementations: {@link org.recsec.record.ManualSa ManualSa} in record-sec, the SA database's entries in
+ * km-interface.
  */
 public interface SecurityAssociation {
 

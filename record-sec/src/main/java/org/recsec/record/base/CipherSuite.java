@@ -1,8 +1,4 @@
-package org.recsec.record;
-
-import org.recsec.record.internal.Bytes;
-
-import org.recsec.record.internal.crypto.Aead;
+package org.recsec.record.base;
 
 /**
  * The AEAD suites a dtls12 record can be protected with, named after their TLS cipher-suite code points.

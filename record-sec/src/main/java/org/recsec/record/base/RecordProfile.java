@@ -1,4 +1,4 @@
-package org.recsec.record;
+package org.recsec.record.base;
 
 /**
  * How the record inside a protected CoAP message is laid out and keyed. The wire formats, with the byte count of

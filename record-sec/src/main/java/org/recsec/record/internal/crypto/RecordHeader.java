@@ -1,6 +1,7 @@
-package org.recsec.record.internal;
+package org.recsec.record.internal.crypto;
 
-import org.recsec.record.RecSecException;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * The 13-byte DTLS 1.2 record header (RFC 6347 §4.1, struct DTLSCiphertext):

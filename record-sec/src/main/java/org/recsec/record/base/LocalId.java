@@ -1,4 +1,4 @@
-package org.recsec.record;
+package org.recsec.record.base;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package org.recsec.record.internal;
+package org.recsec.record.internal.wire;
 
 /** Byte-level helpers shared by every codec: one overflow-safe range check, big-endian reads and writes. */
 public final class Bytes {

@@ -1,6 +1,6 @@
-package org.recsec.record;
+package org.recsec.record.base;
 
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.internal.wire.Bytes;
 
 import java.security.MessageDigest;
 import java.util.Arrays;

@@ -1,8 +1,11 @@
-package org.recsec.record;
+package org.recsec.record.spi;
+
+import org.recsec.record.base.RecSecException;
 
 /**
- * The sending direction of an SA: {@link RecordProtector} reserves a sequence number, seals one record with
- * {@link #cipher()} under it and reports the record (the names follow Bouncy Castle's TLS record layer).
+ * The sending direction of an SA: {@link org.recsec.record.RecordProtector RecordProtector} reserves a sequence
+ * number, seals one record with {@link #cipher()} under it and reports the record (the names follow Bouncy Castle's
+ * TLS record layer).
  */
 public interface OutboundSa extends SecurityAssociation {
 

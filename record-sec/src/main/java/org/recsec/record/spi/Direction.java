@@ -1,4 +1,4 @@
-package org.recsec.record;
+package org.recsec.record.spi;
 
 /** Which way an SA protects traffic, seen from the endpoint that holds it. */
 public enum Direction {

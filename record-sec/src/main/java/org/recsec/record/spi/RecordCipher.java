@@ -1,15 +1,16 @@
-package org.recsec.record;
+package org.recsec.record.spi;
 
-import org.recsec.record.internal.RecordHeader;
-
-import org.recsec.record.internal.Bytes;
+import org.recsec.record.base.RecSecException;
+import org.recsec.record.base.RecordProfile;
+import org.recsec.record.internal.wire.Bytes;
 
 /**
  * Seals and opens whole records for one SA and one direction: the service-provider interface an SA provider
  * implements, not an API for applications. The SA hands it out, so an SA whose keys stay on a secure element plugs
- * in a cipher that asks the card, and protect/unprotect do not change. {@link RecordProtector} is its only caller
- * and seals under the sequence number {@link OutboundSa#reserveSequence()} just handed out, so no sequence number
- * (hence no nonce) is ever used twice; applications go through {@link RecordProtector}.
+ * in a cipher that asks the card, and protect/unprotect do not change.
+ * %s is its only caller and seals under the sequence number
+ * {@link OutboundSa#reserveSequence()} just handed out, so no sequence number (hence no nonce) is ever used twice;
+ * applications go through {@code RecordProtector}.
  *
  * <p>Implementations are thread-safe: several threads may seal or open under one SA at once.
  */
@@ -23,7 +24,7 @@ public interface RecordCipher {
 
     /**
      * Opens one complete record {@code record[off, off+len)} whose header was already checked by
-     * {@code RecordHeader.parse}. Returns the plaintext only when the tag verified. Never writes into
+     * the record-header parser. Returns the plaintext only when the tag verified. Never writes into
      * {@code record}: callers may pass an array they share.
      *
      * @throws RecSecException {@code AUTH_FAILED} when the tag does not verify, {@code MALFORMED} when the
@@ -41,7 +42,8 @@ public interface RecordCipher {
 
     /**
      * True when {@link #open} only computes (no replay window, counter or other state of its own moves), so a record
-     * may be opened once to check it and again to use it ({@link RecordProtector#verify}). False by default: a
+     * may be opened once to check it and again to use it
+ * ({@link org.recsec.record.RecordProtector#verify RecordProtector.verify}). False by default: a
      * cipher that asks a secure element, whose record layer keeps its own window, must not be asked twice.
      */
     default boolean opensWithoutSideEffects() {
