@@ -305,7 +305,10 @@ public final class KeyDaemon implements AutoCloseable {
         closed.await();
     }
 
-    /** Stops accepting, disconnects every client and removes the socket file. The SAD stays usable. */
+    /**
+     * Stops accepting, disconnects every client, waits for the daemon's threads to end and removes the socket file.
+     * The SAD stays usable.
+     */
     @Override
     public void close() {
         running = false;
@@ -313,6 +316,8 @@ public final class KeyDaemon implements AutoCloseable {
         selector.wakeup();
         try {
             io.join();
+            // no thread of this daemon outlives close(): a caller counting threads, or stopping a JVM, sees it gone
+            ticker.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
