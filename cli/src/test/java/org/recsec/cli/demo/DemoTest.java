@@ -140,6 +140,26 @@ class DemoTest {
         assertTrue(r.out().contains("verified: \"via " + kmp + "\""), r.out());
     }
 
+    /** --kmp eap runs the UE's EAP-TLS peer on the simulated card by default; --ue host keeps Bouncy Castle's. */
+    @Test
+    void eapDemoRunsTheUeOnTheCardByDefaultAndOnTheHostOnRequest() {
+        Run card = demo("--kmp", "eap", "--message", "card ue");
+        assertEquals(0, card.code(), card.out() + card.err());
+        assertTrue(card.out().contains("verified: \"card ue\""), card.out());
+        assertTrue(card.out().contains("EAP-TLS peer in TLS mode (TLS_DHE_RSA_WITH_AES_128_CCM_8)"), card.out());
+        assertTrue(card.out().contains("MSK and EMSK stayed on its card"), card.out());
+        Run host = demo("--kmp", "eap", "--ue", "host", "--message", "host ue");
+        assertEquals(0, host.code(), host.out() + host.err());
+        assertTrue(host.out().contains("verified: \"host ue\""), host.out());
+        assertTrue(host.out().contains("(equal to the UE's: true)"), host.out());
+        assertTrue(!host.out().contains("secure element"), host.out());
+        for (String[] bad : new String[][] {{"--kmp", "eap", "--ue", "phone"}, {"--kmp", "ticket", "--ue", "host"}}) {
+            Run r = demo(bad);
+            assertEquals(2, r.code(), String.join(" ", bad));
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+    }
+
     @Test
     void wrongArgumentsExitTwo() {
         Run r = demo("--kmp", "carrier-pigeon");
