@@ -38,6 +38,10 @@ final class EapKmp implements DemoKmp {
                 s.server(), s.serverSad(), s.serverId(), s.clientSad(), s.clientId(),
                 s.capture() == null ? null : c -> new TappingConnector(c, s.capture()),
                 card ? UePeer.CARD : UePeer.HOST);
+        if (s.capture() != null) {
+            // the AA's RADIUS datagrams to and from the AS go to the capture file as well
+            world.tapRadius(s.capture()::datagram);
+        }
         CoapEapPeer.Result r = world.authenticateUe();
         world.pull(r.ueKeys(), suite);
     }

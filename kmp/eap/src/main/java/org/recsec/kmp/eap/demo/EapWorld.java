@@ -94,6 +94,7 @@ public final class EapWorld implements AutoCloseable {
     private final SadSession asSession;
     private final UePeer uePeer;
     private final SeCard card;
+    private volatile org.recsec.kmp.eap.radius.DatagramTap radiusTap;
     private final DemoUe ue;
 
     private EapWorld(SecureRandom random, Clock clock, int sessionTimeoutSeconds, Consumer<String> trace,
@@ -245,11 +246,21 @@ public final class EapWorld implements AutoCloseable {
         return s.getEndpoints().get(0).getAddress().getPort();
     }
 
+    /**
+     * Shows every RADIUS datagram between AA and AS of the conversations that start from now on to {@code tap} (e.g.
+     * the demo's capture file); null stops it.
+     */
+    public void tapRadius(org.recsec.kmp.eap.radius.DatagramTap tap) {
+        radiusTap = tap;
+    }
+
     private RadiusPassThrough radiusBackend() {
         try {
             DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return new RadiusPassThrough(new RadiusClient(socket, new InetSocketAddress(
-                    InetAddress.getLoopbackAddress(), as.port()), RADIUS_SECRET, random, 2000, 3), "aa.recsec.test");
+            RadiusClient client = new RadiusClient(socket, new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    as.port()), RADIUS_SECRET, random, 2000, 3);
+            client.tap(radiusTap);
+            return new RadiusPassThrough(client, "aa.recsec.test");
         } catch (SocketException e) {
             throw new IllegalStateException("no socket for the RADIUS client", e);
         }
