@@ -13,12 +13,17 @@ import org.recsec.se.host.SeCard;
  * key READ-PUBLIC-KEY gives, and that certificate and the CA certificate (the trust anchor the AS's certificate
  * must chain to) are written to the card (applet/README.md: GENERATE-KEYPAIR, READ-PUBLIC-KEY, WRITE-CERT).
  */
-final class DemoCard {
+public final class DemoCard {
     private DemoCard() {
     }
 
-    /** @return the card's certificate as issued */
-    static X509Certificate provision(SeCard card, DemoPki pki, String name) throws Exception {
+    /**
+     * Wipes and provisions {@code card}: its key pair, a client certificate CN={@code name} from {@code pki}'s CA
+     * (which must be RSA-2048, {@link DemoPki#rsa}) and that CA as trust anchor.
+     *
+     * @return the card's certificate as issued
+     */
+    public static X509Certificate provision(SeCard card, DemoPki pki, String name) throws Exception {
         card.select();
         card.factoryReset();
         card.generateKeyPair();
