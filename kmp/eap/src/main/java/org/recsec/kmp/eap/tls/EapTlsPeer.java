@@ -20,8 +20,8 @@ import org.recsec.kmp.eap.UeKeys;
 /**
  * An EAP peer doing EAP-TLS (RFC 5216 §2.1) with a {@link TlsPeerEngine}: Bouncy Castle's TLS 1.2 client (the UE's
  * host peer where no secure element is used, {@link #EapTlsPeer(String, org.recsec.kmp.eap.tls.TlsCredentials,
- * SecureRandom, int)}) or the secure element in TLS mode. Answers Identity with its identity, NAKs other methods towards EAP-TLS (RFC 3748 §5.3),
- * runs the handshake through EAP-TLS fragments and, after EAP-Success, holds the keys of §2.3 ({@link #ueKeys()};
+ * SecureRandom, int)}) or the secure element in TLS mode. Answers Identity with its identity, NAKs other methods
+ * towards EAP-TLS (RFC 3748 §5.3), runs the handshake through EAP-TLS fragments and, after EAP-Success, holds the keys of §2.3 ({@link #ueKeys()};
  * MSK and EMSK only with the host engine, {@link #keys()}). The server must present a certificate issued by the
  * configured CA.
  *
