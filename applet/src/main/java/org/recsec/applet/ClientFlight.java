@@ -114,6 +114,7 @@ final class ClientFlight {
     /** Abbreviated handshake, after the server's Finished: ChangeCipherSpec ‖ Finished; the session is up. */
     static short resumedFinished(Transients t, Crypto k) {
         short end = changeCipherSpecAndFinished(t, k, (short) 0, k.transcriptServer);
+        t.keepEapSecrets();
         Util.arrayFillNonAtomic(t.hs, (short) 0, Consts.HS_SIZE, (byte) 0);
         t.setState(Consts.ST_ESTABLISHED);
         return end;

@@ -33,6 +33,11 @@ final class Consts {
     static final byte INS_READ_PUBLIC_KEY = (byte) 0x52;
     /** WRITE-CERT: P1 0 = the card's certificate, 1 = the trust anchor; P2 0 = first chunk, 1 = next chunk. */
     static final byte INS_WRITE_CERT = (byte) 0x54;
+    /**
+     * EAP-KEYS: P1 0 = derive MSK and EMSK on the card (RFC 5216 §2.3) and answer the Session-Id; P1 1 = answer a
+     * USRK from the EMSK (RFC 5295 §3.1) under the card's one key label, P2 = its length.
+     */
+    static final byte INS_EAP_KEYS = (byte) 0x3A;
 
     /** RESET P2 bits: TLS records instead of DTLS; certificate mode instead of PSK; offer the stored session. */
     static final byte MODE_TLS = 0x01;
@@ -176,6 +181,35 @@ final class Consts {
     static final byte[] LABEL_KEY_EXPANSION = {'k', 'e', 'y', ' ', 'e', 'x', 'p', 'a', 'n', 's', 'i', 'o', 'n'};
     static final byte[] LABEL_CLIENT_FINISHED = {'c', 'l', 'i', 'e', 'n', 't', ' ', 'f', 'i', 'n', 'i', 's', 'h', 'e', 'd'};
     static final byte[] LABEL_SERVER_FINISHED = {'s', 'e', 'r', 'v', 'e', 'r', ' ', 'f', 'i', 'n', 'i', 's', 'h', 'e', 'd'};
+    /** RFC 5216 §2.3: Key_Material = PRF(master_secret, "client EAP encryption", client.random ‖ server.random). */
+    static final byte[] LABEL_CLIENT_EAP = {'c', 'l', 'i', 'e', 'n', 't', ' ', 'E', 'A', 'P', ' ', 'e', 'n', 'c', 'r',
+        'y', 'p', 't', 'i', 'o', 'n'};
+    /**
+     * The only RFC 5295 key label the card derives USRKs for: the record-SA root key of kmp/eap
+     * ("CoAP Record SA Root Key@recsec.invalid"). A fixed label keeps the host from asking for another usage's key.
+     */
+    static final byte[] LABEL_USRK = {'C', 'o', 'A', 'P', ' ', 'R', 'e', 'c', 'o', 'r', 'd', ' ', 'S', 'A', ' ', 'R',
+        'o', 'o', 't', ' ', 'K', 'e', 'y', '@', 'r', 'e', 'c', 's', 'e', 'c', '.', 'i', 'n', 'v', 'a', 'l', 'i', 'd'};
+
+    // ---- EAP-KEYS (RFC 5216 §2.3, RFC 5295 §3.1) ---------------------------------------------------------------
+    /** Session-Id = 0x0D (EAP_TYPE_TLS) ‖ client.random ‖ server.random (RFC 5216 §2.3). */
+    static final short SESSION_ID_LENGTH = 65;
+    static final short MSK_LENGTH = 64;
+    static final short EMSK_LENGTH = 64;
+    /** Largest optional data (the application server's identity) EAP-KEYS P1 1 takes. */
+    static final short USRK_MAX_DATA = 120;
+    /** Largest USRK EAP-KEYS P1 1 answers (P2). */
+    static final short USRK_MAX_LENGTH = 128;
+    /** eap: E_FLAG, then client.random ‖ server.random, then the master secret, replaced by MSK ‖ EMSK. */
+    static final short E_FLAG = 0;
+    static final short E_RANDOMS = 1;
+    static final short E_KEYS = (short) (E_RANDOMS + 2 * RANDOM_LENGTH);
+    static final short E_EMSK = (short) (E_KEYS + MSK_LENGTH);
+    static final short EAP_SIZE = (short) (E_KEYS + MSK_LENGTH + EMSK_LENGTH);
+    /** E_FLAG values: nothing kept; randoms and master secret kept; MSK and EMSK derived (master secret gone). */
+    static final byte EAP_KEYS_NONE = 0;
+    static final byte EAP_KEYS_MASTER = 1;
+    static final byte EAP_KEYS_DERIVED = 2;
 
     // ---- EXPORT-SA layout -----------------------------------------------------------------------------------------
     static final short EXPORT_LENGTH = 66;

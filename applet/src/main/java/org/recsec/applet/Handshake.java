@@ -342,6 +342,7 @@ final class Handshake {
             p.storeSession(hs, Consts.H_SESSION_ID, sidLen, hs, Consts.H_MASTER,
                     (byte) (t.vars[Consts.V_MODE] & (Consts.MODE_TLS | Consts.MODE_CERT)));
         }
+        t.keepEapSecrets();
         Util.arrayFillNonAtomic(hs, (short) 0, Consts.HS_SIZE, (byte) 0);
         t.setState(Consts.ST_ESTABLISHED);
         t.vars[Consts.V_ACTION] = Consts.ACT_DONE;

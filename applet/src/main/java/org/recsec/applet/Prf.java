@@ -98,4 +98,38 @@ final class Prf {
         }
         Util.arrayFillNonAtomic(w, (short) 0, Consts.HMAC_SIZE, (byte) 0);
     }
+
+    /**
+     * The default KDF of RFC 5295 §3.1.2, PRF+ on HMAC-SHA-256: writes the first outLen bytes of
+     * T1 ‖ T2 ‖ ... to out[outOff], where S = label ‖ 0x00 ‖ data ‖ uint16(outLen), T1 = HMAC(key, S ‖ 0x01) and
+     * Ti = HMAC(key, T(i-1) ‖ S ‖ i). The output may not overlap the data; outLen is at most 255 × 32.
+     */
+    void prfPlus(byte[] key, short kOff, short kLen, byte[] label, byte[] data, short dOff, short dLen,
+            byte[] out, short outOff, short outLen) {
+        setKey(key, kOff, kLen);
+        short done = 0;
+        byte i = 1;
+        while (done < outLen) {
+            start();
+            if (i != 1) {
+                update(w, Consts.M_A, Consts.SHA256);
+            }
+            update(label, (short) 0, (short) label.length);
+            w[Consts.M_OUT] = 0;
+            update(w, Consts.M_OUT, (short) 1);
+            update(data, dOff, dLen);
+            Util.setShort(w, Consts.M_OUT, outLen);
+            w[(short) (Consts.M_OUT + 2)] = i;
+            update(w, Consts.M_OUT, (short) 3);
+            finish(w, Consts.M_A);
+            short n = (short) (outLen - done);
+            if (n > Consts.SHA256) {
+                n = Consts.SHA256;
+            }
+            Util.arrayCopyNonAtomic(w, Consts.M_A, out, (short) (outOff + done), n);
+            done = (short) (done + n);
+            i++;
+        }
+        Util.arrayFillNonAtomic(w, (short) 0, Consts.HMAC_SIZE, (byte) 0);
+    }
 }

@@ -25,6 +25,7 @@ public final class RecSecApplet extends Applet {
     private final Command generateKeyPair;
     private final Command readPublicKey;
     private final Command writeCert;
+    private final Command eapKeys;
 
     private RecSecApplet() {
         Persistent p = new Persistent();
@@ -43,6 +44,7 @@ public final class RecSecApplet extends Applet {
         generateKeyPair = new GenerateKeyPairCommand(t, p);
         readPublicKey = new ReadPublicKeyCommand(p);
         writeCert = new WriteCertCommand(t, p, certs);
+        eapKeys = new EapKeysCommand(t, k.prf);
     }
 
     /**
@@ -99,6 +101,8 @@ public final class RecSecApplet extends Applet {
                 return readPublicKey;
             case Consts.INS_WRITE_CERT:
                 return writeCert;
+            case Consts.INS_EAP_KEYS:
+                return eapKeys;
             default:
                 ISOException.throwIt(Consts.SW_INS_NOT_SUPPORTED);
                 return null;

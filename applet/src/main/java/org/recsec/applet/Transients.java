@@ -29,6 +29,11 @@ final class Transients {
      * is written (certificate mode only).
      */
     final byte[] big;
+    /**
+     * EAP-TLS key material kept after the handshake (RFC 5216 §2.3): the randoms and the master secret, then MSK
+     * and EMSK derived from them by EAP-KEYS (E_* offsets). Never sent: only the Session-Id and USRKs leave.
+     */
+    final byte[] eap;
     /** client_write_key: seals the card's records. */
     final AESKey clientKey;
     /** server_write_key: opens the server's records. */
@@ -41,6 +46,7 @@ final class Transients {
         hmac = JCSystem.makeTransientByteArray(Consts.HMAC_SIZE, JCSystem.CLEAR_ON_DESELECT);
         ccm = JCSystem.makeTransientByteArray(Consts.CCM_SIZE, JCSystem.CLEAR_ON_DESELECT);
         big = JCSystem.makeTransientByteArray(Consts.RSA_BYTES, JCSystem.CLEAR_ON_DESELECT);
+        eap = JCSystem.makeTransientByteArray(Consts.EAP_SIZE, JCSystem.CLEAR_ON_DESELECT);
         clientKey = (AESKey) KeyBuilder.buildKey(KeyBuilder.TYPE_AES_TRANSIENT_DESELECT, KeyBuilder.LENGTH_AES_128,
                 false);
         serverKey = (AESKey) KeyBuilder.buildKey(KeyBuilder.TYPE_AES_TRANSIENT_DESELECT, KeyBuilder.LENGTH_AES_128,
@@ -50,7 +56,7 @@ final class Transients {
     /** Bytes of RAM allocated here: the arrays plus the key material of the two transient keys. */
     static short ramBytes() {
         return (short) (Consts.IO_SIZE + Consts.VARS_SIZE + Consts.HS_SIZE + Consts.HMAC_SIZE + Consts.CCM_SIZE
-                + Consts.RSA_BYTES + 2 * Consts.AES_KEY);
+                + Consts.RSA_BYTES + Consts.EAP_SIZE + 2 * Consts.AES_KEY);
     }
 
     byte state() {
@@ -107,9 +113,20 @@ final class Transients {
         Util.arrayFillNonAtomic(hmac, (short) 0, Consts.HMAC_SIZE, (byte) 0);
         Util.arrayFillNonAtomic(ccm, (short) 0, Consts.CCM_SIZE, (byte) 0);
         Util.arrayFillNonAtomic(big, (short) 0, Consts.RSA_BYTES, (byte) 0);
+        Util.arrayFillNonAtomic(eap, (short) 0, Consts.EAP_SIZE, (byte) 0);
         clientKey.clearKey();
         serverKey.clearKey();
         vars[Consts.V_STATE] = state;
+    }
+
+    /**
+     * At the end of a handshake, before the handshake secrets are wiped: keeps client.random ‖ server.random ‖
+     * master_secret (contiguous at H_CLIENT_RANDOM) for EAP-KEYS.
+     */
+    void keepEapSecrets() {
+        Util.arrayCopyNonAtomic(hs, Consts.H_CLIENT_RANDOM, eap, Consts.E_RANDOMS,
+                (short) (2 * Consts.RANDOM_LENGTH + Consts.MASTER_SECRET));
+        eap[Consts.E_FLAG] = Consts.EAP_KEYS_MASTER;
     }
 
     /** Drops a half-received or half-sent EAP message; the session itself is kept. */

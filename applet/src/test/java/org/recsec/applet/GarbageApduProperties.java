@@ -59,9 +59,9 @@ class GarbageApduProperties {
         Arbitrary<Integer> cla = Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.of(0x80, 0xA0)),
                 Tuple.of(1, Arbitraries.integers().between(0, 255)));
         Arbitrary<Integer> ins = Arbitraries.frequencyOf(
-                Tuple.of(6, Arbitraries.of(0x19, 0x80, 0x80, 0x80, 0x30, 0x32, 0x34, 0x36, 0x38)),
+                Tuple.of(6, Arbitraries.of(0x19, 0x80, 0x80, 0x80, 0x30, 0x32, 0x34, 0x36, 0x38, 0x3A)),
                 Tuple.of(1, Arbitraries.integers().between(0, 255)));
-        Arbitrary<Integer> p1 = Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.of(0, 0x10)),
+        Arbitrary<Integer> p1 = Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.of(0, 0x10, 1)),
                 Tuple.of(1, Arbitraries.integers().between(0, 255)));
         Arbitrary<Integer> p2 = Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.of(0, 0x97, 0x95)),
                 Tuple.of(1, Arbitraries.integers().between(0, 255)));

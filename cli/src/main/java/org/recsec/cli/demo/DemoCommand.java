@@ -58,7 +58,7 @@ public final class DemoCommand implements Command {
     public String help() {
         return "usage: recsec demo [--pcap FILE] [--keylog FILE] [--message TEXT] [--kmp manual|ticket|se|eap]\n"
                 + "                   [--se-transport udp|coap] [--se-mode psk|cert] [--transport dtls|tls]\n"
-                + "                   [--profile dtls12|dtls12-cid|compact]\n"
+                + "                   [--profile dtls12|dtls12-cid|compact] [--ue card|host]\n"
                 + "Starts a Californium server with /echo, a Californium forward proxy and a client on UDP loopback,\n"
                 + "installs the SA pair through the PF_KEY-like interface with the chosen key-management protocol\n"
                 + "(default: " + defaultKmp() + "), POSTs TEXT through the proxy and prints the trace: every datagram\n"
@@ -71,6 +71,9 @@ public final class DemoCommand implements Command {
                 + "--transport (with --kmp se): dtls (default, UDP) or tls (TLS 1.2 over TCP; the card's SA pair is then\n"
                 + "exported into the client's SA database). Other than psk + dtls, the handshake runs against Bouncy\n"
                 + "Castle's server through the host bridges, over UDP or TCP (not with --se-transport coap).\n"
+                + "--ue (with --kmp eap): where the UE's EAP-TLS peer runs: card (default; the applet under jcardsim in\n"
+                + "TLS certificate mode, MSK and EMSK derived and kept on the card, which hands out only the Session-Id\n"
+                + "and the USRK) or host (Bouncy Castle's TLS client, the keys in the host's memory).\n"
                 + "--profile: the record profile of the SA pair (docs/profiles.md); dtls12 is the default and the only\n"
                 + "one the ticket, SE and EAP KMPs derive, so another profile goes with --kmp manual (its default then).\n"
                 + "--pcap FILE writes every datagram of both legs as a pcap file (IPv4/UDP; port 5683 is CoAP).\n"
@@ -87,7 +90,7 @@ public final class DemoCommand implements Command {
     @Override
     public int run(String[] argv, InputStream in, PrintStream out, PrintStream err) throws UsageException {
         Args a = Args.parse(argv, 0, Set.of("--pcap", "--keylog", "--message", "--kmp", "--se-transport",
-                "--profile", "--se-mode", "--transport"), Set.of());
+                "--profile", "--se-mode", "--transport", "--ue"), Set.of());
         if (!a.positional().isEmpty()) {
             throw new UsageException("unexpected argument " + a.positional().get(0));
         }
@@ -122,6 +125,13 @@ public final class DemoCommand implements Command {
         if ((a.get("--se-mode", null) != null || a.get("--transport", null) != null) && !kmpName.equals("se")) {
             throw new UsageException("--se-mode and --transport go with --kmp se");
         }
+        String ue = a.get("--ue", "card");
+        if (!ue.equals("card") && !ue.equals("host")) {
+            throw new UsageException("--ue must be card or host");
+        }
+        if (a.get("--ue", null) != null && !kmpName.equals("eap")) {
+            throw new UsageException("--ue goes with --kmp eap");
+        }
         boolean otherMode = seMode.equals("cert") || transport.equals("tls");
         if (otherMode && seTransport.equals("coap")) {
             throw new UsageException("--se-transport coap carries the DTLS PSK handshake only (--se-mode psk"
@@ -135,7 +145,7 @@ public final class DemoCommand implements Command {
             case "se" -> otherMode
                     ? new SeModesKmpAdapter(random, seCiphers, seMode.equals("cert"), transport.equals("tls"))
                     : new SeKmpAdapter(random, seCiphers, seTransport.equals("coap"));
-            case "eap" -> new EapKmp(random, CipherSuite.AES_128_CCM_8);
+            case "eap" -> new EapKmp(random, CipherSuite.AES_128_CCM_8, ue.equals("card"));
             default -> throw new UsageException("--kmp must be manual, ticket, se or eap (" + kmpName
                     + " is not available)");
         };

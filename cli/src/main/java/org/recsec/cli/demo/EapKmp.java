@@ -4,22 +4,27 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import org.recsec.kmp.eap.coapeap.CoapEapPeer;
 import org.recsec.kmp.eap.demo.EapWorld;
+import org.recsec.kmp.eap.demo.UePeer;
 import org.recsec.record.base.CipherSuite;
 
 /**
  * The EAP bootstrapping KMP (draft-ohba-core-eap-based-bootstrapping, kmp/eap): an AS (RADIUS + EAP-TLS on Bouncy
- * Castle) and an AA (CoAP-EAP, RFC 9820) start on loopback; the client as UE authenticates with EAP-TLS, then
- * pulls the record SA pair through the server as ApS, which gets the UE's USRK from the AS over a record-sec
- * protected channel. Both ends install their SAs through PF_KEY.
+ * Castle) and an AA (CoAP-EAP, RFC 9820) start on loopback; the client as UE authenticates with EAP-TLS, its
+ * EAP-TLS peer being the simulated secure element (default: MSK and EMSK stay on the card, which hands out the
+ * Session-Id and the USRK) or Bouncy Castle's TLS client on the host ({@code --ue host}); then it pulls the record
+ * SA pair through the server as ApS, which gets the UE's USRK from the AS over a record-sec protected channel. Both
+ * ends install their SAs through PF_KEY.
  */
 final class EapKmp implements DemoKmp {
     private final SecureRandom random;
     private final CipherSuite suite;
+    private final boolean card;
     private EapWorld world;
 
-    EapKmp(SecureRandom random, CipherSuite suite) {
+    EapKmp(SecureRandom random, CipherSuite suite, boolean card) {
         this.random = random;
         this.suite = suite;
+        this.card = card;
     }
 
     @Override
@@ -31,9 +36,14 @@ final class EapKmp implements DemoKmp {
     public void establish(Setup s) throws Exception {
         world = EapWorld.attach(random, Clock.systemUTC(), 3600, line -> s.trace().line("  " + line), s.config(),
                 s.server(), s.serverSad(), s.serverId(), s.clientSad(), s.clientId(),
-                s.capture() == null ? null : c -> new TappingConnector(c, s.capture()));
+                s.capture() == null ? null : c -> new TappingConnector(c, s.capture()),
+                card ? UePeer.CARD : UePeer.HOST);
+        if (s.capture() != null) {
+            // the AA's RADIUS datagrams to and from the AS go to the capture file as well
+            world.tapRadius(s.capture()::datagram);
+        }
         CoapEapPeer.Result r = world.authenticateUe();
-        world.pull(r.keys(), suite);
+        world.pull(r.ueKeys(), suite);
     }
 
     @Override

@@ -109,7 +109,10 @@ class DemoTest {
         assertEquals(2, lines.stream().distinct().filter(l -> l.startsWith("68\t")).count(), "2.04 outside: " + fields);
     }
 
-    /** With --kmp eap the capture also holds the CoAP-EAP exchange (trigger, EAP in Content-Format 269). */
+    /**
+     * With --kmp eap the capture also holds the CoAP-EAP exchange (trigger, EAP in Content-Format 269) and the RADIUS
+     * datagrams between AA and AS (Access-Request, -Challenge, -Accept, each with its EAP-Message attribute).
+     */
     @Test
     void eapDemoCapturesTheCoapEapExchange(@TempDir Path dir) throws Exception {
         Path pcap = dir.resolve("eap.pcap");
@@ -118,7 +121,14 @@ class DemoTest {
         List<byte[]> datagrams = udpPayloads(pcap);
         boolean trigger = false;
         int eapTls = 0;
+        java.util.Set<Integer> radiusCodes = new java.util.HashSet<>();
         for (byte[] d : datagrams) {
+            int code = d[0] & 0xff;
+            if ((code == 1 || code == 2 || code == 11) && d.length >= 20
+                    && (((d[2] & 0xff) << 8) | (d[3] & 0xff)) == d.length && hasAttribute(d, 79)) {
+                radiusCodes.add(code);
+                continue;
+            }
             CoapMessage m = CoapCodec.decode(d, 0, d.length);
             String path = new String(d, StandardCharsets.ISO_8859_1);
             trigger |= path.contains(".well-known") && path.contains("coap-eap");
@@ -129,6 +139,23 @@ class DemoTest {
         }
         assertTrue(trigger, "the CoAP-EAP trigger is in the capture");
         assertTrue(eapTls >= 6, "EAP-TLS messages in CoAP-EAP: " + eapTls);
+        assertEquals(java.util.Set.of(1, 2, 11), radiusCodes, "RADIUS Access-Request, -Accept, -Challenge");
+    }
+
+    /** True when the RADIUS packet's attributes (RFC 2865 §5, from byte 20) include {@code type}. */
+    private static boolean hasAttribute(byte[] d, int type) {
+        int o = 20;
+        while (o + 2 <= d.length) {
+            int len = d[o + 1] & 0xff;
+            if (len < 2 || o + len > d.length) {
+                return false;
+            }
+            if ((d[o] & 0xff) == type) {
+                return true;
+            }
+            o += len;
+        }
+        return false;
     }
 
     @org.junit.jupiter.params.ParameterizedTest
@@ -138,6 +165,26 @@ class DemoTest {
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("(KMP: " + kmp + ")"), r.out());
         assertTrue(r.out().contains("verified: \"via " + kmp + "\""), r.out());
+    }
+
+    /** --kmp eap runs the UE's EAP-TLS peer on the simulated card by default; --ue host keeps Bouncy Castle's. */
+    @Test
+    void eapDemoRunsTheUeOnTheCardByDefaultAndOnTheHostOnRequest() {
+        Run card = demo("--kmp", "eap", "--message", "card ue");
+        assertEquals(0, card.code(), card.out() + card.err());
+        assertTrue(card.out().contains("verified: \"card ue\""), card.out());
+        assertTrue(card.out().contains("EAP-TLS peer in TLS mode (TLS_DHE_RSA_WITH_AES_128_CCM_8)"), card.out());
+        assertTrue(card.out().contains("MSK and EMSK stayed on its card"), card.out());
+        Run host = demo("--kmp", "eap", "--ue", "host", "--message", "host ue");
+        assertEquals(0, host.code(), host.out() + host.err());
+        assertTrue(host.out().contains("verified: \"host ue\""), host.out());
+        assertTrue(host.out().contains("(equal to the UE's: true)"), host.out());
+        assertTrue(!host.out().contains("secure element"), host.out());
+        for (String[] bad : new String[][] {{"--kmp", "eap", "--ue", "phone"}, {"--kmp", "ticket", "--ue", "host"}}) {
+            Run r = demo(bad);
+            assertEquals(2, r.code(), String.join(" ", bad));
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
     }
 
     @Test

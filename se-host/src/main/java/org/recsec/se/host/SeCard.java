@@ -38,6 +38,10 @@ public final class SeCard {
     static final int INS_GENERATE_KEYPAIR = 0x50;
     static final int INS_READ_PUBLIC_KEY = 0x52;
     static final int INS_WRITE_CERT = 0x54;
+    static final int INS_EAP_KEYS = 0x3A;
+    /** Largest optional data and USRK length EAP-KEYS takes (applet/README.md). */
+    public static final int USRK_MAX_DATA = 120;
+    public static final int USRK_MAX_LENGTH = 128;
     /** RESET P2 bits (applet/README.md): TLS records, certificate mode, offer the stored session. */
     public static final int MODE_TLS = 0x01;
     public static final int MODE_CERT = 0x02;
@@ -179,6 +183,46 @@ public final class SeCard {
             return ExportedSa.parse(a);
         } finally {
             java.util.Arrays.fill(a, (byte) 0);
+        }
+    }
+
+    /**
+     * EAP-KEYS P1 00 (RFC 5216 §2.3 on the card): the first call after a finished handshake makes the card derive MSK
+     * and EMSK and keep them; every call answers the 65-byte Session-Id {@code 0x0D ‖ client.random ‖
+     * server.random}. The MSK and the EMSK never leave the card.
+     *
+     * @throws SeException 6985 when no handshake finished since the last RESET/SELECT, or the answer is not 65 bytes
+     */
+    public byte[] eapSessionId() throws SeException {
+        byte[] sid = check(send(new CommandAPDU(CLA, INS_EAP_KEYS, 0, 0, 256)), "EAP-KEYS");
+        if (sid.length != 65 || sid[0] != EAP_TLS) {
+            throw new SeException("EAP-KEYS answered a Session-Id of " + sid.length + " bytes");
+        }
+        return sid;
+    }
+
+    /**
+     * EAP-KEYS P1 01: USRK = KDF(EMSK, "CoAP Record SA Root Key@recsec.invalid", optionalData, length), RFC 5295
+     * §3.1.2 computed on the card (its only label).
+     *
+     * @param optionalData 0..{@value #USRK_MAX_DATA} bytes (the application server's identity)
+     * @param length       1..{@value #USRK_MAX_LENGTH}
+     * @throws SeException 6985 before {@link #eapSessionId()}, or an answer of another length
+     */
+    public org.recsec.record.base.SecretBytes usrk(byte[] optionalData, int length) throws SeException {
+        if (optionalData.length > USRK_MAX_DATA || length < 1 || length > USRK_MAX_LENGTH) {
+            throw new IllegalArgumentException("optional data 0..120 bytes, length 1..128");
+        }
+        CommandAPDU c = optionalData.length == 0 ? new CommandAPDU(CLA, INS_EAP_KEYS, 1, length, 256)
+                : new CommandAPDU(CLA, INS_EAP_KEYS, 1, length, optionalData, 256);
+        byte[] k = check(send(c), "EAP-KEYS");
+        try {
+            if (k.length != length) {
+                throw new SeException("EAP-KEYS answered " + k.length + " bytes, not " + length);
+            }
+            return org.recsec.record.base.SecretBytes.copyOf(k);
+        } finally {
+            java.util.Arrays.fill(k, (byte) 0);
         }
     }
 

@@ -15,7 +15,7 @@ import org.recsec.record.base.SecretBytes;
  * MSK[32..63]. The EMSK never leaves the peer or the EAP server: only keys derived from it (RFC 5295 USRKs) do.
  * {@code toString} shows the Session-Id only.
  */
-public final class EapTlsKeys {
+public final class EapTlsKeys implements UeKeys {
     /** The RFC 5216 §2.3 PRF label. */
     public static final String LABEL = "client EAP encryption";
     /** The EAP method type of EAP-TLS (RFC 5216 §3.1), first byte of its Session-Id. */
@@ -116,8 +116,15 @@ public final class EapTlsKeys {
     }
 
     /** The 65-byte Session-Id (a copy): the EAP method type 13, then the two randoms. Not secret. */
+    @Override
     public byte[] sessionId() {
         return sessionId.clone();
+    }
+
+    /** The record-SA USRK from this EMSK, {@link Usrk#forApplicationServer}. */
+    @Override
+    public SecretBytes usrk(String apsIdentity) {
+        return Usrk.forApplicationServer(emsk, apsIdentity);
     }
 
     @Override

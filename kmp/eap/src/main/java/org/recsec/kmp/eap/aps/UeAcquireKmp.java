@@ -4,6 +4,8 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
 import org.eclipse.californium.core.CoapClient;
+import org.recsec.kmp.eap.EapException;
+import org.recsec.kmp.eap.UeKeys;
 import org.recsec.km.pfkey.Endpoints;
 import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyException;
@@ -26,7 +28,7 @@ import org.recsec.record.base.CipherSuite;
 public final class UeAcquireKmp implements AutoCloseable {
     private final SecurityAssociationDatabase sad;
     private final String ueIdentity;
-    private final EapTlsKeys keys;
+    private final UeKeys keys;
     private final CipherSuite suite;
     private final Function<String, String> pullUriOf;
     private final CoapClient client;
@@ -39,7 +41,7 @@ public final class UeAcquireKmp implements AutoCloseable {
      * @param client    a plain CoAP client for the pull requests, timeout set
      * @param executor  runs the pulls (never the SAD's pushing thread)
      */
-    public UeAcquireKmp(SecurityAssociationDatabase sad, String ueIdentity, EapTlsKeys keys, CipherSuite suite,
+    public UeAcquireKmp(SecurityAssociationDatabase sad, String ueIdentity, UeKeys keys, CipherSuite suite,
                         Function<String, String> pullUriOf, CoapClient client, ExecutorService executor) {
         this.sad = Objects.requireNonNull(sad, "sad");
         this.ueIdentity = Objects.requireNonNull(ueIdentity, "ueIdentity");

@@ -9,7 +9,7 @@ import org.eclipse.californium.core.coap.Request;
 import org.recsec.km.sad.SadSession;
 import org.recsec.kmp.eap.EapException;
 import org.recsec.kmp.eap.EapSaKeys;
-import org.recsec.kmp.eap.EapTlsKeys;
+import org.recsec.kmp.eap.UeKeys;
 import org.recsec.kmp.eap.Usrk;
 import org.recsec.record.base.CipherSuite;
 import org.recsec.record.base.SecretBytes;
@@ -17,7 +17,8 @@ import org.recsec.record.base.SecretBytes;
 /**
  * The UE's side of the pull key (draft-ohba-core-eap-based-bootstrapping §4.3 step 2): GETSPI for its inbound SPI,
  * a {@link PullMessages.PullRequest} to the ApS's {@value ApplicationServerPull#PATH}, then the same SA pair the ApS
- * installed, derived here from the UE's own EMSK ({@link Usrk#forApplicationServer}, {@link EapSaKeys}) and
+ * installed, derived here from the UE's own EMSK ({@link Usrk#forApplicationServer} through {@link UeKeys#usrk}:
+ * on the host, or on the UE's secure element, which hands out only the USRK; then {@link EapSaKeys}) and
  * installed with UPDATE and ADD. Any refusal deletes the reserved SPI and throws, so the SAD is unchanged.
  */
 public final class UeKeyPull {
@@ -34,7 +35,7 @@ public final class UeKeyPull {
      *                      {@code SAD_REFUSED}, {@code MALFORMED} for a bad answer
      */
     public static Installed pull(SadSession sad, String ueIdentity, String apsIdentity, String apsKeyUri,
-                                 CipherSuite suite, EapTlsKeys keys, CoapClient client) throws EapException {
+                                 CipherSuite suite, UeKeys keys, CoapClient client) throws EapException {
         Objects.requireNonNull(keys, "keys");
         SadPair pair = new SadPair(sad);
         long ueSpi = pair.reserve(apsIdentity, ueIdentity);
@@ -62,7 +63,7 @@ public final class UeKeyPull {
             if (resp.apsInboundSpi() < SadPair.MIN_SPI) {
                 throw new EapException(EapException.Reason.MALFORMED, "ApS SPI below 256");
             }
-            SecretBytes usrk = Usrk.forApplicationServer(keys.emsk(), apsIdentity);
+            SecretBytes usrk = keys.usrk(apsIdentity);
             EapSaKeys sa = EapSaKeys.derive(usrk, suite, resp.apsInboundSpi(), ueSpi);
             pair.complete(
                     SadPair.spec(ueSpi, apsIdentity, ueIdentity, suite, sa.serverToClientKey(), sa.serverToClientIv(),

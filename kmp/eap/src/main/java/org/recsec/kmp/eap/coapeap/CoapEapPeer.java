@@ -14,6 +14,7 @@ import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.recsec.kmp.eap.EapException;
 import org.recsec.kmp.eap.EapPacket;
 import org.recsec.kmp.eap.EapTlsKeys;
+import org.recsec.kmp.eap.UeKeys;
 import org.recsec.kmp.eap.tls.EapTlsPeer;
 
 /**
@@ -116,7 +117,8 @@ public final class CoapEapPeer {
                 }
                 if (out == null) {
                     exchange.respond(CoAP.ResponseCode.CHANGED);
-                    result.complete(new Result(peer.identity(), peer.keys(), sessionLifetimeSeconds));
+                    result.complete(new Result(peer.identity(), peer.hostKeys(), sessionLifetimeSeconds,
+                            peer.ueKeys()));
                     return;
                 }
                 String next = nextResource();
@@ -128,9 +130,10 @@ public final class CoapEapPeer {
     }
 
     /**
-     * A finished authentication: the UE's identity, its keys (the EMSK stays here) and the Session-Lifetime the
-     * authenticator announced (-1 when none).
+     * A finished authentication: the UE's identity, its MSK/EMSK/Session-Id when the EAP-TLS peer is on the host
+     * ({@code keys}; null when they stay on the secure element), the Session-Lifetime the authenticator announced
+     * (-1 when none), and the Session-Id and USRKs wherever the EMSK is ({@code ueKeys}, never null).
      */
-    public record Result(String identity, EapTlsKeys keys, long sessionLifetimeSeconds) {
+    public record Result(String identity, EapTlsKeys keys, long sessionLifetimeSeconds, UeKeys ueKeys) {
     }
 }

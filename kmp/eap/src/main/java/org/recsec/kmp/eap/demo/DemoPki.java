@@ -28,7 +28,9 @@ import org.recsec.kmp.eap.tls.TlsCredentials;
 
 /**
  * A throw-away PKI for the demo and the tests: an EC P-256 CA, a server (AS) and a client (UE) certificate, also
- * written as PEM files (PKCS#8 keys) for eapol_test, FreeRADIUS and `recsec eap as`. Not for production use.
+ * written as PEM files (PKCS#8 keys) for eapol_test, FreeRADIUS and `recsec eap as`; or, for a UE on the secure
+ * element ({@link #rsa}), the same with RSA-2048 keys and sha256WithRSAEncryption signatures, which is what the card
+ * verifies, plus {@link #issueClient} for the key pair the card made. Not for production use.
  */
 public final class DemoPki {
     public static final Date NOW = new Date(1_760_000_000_000L);
@@ -40,15 +42,32 @@ public final class DemoPki {
     public final KeyPair clientKey;
     public final X509Certificate client;
 
+    private final SecureRandom random;
+
     public DemoPki(SecureRandom random, String clientName) throws Exception {
-        caKey = ec(random);
-        ca = cert("CN=recsec test CA", caKey, "CN=recsec test CA", caKey, true, null, random);
-        serverKey = ec(random);
-        server = cert("CN=as.recsec.test", serverKey, "CN=recsec test CA", caKey, false,
+        this(random, clientName, false);
+    }
+
+    private DemoPki(SecureRandom random, String clientName, boolean rsa) throws Exception {
+        this.random = random;
+        caKey = key(random, rsa);
+        ca = cert("CN=recsec test CA", caKey.getPublic(), "CN=recsec test CA", caKey, true, null, random);
+        serverKey = key(random, rsa);
+        server = cert("CN=as.recsec.test", serverKey.getPublic(), "CN=recsec test CA", caKey, false,
                 KeyPurposeId.id_kp_serverAuth, random);
-        clientKey = ec(random);
-        client = cert("CN=" + clientName, clientKey, "CN=recsec test CA", caKey, false,
+        clientKey = key(random, rsa);
+        client = cert("CN=" + clientName, clientKey.getPublic(), "CN=recsec test CA", caKey, false,
                 KeyPurposeId.id_kp_clientAuth, random);
+    }
+
+    /** The PKI with RSA-2048 keys everywhere, as a secure element in certificate mode needs (applet/README.md). */
+    public static DemoPki rsa(SecureRandom random, String clientName) throws Exception {
+        return new DemoPki(random, clientName, true);
+    }
+
+    /** A client certificate from this CA for a key made elsewhere (the card's), subject CN={@code name}. */
+    public X509Certificate issueClient(java.security.PublicKey key, String name) throws Exception {
+        return cert("CN=" + name, key, "CN=recsec test CA", caKey, false, KeyPurposeId.id_kp_clientAuth, random);
     }
 
     /** A second, unrelated CA: certificates from it must be refused. */
@@ -56,13 +75,18 @@ public final class DemoPki {
         return new DemoPki(random, "intruder");
     }
 
-    private static KeyPair ec(SecureRandom random) throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp256r1"), random);
+    private static KeyPair key(SecureRandom random, boolean rsa) throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance(rsa ? "RSA" : "EC");
+        if (rsa) {
+            g.initialize(2048, random);
+        } else {
+            g.initialize(new ECGenParameterSpec("secp256r1"), random);
+        }
         return g.generateKeyPair();
     }
 
-    private static X509Certificate cert(String subject, KeyPair subjectKey, String issuer, KeyPair issuerKey,
+    private static X509Certificate cert(String subject, java.security.PublicKey subjectKey, String issuer,
+                                        KeyPair issuerKey,
                                         boolean isCa, KeyPurposeId eku, SecureRandom random) throws Exception {
         // valid from well before the wall clock of any CI run to long after: eapol_test and FreeRADIUS check
         // validity against the real time, our own ends against the injected clock
@@ -70,7 +94,7 @@ public final class DemoPki {
         Date to = new Date(NOW.getTime() + 86_400_000L * 365 * 30);
         X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name(issuer),
                 new BigInteger(64, random).add(BigInteger.ONE), from, to, new X500Name(subject),
-                subjectKey.getPublic());
+                subjectKey);
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
         b.addExtension(Extension.keyUsage, true, new KeyUsage(isCa ? KeyUsage.keyCertSign | KeyUsage.cRLSign
                 : KeyUsage.digitalSignature));
@@ -78,7 +102,8 @@ public final class DemoPki {
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(eku));
         }
         return new JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey.getPrivate())));
+                b.build(new JcaContentSignerBuilder("EC".equals(issuerKey.getPrivate().getAlgorithm()) ? "SHA256withECDSA"
+                        : "SHA256withRSA").build(issuerKey.getPrivate())));
     }
 
     /** The AS's credentials, validating peers at {@link #NOW}. */

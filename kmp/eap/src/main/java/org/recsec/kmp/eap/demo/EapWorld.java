@@ -20,7 +20,6 @@ import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.config.CoapConfig;
-import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
@@ -30,7 +29,9 @@ import org.recsec.km.pfkey.SaSpec;
 import org.recsec.km.sad.SadSession;
 import org.recsec.km.sad.SecurityAssociationDatabase;
 import org.recsec.kmp.eap.EapException;
-import org.recsec.kmp.eap.EapTlsKeys;
+import org.recsec.kmp.eap.UeKeys;
+import org.recsec.kmp.eap.card.CardTlsEngine;
+import org.recsec.se.host.SeCard;
 import org.recsec.kmp.eap.aa.RadiusPassThrough;
 import org.recsec.kmp.eap.aps.ApplicationServerPull;
 import org.recsec.kmp.eap.aps.CoapKeyFetcher;
@@ -50,8 +51,10 @@ import org.recsec.record.base.SecretBytes;
 /**
  * The four roles of draft-ohba-core-eap-based-bootstrapping §3 on loopback, each on its own sockets and, where it
  * has one, its own SA database: the AS (RADIUS + EAP-TLS, and its key service on a record-sec endpoint), the AA
- * (CoAP-EAP authenticator, RADIUS pass-through), the UE (CoAP-EAP peer on Bouncy Castle's TLS client) and the ApS
- * (record-sec CoAP server with the pull-key resource). The ApS-AS channel is protected by an SA pair installed by
+ * (CoAP-EAP authenticator, RADIUS pass-through), the UE ({@link DemoUe}: CoAP-EAP peer whose EAP-TLS peer is the
+ * secure element, {@link UePeer#CARD}, or Bouncy Castle's TLS client, {@link UePeer#HOST}) and the ApS (record-sec
+ * CoAP server with the pull-key resource). With the card the PKI is RSA-2048 ({@link DemoPki#rsa}) and the card is
+ * provisioned first ({@link DemoCard}). The ApS-AS channel is protected by an SA pair installed by
  * hand in both SADs, as the issue allows. Used by {@code recsec demo --kmp eap} and the end-to-end tests.
  */
 public final class EapWorld implements AutoCloseable {
@@ -89,12 +92,16 @@ public final class EapWorld implements AutoCloseable {
     private final CoapClient apsToAs;
     private final SadSession apsSession;
     private final SadSession asSession;
-    private CoapServer ueServer;
+    private final UePeer uePeer;
+    private final SeCard card;
+    private volatile org.recsec.kmp.eap.radius.DatagramTap radiusTap;
+    private final DemoUe ue;
 
     private EapWorld(SecureRandom random, Clock clock, int sessionTimeoutSeconds, Consumer<String> trace,
                      Configuration config, CoapServer aps, SecurityAssociationDatabase apsSad, String apsId,
                      SecurityAssociationDatabase ueSad, String ueId,
-                     java.util.function.UnaryOperator<org.eclipse.californium.elements.Connector> wrap)
+                     java.util.function.UnaryOperator<org.eclipse.californium.elements.Connector> wrap,
+                     UePeer uePeer, SeCard card)
             throws Exception {
         this.config = config;
         this.wrap = wrap == null ? c -> c : wrap;
@@ -105,7 +112,18 @@ public final class EapWorld implements AutoCloseable {
         this.clock = clock;
         this.trace = trace;
         InetAddress lo = InetAddress.getLoopbackAddress();
-        pki = new DemoPki(random, ueId);
+        this.uePeer = java.util.Objects.requireNonNull(uePeer, "uePeer");
+        if (uePeer == UePeer.CARD) {
+            pki = DemoPki.rsa(random, ueId);
+            this.card = card != null ? card : new SeCard(org.recsec.se.host.JCardSimLink.open());
+            DemoCard.provision(this.card, pki, ueId);
+            trace.accept("UE : secure element " + this.card.link().describe() + ": RSA-2048 key pair made on the"
+                    + " card, certificate CN=" + ueId + " and trust anchor written; EAP-TLS peer in TLS mode"
+                    + " (TLS_DHE_RSA_WITH_AES_128_CCM_8)");
+        } else {
+            pki = new DemoPki(random, ueId);
+            this.card = null;
+        }
         sessions = new SessionStore(clock, 64);
         as = new AuthenticationServer(pki.serverCredentials(clock), RADIUS_SECRET, random, clock,
                 sessionTimeoutSeconds, 1000, sessions);
@@ -133,7 +151,7 @@ public final class EapWorld implements AutoCloseable {
                 + " (record-sec protected, ApS-AS SA pair installed by hand)");
 
         aaServer = new CoapServer(config);
-        aaServer.addEndpoint(plainEndpoint(lo));
+        aaServer.addEndpoint(DemoUe.plainEndpoint(config, this.wrap));
         authenticator = new CoapEapAuthenticator(aaServer, this::radiusBackend, aaExecutor);
         aaServer.start();
         trace.accept("AA : CoAP-EAP authenticator coap://127.0.0.1:" + port(aaServer) + "/.well-known/coap-eap");
@@ -162,13 +180,35 @@ public final class EapWorld implements AutoCloseable {
             apsServer.start();
         }
         trace.accept("ApS: " + apsId + ", pull key at " + apsUri(ApplicationServerPull.PATH));
+        ue = new DemoUe(config, this.wrap, trace, this.ueSad, ueId, apsId, this::uePeer,
+                uePeer == UePeer.CARD ? "UE's card" : "UE", () -> new InetSocketAddress(lo, port(aaServer)),
+                authenticator, this::apsUri);
+    }
+
+    private EapTlsPeer uePeer(String identity) {
+        return uePeer == UePeer.CARD ? new EapTlsPeer(identity, new CardTlsEngine(card), 1000)
+                : new EapTlsPeer(identity, pki.clientCredentials(clock), random, 1000);
+    }
+
+    /** Where the UE's EAP-TLS peer runs. */
+    public UePeer uePeer() {
+        return uePeer;
     }
 
     /** Starts every role on loopback, the ApS with a protected {@code /hello}. */
     public static EapWorld start(SecureRandom random, Clock clock, int sessionTimeoutSeconds, Consumer<String> trace)
             throws Exception {
+        return start(random, clock, sessionTimeoutSeconds, trace, UePeer.HOST, null);
+    }
+
+    /**
+     * Starts every role on loopback with the UE's EAP-TLS peer where {@code uePeer} says; {@code card} is the UE's
+     * secure element ({@link UePeer#CARD} only; null for the applet in jcardsim's terminal), provisioned afresh.
+     */
+    public static EapWorld start(SecureRandom random, Clock clock, int sessionTimeoutSeconds, Consumer<String> trace,
+                                 UePeer uePeer, SeCard card) throws Exception {
         return new EapWorld(random, clock, sessionTimeoutSeconds, trace, Configuration.createStandardWithoutFile(),
-                null, null, APS_ID, null, UE_ID, null);
+                null, null, APS_ID, null, UE_ID, null, uePeer, card);
     }
 
     /**
@@ -183,13 +223,18 @@ public final class EapWorld implements AutoCloseable {
                                   String apsId, SecurityAssociationDatabase ueSad, String ueId,
                                   java.util.function.UnaryOperator<org.eclipse.californium.elements.Connector> wrap)
             throws Exception {
-        return new EapWorld(random, clock, sessionTimeoutSeconds, trace, config, aps, apsSad, apsId, ueSad, ueId,
-                wrap);
+        return attach(random, clock, sessionTimeoutSeconds, trace, config, aps, apsSad, apsId, ueSad, ueId, wrap,
+                UePeer.HOST);
     }
 
-    private CoapEndpoint plainEndpoint(InetAddress lo) {
-        return new CoapEndpoint.Builder().setConfiguration(config).setConnector(wrap.apply(
-                new org.eclipse.californium.elements.UDPConnector(new InetSocketAddress(lo, 0), config))).build();
+    /** {@link #attach} with the UE's EAP-TLS peer where {@code uePeer} says (the card: jcardsim's). */
+    public static EapWorld attach(SecureRandom random, Clock clock, int sessionTimeoutSeconds, Consumer<String> trace,
+                                  Configuration config, CoapServer aps, SecurityAssociationDatabase apsSad,
+                                  String apsId, SecurityAssociationDatabase ueSad, String ueId,
+                                  java.util.function.UnaryOperator<org.eclipse.californium.elements.Connector> wrap,
+                                  UePeer uePeer) throws Exception {
+        return new EapWorld(random, clock, sessionTimeoutSeconds, trace, config, aps, apsSad, apsId, ueSad, ueId,
+                wrap, uePeer, null);
     }
 
     private String apsUri(String path) {
@@ -201,11 +246,21 @@ public final class EapWorld implements AutoCloseable {
         return s.getEndpoints().get(0).getAddress().getPort();
     }
 
+    /**
+     * Shows every RADIUS datagram between AA and AS of the conversations that start from now on to {@code tap} (e.g.
+     * the demo's capture file); null stops it.
+     */
+    public void tapRadius(org.recsec.kmp.eap.radius.DatagramTap tap) {
+        radiusTap = tap;
+    }
+
     private RadiusPassThrough radiusBackend() {
         try {
             DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return new RadiusPassThrough(new RadiusClient(socket, new InetSocketAddress(
-                    InetAddress.getLoopbackAddress(), as.port()), RADIUS_SECRET, random, 2000, 3), "aa.recsec.test");
+            RadiusClient client = new RadiusClient(socket, new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    as.port()), RADIUS_SECRET, random, 2000, 3);
+            client.tap(radiusTap);
+            return new RadiusPassThrough(client, "aa.recsec.test");
         } catch (SocketException e) {
             throw new IllegalStateException("no socket for the RADIUS client", e);
         }
@@ -282,91 +337,26 @@ public final class EapWorld implements AutoCloseable {
 
     /** Step 1 with another EAP identity than the UE's SAD identity. */
     public CoapEapPeer.Result authenticateUe(String identity) throws Exception {
-        ueServer = new CoapServer(config);
-        ueServer.addEndpoint(plainEndpoint(InetAddress.getLoopbackAddress()));
-        ueServer.start();
-        EapTlsPeer tls = new EapTlsPeer(identity, pki.clientCredentials(clock), random, 1000);
-        CoapEapPeer peer = new CoapEapPeer(tls, ueServer, "eap");
-        InetSocketAddress aa = new InetSocketAddress(InetAddress.getLoopbackAddress(), port(aaServer));
-        CoapEapAuthenticator.Result aaResult;
-        CoapEapPeer.Result result;
-        try {
-            var pending = authenticator.result(ueServer.getEndpoints().get(0).getAddress());
-            result = peer.start(aa).get(60, TimeUnit.SECONDS);
-            aaResult = pending.get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof Exception ex ? ex : e;
-        }
-        trace.accept("UE -> AA: POST /.well-known/coap-eap (trigger); AA <-> UE: EAP-TLS in CoAP-EAP POSTs"
-                + " (Content-Format 269); AA <-> AS: RADIUS Access-Request/Challenge/Accept");
-        trace.accept("UE : EAP-Success, Session-Id " + org.recsec.kmp.eap.Hex.encode(result.keys().sessionId())
-                .substring(0, 18) + "..., Session-Lifetime " + result.sessionLifetimeSeconds() + " s");
-        trace.accept("AA : got the MSK in MS-MPPE keys (equal to the UE's: "
-                + aaResult.radius().msk().equalsSecret(result.keys().msk()) + "); the EMSK stayed on UE and AS");
-        return result;
+        return ue.authenticate(identity);
     }
 
     /** Step 2 (draft §4.3): the pull key, then both ends hold the SA pair. */
-    public UeKeyPull.Installed pull(EapTlsKeys keys, CipherSuite suite) throws EapException {
-        CoapClient plain = new CoapClient();
-        plain.setEndpoint(plainEndpoint(InetAddress.getLoopbackAddress()));
-        plain.setTimeout(10_000L);
-        try {
-            UeKeyPull.Installed i = UeKeyPull.pull(ueSadSession(), ueId, apsId,
-                    apsUri(ApplicationServerPull.PATH), suite, keys, plain);
-            trace.accept(String.format("UE -> ApS: POST /%s {suite, UE SPI 0x%x, identity, Session-Id}; ApS -> AS"
-                    + " (protected): POST /%s; AS -> ApS: USRK; ApS -> UE 2.04 {ApS SPI 0x%x, lifetime %d s}",
-                    ApplicationServerPull.PATH, i.ueInboundSpi(), KeyService.PATH, i.apsInboundSpi(),
-                    i.lifetimeSeconds()));
-            trace.accept("UE, ApS: USRK = KDF(EMSK, \"" + org.recsec.kmp.eap.Usrk.RECSEC_LABEL + "\", \"" + apsId
-                    + "\", 64) -> SA pair (" + suite + "), PF_KEY GETSPI/UPDATE/ADD into each SAD");
-            return i;
-        } finally {
-            plain.shutdown();
-        }
+    public UeKeyPull.Installed pull(UeKeys keys, CipherSuite suite) throws EapException {
+        return ue.pull(keys, suite);
     }
-
-    private SadSession ueSession;
-    private org.recsec.kmp.eap.aps.UeAcquireKmp acquireKmp;
-    private CoapClient acquireClient;
-    private final ExecutorService acquireExecutor = Executors.newSingleThreadExecutor();
 
     /**
      * Step 2 driven by the SAD: the UE's KMP REGISTERs and answers ACQUIRE with the pull key, so the first
      * protected request to the ApS triggers it (draft §4.3: "initiated by the UE when the UE has CoAP application
      * data to send to the ApS").
      */
-    public org.recsec.kmp.eap.aps.UeAcquireKmp armAcquire(EapTlsKeys keys, CipherSuite suite) throws Exception {
-        acquireClient = new CoapClient();
-        acquireClient.setEndpoint(plainEndpoint(InetAddress.getLoopbackAddress()));
-        acquireClient.setTimeout(10_000L);
-        acquireKmp = new org.recsec.kmp.eap.aps.UeAcquireKmp(ueSad, ueId, keys, suite,
-                aps -> aps.equals(apsId) ? apsUri(ApplicationServerPull.PATH) : null, acquireClient, acquireExecutor);
-        acquireKmp.start();
-        trace.accept("UE : KMP registered for ACQUIRE; the first protected request to " + apsId + " pulls the key");
-        return acquireKmp;
-    }
-
-    private synchronized SadSession ueSadSession() {
-        if (ueSession == null) {
-            ueSession = ueSad.openSession(b -> { });
-        }
-        return ueSession;
+    public org.recsec.kmp.eap.aps.UeAcquireKmp armAcquire(UeKeys keys, CipherSuite suite) throws Exception {
+        return ue.armAcquire(keys, suite);
     }
 
     /** The usual protected request: GET /hello from the UE to the ApS under the pulled SA pair. */
     public CoapResponse protectedGet() throws Exception {
-        CoapClient c = new CoapClient();
-        c.setEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(ueSad, LocalId.of(ueId)).build()).setConfiguration(config)
-                .setInetSocketAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build());
-        c.setTimeout(10_000L);
-        try {
-            Request get = Request.newGet();
-            get.setURI(apsUri("hello"));
-            return c.advanced(RecSec.protect(get, PeerId.of(apsId)));
-        } finally {
-            c.shutdown();
-        }
+        return ue.protectedGet();
     }
 
     /** Stops the AS's key service, as if the AS stopped answering the ApS. */
@@ -379,17 +369,7 @@ public final class EapWorld implements AutoCloseable {
         for (AutoCloseable c : extraApplicationServers) {
             c.close();
         }
-        if (acquireKmp != null) {
-            acquireKmp.close();
-        }
-        acquireExecutor.shutdown();
-        acquireExecutor.awaitTermination(60, TimeUnit.SECONDS);
-        if (acquireClient != null) {
-            acquireClient.shutdown();
-        }
-        if (ueServer != null) {
-            ueServer.destroy();
-        }
+        ue.close();
         apsToAs.shutdown();
         if (ownsAps) {
             apsServer.destroy();
@@ -399,9 +379,6 @@ public final class EapWorld implements AutoCloseable {
         aaExecutor.shutdown();
         aaExecutor.awaitTermination(60, TimeUnit.SECONDS);
         as.close();
-        if (ueSession != null) {
-            ueSession.close();
-        }
         apsSession.close();
         asSession.close();
         if (ownsAps) {

@@ -26,6 +26,7 @@ public final class RadiusClient implements AutoCloseable {
     private final int maxTries;
     private int nextId;
     private int dropped;
+    private volatile DatagramTap tap;
 
     /**
      * @param socket        a bound socket this client owns from now on
@@ -49,6 +50,11 @@ public final class RadiusClient implements AutoCloseable {
         this.nextId = random.nextInt(256);
     }
 
+    /** Shows every datagram sent and received from now on to {@code tap} (null: none). */
+    public void tap(DatagramTap tap) {
+        this.tap = tap;
+    }
+
     /**
      * Sends one Access-Request with {@code attributes} (a Message-Authenticator is added) and returns the
      * verified response.
@@ -66,6 +72,10 @@ public final class RadiusClient implements AutoCloseable {
         byte[] buf = new byte[RadiusPacket.MAX_PACKET_BYTES];
         for (int attempt = 0; attempt < maxTries; attempt++) {
             socket.send(new DatagramPacket(wire, wire.length, server));
+            DatagramTap sent = tap;
+            if (sent != null) {
+                sent.datagram((InetSocketAddress) socket.getLocalSocketAddress(), server, wire.clone());
+            }
             long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
             while (true) {
                 long left = (deadline - System.nanoTime()) / 1_000_000L;
@@ -78,6 +88,11 @@ public final class RadiusClient implements AutoCloseable {
                     socket.receive(dp);
                 } catch (SocketTimeoutException e) {
                     break;
+                }
+                DatagramTap got = tap;
+                if (got != null && dp.getSocketAddress() instanceof InetSocketAddress from) {
+                    got.datagram(from, (InetSocketAddress) socket.getLocalSocketAddress(),
+                            java.util.Arrays.copyOf(buf, dp.getLength()));
                 }
                 if (!server.equals(dp.getSocketAddress()) || dp.getLength() < 2 || (buf[1] & 0xff) != id) {
                     dropped++;

@@ -59,16 +59,20 @@ final class BcTls {
                 certificate(crypto, creds), SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, sig));
     }
 
-    /** The TLS 1.2 suites (AEAD, ECDHE, SHA-256 or SHA-384 PRF) a server with {@code key} can offer. */
+    /**
+     * The TLS 1.2 suites (AEAD, ECDHE, SHA-256 or SHA-384 PRF; with an RSA key also DHE_RSA with AES_128_CCM_8 for
+     * the secure element) a server with {@code key} can offer.
+     */
     static int[] suitesFor(java.security.PrivateKey key) {
         if ("EC".equals(key.getAlgorithm())) {
             return new int[] {CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
                     CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
                     CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256};
         }
+        // last: TLS_DHE_RSA_WITH_AES_128_CCM_8 (RFC 6655), the one suite of the secure element's certificate mode
         return new int[] {CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
                 CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-                CipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256};
+                CipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, CipherSuite.TLS_DHE_RSA_WITH_AES_128_CCM_8};
     }
 
     /** Validates the other end's chain; a refusal becomes the bad_certificate alert. */

@@ -15,34 +15,44 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.recsec.kmp.eap.EapException;
 import org.recsec.kmp.eap.EapPacket;
 import org.recsec.kmp.eap.EapTlsKeys;
+import org.recsec.kmp.eap.UeKeys;
 
 /**
- * An EAP peer doing EAP-TLS (RFC 5216 §2.1) on Bouncy Castle's TLS 1.2 client, the UE's host peer where no
- * secure element is used. Answers Identity with its identity, NAKs other methods towards EAP-TLS (RFC 3748 §5.3),
- * runs the handshake through EAP-TLS fragments and, after EAP-Success, holds MSK, EMSK and Session-Id
- * (§2.3). The server must present a certificate issued by the configured CA.
+ * An EAP peer doing EAP-TLS (RFC 5216 §2.1) with a {@link TlsPeerEngine}: Bouncy Castle's TLS 1.2 client (the UE's
+ * host peer where no secure element is used, {@link #EapTlsPeer(String, org.recsec.kmp.eap.tls.TlsCredentials,
+ * SecureRandom, int)}) or the secure element in TLS mode. Answers Identity with its identity, NAKs other methods
+ * towards EAP-TLS (RFC 3748 §5.3), runs the handshake through EAP-TLS fragments and, after EAP-Success, holds the keys of §2.3 ({@link #ueKeys()};
+ * MSK and EMSK only with the host engine, {@link #keys()}). The server must present a certificate issued by the
+ * configured CA.
  *
  * <p>A retransmitted Request (same Identifier as the last one answered) gets the same Response again, as
  * RFC 3748 §4.1 asks of a peer; a malformed Request is refused with {@link EapException} and changes nothing.
  */
 public final class EapTlsPeer {
     private final String identity;
-    private final org.recsec.kmp.eap.tls.TlsCredentials creds;
-    private final JcaTlsCrypto crypto;
+    private final TlsPeerEngine engine;
     private final Fragments fragments;
-    private TlsClientProtocol protocol;
+    private boolean started;
     private int lastId = -1;
     private EapPacket lastResponse;
-    private boolean handshakeDone;
     private boolean succeeded;
     private boolean failed;
-    private EapTlsKeys keys;
+    private UeKeys ueKeys;
 
+    /** A host peer on Bouncy Castle's TLS 1.2 client with {@code creds}. */
     public EapTlsPeer(String identity, org.recsec.kmp.eap.tls.TlsCredentials creds, SecureRandom random,
                       int fragmentBytes) {
+        this(identity, new BcEngine(creds, random), fragmentBytes);
+    }
+
+    /**
+     * A peer on any TLS client.
+     *
+     * @param fragmentBytes the largest TLS data per EAP-TLS Response (RFC 5216 §2.1.5)
+     */
+    public EapTlsPeer(String identity, TlsPeerEngine engine, int fragmentBytes) {
         this.identity = Objects.requireNonNull(identity, "identity");
-        this.creds = Objects.requireNonNull(creds, "creds");
-        this.crypto = BcTls.crypto(random);
+        this.engine = Objects.requireNonNull(engine, "engine");
         this.fragments = new Fragments(fragmentBytes);
     }
 
@@ -58,8 +68,14 @@ public final class EapTlsPeer {
         }
         switch (packet.code()) {
             case EapPacket.CODE_SUCCESS -> {
-                if (!handshakeDone || fragments.hasOutput()) {
+                if (!engine.handshakeDone() || fragments.hasOutput()) {
                     throw new EapException(EapException.Reason.UNEXPECTED, "EAP-Success before the TLS handshake");
+                }
+                try {
+                    ueKeys = engine.keys();
+                } catch (EapException e) {
+                    failed = true;
+                    throw e;
                 }
                 succeeded = true;
                 return null;
@@ -92,20 +108,14 @@ public final class EapTlsPeer {
     private EapPacket tls(EapPacket request) throws EapException {
         EapTlsFrame frame = EapTlsFrame.decode(request.typeData());
         if (frame.start()) {
-            if (protocol != null) {
+            if (started) {
                 throw new EapException(EapException.Reason.UNEXPECTED, "second EAP-TLS Start");
             }
-            TlsClientProtocol p = new TlsClientProtocol();
-            try {
-                p.connect(new Client());
-            } catch (IOException | RuntimeException e) {
-                throw new EapException(EapException.Reason.TLS_FAILED, "TLS client setup failed", e);
-            }
-            protocol = p;
-            fragments.send(drain());
+            started = true;
+            fragments.send(run(null));
             return tlsResponse(request, fragments.nextFragment());
         }
-        if (protocol == null) {
+        if (!started) {
             throw new EapException(EapException.Reason.UNEXPECTED, "EAP-TLS data before Start");
         }
         if (fragments.hasOutput()) {
@@ -118,14 +128,7 @@ public final class EapTlsPeer {
         if (message == null) {
             return tlsResponse(request, EapTlsFrame.ack());
         }
-        byte[] out;
-        try {
-            protocol.offerInput(message);
-            out = drain();
-        } catch (IOException | RuntimeException e) {
-            failed = true;
-            throw new EapException(EapException.Reason.TLS_FAILED, "TLS handshake failed", e);
-        }
+        byte[] out = run(message);
         if (out.length == 0) {
             return tlsResponse(request, EapTlsFrame.ack());
         }
@@ -133,13 +136,14 @@ public final class EapTlsPeer {
         return tlsResponse(request, fragments.nextFragment());
     }
 
-    private byte[] drain() {
-        int n = protocol == null ? 0 : protocol.getAvailableOutputBytes();
-        byte[] out = new byte[n];
-        if (n > 0) {
-            protocol.readOutput(out, 0, n);
+    /** Starts the engine ({@code message} null) or offers it a message; a TLS failure ends the conversation. */
+    private byte[] run(byte[] message) throws EapException {
+        try {
+            return message == null ? engine.start() : engine.offer(message);
+        } catch (EapException e) {
+            failed = true;
+            throw e;
         }
-        return out;
     }
 
     private static EapPacket tlsResponse(EapPacket request, EapTlsFrame frame) {
@@ -154,48 +158,128 @@ public final class EapTlsPeer {
         return succeeded;
     }
 
-    /** MSK, EMSK and Session-Id. @throws IllegalStateException before EAP-Success */
+    /**
+     * MSK, EMSK and Session-Id of the host engine.
+     *
+     * @throws IllegalStateException before EAP-Success, or when the keys are not on the host (a secure element)
+     */
     public EapTlsKeys keys() {
+        EapTlsKeys k = succeeded ? engine.hostKeys() : null;
+        if (k == null) {
+            throw new IllegalStateException(succeeded ? "the EAP keys stay on the secure element"
+                    : "EAP has not succeeded");
+        }
+        return k;
+    }
+
+    /** The host keys ({@link #keys()}) or null when they stay on a secure element; null before EAP-Success. */
+    public EapTlsKeys hostKeys() {
+        return succeeded ? engine.hostKeys() : null;
+    }
+
+    /** Session-Id and USRKs, wherever the EMSK is. @throws IllegalStateException before EAP-Success */
+    public UeKeys ueKeys() {
         if (!succeeded) {
             throw new IllegalStateException("EAP has not succeeded");
         }
-        return keys;
+        return ueKeys;
     }
 
     public String identity() {
         return identity;
     }
 
-    private final class Client extends DefaultTlsClient {
-        Client() {
-            super(crypto);
+    /** Bouncy Castle's TLS 1.2 client, non-blocking, validating the server against {@code creds}. */
+    private static final class BcEngine implements TlsPeerEngine {
+        private final org.recsec.kmp.eap.tls.TlsCredentials creds;
+        private final JcaTlsCrypto crypto;
+        private TlsClientProtocol protocol;
+        private volatile boolean handshakeDone;
+        private EapTlsKeys keys;
+
+        BcEngine(org.recsec.kmp.eap.tls.TlsCredentials creds, SecureRandom random) {
+            this.creds = Objects.requireNonNull(creds, "creds");
+            this.crypto = BcTls.crypto(random);
         }
 
         @Override
-        protected ProtocolVersion[] getSupportedVersions() {
-            return ProtocolVersion.TLSv12.only();
+        public byte[] start() throws EapException {
+            TlsClientProtocol p = new TlsClientProtocol();
+            try {
+                p.connect(new Client());
+            } catch (IOException | RuntimeException e) {
+                throw new EapException(EapException.Reason.TLS_FAILED, "TLS client setup failed", e);
+            }
+            protocol = p;
+            return drain();
         }
 
         @Override
-        public TlsAuthentication getAuthentication() {
-            return new TlsAuthentication() {
-                @Override
-                public void notifyServerCertificate(TlsServerCertificate serverCertificate) throws IOException {
-                    BcTls.validate(serverCertificate.getCertificate(), creds);
-                }
+        public byte[] offer(byte[] tlsData) throws EapException {
+            try {
+                protocol.offerInput(tlsData);
+                return drain();
+            } catch (IOException | RuntimeException e) {
+                throw new EapException(EapException.Reason.TLS_FAILED, "TLS handshake failed", e);
+            }
+        }
 
-                @Override
-                public TlsCredentials getClientCredentials(CertificateRequest certificateRequest) throws IOException {
-                    return BcTls.signer(context, crypto, creds);
-                }
-            };
+        private byte[] drain() {
+            int n = protocol.getAvailableOutputBytes();
+            byte[] out = new byte[n];
+            if (n > 0) {
+                protocol.readOutput(out, 0, n);
+            }
+            return out;
         }
 
         @Override
-        public void notifyHandshakeComplete() throws IOException {
-            super.notifyHandshakeComplete();
-            keys = BcTls.exportKeys(context);
-            handshakeDone = true;
+        public boolean handshakeDone() {
+            return handshakeDone;
+        }
+
+        @Override
+        public UeKeys keys() {
+            return keys;
+        }
+
+        @Override
+        public EapTlsKeys hostKeys() {
+            return keys;
+        }
+
+        private final class Client extends DefaultTlsClient {
+            Client() {
+                super(crypto);
+            }
+
+            @Override
+            protected ProtocolVersion[] getSupportedVersions() {
+                return ProtocolVersion.TLSv12.only();
+            }
+
+            @Override
+            public TlsAuthentication getAuthentication() {
+                return new TlsAuthentication() {
+                    @Override
+                    public void notifyServerCertificate(TlsServerCertificate serverCertificate) throws IOException {
+                        BcTls.validate(serverCertificate.getCertificate(), creds);
+                    }
+
+                    @Override
+                    public TlsCredentials getClientCredentials(CertificateRequest certificateRequest)
+                            throws IOException {
+                        return BcTls.signer(context, crypto, creds);
+                    }
+                };
+            }
+
+            @Override
+            public void notifyHandshakeComplete() throws IOException {
+                super.notifyHandshakeComplete();
+                keys = BcTls.exportKeys(context);
+                handshakeDone = true;
+            }
         }
     }
 }
