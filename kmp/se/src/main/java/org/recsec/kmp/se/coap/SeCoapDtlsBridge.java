@@ -2,6 +2,7 @@ package org.recsec.kmp.se.coap;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.recsec.se.host.DtlsFlightFeed;
@@ -33,6 +34,8 @@ import org.recsec.se.host.SocketAgent;
  */
 public final class SeCoapDtlsBridge {
     private static final int MAX_TIMER_MILLIS = 60_000;
+    /** Where a Hello's random ends: record header 13, handshake header 12, version 2, random 32. */
+    private static final int RANDOM_END = 59;
     private final SeCard card;
     private final SocketAgent socket;
     private final Retransmission timer;
@@ -42,6 +45,8 @@ public final class SeCoapDtlsBridge {
     private long deadlineNanos;
     private int flightsSent;
     private int flightsReceived;
+    private byte[] clientRandom;
+    private byte[] serverRandom;
 
     /** @param timer the flight timer, e.g. {@link CoapTransmission#dtlsTimer()} */
     public SeCoapDtlsBridge(SeCard card, SocketAgent socket, Retransmission timer) {
@@ -64,11 +69,18 @@ public final class SeCoapDtlsBridge {
         feed.reset();
         flightsSent = 0;
         flightsReceived = 0;
+        clientRandom = null;
+        serverRandom = null;
         byte[] first = card.eapStart();
         if (first.length >= 3 && first[1] == 3) {
             // TLS records (version 3.x), not DTLS (0xFEFD): the card was RESET with MODE_TLS
             throw new TlsOverCoapException();
         }
+        // DTLS record header 13, handshake header 12, client_version 2, then the random (RFC 6347 §4.2.1)
+        if (first.length < RANDOM_END || first[0] != 22 || first[13] != 1) {
+            throw new SeException("the card's first record is not a ClientHello");
+        }
+        clientRandom = Arrays.copyOfRange(first, RANDOM_END - 32, RANDOM_END);
         toServer(first);
         List<byte[]> pending = new ArrayList<>();
         boolean helloDone = false;
@@ -108,6 +120,9 @@ public final class SeCoapDtlsBridge {
                     }
                     pending.add(whole);
                     int type = whole[13];
+                    if (type == 2 && whole.length >= RANDOM_END) {
+                        serverRandom = Arrays.copyOfRange(whole, RANDOM_END - 32, RANDOM_END);
+                    }
                     if (type == 3) {
                         feed.restartAfterHelloVerify();
                         toServer(feed.toCard(pending));
@@ -126,6 +141,9 @@ public final class SeCoapDtlsBridge {
                     pending.add(r);
                     byte[] answer = feed.toCard(pending);
                     pending.clear();
+                    if (serverRandom == null) {
+                        throw new SeException("the handshake finished without a ServerHello");
+                    }
                     if (helloDone) {
                         if (answer.length != 0) {
                             throw new SeException("the card answered the server Finished with records");
@@ -141,6 +159,19 @@ public final class SeCoapDtlsBridge {
                 }
             }
         }
+    }
+
+    /**
+     * client_random of the last {@link #handshake()} (the card's ClientHello), 32 bytes, for {@link
+     * org.recsec.kmp.se.SeKmp}'s installs and {@link org.recsec.kmp.se.SeSpis}; null before one.
+     */
+    public byte[] clientRandom() {
+        return clientRandom == null ? null : clientRandom.clone();
+    }
+
+    /** server_random of the last finished {@link #handshake()} (the ServerHello), 32 bytes; null before one. */
+    public byte[] serverRandom() {
+        return serverRandom == null ? null : serverRandom.clone();
     }
 
     /** Client flights sent in the last handshake, resends included. */
