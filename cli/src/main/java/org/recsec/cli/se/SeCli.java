@@ -143,15 +143,24 @@ public final class SeCli {
                     + "/" + String.join("/", FlightCoap.RESOURCE) + "/" + coap.handshakeId()
                     + (o.proxy != null ? " via proxy " + o.proxy.getAddress().getHostAddress() + ":"
                     + o.proxy.getPort() : "") + " done: " + session.handshakeCost());
-            out.println(String.format("CoAP: %d round trips, %d datagrams (%d bytes) sent, %d (%d bytes) received,"
-                    + " %d retransmissions", st.exchanges(), st.sent(), st.sentBytes(), st.received(),
-                    st.receivedBytes(), st.retransmits()));
-            SeSpis spis = SeSpis.derive(session.clientRandom(), session.serverRandom());
-            out.println(String.format("SA pair: SPI 0x%x (client->server), 0x%x (server->client); keys on the card",
-                    spis.clientToServer(), spis.serverToClient()));
+            out.println(coapCounts(st));
+            out.println(spiLine(SeSpis.derive(session.clientRandom(), session.serverRandom())));
             out.println("total on the card link: " + agent.card().link().counter().snapshot());
             return 0;
         }
+    }
+
+    /** "CoAP: N round trips, ..." for the agent's counts. */
+    static String coapCounts(CoapSocketAgent.Stats st) {
+        return String.format("CoAP: %d round trips, %d datagrams (%d bytes) sent, %d (%d bytes) received,"
+                + " %d retransmissions", st.exchanges(), st.sent(), st.sentBytes(), st.received(),
+                st.receivedBytes(), st.retransmits());
+    }
+
+    /** "SA pair: SPI ... ; keys on the card" for the pair of a handshake. */
+    static String spiLine(SeSpis spis) {
+        return String.format("SA pair: SPI 0x%x (client->server), 0x%x (server->client); keys on the card",
+                spis.clientToServer(), spis.serverToClient());
     }
 
     /** One line: the message, or the exception's kind when it has none, and the first cause's. */
