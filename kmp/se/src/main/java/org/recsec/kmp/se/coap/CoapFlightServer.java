@@ -196,6 +196,7 @@ public final class CoapFlightServer implements AutoCloseable {
             synchronized (this) {
                 completed++;
             }
+            h.succeeded = true;
             h.transport.finished();
             onEstablished.accept(e);
         } catch (IOException | RuntimeException e) {
@@ -265,6 +266,8 @@ public final class CoapFlightServer implements AutoCloseable {
         final ExchangeTransport transport = new ExchangeTransport();
         private byte[] lastRequest;
         private Reply lastReply;
+        /** Set before the transport is finished when the engine completed the handshake. */
+        private volatile boolean succeeded;
 
         Handshake(String id, String clientHelloDigest, long createdMillis) {
             this.id = id;
@@ -279,6 +282,12 @@ public final class CoapFlightServer implements AutoCloseable {
             }
             List<byte[]> sent = transport.exchange(datagrams(records), FLIGHT_WAIT_MILLIS);
             if (sent == null) {
+                return error(FlightCoap.SERVICE_UNAVAILABLE);
+            }
+            if (sent.isEmpty() && !succeeded) {
+                // The flight did not move the handshake (Bouncy Castle discarded its records, e.g. a damaged
+                // Finished, RFC 6347 §4.1.2.7): no empty 2.04, which would tell the client its last flight was
+                // taken. 5.03, not cached: the client sends the flight again.
                 return error(FlightCoap.SERVICE_UNAVAILABLE);
             }
             Reply r = new Reply(code, code == FlightCoap.CREATED ? id : null, DtlsRecords.concat(sent));

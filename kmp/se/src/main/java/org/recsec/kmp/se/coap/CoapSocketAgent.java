@@ -33,8 +33,10 @@ import org.recsec.se.host.SocketAgent;
  *   <li>The handshake id comes from the 2.01 response's Location-Path, which must be the resource plus one valid
  *   id; later flights go to it.</li>
  *   <li>Block-wise (RFC 7959): a flight longer than the block size goes in Block1 blocks (2.31 Continue between
- *   them; a smaller block size asked by the server is followed); a response in Block2 blocks is fetched block by
- *   block. At most {@value CoapFlightServer#MAX_FLIGHT_BYTES} bytes are accepted in one answer.</li>
+ *   them; a smaller block size asked by the server is followed; a 2.31 for another block counts as no answer);
+ *   a response in Block2 blocks is fetched block by
+ *   block; a block other than the one asked for (a replayed response) counts as no answer, so the flight goes again.
+ *   At most {@value CoapFlightServer#MAX_FLIGHT_BYTES} bytes are accepted in one answer.</li>
  * </ul>
  *
  * <p>Not thread-safe: one handshake thread uses it. Counters ({@link #stats()}) cover every datagram on the wire.
@@ -247,6 +249,10 @@ public final class CoapSocketAgent implements SocketAgent {
         }
         if (code == FlightCoap.CONTINUE) {
             FlightExchange.CoapRequest next = x.nextBlock1(m.option(OptionNumbers.BLOCK1).orElse(null));
+            if (next == null) {
+                x.gaveUp = true; // a 2.31 for another block: no answer to this one, the flight goes again
+                return;
+            }
             sendRequest(next);
             return;
         }
@@ -272,9 +278,15 @@ public final class CoapSocketAgent implements SocketAgent {
             long v = FlightExchange.uint(b2, 3);
             long num = v >>> 4;
             int size = 1 << ((v & 7) + 4);
-            if ((v & 7) == 7 || num * size != x.body.size()) {
+            if ((v & 7) == 7) {
                 current = null;
-                throw new CoapFlightException("Block2 out of order", -1);
+                throw new CoapFlightException("Block2 with the reserved size 7", -1);
+            }
+            if (num * size != x.body.size()) {
+                // another block than asked for (a replayed or misrouted response): treated as a lost answer, so
+                // the bridge sends the flight again in a new exchange and gets the server's cached answer
+                x.gaveUp = true;
+                return;
             }
             x.body.writeBytes(m.payload());
             if (x.body.size() > CoapFlightServer.MAX_FLIGHT_BYTES) {

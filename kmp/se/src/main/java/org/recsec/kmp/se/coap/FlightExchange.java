@@ -63,14 +63,21 @@ final class FlightExchange {
         return withFlight(o, Arrays.copyOfRange(flight, from, to));
     }
 
+    /**
+     * The request after a 2.31 Continue (RFC 7959 §2.3), or null when the 2.31 names another block than the one
+     * sent (a replayed response): the caller treats that as no answer.
+     */
     CoapRequest nextBlock1(CoapOption b1) throws CoapFlightException {
         if (b1 == null) {
             throw new CoapFlightException("2.31 without Block1", -1);
         }
         long v = uint(b1, 3);
         int szx = (int) (v & 7);
-        if (v >>> 4 != blockNum || szx == 7 || szx > blockSzx) {
-            throw new CoapFlightException("2.31 for another block", -1);
+        if (szx == 7 || szx > blockSzx) {
+            throw new CoapFlightException("2.31 with a block size not allowed", -1);
+        }
+        if (v >>> 4 != blockNum) {
+            return null;
         }
         int next = (blockNum + 1) * blockSize() / (1 << (szx + 4));
         blockSzx = szx;

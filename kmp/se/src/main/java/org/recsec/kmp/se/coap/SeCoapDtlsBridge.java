@@ -22,7 +22,9 @@ import org.recsec.se.host.SocketAgent;
  * the wire are byte for byte those of the UDP handshake.
  *
  * <p>The last flight of an abbreviated handshake (RFC 5246 §7.3: the client's ChangeCipherSpec and Finished) is the
- * client's, so the bridge waits for the server's (empty) answer to it: only then did the server take it. A flight
+ * client's, so the bridge waits for the server's (empty) answer to it: only then did the server take it (the
+ * {@link CoapFlightServer} answers 5.03 to a flight that did not move the handshake, and records in that answer
+ * make the bridge send the Finished again). A flight
  * with no answer is sent again, in a new exchange, when {@code timer} expires (doubled each time, at most
  * {@code maxSends} sends); with {@link CoapTransmission#dtlsTimer()} that is only after CoAP gave up.
  *
@@ -106,10 +108,17 @@ public final class SeCoapDtlsBridge {
                 }
             }
             if (awaitingLastAnswer) {
-                if (!flight.isEmpty()) {
-                    throw new IOException("the server answered the client's Finished with records");
+                if (flight.isEmpty()) {
+                    return true;
                 }
-                return true;
+                // Records instead of the empty answer: the server's flight again (a repeat, or a response a proxy
+                // replayed), so the server may not have taken the Finished: it goes again, as DTLS would resend it.
+                if (sends >= timer.maxSends()) {
+                    throw new IOException("the server answered the client's Finished with records " + sends
+                            + " times");
+                }
+                resend();
+                continue;
             }
             for (byte[] r : flight) {
                 int epoch = ((r[3] & 0xFF) << 8) | (r[4] & 0xFF);
