@@ -35,7 +35,10 @@ import org.recsec.se.host.DtlsRecords;
  *   {@link DtlsServerEngine} started on an {@link ExchangeTransport}; the same ClientHello again (a retransmission,
  *   or a proxy replaying it) gets the same handshake and the same answer.</li>
  *   <li>A flight to {@code <resource>/<id>} goes to that handshake only; the same flight twice in a row gets the
- *   cached answer, so a lost response costs one exchange and never a second handshake step.</li>
+ *   cached answer, so a lost response costs one exchange and never a second handshake step. An empty answer (2.04,
+ *   no records) means the flight completed the handshake; a flight whose records Bouncy Castle discarded without
+ *   completing it (RFC 6347 §4.1.2.7: e.g. a Finished damaged on the way) gets 5.03, not cached, so the client
+ *   sends it again instead of taking an empty 2.04 for the server's consent.</li>
  *   <li>At most {@code maxHandshakes} are kept (5.03 beyond); a handshake is forgotten {@code lifetimeMillis}
  *   after it was created.</li>
  * </ul>
