@@ -13,7 +13,6 @@ import org.recsec.kmp.se.SeSpis;
 import org.recsec.kmp.se.coap.CoapSocketAgent;
 import org.recsec.kmp.se.coap.CoapTransmission;
 import org.recsec.kmp.se.coap.FlightCoap;
-import org.recsec.kmp.se.coap.UdpFlightWire;
 
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -125,11 +124,8 @@ public final class SeCli {
     /** The handshake in CoAP messages, through the proxy when one is given. */
     private static int coapHandshake(Options o, DtlsIso7816Agent agent, PrintStream out)
             throws SeException, java.io.IOException {
-        InetSocketAddress firstHop = o.proxy != null ? o.proxy : o.peer;
-        CoapSocketAgent coap = new CoapSocketAgent(UdpFlightWire.open(firstHop, null),
-                o.peer.getAddress().getHostAddress(), o.peer.getPort(),
-                o.proxy != null ? CoapSocketAgent.ProxyForm.PROXY_SCHEME : CoapSocketAgent.ProxyForm.NONE,
-                CoapTransmission.RFC7252, new java.security.SecureRandom());
+        CoapSocketAgent coap = CoapSocketAgent.overUdp(o.peer, o.proxy, CoapSocketAgent.ProxyForm.PROXY_SCHEME, null,
+                new java.security.SecureRandom());
         SeSession started;
         try {
             started = SeHandshake.run(agent, coap, CoapTransmission.RFC7252.dtlsTimer());

@@ -113,6 +113,8 @@ public final class CoapSocketAgent implements SocketAgent {
      * @param proxy  the forward proxy, or null
      * @param form   {@link ProxyForm#PROXY_SCHEME} or {@link ProxyForm#PROXY_URI} with a proxy (ignored without)
      * @param bind   the local address to bind, or null for the wildcard
+     * @param random message IDs, tokens and retransmission timeouts
+     * @return the agent; closing it closes the socket
      * @throws IOException the socket could not be opened
      */
     public static CoapSocketAgent overUdp(java.net.InetSocketAddress server, java.net.InetSocketAddress proxy,
