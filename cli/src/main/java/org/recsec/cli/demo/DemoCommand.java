@@ -70,7 +70,8 @@ public final class DemoCommand implements Command {
                 + "(TLS_DHE_RSA_WITH_AES_128_CCM_8, RSA-2048 key pair made on the card, certificate issued by the demo).\n"
                 + "--transport (with --kmp se): dtls (default, UDP) or tls (TLS 1.2 over TCP; the card's SA pair is then\n"
                 + "exported into the client's SA database). Other than psk + dtls, the handshake runs against Bouncy\n"
-                + "Castle's server through the host bridges, over UDP or TCP (not with --se-transport coap).\n"
+                + "Castle's server through the host bridges, over UDP or TCP; with --se-transport coap the DTLS modes\n"
+                + "(psk, cert) go in CoAP messages through the proxy (TLS is refused over CoAP).\n"
                 + "--ue (with --kmp eap): where the UE's EAP-TLS peer runs: card (default; the applet under jcardsim in\n"
                 + "TLS certificate mode, MSK and EMSK derived and kept on the card, which hands out only the Session-Id\n"
                 + "and the USRK) or host (Bouncy Castle's TLS client, the keys in the host's memory).\n"
@@ -133,9 +134,10 @@ public final class DemoCommand implements Command {
             throw new UsageException("--ue goes with --kmp eap");
         }
         boolean otherMode = seMode.equals("cert") || transport.equals("tls");
-        if (otherMode && seTransport.equals("coap")) {
-            throw new UsageException("--se-transport coap carries the DTLS PSK handshake only (--se-mode psk"
-                    + " --transport dtls)");
+        boolean overCoap = seTransport.equals("coap");
+        if (overCoap && transport.equals("tls")) {
+            throw new UsageException("--se-transport coap carries the DTLS handshakes only (--transport dtls): TLS"
+                    + " records over CoAP are refused (kmp/se/README.md)");
         }
         SecureRandom random = new SecureRandom();
         SeCipherRegistry seCiphers = new SeCipherRegistry();
@@ -143,8 +145,9 @@ public final class DemoCommand implements Command {
             case "manual" -> new ManualKmp(random, CipherSuite.AES_128_CCM_8, profileId);
             case "ticket" -> new TicketKmp(random, CipherSuite.AES_128_CCM_8);
             case "se" -> otherMode
-                    ? new SeModesKmpAdapter(random, seCiphers, seMode.equals("cert"), transport.equals("tls"))
-                    : new SeKmpAdapter(random, seCiphers, seTransport.equals("coap"));
+                    ? new SeModesKmpAdapter(random, seCiphers, seMode.equals("cert"), transport.equals("tls"),
+                            overCoap)
+                    : new SeKmpAdapter(random, seCiphers, overCoap);
             case "eap" -> new EapKmp(random, CipherSuite.AES_128_CCM_8, ue.equals("card"));
             default -> throw new UsageException("--kmp must be manual, ticket, se or eap (" + kmpName
                     + " is not available)");
@@ -191,7 +194,7 @@ public final class DemoCommand implements Command {
         // The server's own tap: every datagram it exchanges with anyone but the proxy (a bypass) goes into the
         // capture too, and fails the demo.
         List<String> bypasses = new ArrayList<>();
-        boolean noBypass = kmp instanceof SeKmpAdapter se && se.overCoap();
+        boolean noBypass = kmp.throughTheProxy();
         InetSocketAddress[] proxyUpstream = new InetSocketAddress[1];
         CoapEndpoint serverEndpoint = RecSec.endpointBuilder(RecSecConfig.builder(serverSad, LocalId.of(serverId))
                 .protectResource("echo").build()).setConfiguration(config)
@@ -239,9 +242,7 @@ public final class DemoCommand implements Command {
             out.println("recsec demo: client -> proxy " + proxyAddr.getAddress().getHostAddress() + ":"
                     + proxyAddr.getPort() + " -> server " + serverId + "/echo   (KMP: " + kmp.name() + ")");
             out.println("1. key management");
-            if (kmp instanceof SeKmpAdapter se) {
-                se.proxy(proxyAddr);
-            }
+            kmp.proxy(proxyAddr);
             // the KMP's own datagrams (e.g. CoAP-EAP) go to the capture file only, not to the trace
             TappingConnector.Listener capture = pcap == null ? null : (src, dst, bytes) -> {
                 try {

@@ -27,6 +27,18 @@ interface DemoKmp {
     /** Installs an SA pair between client and server in both databases. */
     void establish(Setup setup) throws Exception;
 
+    /**
+     * True when the KMP's own messages go through the demo's forward proxy (the SE handshake in CoAP messages): the
+     * demo then fails if any datagram reaches the server other than through the proxy.
+     */
+    default boolean throughTheProxy() {
+        return false;
+    }
+
+    /** The demo's forward proxy, given before {@link #establish} (used by KMPs that go through it). */
+    default void proxy(java.net.InetSocketAddress address) {
+    }
+
     /** Ends whatever the KMP keeps open (a card session); called when the demo ends. */
     default void close() {
     }

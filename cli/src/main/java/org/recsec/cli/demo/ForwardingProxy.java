@@ -20,8 +20,10 @@ import org.recsec.californium.RecSecOptions;
 
 /**
  * A CoAP forward proxy on Californium (RFC 7252 §5.7.2): a request with Proxy-Scheme goes to the origin named by
- * Uri-Host and Uri-Port, with a new message ID and token on the second hop; the response comes back on the
- * first. It only sees outer messages: it knows the Record-Security option (to forward it) but holds no keys.
+ * Uri-Host and Uri-Port, a request with a Proxy-Uri to the origin it names (decomposed into Uri-* options, §5.10.2,
+ * §6.4), with a new message ID and token on the second hop; the response comes back on the first. Only the "coap"
+ * scheme is forwarded (5.05 for others). Californium's block-wise layers reassemble and re-block on each leg. It
+ * only sees outer messages: it knows the Record-Security option (to forward it) but holds no keys.
  */
 public final class ForwardingProxy implements AutoCloseable {
     private final CoapServer server;
@@ -69,31 +71,90 @@ public final class ForwardingProxy implements AutoCloseable {
         server.destroy();
     }
 
+    /** A request the proxy answers itself with {@code code}. */
+    private static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient CoAP.ResponseCode code;
+
+        Refused(CoAP.ResponseCode code) {
+            super(null, null, false, false);
+            this.code = code;
+        }
+    }
+
+    /** Proxy-Scheme "coap" + Uri-Host (+ Uri-Port): the origin; Proxy-Scheme and Uri-Port are consumed. */
+    private static InetSocketAddress proxyScheme(OptionSet o) throws Refused {
+        if (!o.hasProxyScheme() || !o.hasUriHost() || !"coap".equals(o.getProxyScheme())) {
+            throw new Refused(CoAP.ResponseCode.PROXY_NOT_SUPPORTED);
+        }
+        int port = o.hasUriPort() ? o.getUriPort() : CoAP.DEFAULT_COAP_PORT;
+        o.removeProxyScheme();
+        o.removeUriPort();
+        return resolve(o.getUriHost(), port);
+    }
+
+    /**
+     * RFC 7252 §5.10.2 and §6.4: a Proxy-Uri (which takes precedence over Uri-* options) with the "coap" scheme is
+     * decomposed into Uri-Host, Uri-Path and Uri-Query for the origin; another scheme is 5.05, a URI that is not
+     * absolute or has a fragment 4.02.
+     */
+    private static InetSocketAddress proxyUri(OptionSet o) throws Refused {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(o.getProxyUri());
+        } catch (java.net.URISyntaxException e) {
+            throw new Refused(CoAP.ResponseCode.BAD_OPTION);
+        }
+        if (!uri.isAbsolute() || uri.getHost() == null || uri.getRawFragment() != null) {
+            throw new Refused(CoAP.ResponseCode.BAD_OPTION);
+        }
+        if (!"coap".equalsIgnoreCase(uri.getScheme())) {
+            throw new Refused(CoAP.ResponseCode.PROXY_NOT_SUPPORTED);
+        }
+        o.removeProxyUri();
+        o.removeProxyScheme();
+        o.removeUriPort();
+        o.clearUriPath();
+        o.clearUriQuery();
+        String host = uri.getHost();
+        o.setUriHost(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
+        if (uri.getPath() != null) {
+            for (String seg : uri.getPath().split("/")) {
+                if (!seg.isEmpty()) {
+                    o.addUriPath(seg);
+                }
+            }
+        }
+        if (uri.getQuery() != null) {
+            for (String q : uri.getQuery().split("&")) {
+                o.addUriQuery(q);
+            }
+        }
+        return resolve(o.getUriHost(), uri.getPort() < 0 ? CoAP.DEFAULT_COAP_PORT : uri.getPort());
+    }
+
+    private static InetSocketAddress resolve(String host, int port) throws Refused {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException e) {
+            throw new Refused(CoAP.ResponseCode.BAD_GATEWAY);
+        }
+    }
+
     private final class Deliverer implements MessageDeliverer {
         @Override
         public void deliverRequest(Exchange exchange) {
             Request in = exchange.getRequest();
             OptionSet options = in.getOptions();
-            if (!options.hasProxyScheme() || !options.hasUriHost()) {
-                exchange.sendResponse(new Response(CoAP.ResponseCode.PROXY_NOT_SUPPORTED));
-                return;
-            }
-            if (!"coap".equals(options.getProxyScheme())) {
-                exchange.sendResponse(new Response(CoAP.ResponseCode.PROXY_NOT_SUPPORTED));
-                return;
-            }
+            OptionSet forwarded = new OptionSet(options);
             InetSocketAddress origin;
             try {
-                int port = options.hasUriPort() ? options.getUriPort() : CoAP.DEFAULT_COAP_PORT;
-                origin = new InetSocketAddress(InetAddress.getByName(options.getUriHost()), port);
-            } catch (UnknownHostException e) {
-                exchange.sendResponse(new Response(CoAP.ResponseCode.BAD_GATEWAY));
+                origin = options.hasProxyUri() ? proxyUri(forwarded) : proxyScheme(forwarded);
+            } catch (Refused r) {
+                exchange.sendResponse(new Response(r.code));
                 return;
             }
             Request out = new Request(in.getCode(), in.getType());
-            OptionSet forwarded = new OptionSet(options);
-            forwarded.removeProxyScheme();
-            forwarded.removeUriPort();
             out.setOptions(forwarded);
             out.setPayload(in.getPayload());
             out.setDestinationContext(new AddressEndpointContext(origin));

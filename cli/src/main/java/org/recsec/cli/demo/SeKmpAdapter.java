@@ -27,12 +27,14 @@ final class SeKmpAdapter implements DemoKmp {
         this.overCoap = overCoap;
     }
 
-    boolean overCoap() {
+    @Override
+    public boolean throughTheProxy() {
         return overCoap;
     }
 
     /** The demo's forward proxy (used by the CoAP transport). */
-    void proxy(java.net.InetSocketAddress address) {
+    @Override
+    public void proxy(java.net.InetSocketAddress address) {
         this.proxy = address;
     }
 

@@ -14,6 +14,10 @@ import org.recsec.se.host.SeException;
 import org.recsec.se.host.SeHandshake;
 import org.recsec.se.host.SeSession;
 import org.recsec.se.host.UdpSocketAgent;
+import org.recsec.kmp.se.SeSpis;
+import org.recsec.kmp.se.coap.CoapSocketAgent;
+import org.recsec.kmp.se.coap.CoapTransmission;
+import org.recsec.kmp.se.coap.FlightCoap;
 
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -125,11 +129,8 @@ public final class SeCli {
     /** The handshake in CoAP messages, through the proxy when one is given. */
     private static int coapHandshake(Options o, DtlsIso7816Agent agent, PrintStream out)
             throws SeException, java.io.IOException {
-        InetSocketAddress firstHop = o.proxy != null ? o.proxy : o.peer;
-        CoapSocketAgent coap = new CoapSocketAgent(UdpFlightWire.open(firstHop, null),
-                o.peer.getAddress().getHostAddress(), o.peer.getPort(),
-                o.proxy != null ? CoapSocketAgent.ProxyForm.PROXY_SCHEME : CoapSocketAgent.ProxyForm.NONE,
-                CoapTransmission.RFC7252, new java.security.SecureRandom());
+        CoapSocketAgent coap = CoapSocketAgent.overUdp(o.peer, o.proxy, CoapSocketAgent.ProxyForm.PROXY_SCHEME, null,
+                new java.security.SecureRandom());
         SeSession started;
         try {
             started = SeHandshake.run(agent, coap, CoapTransmission.RFC7252.dtlsTimer());
@@ -143,15 +144,24 @@ public final class SeCli {
                     + "/" + String.join("/", FlightCoap.RESOURCE) + "/" + coap.handshakeId()
                     + (o.proxy != null ? " via proxy " + o.proxy.getAddress().getHostAddress() + ":"
                     + o.proxy.getPort() : "") + " done: " + session.handshakeCost());
-            out.println(String.format("CoAP: %d round trips, %d datagrams (%d bytes) sent, %d (%d bytes) received,"
-                    + " %d retransmissions", st.exchanges(), st.sent(), st.sentBytes(), st.received(),
-                    st.receivedBytes(), st.retransmits()));
-            SeSpis spis = SeSpis.derive(session.clientRandom(), session.serverRandom());
-            out.println(String.format("SA pair: SPI 0x%x (client->server), 0x%x (server->client); keys on the card",
-                    spis.clientToServer(), spis.serverToClient()));
+            out.println(coapCounts(st));
+            out.println(spiLine(SeSpis.derive(session.clientRandom(), session.serverRandom())));
             out.println("total on the card link: " + agent.card().link().counter().snapshot());
             return 0;
         }
+    }
+
+    /** "CoAP: N round trips, ..." for the agent's counts. */
+    static String coapCounts(CoapSocketAgent.Stats st) {
+        return String.format("CoAP: %d round trips, %d datagrams (%d bytes) sent, %d (%d bytes) received,"
+                + " %d retransmissions", st.exchanges(), st.sent(), st.sentBytes(), st.received(),
+                st.receivedBytes(), st.retransmits());
+    }
+
+    /** "SA pair: SPI ... ; keys on the card" for the pair of a handshake. */
+    static String spiLine(SeSpis spis) {
+        return String.format("SA pair: SPI 0x%x (client->server), 0x%x (server->client); keys on the card",
+                spis.clientToServer(), spis.serverToClient());
     }
 
     /** One line: the message, or the exception's kind when it has none, and the first cause's. */

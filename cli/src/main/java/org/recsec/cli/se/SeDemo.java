@@ -30,7 +30,6 @@ import org.recsec.kmp.se.coap.CoapTransmission;
 import org.recsec.kmp.se.coap.DtlsServerEngine;
 import org.recsec.kmp.se.coap.FlightCoap;
 import org.recsec.kmp.se.coap.FlightResource;
-import org.recsec.kmp.se.coap.UdpFlightWire;
 import org.recsec.km.pfkey.PfKeyException;
 import org.recsec.km.sad.SadSession;
 import org.recsec.km.sad.SecurityAssociationDatabase;
@@ -203,9 +202,8 @@ public final class SeDemo {
                 done::complete);
         java.util.Arrays.fill(psk, (byte) 0);
         FlightResource resource = FlightResource.install(coapServer, flights);
-        CoapSocketAgent coap = new CoapSocketAgent(UdpFlightWire.open(proxy, proxy.getAddress()),
-                serverAddress.getAddress().getHostAddress(), serverAddress.getPort(),
-                CoapSocketAgent.ProxyForm.PROXY_SCHEME, CoapTransmission.RFC7252, random);
+        CoapSocketAgent coap = CoapSocketAgent.overUdp(serverAddress, Objects.requireNonNull(proxy),
+                CoapSocketAgent.ProxyForm.PROXY_SCHEME, proxy.getAddress(), random);
         SeSession session;
         try {
             session = SeHandshake.run(new DtlsIso7816Agent(card), coap, CoapTransmission.RFC7252.dtlsTimer());

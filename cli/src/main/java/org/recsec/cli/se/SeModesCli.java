@@ -2,7 +2,6 @@ package org.recsec.cli.se;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Reader;
 import java.math.BigInteger;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -22,13 +21,9 @@ import java.util.Set;
 import javax.smartcardio.CardException;
 import javax.smartcardio.CardTerminal;
 import javax.smartcardio.TerminalFactory;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.recsec.record.internal.wire.Bytes;
 import org.recsec.se.host.ApduCounter;
@@ -39,11 +34,17 @@ import org.recsec.se.host.SeCard;
 import org.recsec.se.host.SeDtlsBridge;
 import org.recsec.se.host.SeException;
 import org.recsec.se.host.SeTlsBridge;
+import org.recsec.kmp.se.SeSpis;
+import org.recsec.kmp.se.coap.CoapSocketAgent;
+import org.recsec.kmp.se.coap.CoapTransmission;
+import org.recsec.kmp.se.coap.FlightCoap;
+import org.recsec.kmp.se.coap.SeCoapDtlsBridge;
 
 /**
  * {@code recsec se handshake --peer HOST:PORT [--transport dtls|tls] (--psk HEX --identity ID | --cert --issuer-key
  * KEY.pem --issuer-cert CA.pem --server-ca CA.pem) [--resume N] [--reader NAME] [--send TEXT]} (the stable contract
- * of issue 16). The card is the recsec applet in jcardsim, or in the PC/SC reader NAME (through the JDK's PC/SC
+ * of issue 16), and with {@code --se-transport coap [--proxy HOST:PORT]} the DTLS modes in CoAP messages to
+ * {@code recsec se serve} (issue 14, {@link SeCoapDtlsBridge}). The card is the recsec applet in jcardsim, or in the PC/SC reader NAME (through the JDK's PC/SC
  * provider and libpcsclite). It is wiped (FACTORY-RESET) and set up: with --psk personalised; with --cert the card
  * makes its RSA-2048 key pair, the host issues it a certificate signed with the issuer key (Bouncy Castle's X.509
  * builder) and writes it and the server trust anchor to the card. Then one full and N abbreviated handshakes
@@ -55,16 +56,21 @@ final class SeModesCli {
     static final String USAGE = String.join("\n",
             "usage: recsec se handshake --peer HOST:PORT [--transport dtls|tls] (--psk HEX --identity ID | --cert",
             "       --issuer-key KEY.pem --issuer-cert CA.pem --server-ca CA.pem) [--resume N] [--reader NAME]",
-            "       [--send TEXT]",
+            "       [--send TEXT] [--se-transport udp|coap [--proxy HOST:PORT]] [--se-mode psk|cert]",
             "  --transport        dtls (UDP, default) or tls (TCP)",
             "  --psk, --identity  PSK mode: TLS_PSK_WITH_AES_128_CCM_8",
             "  --cert             certificate mode: TLS_DHE_RSA_WITH_AES_128_CCM_8, RSA-2048 key pair made on the card,",
             "                     its certificate issued here with --issuer-key/--issuer-cert, --server-ca the anchor",
             "  --resume N         after the full handshake, N abbreviated ones (session resumption)",
             "  --reader NAME      the card in this PC/SC reader (e.g. \"Virtual PCD 00 00\") instead of jcardsim",
-            "  --send TEXT        after each handshake, TEXT as one record sealed on the card");
+            "  --send TEXT        after each handshake, TEXT as one record sealed on the card",
+            "  --se-transport T   udp (default) or coap: each DTLS flight (PSK or certificate, full or resumed) in a",
+            "                     CoAP POST to coap://PEER/.well-known/recsec-hs (recsec se serve), block-wise when",
+            "                     needed; prints the CoAP counts and the SA pair's SPIs (no --send; DTLS only)",
+            "  --proxy HOST:PORT  coap only: through this CoAP forward proxy (Proxy-Scheme + Uri-Host)",
+            "  --se-mode M        psk or cert: the same as giving --psk/--identity or --cert");
     private static final Set<String> VALUED = Set.of("--peer", "--transport", "--psk", "--identity", "--issuer-key",
-            "--issuer-cert", "--server-ca", "--resume", "--reader", "--send");
+            "--issuer-cert", "--server-ca", "--resume", "--reader", "--send", "--se-transport", "--proxy", "--se-mode");
     /** Where Debian and others put libpcsclite, for the JDK's PC/SC provider. */
     private static final String[] PCSC_LIBRARIES = {"/usr/lib/x86_64-linux-gnu/libpcsclite.so.1",
         "/usr/lib/aarch64-linux-gnu/libpcsclite.so.1", "/usr/lib/arm-linux-gnueabihf/libpcsclite.so.1",
@@ -76,7 +82,8 @@ final class SeModesCli {
     /** True when the handshake arguments ask for more than the original DTLS PSK command. */
     static boolean wants(String[] args) {
         for (String a : args) {
-            if (a.equals("--transport") || a.equals("--cert") || a.equals("--resume") || a.equals("--reader")) {
+            if (a.equals("--transport") || a.equals("--cert") || a.equals("--resume") || a.equals("--reader")
+                    || a.equals("--se-mode")) {
                 return true;
             }
         }
@@ -84,7 +91,16 @@ final class SeModesCli {
     }
 
     private record Options(InetSocketAddress peer, boolean tls, byte[] psk, byte[] identity, boolean cert,
-            Path issuerKey, Path issuerCert, Path serverCa, int resume, String reader, String send) {
+            Path issuerKey, Path issuerCert, Path serverCa, int resume, String reader, String send, boolean coap,
+            InetSocketAddress proxy) {
+        /** How the peer is named in the output. */
+        String peerName() {
+            if (!coap) {
+                return hostPort(peer);
+            }
+            return "coap://" + hostPort(peer) + "/" + String.join("/", FlightCoap.RESOURCE)
+                    + (proxy != null ? " via proxy " + hostPort(proxy) : "");
+        }
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -111,10 +127,12 @@ final class SeModesCli {
             for (int i = 0; i <= o.resume; i++) {
                 card.reset(mode | (i > 0 ? SeCard.MODE_RESUME : 0));
                 ApduCounter.Snapshot before = counter.snapshot();
-                boolean resumed = o.tls ? tls(card, o, out) : dtls(card, o, out);
+                java.util.List<String> coapLines = new java.util.ArrayList<>();
+                boolean resumed = o.tls ? tls(card, o, out) : o.coap ? coap(card, o, coapLines) : dtls(card, o, out);
                 String what = resumed ? "resumed" : "full";
-                out.println("handshake " + (i + 1) + "/" + (o.resume + 1) + " (" + name + ") with " + hostPort(o.peer)
+                out.println("handshake " + (i + 1) + "/" + (o.resume + 1) + " (" + name + ") with " + o.peerName()
                         + ": " + what + ", " + counter.snapshot().minus(before) + " on the card link");
+                coapLines.forEach(out::println);
                 if (resumed != (i > 0)) {
                     err.println("recsec se: handshake " + (i + 1) + " was " + what + ", expected "
                             + (i > 0 ? "resumed" : "full"));
@@ -170,12 +188,27 @@ final class SeModesCli {
         }
     }
 
+    /**
+     * The DTLS handshake in CoAP messages ({@link SeCoapDtlsBridge}), through the proxy when one is given; adds the
+     * CoAP counts and the SA pair's SPIs to {@code lines}.
+     */
+    private static boolean coap(SeCard card, Options o, java.util.List<String> lines) throws SeException, IOException {
+        try (CoapSocketAgent agent = CoapSocketAgent.overUdp(o.peer, o.proxy, CoapSocketAgent.ProxyForm.PROXY_SCHEME,
+                null, new SecureRandom())) {
+            SeCoapDtlsBridge bridge = new SeCoapDtlsBridge(card, agent, CoapTransmission.RFC7252.dtlsTimer());
+            boolean resumed = bridge.handshake();
+            lines.add("  handshake id " + agent.handshakeId() + "; " + SeCli.coapCounts(agent.stats()));
+            lines.add("  " + SeCli.spiLine(SeSpis.derive(bridge.clientRandom(), bridge.serverRandom())));
+            return resumed;
+        }
+    }
+
     /** The card makes its key pair; the host, as provider, issues and writes its certificate and the anchor. */
     private static void provision(SeCard card, Options o, PrintStream out) throws SeException, IOException,
             java.security.GeneralSecurityException, org.bouncycastle.operator.OperatorCreationException {
-        PrivateKey issuerKey = readKey(o.issuerKey);
-        X509CertificateHolder issuer = readCert(o.issuerCert);
-        X509CertificateHolder anchor = readCert(o.serverCa);
+        PrivateKey issuerKey = Pem.readKey(o.issuerKey);
+        X509CertificateHolder issuer = Pem.readCert(o.issuerCert);
+        X509CertificateHolder anchor = Pem.readCert(o.serverCa);
         card.generateKeyPair();
         byte[][] pub = card.readPublicKey();
         PublicKey cardKey = KeyFactory.getInstance("RSA").generatePublic(
@@ -191,30 +224,6 @@ final class SeModesCli {
         card.writeCertificate(true, anchor.getEncoded());
         out.println("card key pair made on the card; certificate (" + der.length + " bytes) issued by "
                 + issuer.getSubject() + " and trust anchor " + anchor.getSubject() + " written");
-    }
-
-    private static PrivateKey readKey(Path p) throws IOException {
-        try (Reader r = Files.newBufferedReader(p, StandardCharsets.US_ASCII); PEMParser pem = new PEMParser(r)) {
-            Object o = pem.readObject();
-            JcaPEMKeyConverter c = new JcaPEMKeyConverter();
-            if (o instanceof PEMKeyPair kp) {
-                return c.getPrivateKey(kp.getPrivateKeyInfo());
-            }
-            if (o instanceof PrivateKeyInfo pk) {
-                return c.getPrivateKey(pk);
-            }
-            throw new IOException(p + ": no unencrypted private key in PEM");
-        }
-    }
-
-    private static X509CertificateHolder readCert(Path p) throws IOException {
-        try (Reader r = Files.newBufferedReader(p, StandardCharsets.US_ASCII); PEMParser pem = new PEMParser(r)) {
-            Object o = pem.readObject();
-            if (o instanceof X509CertificateHolder h) {
-                return h;
-            }
-            throw new IOException(p + ": no certificate in PEM");
-        }
     }
 
     /** The card in the PC/SC reader of that name, through the JDK's PC/SC provider. */
@@ -277,6 +286,33 @@ final class SeModesCli {
         if (!transport.equals("dtls") && !transport.equals("tls")) {
             throw new IllegalArgumentException("--transport must be dtls or tls");
         }
+        String seMode = m.get("--se-mode");
+        if (seMode != null) {
+            if (!seMode.equals("psk") && !seMode.equals("cert")) {
+                throw new IllegalArgumentException("--se-mode must be psk or cert");
+            }
+            if (cert && seMode.equals("psk")) {
+                throw new IllegalArgumentException("--cert and --se-mode psk exclude each other");
+            }
+            cert = seMode.equals("cert");
+        }
+        String seTransport = m.getOrDefault("--se-transport", "udp");
+        if (!seTransport.equals("udp") && !seTransport.equals("coap")) {
+            throw new IllegalArgumentException("--se-transport must be udp or coap");
+        }
+        boolean coap = seTransport.equals("coap");
+        if (!coap && m.containsKey("--proxy")) {
+            throw new IllegalArgumentException("--proxy needs --se-transport coap");
+        }
+        if (coap && transport.equals("tls")) {
+            throw new IllegalArgumentException("--se-transport coap carries the DTLS modes only: TLS records over "
+                    + "CoAP are refused (kmp/se/README.md)");
+        }
+        if (coap && m.containsKey("--send")) {
+            throw new IllegalArgumentException("--send needs --se-transport udp (over CoAP, application data goes in "
+                    + "record-sec protected messages)");
+        }
+        InetSocketAddress proxy = m.containsKey("--proxy") ? SeCli.peer(m.get("--proxy"), "--proxy") : null;
         byte[] psk = null;
         byte[] id = null;
         Path key = null;
@@ -333,6 +369,6 @@ final class SeModesCli {
             throw new IllegalArgumentException("--send is longer than 1059 bytes");
         }
         return new Options(SeCli.peer(m.get("--peer")), transport.equals("tls"), psk, id, cert, key, issuer, anchor,
-                resume, m.get("--reader"), send);
+                resume, m.get("--reader"), send, coap, proxy);
     }
 }

@@ -5,6 +5,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,23 +17,35 @@ import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
 import org.recsec.kmp.se.PskDtlsServer;
 import org.recsec.kmp.se.coap.CoapFlightServer;
+import org.recsec.kmp.se.coap.DtlsModeEngines;
 import org.recsec.kmp.se.coap.DtlsServerEngine;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.recsec.kmp.se.coap.FlightCoap;
 import org.recsec.kmp.se.coap.FlightResource;
 import org.recsec.record.internal.wire.Bytes;
 
 /**
- * {@code recsec se serve --listen HOST:PORT --psk HEX --identity ID [--count N]}: the server side of the CoAP
- * flight transport ({@link org.recsec.kmp.se.coap}) on its own: a Californium CoAP server with
- * {@code /.well-known/recsec-hs} and the PSK DTLS server behind it. Prints the address it listens on, then one line
- * per completed handshake (the SA pair's SPIs, no keys); exits 0 after N handshakes (default 1; 0: never).
+ * {@code recsec se serve --listen HOST:PORT (--psk HEX --identity ID | --cert --server-key KEY.pem --server-cert
+ * CERT.pem --client-ca CA.pem) [--count N]}: the server side of the CoAP flight transport
+ * ({@link org.recsec.kmp.se.coap}) on its own: a Californium CoAP server with {@code /.well-known/recsec-hs} and
+ * Bouncy Castle's DTLS server behind it ({@link DtlsModeEngines}: PSK, or certificate mode with a client certificate
+ * required from the CA; session ids given and sessions resumed, RFC 5246 §7.3). Prints the address it listens on,
+ * then one line per completed handshake (the SA pair's SPIs, no keys; ", resumed" after an abbreviated one); exits 0
+ * after N handshakes (default 1; 0: never).
  */
 final class SeServeCli {
+    /** Sessions kept for resumption. */
+    private static final int SESSIONS = 64;
     static final String USAGE = String.join("\n",
-            "usage: recsec se serve --listen HOST:PORT --psk HEX --identity ID [--count N]",
-            "  Serves the DTLS 1.2 PSK handshake (TLS_PSK_WITH_AES_128_CCM_8) in CoAP messages at",
-            "  coap://HOST:PORT/.well-known/recsec-hs (port 0 picks one), for recsec se handshake --se-transport coap.",
+            "usage: recsec se serve --listen HOST:PORT (--psk HEX --identity ID | --cert --server-key KEY.pem",
+            "       --server-cert CERT.pem --client-ca CA.pem) [--count N]",
+            "  Serves the DTLS 1.2 handshake in CoAP messages at coap://HOST:PORT/.well-known/recsec-hs (port 0",
+            "  picks one), for recsec se handshake --se-transport coap: PSK (TLS_PSK_WITH_AES_128_CCM_8) or, with",
+            "  --cert, TLS_DHE_RSA_WITH_AES_128_CCM_8 with the server's RSA certificate and key, a client",
+            "  certificate issued by --client-ca required. Sessions are resumable (abbreviated handshakes).",
             "  Prints one line per completed handshake; exits after N of them (default 1, 0 = run until killed).");
+    private static final java.util.Set<String> VALUED = java.util.Set.of("--listen", "--psk", "--identity",
+            "--count", "--server-key", "--server-cert", "--client-ca");
 
     private SeServeCli() {
     }
@@ -45,13 +59,21 @@ final class SeServeCli {
         }
         Map<String, String> m = new HashMap<>();
         InetSocketAddress listen;
-        byte[] psk;
-        byte[] identity;
+        byte[] psk = null;
+        byte[] identity = null;
+        boolean cert = false;
         int count;
         try {
             for (int i = 1; i < args.length; i++) {
                 String k = args[i];
-                if (!k.equals("--listen") && !k.equals("--psk") && !k.equals("--identity") && !k.equals("--count")) {
+                if (k.equals("--cert")) {
+                    if (cert) {
+                        throw new IllegalArgumentException("--cert given twice");
+                    }
+                    cert = true;
+                    continue;
+                }
+                if (!VALUED.contains(k)) {
                     throw new IllegalArgumentException("unknown argument " + k);
                 }
                 if (i + 1 >= args.length) {
@@ -61,23 +83,43 @@ final class SeServeCli {
                     throw new IllegalArgumentException(k + " given twice");
                 }
             }
-            for (String req : new String[] {"--listen", "--psk", "--identity"}) {
-                if (!m.containsKey(req)) {
-                    throw new IllegalArgumentException("missing " + req);
-                }
+            if (!m.containsKey("--listen")) {
+                throw new IllegalArgumentException("missing --listen");
             }
             listen = hostPort(m.get("--listen"));
-            try {
-                psk = Bytes.fromHex(m.get("--psk"));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("--psk is not hex");
-            }
-            if (psk.length < 1 || psk.length > 64) {
-                throw new IllegalArgumentException("--psk must be 1..64 bytes");
-            }
-            identity = m.get("--identity").getBytes(StandardCharsets.UTF_8);
-            if (identity.length < 1 || identity.length > 64) {
-                throw new IllegalArgumentException("--identity must be 1..64 bytes");
+            if (cert) {
+                if (m.containsKey("--psk") || m.containsKey("--identity")) {
+                    throw new IllegalArgumentException("--cert and --psk/--identity exclude each other");
+                }
+                for (String req : new String[] {"--server-key", "--server-cert", "--client-ca"}) {
+                    if (!m.containsKey(req)) {
+                        throw new IllegalArgumentException("--cert needs " + req);
+                    }
+                    if (!Files.isReadable(Path.of(m.get(req)))) {
+                        throw new IllegalArgumentException(req + " " + m.get(req) + " is not a readable file");
+                    }
+                }
+            } else {
+                for (String req : new String[] {"--psk", "--identity"}) {
+                    if (!m.containsKey(req)) {
+                        throw new IllegalArgumentException("missing " + req);
+                    }
+                }
+                if (m.containsKey("--server-key") || m.containsKey("--server-cert") || m.containsKey("--client-ca")) {
+                    throw new IllegalArgumentException("--server-key, --server-cert and --client-ca need --cert");
+                }
+                try {
+                    psk = Bytes.fromHex(m.get("--psk"));
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("--psk is not hex");
+                }
+                if (psk.length < 1 || psk.length > 64) {
+                    throw new IllegalArgumentException("--psk must be 1..64 bytes");
+                }
+                identity = m.get("--identity").getBytes(StandardCharsets.UTF_8);
+                if (identity.length < 1 || identity.length > 64) {
+                    throw new IllegalArgumentException("--identity must be 1..64 bytes");
+                }
             }
             try {
                 count = Integer.parseInt(m.getOrDefault("--count", "1"));
@@ -92,15 +134,28 @@ final class SeServeCli {
             return 2;
         }
         SecureRandom random = new SecureRandom();
+        DtlsModeEngines.SessionCache sessions = new DtlsModeEngines.SessionCache(SESSIONS);
+        DtlsServerEngine engine;
+        if (cert) {
+            try {
+                engine = DtlsModeEngines.certificate(Pem.readCert(Path.of(m.get("--server-cert"))).getEncoded(),
+                        Pem.readKey(Path.of(m.get("--server-key"))), new JcaX509CertificateConverter()
+                        .getCertificate(Pem.readCert(Path.of(m.get("--client-ca")))), sessions, random);
+            } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+                err.println("recsec se: " + e.getMessage());
+                return 1;
+            }
+        } else {
+            engine = DtlsModeEngines.pskResumable(identity, psk, sessions, random);
+            java.util.Arrays.fill(psk, (byte) 0);
+        }
         BlockingQueue<PskDtlsServer.Established> done = new LinkedBlockingQueue<>();
         Configuration config = Configuration.createStandardWithoutFile();
         CoapServer server = new CoapServer(config);
         CoapEndpoint endpoint = new CoapEndpoint.Builder().setConfiguration(config).setInetSocketAddress(listen)
                 .build();
         server.addEndpoint(endpoint);
-        try (CoapFlightServer flights = new CoapFlightServer(DtlsServerEngine.psk(identity, psk, random), random,
-                done::add)) {
-            java.util.Arrays.fill(psk, (byte) 0);
+        try (CoapFlightServer flights = new CoapFlightServer(engine, random, done::add)) {
             FlightResource.install(server, flights);
             server.start();
             if (!endpoint.isStarted()) {
@@ -111,10 +166,15 @@ final class SeServeCli {
             out.println("listening on coap://" + a.getAddress().getHostAddress() + ":" + a.getPort() + "/"
                     + String.join("/", FlightCoap.RESOURCE));
             out.flush();
+            long resumedBefore = 0;
             for (int n = 1; count == 0 || n <= count; n++) {
                 PskDtlsServer.Established e = done.take();
-                out.println(String.format("handshake %d done: SPI 0x%x (client->server), 0x%x (server->client)", n,
-                        e.spis().clientToServer(), e.spis().serverToClient()));
+                // the engine counts a handshake before handing it over, so the count has moved when it was resumed
+                long resumedNow = sessions.resumed();
+                out.println(String.format("handshake %d done: SPI 0x%x (client->server), 0x%x (server->client)%s", n,
+                        e.spis().clientToServer(), e.spis().serverToClient(), resumedNow > resumedBefore
+                        ? ", resumed" : ""));
+                resumedBefore = resumedNow;
                 out.flush();
             }
             return 0;

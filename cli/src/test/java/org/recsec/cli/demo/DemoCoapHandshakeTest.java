@@ -61,25 +61,23 @@ class DemoCoapHandshakeTest {
         return cf != null && cf.uintValue() == FlightCoap.CONTENT_FORMAT;
     }
 
-    @Test
-    void theHandshakeGoesThroughTheProxyAndNothingBypassesIt(@TempDir Path dir) throws Exception {
-        Path pcap = dir.resolve("coap-hs.pcap");
-        DemoTest.Run r = DemoTest.demo("--kmp", "se", "--se-transport", "coap", "--pcap", pcap.toString(),
-                "--message", "through the proxy");
-        assertEquals(0, r.code(), r.out() + r.err());
-        assertTrue(r.out().contains("SE handshake (DTLS 1.2 PSK, AES_128_CCM_8) in CoAP through the proxy"), r.out());
-        assertTrue(r.out().contains("verified: \"through the proxy\""), r.out());
+    /** Flight requests seen on each leg, by message ID (a CoAP retransmission on a loaded machine is the same). */
+    record Flights(Set<Integer> toProxy, Set<Integer> toServer) {
+    }
+
+    /**
+     * Every datagram of the capture is on one leg or the other, the server talked to the proxy's second leg only,
+     * and the flights went over both legs.
+     */
+    static Flights assertNothingBypassesTheProxy(Path pcap, String out) throws Exception {
         Matcher pm = Pattern.compile("client -> proxy ([0-9.]+:[0-9]+) -> server coap://([0-9.]+:[0-9]+)/echo")
-                .matcher(r.out());
-        assertTrue(pm.find(), r.out());
+                .matcher(out);
+        assertTrue(pm.find(), out);
         String proxy = pm.group(1);
         String server = pm.group(2);
-
-        List<Captured> all = capture(pcap);
         Set<String> proxyUpstream = new HashSet<>();
-        Set<Integer> flightsToProxy = new HashSet<>();
-        Set<Integer> flightsToServer = new HashSet<>();
-        for (Captured c : all) {
+        Flights f = new Flights(new HashSet<>(), new HashSet<>());
+        for (Captured c : capture(pcap)) {
             boolean viaProxyFront = c.src().equals(proxy) || c.dst().equals(proxy);
             boolean atServer = c.src().equals(server) || c.dst().equals(server);
             assertTrue(viaProxyFront ^ atServer, "one leg or the other: " + c.src() + " -> " + c.dst());
@@ -88,14 +86,51 @@ class DemoCoapHandshakeTest {
             }
             CoapMessage m = CoapCodec.decode(c.payload(), 0, c.payload().length);
             if (isFlight(m) && m.isRequest()) {
-                (c.dst().equals(proxy) ? flightsToProxy : flightsToServer).add(m.messageId());
+                (c.dst().equals(proxy) ? f.toProxy() : f.toServer()).add(m.messageId());
             }
         }
         assertEquals(1, proxyUpstream.size(), "the server talked to the proxy's second leg only: " + proxyUpstream);
         assertFalse(proxyUpstream.contains(proxy));
-        // Counted by message ID: a CoAP retransmission on a loaded machine is the same request.
-        assertEquals(3, flightsToProxy.size(), "ClientHello, ClientHello with cookie, the card's Finished flight");
-        assertEquals(3, flightsToServer.size());
+        return f;
+    }
+
+    @Test
+    void theHandshakeGoesThroughTheProxyAndNothingBypassesIt(@TempDir Path dir) throws Exception {
+        Path pcap = dir.resolve("coap-hs.pcap");
+        DemoTest.Run r = DemoTest.demo("--kmp", "se", "--se-transport", "coap", "--pcap", pcap.toString(),
+                "--message", "through the proxy");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("SE handshake (DTLS 1.2 PSK, AES_128_CCM_8) in CoAP through the proxy"), r.out());
+        assertTrue(r.out().contains("verified: \"through the proxy\""), r.out());
+        Flights f = assertNothingBypassesTheProxy(pcap, r.out());
+        assertEquals(3, f.toProxy().size(), "ClientHello, ClientHello with cookie, the card's Finished flight");
+        assertEquals(3, f.toServer().size());
+    }
+
+    /**
+     * {@code --se-mode cert --se-transport coap}: the certificate handshake (block-wise both ways) through the proxy,
+     * the SE-resident pair installed through SeKmp, the echo verified, nothing around the proxy.
+     */
+    @Test
+    void theCertificateHandshakeGoesThroughTheProxyAndNothingBypassesIt(@TempDir Path dir) throws Exception {
+        Path pcap = dir.resolve("coap-cert-hs.pcap");
+        DemoTest.Run r = DemoTest.demo("--kmp", "se", "--se-mode", "cert", "--se-transport", "coap", "--pcap",
+                pcap.toString(), "--message", "certificates through the proxy");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("the card's handshake (DTLS 1.2 in CoAP through the proxy, "
+                + "TLS_DHE_RSA_WITH_AES_128_CCM_8 (certificates)) to coap://"), r.out());
+        assertTrue(r.out().contains("the client's SA pair stays on the card (handle se:"), r.out());
+        assertTrue(r.out().contains("verified: \"certificates through the proxy\""), r.out());
+        Flights f = assertNothingBypassesTheProxy(pcap, r.out());
+        // ClientHello, with cookie, then flight 5 in several Block1 blocks: more requests carry a flight than 3
+        assertTrue(f.toProxy().size() > 3, f.toString());
+        assertTrue(f.toServer().size() > 3, f.toString());
+    }
+
+    @Test
+    void tlsOverCoapExitsTwo() {
+        assertEquals(2, DemoTest.demo("--kmp", "se", "--se-mode", "cert", "--transport", "tls", "--se-transport",
+                "coap").code());
     }
 
     @Test

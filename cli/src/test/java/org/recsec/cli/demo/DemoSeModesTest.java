@@ -59,6 +59,5 @@ class DemoSeModesTest {
         assertEquals(2, DemoTest.demo("--kmp", "se", "--transport", "quic").code());
         assertEquals(2, DemoTest.demo("--kmp", "manual", "--se-mode", "cert").code());
         assertEquals(2, DemoTest.demo("--kmp", "se", "--transport", "tls", "--se-transport", "coap").code());
-        assertEquals(2, DemoTest.demo("--kmp", "se", "--se-mode", "cert", "--se-transport", "coap").code());
     }
 }

@@ -276,21 +276,28 @@ class SeModesCliTest {
         return n;
     }
 
-    /** A CA and a server certificate made with the openssl command line. */
     private void pki() throws Exception {
+        pki(dir);
+    }
+
+    /**
+     * A CA (ca.key, ca.pem), a server key and certificate (server.key, server.pem) and DH parameters (dh.pem) in
+     * {@code dir}, made with the openssl command line.
+     */
+    static void pki(Path dir) throws Exception {
         if (Files.exists(dir.resolve("server.pem"))) {
             return;
         }
-        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-subj",
+        openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-subj",
                 "/CN=cli test CA", "-days", "30", "-sha256");
-        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj",
+        openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj",
                 "/CN=server");
-        openssl("genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048", "-out", "dh.pem");
-        openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
-                "server.pem", "-days", "30", "-sha256");
+        openssl(dir, "genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048", "-out", "dh.pem");
+        openssl(dir, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", "server.pem", "-days", "30", "-sha256");
     }
 
-    private void openssl(String... args) throws Exception {
+    private static void openssl(Path dir, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("openssl"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();

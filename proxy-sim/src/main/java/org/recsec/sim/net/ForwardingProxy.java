@@ -1,10 +1,7 @@
 package org.recsec.sim.net;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,18 +24,20 @@ import org.recsec.record.coap.OptionNumbers;
  * <li>CON stays CON (the proxy retransmits upstream itself, §4.2; the client's retransmissions are deduplicated,
  *     §4.5, and the response goes back piggybacked on the client's message ID); NON stays NON.</li>
  * <li>Routing (§5.7.2, §6.4): Proxy-Scheme is consumed and the next hop is looked up from Uri-Host and Uri-Port in
- *     a table of simulated addresses; an outer Proxy-Uri (which record-sec never sends: it splits it) is decomposed
- *     into Uri-Host, Uri-Port, Uri-Path, Uri-Query; without either the request goes to the default upstream (reverse
- *     proxy) or gets 5.05.</li>
+ *     a table of simulated addresses; a Proxy-Uri (§5.10.2; record-sec never sends one outside: it splits it, but
+ *     the CoAP handshake transport may) takes precedence over any Uri-* option and is decomposed (§6.4) into
+ *     Uri-Host, Uri-Port, Uri-Path, Uri-Query toward the origin. Only the "coap" scheme is forwarded: another one
+ *     in Proxy-Uri or Proxy-Scheme gets 5.05 (Proxying Not Supported); without either the request goes to the
+ *     default upstream (reverse proxy) or gets 5.05.</li>
  * <li>Hop-Limit (RFC 8768 §3): decremented; a request that would leave with 0 is answered 5.08 with the proxy's
  *     address as diagnostic payload; inserted with {@code initialHopLimit} when absent.</li>
- * <li>Caching (§5.6, §5.4.6; RFC 8132 §2): only FETCH requests (outer POST responses are not cacheable) and 2.05
- *     responses, for the outer Max-Age (default 60 s). The key is the next hop, the outer code, every option except
- *     NoCacheKey ones, Hop-Limit and Block2, and the payload (RFC 8132: a FETCH payload is part of the key). A
- *     cached response goes out again with the new token and message ID and the remaining Max-Age.
+ * <li>Caching ({@link ProxyCache}; §5.6, §5.4.6; RFC 8132 §2): only FETCH requests (outer POST responses are not
+ *     cacheable) and 2.05 responses, for the outer Max-Age (default 60 s). The key is the next hop, the outer code,
+ *     every option except NoCacheKey ones, Hop-Limit and Block2, and the payload (RFC 8132: a FETCH payload is part
+ *     of the key). A cached response goes out again with the new token and message ID and the remaining Max-Age.
  *     {@link CachePolicy#IGNORE_PAYLOAD} is a deliberately non-compliant cache for showing that the client
  *     refuses a cached response served to another request.</li>
- * <li>Outer Block2 (RFC 7959, RFC 8613 §4.1.3.4.2): a response whose payload exceeds {@code maxBlockBytes} is sent
+ * <li>Outer Block2 ({@link Block2Server}; RFC 7959, RFC 8613 §4.1.3.4.2): a response whose payload exceeds {@code maxBlockBytes} is sent
  *     to the client in outer Block2 blocks; the client asks for the next block with the same request and an outer
  *     Block2 option, which the proxy serves from its buffer.</li>
  * <li>Class U options: {@code addOption} adds one to every forwarded request, {@code dropOption} removes one.</li>
@@ -58,27 +57,20 @@ public final class ForwardingProxy implements SimNode {
 
     /** RFC 7252 §5.10.5: Max-Age when the option is absent. */
     static final long DEFAULT_MAX_AGE_SECONDS = 60;
-    private static final int DEFAULT_PORT = 5683;
 
     private final SimNetwork net;
     private final String address;
     private final Retransmitter retransmitter;
     private final DedupCache downstreamDedup;
     private final DedupCache upstreamDedup;
-    private final Map<String, String> routes = new HashMap<>();
+    private final ProxyRouter router = new ProxyRouter();
     private final Map<String, Upstream> byUpstreamToken = new LinkedHashMap<>();
-    private final Map<String, CachedResponse> cache = new HashMap<>();
-    private final Map<String, CoapMessage> blockBuffers = new HashMap<>();
+    private final ProxyCache cache;
+    private Block2Server blocks = new Block2Server(1024);
     private final List<CoapOption> addedOptions = new ArrayList<>();
     private final Set<Integer> droppedOptions = new TreeSet<>();
-    private String defaultUpstream;
-    private CachePolicy cachePolicy = CachePolicy.OFF;
-    private int maxBlockBytes = 1024;
-    private int initialHopLimit;
     private int nextMid;
     private int forwarded;
-    private int cacheHits;
-    private int blocksServed;
 
     /** Creates the proxy and attaches it to {@code net} at {@code address}. */
     public ForwardingProxy(SimNetwork net, String address) {
@@ -87,33 +79,31 @@ public final class ForwardingProxy implements SimNode {
         this.retransmitter = new Retransmitter(net, address);
         this.downstreamDedup = new DedupCache(net);
         this.upstreamDedup = new DedupCache(net);
+        this.cache = new ProxyCache(net);
         this.nextMid = net.random().nextInt(0x10000);
         net.attach(address, this);
     }
 
     /** Requests for Uri-Host {@code host} and Uri-Port {@code port} go to simulated address {@code to}. */
     public ForwardingProxy route(String host, int port, String to) {
-        routes.put(host + ':' + port, Objects.requireNonNull(to));
+        router.route(host, port, to);
         return this;
     }
 
     /** Requests without Proxy-Scheme or Proxy-Uri go to {@code to} (reverse-proxy mode); null: answer 5.05. */
     public ForwardingProxy defaultUpstream(String to) {
-        this.defaultUpstream = to;
+        router.defaultUpstream(to);
         return this;
     }
 
     public ForwardingProxy cachePolicy(CachePolicy policy) {
-        this.cachePolicy = Objects.requireNonNull(policy);
+        cache.policy(Objects.requireNonNull(policy));
         return this;
     }
 
     /** Largest outer payload sent to the client in one piece; longer ones go in outer Block2 blocks. */
     public ForwardingProxy maxBlockBytes(int bytes) {
-        if (bytes < 16) {
-            throw new IllegalArgumentException("blocks are at least 16 bytes");
-        }
-        this.maxBlockBytes = bytes;
+        this.blocks = new Block2Server(bytes);
         return this;
     }
 
@@ -122,7 +112,7 @@ public final class ForwardingProxy implements SimNode {
         if (hops < 0 || hops > 255) {
             throw new IllegalArgumentException("Hop-Limit is 1..255");
         }
-        this.initialHopLimit = hops;
+        router.initialHopLimit(hops);
         return this;
     }
 
@@ -165,42 +155,44 @@ public final class ForwardingProxy implements SimNode {
             return;
         }
         Optional<CoapOption> block2 = m.option(OptionNumbers.BLOCK2);
-        CoapMessage buffered = blockBuffers.get(blockKey(client, m));
-        if (block2.isPresent() && buffered != null) {
-            serveBlock(client, m, buffered, block2.get());
+        if (block2.isPresent() && blocks.has(blockKey(client, m))) {
+            CoapMessage block;
+            try {
+                block = blocks.serve(blockKey(client, m), block2.get());
+            } catch (RecSecException e) {
+                block = errorTo(m, Wire.CODE_BAD_REQUEST, new byte[0]);
+            }
+            reply(client, m, block);
             return;
         }
         List<CoapOption> options = new ArrayList<>(m.options());
         String nextHop;
         try {
-            nextHop = route(options);
+            nextHop = router.route(options);
         } catch (RecSecException e) {
             reply(client, m, errorTo(m, Wire.CODE_BAD_REQUEST, new byte[0]));
             return;
+        } catch (ProxyRouter.SchemeNotSupported e) {
+            reply(client, m, errorTo(m, Wire.CODE_PROXYING_NOT_SUPPORTED, new byte[0]));
+            return;
         }
         if (nextHop == null) {
-            reply(client, m, errorTo(m, routes.isEmpty() && defaultUpstream == null
+            reply(client, m, errorTo(m, router.forwardsNothing()
                     ? Wire.CODE_PROXYING_NOT_SUPPORTED : Wire.CODE_BAD_GATEWAY, new byte[0]));
             return;
         }
-        if (!applyHopLimit(options)) {
+        if (!router.applyHopLimit(options)) {
             reply(client, m, errorTo(m, Wire.CODE_HOP_LIMIT_REACHED, address.getBytes(StandardCharsets.UTF_8)));
             return;
         }
         options.removeIf(o -> droppedOptions.contains(o.number()));
         options.addAll(addedOptions);
         CoapMessage out = m.withOptions(options);
-        String cacheKey = cacheKey(nextHop, out);
-        if (cacheKey != null) {
-            CachedResponse hit = cache.get(cacheKey);
-            if (hit != null && hit.expiresAtMillis > net.nowMillis()) {
-                cacheHits++;
-                long remaining = (hit.expiresAtMillis - net.nowMillis() + 999) / 1000;
-                List<CoapOption> ro = new ArrayList<>(Wire.without(hit.response.options(), OptionNumbers.MAX_AGE));
-                ro.add(CoapOption.ofUint(OptionNumbers.MAX_AGE, remaining));
-                respond(client, m, blockKey(client, m), hit.response.withOptions(ro));
-                return;
-            }
+        String cacheKey = cache.key(nextHop, out);
+        CoapMessage hit = cache.lookup(cacheKey);
+        if (hit != null) {
+            respond(client, m, blockKey(client, m), hit);
+            return;
         }
         byte[] upToken;
         do {
@@ -221,95 +213,6 @@ public final class ForwardingProxy implements SimNode {
         }
     }
 
-    /** The next hop's address, after consuming Proxy-Scheme or Proxy-Uri; null if there is none. */
-    private String route(List<CoapOption> options) throws RecSecException {
-        CoapOption proxyUri = first(options, OptionNumbers.PROXY_URI);
-        if (proxyUri != null) {
-            return routeProxyUri(options, proxyUri);
-        }
-        CoapOption scheme = first(options, OptionNumbers.PROXY_SCHEME);
-        if (scheme == null) {
-            return defaultUpstream;
-        }
-        options.removeIf(o -> o.number() == OptionNumbers.PROXY_SCHEME);
-        CoapOption host = first(options, OptionNumbers.URI_HOST);
-        CoapOption port = first(options, OptionNumbers.URI_PORT);
-        if (host == null || (port != null && port.length() > 2)) {
-            throw new RecSecException(RecSecException.Reason.MALFORMED, "no Uri-Host or bad Uri-Port");
-        }
-        return routes.get(host.stringValue() + ':' + (port == null ? DEFAULT_PORT : port.uintValue()));
-    }
-
-    /** RFC 7252 §6.4: decompose the absolute URI into Uri-* options toward the origin. */
-    private String routeProxyUri(List<CoapOption> options, CoapOption proxyUri) throws RecSecException {
-        URI uri;
-        try {
-            uri = new URI(proxyUri.stringValue());
-        } catch (URISyntaxException e) {
-            throw new RecSecException(RecSecException.Reason.MALFORMED, "Proxy-Uri does not parse");
-        }
-        if (uri.getHost() == null) {
-            throw new RecSecException(RecSecException.Reason.MALFORMED, "Proxy-Uri without host");
-        }
-        int port = uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort();
-        options.removeIf(o -> o.number() == OptionNumbers.PROXY_URI);
-        options.add(CoapOption.ofString(OptionNumbers.URI_HOST, uri.getHost()));
-        if (port != DEFAULT_PORT) {
-            options.add(CoapOption.ofUint(OptionNumbers.URI_PORT, port));
-        }
-        String path = uri.getRawPath() == null ? "" : uri.getPath();
-        for (String seg : path.split("/")) {
-            if (!seg.isEmpty()) {
-                options.add(CoapOption.ofString(OptionNumbers.URI_PATH, seg));
-            }
-        }
-        if (uri.getQuery() != null) {
-            for (String q : uri.getQuery().split("&")) {
-                options.add(CoapOption.ofString(OptionNumbers.URI_QUERY, q));
-            }
-        }
-        return routes.get(uri.getHost() + ':' + port);
-    }
-
-    /** RFC 8768 §3; false if the request must be answered 5.08. */
-    private boolean applyHopLimit(List<CoapOption> options) {
-        CoapOption hl = first(options, OptionNumbers.HOP_LIMIT);
-        options.removeIf(o -> o.number() == OptionNumbers.HOP_LIMIT);
-        long hops;
-        if (hl == null) {
-            if (initialHopLimit == 0) {
-                return true;
-            }
-            hops = initialHopLimit;
-        } else {
-            hops = hl.length() > 1 ? 0 : hl.uintValue();
-        }
-        if (hops <= 1) {
-            return false;
-        }
-        options.add(CoapOption.ofUint(OptionNumbers.HOP_LIMIT, hops - 1));
-        return true;
-    }
-
-    private String cacheKey(String nextHop, CoapMessage request) {
-        if (cachePolicy == CachePolicy.OFF || request.code() != Wire.CODE_FETCH) {
-            return null;
-        }
-        StringBuilder sb = new StringBuilder(nextHop).append('|').append(request.code());
-        for (CoapOption o : request.options()) {
-            // Hop-Limit changes with the path taken, Block2 selects a slice of the same response.
-            if (OptionNumbers.isNoCacheKey(o.number()) || o.number() == OptionNumbers.HOP_LIMIT
-                    || o.number() == OptionNumbers.BLOCK2) {
-                continue;
-            }
-            sb.append('|').append(o.number()).append('=').append(Wire.hex(o.value()));
-        }
-        if (cachePolicy == CachePolicy.RFC) {
-            sb.append("|p=").append(Wire.hex(request.payload()));
-        }
-        return sb.toString();
-    }
-
     private void onResponse(String from, CoapMessage m) {
         if (m.type() == CoapMessage.TYPE_CON) {
             net.send(address, from, Wire.emptyMessage(CoapMessage.TYPE_ACK, m.messageId()));
@@ -328,13 +231,7 @@ public final class ForwardingProxy implements SimNode {
         boolean keepsObserving = up.observe && m.hasOption(OptionNumbers.OBSERVE);
         if (!up.answered) {
             up.answered = true;
-            if (up.cacheKey != null && m.code() == 0x45) {
-                long seconds = m.option(OptionNumbers.MAX_AGE)
-                        .map(maxAge -> maxAge.length() <= 4 ? maxAge.uintValue() : 0L).orElse(DEFAULT_MAX_AGE_SECONDS);
-                if (seconds > 0) {
-                    cache.put(up.cacheKey, new CachedResponse(m, net.nowMillis() + seconds * 1000));
-                }
-            }
+            cache.store(up.cacheKey, m);
             respond(up.client, up.request, up.blockKey, m);
         } else if (keepsObserving) {
             CoapMessage n = m.withToken(up.token()).withMessageId(nextMid());
@@ -352,46 +249,7 @@ public final class ForwardingProxy implements SimNode {
 
     /** Sends the (first) response to the client's request, in outer Block2 blocks if it is too long. */
     private void respond(String client, CoapMessage request, String blockKey, CoapMessage response) {
-        CoapMessage out = response;
-        if (response.payloadLength() > maxBlockBytes) {
-            blockBuffers.put(blockKey, response);
-            out = block(response, new BlockOption(0, true, BlockOption.szxFor(maxBlockBytes)));
-        }
-        reply(client, request, out);
-    }
-
-    private void serveBlock(String client, CoapMessage request, CoapMessage whole, CoapOption block2) {
-        BlockOption asked;
-        try {
-            asked = BlockOption.parse(block2);
-        } catch (RecSecException e) {
-            reply(client, request, errorTo(request, Wire.CODE_BAD_REQUEST, new byte[0]));
-            return;
-        }
-        int szx = Math.min(asked.szx(), BlockOption.szxFor(maxBlockBytes));
-        long start = (long) asked.num() * (1 << (szx + 4));
-        if (start >= whole.payloadLength()) {
-            reply(client, request, errorTo(request, Wire.CODE_BAD_REQUEST, new byte[0]));
-            return;
-        }
-        blocksServed++;
-        reply(client, request, block(whole, new BlockOption(asked.num(), true, szx)));
-    }
-
-    /** Block {@code b.num()} of {@code whole}; the More flag is recomputed from the payload length. */
-    private static CoapMessage block(CoapMessage whole, BlockOption b) {
-        byte[] payload = whole.payload();
-        int size = b.sizeBytes();
-        int start = b.num() * size;
-        int end = Math.min(payload.length, start + size);
-        byte[] slice = java.util.Arrays.copyOfRange(payload, start, end);
-        List<CoapOption> opts = new ArrayList<>(Wire.without(whole.options(), OptionNumbers.BLOCK2,
-                OptionNumbers.SIZE2));
-        opts.add(new BlockOption(b.num(), end < payload.length, b.szx()).toOption(OptionNumbers.BLOCK2));
-        if (b.num() == 0) {
-            opts.add(CoapOption.ofUint(OptionNumbers.SIZE2, payload.length));
-        }
-        return whole.withOptions(opts).withPayload(slice);
+        reply(client, request, blocks.first(blockKey, response));
     }
 
     /** Sends {@code response} to the client as the answer to {@code request}: piggybacked for a CON. */
@@ -421,15 +279,6 @@ public final class ForwardingProxy implements SimNode {
         return client + '|' + Wire.hex(request.payload());
     }
 
-    private static CoapOption first(List<CoapOption> options, int number) {
-        for (CoapOption o : options) {
-            if (o.number() == number) {
-                return o;
-            }
-        }
-        return null;
-    }
-
     private int nextMid() {
         int mid = nextMid;
         nextMid = (nextMid + 1) & 0xffff;
@@ -447,15 +296,12 @@ public final class ForwardingProxy implements SimNode {
 
     /** Requests answered from the cache. */
     public int cacheHits() {
-        return cacheHits;
+        return cache.hits();
     }
 
     /** Outer Block2 blocks after the first served from the buffer. */
     public int blocksServed() {
-        return blocksServed;
-    }
-
-    private record CachedResponse(CoapMessage response, long expiresAtMillis) {
+        return blocks.blocksServed();
     }
 
     private static final class Upstream {

@@ -26,9 +26,15 @@ public final class HostileProxy implements SimNode {
 
     /** What the attacker does to the chosen message. */
     public enum Attack {
-        /** Flips one random bit of the record (the outer payload). */
+        /**
+         * Flips one random bit of the record (the outer payload); of the options when the payload is empty, of the
+         * code when there are neither.
+         */
         FLIP_BIT,
-        /** Cuts 1 or more bytes off the end, keeping at least one byte of the record. */
+        /**
+         * Cuts 1 or more bytes off the end, keeping at least one byte of the record; without a payload, cuts into
+         * the options (a message with nothing after its token passes unchanged).
+         */
         TRUNCATE,
         /**
          * Toward the server: relays the message, then sends the same bytes again 5 s later (same message ID).
@@ -90,6 +96,14 @@ public final class HostileProxy implements SimNode {
         return this;
     }
 
+    /**
+     * Messages with content seen so far going {@code direction} (the index the next one will have), so that an
+     * attack can be armed for a later exchange than the first.
+     */
+    public int seen(Direction direction) {
+        return counts.get(direction);
+    }
+
     /** What was done, in order (attack and direction), for test diagnostics. */
     public List<String> applied() {
         return List.copyOf(applied);
@@ -149,14 +163,20 @@ public final class HostileProxy implements SimNode {
         Held hold = new Held(attack, m, bytes);
         switch (attack) {
             case FLIP_BIT -> {
-                int from = Wire.payloadOffset(bytes, m) * 8;
-                int bit = from + net.random().nextInt(bytes.length * 8 - from);
+                // in the payload; without one in the options; without those in the code
+                int afterToken = 4 + m.token().length;
+                int from = m.payloadLength() > 0 ? Wire.payloadOffset(bytes, m) * 8
+                        : bytes.length > afterToken ? afterToken * 8 : 8;
+                int to8 = m.payloadLength() > 0 || bytes.length > afterToken ? bytes.length * 8 : 16;
+                int bit = from + net.random().nextInt(to8 - from);
                 bytes[bit >>> 3] ^= (byte) (0x80 >>> (bit & 7));
                 net.send(address, to, bytes);
             }
             case TRUNCATE -> {
-                int keepAtLeast = Wire.payloadOffset(bytes, m) + 1;
-                int len = keepAtLeast + net.random().nextInt(bytes.length - keepAtLeast);
+                // keeps at least one byte of the payload; without a payload, cuts into the options
+                int keepAtLeast = m.payloadLength() > 0 ? Wire.payloadOffset(bytes, m) + 1 : 4 + m.token().length;
+                int len = bytes.length > keepAtLeast
+                        ? keepAtLeast + net.random().nextInt(bytes.length - keepAtLeast) : bytes.length;
                 net.send(address, to, java.util.Arrays.copyOf(bytes, len));
             }
             case REPLAY_SAME_MID, REPLAY_NEW_MID -> {

@@ -239,6 +239,59 @@ class ForwardingProxyTest {
         assertEquals(Wire.CODE_PROXYING_NOT_SUPPORTED, client.outcomes().get(noProxying).code());
     }
 
+    /** RFC 7252 §5.10.2: only coap is forwarded; a Proxy-Uri or a Proxy-Scheme of another scheme gets 5.05. */
+    @Test
+    void otherSchemesGet505AndNothingIsForwarded() {
+        Topology t = new Topology(12, LinkProfile.PERFECT);
+        t.server(r -> response(CONTENT, new byte[0]));
+        ForwardingProxy proxy = t.proxy();
+        Sink mallory = new Sink();
+        t.net.attach("mallory", mallory);
+        List<CoapOption> http = List.of(CoapOption.ofString(OptionNumbers.PROXY_URI, "http://server.example/x"));
+        List<CoapOption> coaps = List.of(CoapOption.ofString(OptionNumbers.URI_HOST, "server.example"),
+                CoapOption.ofString(OptionNumbers.PROXY_SCHEME, "coaps"));
+        List<CoapOption> relative = List.of(CoapOption.ofString(OptionNumbers.PROXY_URI, "/x"));
+        int mid = 100;
+        for (List<CoapOption> o : List.of(http, coaps, relative)) {
+            t.net.send("mallory", Topology.PROXY, CoapCodec.encode(new CoapMessage(CoapMessage.TYPE_CON, GET, mid++,
+                    new byte[] {1}, o, new byte[0])));
+        }
+        t.net.runUntilIdle(CoapTiming.EXCHANGE_LIFETIME_MILLIS * 2);
+
+        assertEquals(3, mallory.got.size());
+        assertEquals(Wire.CODE_PROXYING_NOT_SUPPORTED, mallory.got.get(0).code(), "http");
+        assertEquals(Wire.CODE_PROXYING_NOT_SUPPORTED, mallory.got.get(1).code(), "coaps");
+        assertEquals(0x80, mallory.got.get(2).code(), "a relative Proxy-Uri is a bad request");
+        assertEquals(0, proxy.forwarded());
+    }
+
+    /** A Proxy-Uri takes precedence over Uri-* options sent with it (§5.10.2): the origin gets the URI's parts. */
+    @Test
+    void proxyUriTakesPrecedenceOverUriOptions() {
+        Topology t = new Topology(13, LinkProfile.PERFECT);
+        t.server(r -> response(CONTENT, new byte[0]));
+        t.proxy();
+        t.net.attach("mallory", new Sink());
+        List<CoapMessage> toServer = new ArrayList<>();
+        t.net.addTap(d -> {
+            if (d.to().equals(Topology.SERVER)) {
+                toServer.add(Wire.decodeOrNull(d.bytes()));
+            }
+        });
+        t.net.send("mallory", Topology.PROXY, CoapCodec.encode(new CoapMessage(CoapMessage.TYPE_CON, GET, 5,
+                new byte[] {2}, List.of(CoapOption.ofString(OptionNumbers.URI_HOST, "elsewhere.example"),
+                CoapOption.ofString(OptionNumbers.URI_PATH, "wrong"),
+                CoapOption.ofString(OptionNumbers.PROXY_URI, "coap://server.example/right")), new byte[0])));
+        t.net.runUntilIdle(CoapTiming.EXCHANGE_LIFETIME_MILLIS * 2);
+
+        CoapMessage forwarded = toServer.get(0);
+        assertEquals("server.example", forwarded.option(OptionNumbers.URI_HOST).orElseThrow().stringValue());
+        List<String> path = new ArrayList<>();
+        forwarded.options().stream().filter(o -> o.number() == OptionNumbers.URI_PATH)
+                .forEach(o -> path.add(o.stringValue()));
+        assertEquals(List.of("right"), path);
+    }
+
     @Test
     void observeNotificationsAreRelayedInOrderAndDeliveredOnce() throws RecSecException {
         Topology t = new Topology(9, LinkProfile.PERFECT);

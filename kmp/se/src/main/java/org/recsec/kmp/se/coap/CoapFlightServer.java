@@ -35,7 +35,10 @@ import org.recsec.se.host.DtlsRecords;
  *   {@link DtlsServerEngine} started on an {@link ExchangeTransport}; the same ClientHello again (a retransmission,
  *   or a proxy replaying it) gets the same handshake and the same answer.</li>
  *   <li>A flight to {@code <resource>/<id>} goes to that handshake only; the same flight twice in a row gets the
- *   cached answer, so a lost response costs one exchange and never a second handshake step.</li>
+ *   cached answer, so a lost response costs one exchange and never a second handshake step. An empty answer (2.04,
+ *   no records) means the flight completed the handshake; a flight whose records Bouncy Castle discarded without
+ *   completing it (RFC 6347 §4.1.2.7: e.g. a Finished damaged on the way) gets 5.03, not cached, so the client
+ *   sends it again instead of taking an empty 2.04 for the server's consent.</li>
  *   <li>At most {@code maxHandshakes} are kept (5.03 beyond); a handshake is forgotten {@code lifetimeMillis}
  *   after it was created.</li>
  * </ul>
@@ -196,6 +199,7 @@ public final class CoapFlightServer implements AutoCloseable {
             synchronized (this) {
                 completed++;
             }
+            h.succeeded = true;
             h.transport.finished();
             onEstablished.accept(e);
         } catch (IOException | RuntimeException e) {
@@ -265,6 +269,8 @@ public final class CoapFlightServer implements AutoCloseable {
         final ExchangeTransport transport = new ExchangeTransport();
         private byte[] lastRequest;
         private Reply lastReply;
+        /** Set before the transport is finished when the engine completed the handshake. */
+        private volatile boolean succeeded;
 
         Handshake(String id, String clientHelloDigest, long createdMillis) {
             this.id = id;
@@ -279,6 +285,12 @@ public final class CoapFlightServer implements AutoCloseable {
             }
             List<byte[]> sent = transport.exchange(datagrams(records), FLIGHT_WAIT_MILLIS);
             if (sent == null) {
+                return error(FlightCoap.SERVICE_UNAVAILABLE);
+            }
+            if (sent.isEmpty() && !succeeded) {
+                // The flight did not move the handshake (Bouncy Castle discarded its records, e.g. a damaged
+                // Finished, RFC 6347 §4.1.2.7): no empty 2.04, which would tell the client its last flight was
+                // taken. 5.03, not cached: the client sends the flight again.
                 return error(FlightCoap.SERVICE_UNAVAILABLE);
             }
             Reply r = new Reply(code, code == FlightCoap.CREATED ? id : null, DtlsRecords.concat(sent));

@@ -1,6 +1,5 @@
 package org.recsec.kmp.se.coap;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,8 +34,10 @@ import org.recsec.se.host.SocketAgent;
  *   <li>The handshake id comes from the 2.01 response's Location-Path, which must be the resource plus one valid
  *   id; later flights go to it.</li>
  *   <li>Block-wise (RFC 7959): a flight longer than the block size goes in Block1 blocks (2.31 Continue between
- *   them; a smaller block size asked by the server is followed); a response in Block2 blocks is fetched block by
- *   block. At most {@value CoapFlightServer#MAX_FLIGHT_BYTES} bytes are accepted in one answer.</li>
+ *   them; a smaller block size asked by the server is followed; a 2.31 for another block counts as no answer);
+ *   a response in Block2 blocks is fetched block by
+ *   block; a block other than the one asked for (a replayed response) counts as no answer, so the flight goes again.
+ *   At most {@value CoapFlightServer#MAX_FLIGHT_BYTES} bytes are accepted in one answer.</li>
  * </ul>
  *
  * <p>Not thread-safe: one handshake thread uses it. Counters ({@link #stats()}) cover every datagram on the wire.
@@ -75,7 +76,7 @@ public final class CoapSocketAgent implements SocketAgent {
     private final Random random;
     private String handshakeId;
     private int nextMid;
-    private Exchange current;
+    private FlightExchange current;
     private long exchanges;
     private long requests;
     private long retransmits;
@@ -104,6 +105,30 @@ public final class CoapSocketAgent implements SocketAgent {
         this.nextMid = random.nextInt(0x10000);
     }
 
+    /**
+     * An agent on a fresh UDP socket ({@link UdpFlightWire}) with RFC 7252's transmission parameters
+     * ({@link CoapTransmission#RFC7252}): to {@code server} directly when {@code proxy} is null, else to the forward
+     * proxy, naming the server in the given form (RFC 7252 §5.7.2, §6.4).
+     *
+     * @param server the server's CoAP endpoint (its IP literal goes into Uri-Host or Proxy-Uri)
+     * @param proxy  the forward proxy, or null
+     * @param form   {@link ProxyForm#PROXY_SCHEME} or {@link ProxyForm#PROXY_URI} with a proxy (ignored without)
+     * @param bind   the local address to bind, or null for the wildcard
+     * @param random message IDs, tokens and retransmission timeouts
+     * @return the agent; closing it closes the socket
+     * @throws IOException the socket could not be opened
+     */
+    public static CoapSocketAgent overUdp(java.net.InetSocketAddress server, java.net.InetSocketAddress proxy,
+                                          ProxyForm form, java.net.InetAddress bind, Random random)
+            throws IOException {
+        if (proxy != null && form == ProxyForm.NONE) {
+            throw new IllegalArgumentException("a proxy needs the Proxy-Scheme or the Proxy-Uri form");
+        }
+        return new CoapSocketAgent(UdpFlightWire.open(proxy != null ? proxy : server, bind),
+                server.getAddress().getHostAddress(), server.getPort(), proxy != null ? form : ProxyForm.NONE,
+                CoapTransmission.RFC7252, random);
+    }
+
     /** The handshake id the server gave, or null before its 2.01. */
     public String handshakeId() {
         return handshakeId;
@@ -120,7 +145,7 @@ public final class CoapSocketAgent implements SocketAgent {
         if (body.length == 0) {
             throw new IllegalArgumentException("empty flight");
         }
-        current = new Exchange(body);
+        current = new FlightExchange(body, target(), tx);
         sendRequest(current.firstRequest());
     }
 
@@ -142,7 +167,7 @@ public final class CoapSocketAgent implements SocketAgent {
         long deadline = wire.nowMillis() + Math.max(1, timeoutMillis);
         while (true) {
             long now = wire.nowMillis();
-            Exchange x = current;
+            FlightExchange x = current;
             if (x != null && x.answer != null) {
                 current = null;
                 return Optional.of(x.answer);
@@ -186,7 +211,7 @@ public final class CoapSocketAgent implements SocketAgent {
         } catch (RecSecException e) {
             return; // not CoAP: silently ignored (RFC 7252 §4.2)
         }
-        Exchange x = current;
+        FlightExchange x = current;
         boolean mine = x != null && m.messageId() == x.mid;
         if (m.type() == CoapMessage.TYPE_RST) {
             if (mine) {
@@ -214,7 +239,7 @@ public final class CoapSocketAgent implements SocketAgent {
         }
     }
 
-    private void onResponse(Exchange x, CoapMessage m) throws IOException {
+    private void onResponse(FlightExchange x, CoapMessage m) throws IOException {
         if (x.responded) {
             return;
         }
@@ -226,7 +251,11 @@ public final class CoapSocketAgent implements SocketAgent {
             return;
         }
         if (code == FlightCoap.CONTINUE) {
-            CoapRequest next = x.nextBlock1(m.option(OptionNumbers.BLOCK1).orElse(null));
+            FlightExchange.CoapRequest next = x.nextBlock1(m.option(OptionNumbers.BLOCK1).orElse(null));
+            if (next == null) {
+                x.gaveUp = true; // a 2.31 for another block: no answer to this one, the flight goes again
+                return;
+            }
             sendRequest(next);
             return;
         }
@@ -249,12 +278,18 @@ public final class CoapSocketAgent implements SocketAgent {
             }
             x.body.writeBytes(m.payload());
         } else {
-            long v = uint(b2, 3);
+            long v = FlightExchange.uint(b2, 3);
             long num = v >>> 4;
             int size = 1 << ((v & 7) + 4);
-            if ((v & 7) == 7 || num * size != x.body.size()) {
+            if ((v & 7) == 7) {
                 current = null;
-                throw new CoapFlightException("Block2 out of order", -1);
+                throw new CoapFlightException("Block2 with the reserved size 7", -1);
+            }
+            if (num * size != x.body.size()) {
+                // another block than asked for (a replayed or misrouted response): treated as a lost answer, so
+                // the bridge sends the flight again in a new exchange and gets the server's cached answer
+                x.gaveUp = true;
+                return;
             }
             x.body.writeBytes(m.payload());
             if (x.body.size() > CoapFlightServer.MAX_FLIGHT_BYTES) {
@@ -290,27 +325,16 @@ public final class CoapSocketAgent implements SocketAgent {
         handshakeId = id;
     }
 
-    private static long uint(CoapOption o, int maxLength) throws CoapFlightException {
-        if (o.length() > maxLength) {
-            throw new CoapFlightException("option " + o.number() + " too long", -1);
-        }
-        return o.uintValue();
-    }
-
-    /** One request of an exchange, before message ID and token. */
-    private record CoapRequest(List<CoapOption> options, byte[] payload) {
-    }
-
-    private void sendRequest(CoapRequest r) throws IOException {
-        Exchange x = current;
+    private void sendRequest(FlightExchange.CoapRequest r) throws IOException {
+        FlightExchange x = current;
         x.mid = nextMid;
         nextMid = (nextMid + 1) & 0xffff;
         x.token = new byte[8];
         random.nextBytes(x.token);
-        List<CoapOption> sorted = new ArrayList<>(r.options);
+        List<CoapOption> sorted = new ArrayList<>(r.options());
         sorted.sort(Comparator.comparingInt(CoapOption::number));
         x.bytes = CoapCodec.encode(new CoapMessage(CoapMessage.TYPE_CON, FlightCoap.CODE_POST, x.mid, x.token,
-                sorted, r.payload));
+                sorted, r.payload()));
         x.acked = false;
         x.responded = false;
         x.retransmissions = 0;
@@ -358,79 +382,5 @@ public final class CoapSocketAgent implements SocketAgent {
     public void close() {
         current = null;
         wire.close();
-    }
-
-    /** One flight's exchange: its Block1 progress, the answer's Block2 body, and the request in flight. */
-    private final class Exchange {
-        final byte[] flight;
-        /** The request target when the flight went out: Block2 follow-ups ask the same resource. */
-        final List<CoapOption> target = target();
-        final ByteArrayOutputStream body = new ByteArrayOutputStream();
-        int blockNum;
-        int blockSzx = tx.szx();
-        int mid;
-        byte[] token;
-        byte[] bytes;
-        long timeout;
-        long retransmitAt;
-        int retransmissions;
-        boolean acked;
-        boolean responded;
-        boolean gaveUp;
-        List<byte[]> answer;
-
-        Exchange(byte[] flight) {
-            this.flight = flight;
-        }
-
-        int blockSize() {
-            return 1 << (blockSzx + 4);
-        }
-
-        CoapRequest firstRequest() {
-            return flight.length <= tx.blockSize() ? withFlight(new ArrayList<>(target), flight) : block1(0);
-        }
-
-        CoapRequest block1(int num) {
-            int size = blockSize();
-            int from = num * size;
-            int to = Math.min(flight.length, from + size);
-            List<CoapOption> o = new ArrayList<>(target);
-            o.add(CoapOption.ofUint(OptionNumbers.BLOCK1, ((long) num << 4) | (to < flight.length ? 8 : 0)
-                    | blockSzx));
-            if (num == 0) {
-                o.add(CoapOption.ofUint(OptionNumbers.SIZE1, flight.length));
-            }
-            blockNum = num;
-            return withFlight(o, Arrays.copyOfRange(flight, from, to));
-        }
-
-        CoapRequest nextBlock1(CoapOption b1) throws CoapFlightException {
-            if (b1 == null) {
-                throw new CoapFlightException("2.31 without Block1", -1);
-            }
-            long v = uint(b1, 3);
-            int szx = (int) (v & 7);
-            if (v >>> 4 != blockNum || szx == 7 || szx > blockSzx) {
-                throw new CoapFlightException("2.31 for another block", -1);
-            }
-            int next = (blockNum + 1) * blockSize() / (1 << (szx + 4));
-            blockSzx = szx;
-            if (next * blockSize() >= flight.length) {
-                throw new CoapFlightException("2.31 after the last block", -1);
-            }
-            return block1(next);
-        }
-
-        CoapRequest block2Request(long num, int szx) {
-            List<CoapOption> o = new ArrayList<>(target);
-            o.add(CoapOption.ofUint(OptionNumbers.BLOCK2, (num << 4) | szx));
-            return new CoapRequest(o, new byte[0]);
-        }
-
-        private CoapRequest withFlight(List<CoapOption> o, byte[] payload) {
-            o.add(CoapOption.ofUint(OptionNumbers.CONTENT_FORMAT, FlightCoap.CONTENT_FORMAT));
-            return new CoapRequest(o, payload);
-        }
     }
 }

@@ -2,6 +2,7 @@ package org.recsec.kmp.se.coap;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,7 +23,9 @@ import org.recsec.se.host.SocketAgent;
  * the wire are byte for byte those of the UDP handshake.
  *
  * <p>The last flight of an abbreviated handshake (RFC 5246 §7.3: the client's ChangeCipherSpec and Finished) is the
- * client's, so the bridge waits for the server's (empty) answer to it: only then did the server take it. A flight
+ * client's, so the bridge waits for the server's (empty) answer to it: only then did the server take it (the
+ * {@link CoapFlightServer} answers 5.03 to a flight that did not move the handshake, and records in that answer
+ * make the bridge send the Finished again). A flight
  * with no answer is sent again, in a new exchange, when {@code timer} expires (doubled each time, at most
  * {@code maxSends} sends); with {@link CoapTransmission#dtlsTimer()} that is only after CoAP gave up.
  *
@@ -34,6 +37,8 @@ import org.recsec.se.host.SocketAgent;
  */
 public final class SeCoapDtlsBridge {
     private static final int MAX_TIMER_MILLIS = 60_000;
+    /** Where a Hello's random ends: record header 13, handshake header 12, version 2, random 32. */
+    private static final int RANDOM_END = 59;
     private final SeCard card;
     private final SocketAgent socket;
     private final Retransmission timer;
@@ -43,6 +48,8 @@ public final class SeCoapDtlsBridge {
     private long deadlineNanos;
     private int flightsSent;
     private int flightsReceived;
+    private byte[] clientRandom;
+    private byte[] serverRandom;
 
     /** @param timer the flight timer, e.g. {@link CoapTransmission#dtlsTimer()} */
     public SeCoapDtlsBridge(SeCard card, SocketAgent socket, Retransmission timer) {
@@ -65,11 +72,18 @@ public final class SeCoapDtlsBridge {
         feed.reset();
         flightsSent = 0;
         flightsReceived = 0;
+        clientRandom = null;
+        serverRandom = null;
         byte[] first = card.eapStart();
         if (first.length >= 3 && first[1] == 3) {
             // TLS records (version 3.x), not DTLS (0xFEFD): the card was RESET with MODE_TLS
             throw new TlsOverCoapException();
         }
+        // DTLS record header 13, handshake header 12, client_version 2, then the random (RFC 6347 §4.2.1)
+        if (first.length < RANDOM_END || first[0] != 22 || first[13] != 1) {
+            throw new SeException("the card's first record is not a ClientHello");
+        }
+        clientRandom = Arrays.copyOfRange(first, RANDOM_END - 32, RANDOM_END);
         toServer(first);
         List<byte[]> pending = new ArrayList<>();
         boolean helloDone = false;
@@ -96,10 +110,17 @@ public final class SeCoapDtlsBridge {
                 }
             }
             if (awaitingLastAnswer) {
-                if (!flight.isEmpty()) {
-                    throw new IOException("the server answered the client's Finished with records");
+                if (flight.isEmpty()) {
+                    return true;
                 }
-                return true;
+                // Records instead of the empty answer: the server's flight again (a repeat, or a response a proxy
+                // replayed), so the server may not have taken the Finished: it goes again, as DTLS would resend it.
+                if (sends >= timer.maxSends()) {
+                    throw new IOException("the server answered the client's Finished with records " + sends
+                            + " times");
+                }
+                resend();
+                continue;
             }
             for (byte[] r : flight) {
                 int epoch = ((r[3] & 0xFF) << 8) | (r[4] & 0xFF);
@@ -111,6 +132,9 @@ public final class SeCoapDtlsBridge {
                     byte[] whole = complete.get();
                     pending.add(whole);
                     int type = whole[13];
+                    if (type == 2 && whole.length >= RANDOM_END) {
+                        serverRandom = Arrays.copyOfRange(whole, RANDOM_END - 32, RANDOM_END);
+                    }
                     if (type == 3) {
                         feed.restartAfterHelloVerify();
                         toServer(feed.toCard(pending));
@@ -129,6 +153,9 @@ public final class SeCoapDtlsBridge {
                     pending.add(r);
                     byte[] answer = feed.toCard(pending);
                     pending.clear();
+                    if (serverRandom == null) {
+                        throw new SeException("the handshake finished without a ServerHello");
+                    }
                     if (helloDone) {
                         if (answer.length != 0) {
                             throw new SeException("the card answered the server Finished with records");
@@ -144,6 +171,19 @@ public final class SeCoapDtlsBridge {
                 }
             }
         }
+    }
+
+    /**
+     * client_random of the last {@link #handshake()} (the card's ClientHello), 32 bytes, for {@link
+     * org.recsec.kmp.se.SeKmp}'s installs and {@link org.recsec.kmp.se.SeSpis}; null before one.
+     */
+    public byte[] clientRandom() {
+        return clientRandom == null ? null : clientRandom.clone();
+    }
+
+    /** server_random of the last finished {@link #handshake()} (the ServerHello), 32 bytes; null before one. */
+    public byte[] serverRandom() {
+        return serverRandom == null ? null : serverRandom.clone();
     }
 
     /** Client flights sent in the last handshake, resends included. */

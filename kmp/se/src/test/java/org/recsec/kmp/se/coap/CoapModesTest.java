@@ -28,9 +28,8 @@ class CoapModesTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
     static SeCoapDtlsBridge bridge(SeCard card, InetSocketAddress server) throws IOException {
-        CoapSocketAgent coap = new CoapSocketAgent(UdpFlightWire.open(server, LOOPBACK),
-                server.getAddress().getHostAddress(), server.getPort(), CoapSocketAgent.ProxyForm.NONE,
-                CoapTransmission.RFC7252, new SecureRandom());
+        CoapSocketAgent coap = CoapSocketAgent.overUdp(server, null, CoapSocketAgent.ProxyForm.NONE, LOOPBACK,
+                new SecureRandom());
         return new SeCoapDtlsBridge(card, coap, CoapTransmission.RFC7252.dtlsTimer());
     }
 
@@ -43,6 +42,9 @@ class CoapModesTest {
             assertEquals(i > 0, b.handshake(), "handshake " + i + " abbreviated?");
             PskDtlsServer.Established e = f.awaitEstablished();
             assertTrue(ModesFixture.samePair(card.exportSa(), e), "handshake " + i + ": the card's keys are the server's");
+            assertEquals(e.spis(), org.recsec.kmp.se.SeSpis.derive(b.clientRandom(), b.serverRandom()),
+                    "handshake " + i + ": the bridge's randoms give the server's SPIs");
+            assertTrue(java.util.Arrays.equals(e.clientRandom(), b.clientRandom()));
         }
         assertEquals(1, f.cache.full());
         assertEquals(resumptions, f.cache.resumed());

@@ -45,7 +45,7 @@ class SimHandshakeTest {
     private static final String HOST = "server.example";
 
     /** The virtual clock of the network, for the server's handshake lifetimes. */
-    private static Clock clockOf(SimNetwork net) {
+    static Clock clockOf(SimNetwork net) {
         return new Clock() {
             @Override
             public ZoneId getZone() {
