@@ -336,7 +336,10 @@ public final class IoseGrid implements AutoCloseable {
         }
     }
 
-    /** Stops accepting, closes the server socket and every connection, and waits for their threads to end. */
+    /**
+     * Stops accepting, closes the server socket and every connection, waits for their threads to end, then closes
+     * every card's link (a PC/SC reader's connection is released: another process may then connect to it).
+     */
     @Override
     public void close() {
         closed = true;
@@ -358,6 +361,14 @@ public final class IoseGrid implements AutoCloseable {
             pool.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        closeLinks(slots.values().stream().map(sl -> sl.card).toList());
+    }
+
+    /** Closes the links of {@code cards} (a grid that could not be built releases its readers with this too). */
+    static void closeLinks(List<IoseCard> cards) {
+        for (IoseCard c : cards) {
+            c.link().close();
         }
     }
 }

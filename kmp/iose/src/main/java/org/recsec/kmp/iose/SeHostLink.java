@@ -30,4 +30,10 @@ public final class SeHostLink implements SeLink {
     public String describe() {
         return link.describe();
     }
+
+    /** Releases the card (se-host's {@link CardLink#close}: PC/SC disconnect without reset). */
+    @Override
+    public void close() {
+        link.close();
+    }
 }
