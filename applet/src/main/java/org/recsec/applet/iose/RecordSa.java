@@ -63,16 +63,11 @@ final class RecordSa {
         byte[] sec = r.sec;
         byte[] sa = r.sa;
         r.wipeSa();
-        // Derive-Secret(exporter_master_secret, label, "") into the (by now unused) client Finished slot
-        h.deriveSecret(sec, IoseConsts.S_EXPORTER, LABEL, Hkdf.EMPTY_HASH, (short) 0, sec,
-                IoseConsts.S_CLIENT_FINISHED);
         for (byte d = 0; d < 2; d++) {
+            // context = SPI c2s ‖ SPI s2c ‖ d, assembled where the output will go
             Util.arrayCopyNonAtomic(b, off, sec, IoseConsts.S_SECRET, (short) 8);
             sec[(short) (IoseConsts.S_SECRET + 8)] = d;
-            h.sha.reset();
-            h.sha.doFinal(sec, IoseConsts.S_SECRET, (short) 9, sec, IoseConsts.S_HASH);
-            h.expandLabel(sec, IoseConsts.S_CLIENT_FINISHED, Hkdf.EXPORTER, sec, IoseConsts.S_HASH, IoseConsts.HASH,
-                    sec, IoseConsts.S_SECRET, (short) 20);
+            export(sec, IoseConsts.S_SECRET, (short) 9);
             if (d == 0) {
                 r.saOpenKey.setKey(sec, IoseConsts.S_SECRET);
             } else {
@@ -82,11 +77,27 @@ final class RecordSa {
                     d == 0 ? IoseConsts.A_SALT_C2S : IoseConsts.A_SALT_S2C, (short) 4);
         }
         Util.arrayFillNonAtomic(sec, IoseConsts.S_SECRET, IoseConsts.HASH, (byte) 0);
-        Util.arrayFillNonAtomic(sec, IoseConsts.S_CLIENT_FINISHED, IoseConsts.HASH, (byte) 0);
-        Util.arrayFillNonAtomic(sec, IoseConsts.S_HASH, IoseConsts.HASH, (byte) 0);
         Util.arrayCopyNonAtomic(b, off, sa, IoseConsts.A_SPIS, (short) 8);
         sa[IoseConsts.A_TAG] = (byte) r.getShort(IoseConsts.V_TAG);
         return true;
+    }
+
+    /**
+     * TLS-Exporter(LABEL, ctx[off..+len), 20) of this session (RFC 8446 §7.5) into sec[S_SECRET..+20):
+     * HKDF-Expand-Label(Derive-Secret(exporter_master_secret, LABEL, ""), "exporter", SHA-256(ctx), 20). The context
+     * may lie in sec[S_SECRET..) itself (it is hashed first). Uses the client Finished slot and S_HASH as scratch,
+     * free in an established session, and wipes them.
+     */
+    void export(byte[] ctx, short off, short len) {
+        byte[] sec = r.sec;
+        h.sha.reset();
+        h.sha.doFinal(ctx, off, len, sec, IoseConsts.S_HASH);
+        h.deriveSecret(sec, IoseConsts.S_EXPORTER, LABEL, Hkdf.EMPTY_HASH, (short) 0, sec,
+                IoseConsts.S_CLIENT_FINISHED);
+        h.expandLabel(sec, IoseConsts.S_CLIENT_FINISHED, Hkdf.EXPORTER, sec, IoseConsts.S_HASH, IoseConsts.HASH, sec,
+                IoseConsts.S_SECRET, (short) 20);
+        Util.arrayFillNonAtomic(sec, IoseConsts.S_CLIENT_FINISHED, IoseConsts.HASH, (byte) 0);
+        Util.arrayFillNonAtomic(sec, IoseConsts.S_HASH, IoseConsts.HASH, (byte) 0);
     }
 
     private short tag() {

@@ -146,6 +146,21 @@ public final class IoseGrid implements AutoCloseable {
         return Collections.unmodifiableSet(slots.keySet());
     }
 
+    /** The card named {@code sen} (as its SEN reads, lower case), or null. */
+    IoseCard card(String sen) {
+        Slot s = slots.get(sen);
+        return s == null ? null : s.card;
+    }
+
+    /**
+     * The SE-resident record ciphers of this grid's cards, for the grid host's SAD
+     * ({@code SecurityAssociationDatabase.Builder.seCipherProvider}): resolves the handles
+     * {@link IoseRecordSa#installOnCard} installs to the card of that SEN.
+     */
+    public org.recsec.km.sad.SeCipherProvider recordCiphers() {
+        return IoseRecordSa.provider(this::card);
+    }
+
     /** Counters. */
     public Stats stats() {
         return stats;
