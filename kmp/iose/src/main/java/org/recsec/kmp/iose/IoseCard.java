@@ -157,6 +157,17 @@ public final class IoseCard {
         return new String(command(INS_READ_SEN, null), StandardCharsets.US_ASCII);
     }
 
+    /**
+     * The SEN the card's ATR carries in its historical bytes ({@code Atr#sen}: {@code 80 5L SEN}), or empty when the
+     * link has no ATR or the ATR carries none.
+     *
+     * @throws org.recsec.se.host.Atr.MalformedAtrException when the reader's ATR breaks ISO/IEC 7816-3 §8.2
+     */
+    public java.util.Optional<String> atrSen() throws IOException {
+        java.util.Optional<byte[]> atr = link.atr();
+        return atr.isEmpty() ? java.util.Optional.empty() : org.recsec.se.host.Atr.parse(atr.get()).sen();
+    }
+
     /** GET-STATUS: state, personalised, ALPN selected, EAP mode. */
     public byte[] status() throws IOException {
         return command(INS_GET_STATUS, null);

@@ -117,18 +117,26 @@ public final class IoseGrid implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * Reads each card's SEN and builds the routing table.
+     * Reads each card's SEN (READ-SEN) and builds the routing table. Where the link reports an ATR whose historical
+     * bytes carry a SEN ({@code org.recsec.se.host.Atr}, ISO/IEC 7816-3 §8.2), it must be the same name: a card
+     * whose ATR and READ-SEN disagree, or whose ATR is malformed, is refused.
      *
      * @param cards the secure elements (personalised)
      * @param config limits
      * @param nanoTime monotonic clock for the record deadlines (System::nanoTime in production)
-     * @throws IOException when a card does not answer READ-SEN, or two cards have the same SEN
+     * @throws IOException when a card does not answer READ-SEN, its ATR is malformed or names another SEN, or two
+     *     cards have the same SEN
      */
     public IoseGrid(List<IoseCard> cards, Config config, LongSupplier nanoTime) throws IOException {
         this.config = config;
         this.nanoTime = nanoTime;
         for (IoseCard c : cards) {
             String sen = ClientHelloSniNames.normalise(c.readSen());
+            java.util.Optional<String> inAtr = c.atrSen();
+            if (inAtr.isPresent() && !inAtr.get().equalsIgnoreCase(sen)) {
+                throw new IOException("card " + c.link().describe() + " refused: its ATR names it " + inAtr.get()
+                        + " but READ-SEN answers " + sen);
+            }
             if (slots.putIfAbsent(sen, new Slot(c)) != null) {
                 throw new IOException("two secure elements named " + sen);
             }

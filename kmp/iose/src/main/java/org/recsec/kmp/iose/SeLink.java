@@ -15,6 +15,14 @@ public interface SeLink extends AutoCloseable {
      */
     byte[] transmit(byte[] command) throws IOException;
 
+    /**
+     * The card's Answer-to-Reset as the reader reports it (ISO/IEC 7816-3 §8), or empty for a link without one (a
+     * simulated SE, jcardsim's terminal gives its fixed ATR).
+     */
+    default java.util.Optional<byte[]> atr() {
+        return java.util.Optional.empty();
+    }
+
     /** A short, key-free description for logs. */
     String describe();
 
