@@ -22,7 +22,8 @@ public final class SeHostLink implements SeLink {
     public byte[] transmit(byte[] command) throws IOException {
         try {
             return link.transmit(new CommandAPDU(command)).getBytes();
-        } catch (CardException e) {
+        } catch (CardException | IllegalStateException e) {
+            // IllegalStateException: javax.smartcardio's answer once the card was disconnected (closed link)
             throw new IOException("card link " + link.describe() + ": " + e.getMessage(), e);
         }
     }
