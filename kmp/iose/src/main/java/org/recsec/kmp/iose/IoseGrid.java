@@ -71,41 +71,8 @@ public final class IoseGrid implements AutoCloseable {
         public final AtomicLong overLimit = new AtomicLong();
     }
 
-    private static final class Slot {
-        final IoseCard card;
-        /** Guarded by this. */
-        private boolean busy;
-
-        Slot(IoseCard card) {
-            this.card = card;
-        }
-
-        /**
-         * Takes the SE for one session; while another holds it, waits up to {@code graceNanos} (measured on
-         * {@code nanoTime}) for that session to end: a client that just closed its session may open the next one
-         * before this grid has seen the close.
-         */
-        synchronized boolean acquire(long graceNanos, LongSupplier nanoTime) throws InterruptedException {
-            long deadline = nanoTime.getAsLong() + graceNanos;
-            while (busy) {
-                long left = deadline - nanoTime.getAsLong();
-                if (left <= 0) {
-                    return false;
-                }
-                wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
-            }
-            busy = true;
-            return true;
-        }
-
-        synchronized void release() {
-            busy = false;
-            notifyAll();
-        }
-    }
-
     private static final System.Logger LOG = System.getLogger(IoseGrid.class.getName());
-    private final Map<String, Slot> slots = new LinkedHashMap<>();
+    private final Map<String, GridSlot> slots = new LinkedHashMap<>();
     private final Config config;
     private final LongSupplier nanoTime;
     private final Stats stats = new Stats();
@@ -137,7 +104,7 @@ public final class IoseGrid implements AutoCloseable {
                 throw new IOException("card " + c.link().describe() + " refused: its ATR names it " + inAtr.get()
                         + " but READ-SEN answers " + sen);
             }
-            if (slots.putIfAbsent(sen, new Slot(c)) != null) {
+            if (slots.putIfAbsent(sen, new GridSlot(c)) != null) {
                 throw new IOException("two secure elements named " + sen);
             }
         }
@@ -154,10 +121,16 @@ public final class IoseGrid implements AutoCloseable {
         return Collections.unmodifiableSet(slots.keySet());
     }
 
-    /** The card named {@code sen} (as its SEN reads, lower case), or null. */
+    /** The card named {@code sen} (ASCII case ignored), or null. */
     IoseCard card(String sen) {
-        Slot s = slots.get(sen);
+        GridSlot s = slots.get(sen.toLowerCase(java.util.Locale.ROOT));
         return s == null ? null : s.card;
+    }
+
+    /** Whether the SE named {@code sen} is in a session (its connection, or the RESET after it, not yet done). */
+    boolean inSession(String sen) {
+        GridSlot s = slots.get(sen.toLowerCase(java.util.Locale.ROOT));
+        return s.busy();
     }
 
     /**
@@ -221,7 +194,7 @@ public final class IoseGrid implements AutoCloseable {
     }
 
     private void handle(Socket s) {
-        Slot slot = null;
+        GridSlot slot = null;
         try {
             s.setTcpNoDelay(true);
             InputStream in = s.getInputStream();
@@ -245,7 +218,7 @@ public final class IoseGrid implements AutoCloseable {
                 alert(out, e.alert());
                 return;
             }
-            Slot candidate = slots.get(sen);
+            GridSlot candidate = slots.get(sen);
             if (candidate == null) {
                 stats.unknownName.incrementAndGet();
                 alert(out, TlsAlertException.UNRECOGNIZED_NAME);

@@ -100,7 +100,11 @@ class PcscGridTest {
                 System.out.println("PcscGridTest: APDUs through pcscd/vpcd: OpenSSL session (p00, s00) "
                         + (afterOpenSsl - before) + ", BC session " + (client.commands() - afterOpenSsl));
 
-                // the simulated SE beside it is untouched by the reader: its APDUs do not cross vpcd
+                // the simulated SE beside it is untouched by the reader: its APDUs do not cross vpcd (once the grid
+                // has finished with the BC session: close_notify and the RESET after it)
+                for (int i = 0; i < 3000 && grid.inSession("pcsc-keystore"); i++) {
+                    Thread.sleep(10);
+                }
                 long beforeSim = client.commands();
                 try (IoseClient c = IoseClient.connect("127.0.0.1", port, "pcsc-sim",
                         TestSes.IDENTITY.getBytes(StandardCharsets.US_ASCII), TestSes.PSK, "shell", new SecureRandom(),
