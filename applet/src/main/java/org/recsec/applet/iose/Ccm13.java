@@ -6,9 +6,11 @@ import javacardx.crypto.Cipher;
 /**
  * AES-128-CCM with a 16-byte tag (RFC 5116 AEAD_AES_128_CCM, suite 0x1304) or an 8-byte tag (RFC 6655
  * AEAD_AES_128_CCM_8, suite 0x1305) and a 12-byte nonce (NIST SP 800-38C) for the TLS 1.3 record layer
- * (RFC 8446 §5.2–5.3, RFC 8446 §B.4), built on the card's AES-ECB. The nonce is the write IV XOR the 64-bit record
- * sequence number; the additional data is the 5-byte record header. Records are processed in place:
- * header(5) ‖ text ‖ tag(16).
+ * (RFC 8446 §5.2–5.3, RFC 8446 §B.4) and for the record SA of {@link RecordSa} (DTLS 1.2, RFC 6655 §3), built on
+ * the card's AES-ECB. The nonce is the IV XOR the 64-bit sequence number (TLS 1.3: write IV and record number; DTLS
+ * 1.2: salt ‖ 0^8 and the explicit nonce epoch ‖ seq); the additional data (at most 14 bytes: one CCM block) is
+ * given by the caller (TLS 1.3: the 5-byte record header; DTLS 1.2: the 13 bytes of RFC 5246 §6.2.3.3). Text is
+ * processed in place and the tag follows it.
  */
 final class Ccm13 {
 
@@ -27,12 +29,11 @@ final class Ccm13 {
         aes = Cipher.getInstance(Cipher.ALG_AES_BLOCK_128_ECB_NOPAD, false);
     }
 
-    /** Encrypts rec[off+5 .. +len) in place and writes the tag (tag bytes) after it. */
-    void seal(javacard.security.AESKey key, byte[] iv, short ivOff, byte[] seq, short seqOff, byte[] rec, short off,
-            short len, short tag) {
+    /** Encrypts rec[p .. +len) in place and writes the tag (tag bytes) after it; aad: aadLen ≤ 14 bytes. */
+    void seal(javacard.security.AESKey key, byte[] iv, short ivOff, byte[] seq, short seqOff, byte[] aad, short aadOff,
+            short aadLen, byte[] rec, short p, short len, short tag) {
         aes.init(key, Cipher.MODE_ENCRYPT);
-        short p = (short) (off + IoseConsts.RECORD_HEADER);
-        mac(iv, ivOff, seq, seqOff, rec, off, len, tag);
+        mac(iv, ivOff, seq, seqOff, aad, aadOff, aadLen, rec, p, len, tag);
         counter(iv, ivOff, seq, seqOff, (short) 0);
         aes.doFinal(c, IoseConsts.C_CTR, (short) 16, c, IoseConsts.C_KS);
         for (short i = 0; i < tag; i++) {
@@ -42,13 +43,12 @@ final class Ccm13 {
         Util.arrayFillNonAtomic(c, (short) 0, IoseConsts.CCM_SIZE, (byte) 0);
     }
 
-    /** Decrypts rec[off+5 .. +len) in place and checks the tag that follows; false (and text wiped) if wrong. */
-    boolean open(javacard.security.AESKey key, byte[] iv, short ivOff, byte[] seq, short seqOff, byte[] rec, short off,
-            short len, short tag) {
+    /** Decrypts rec[p .. +len) in place and checks the tag that follows; false (and text wiped) if wrong. */
+    boolean open(javacard.security.AESKey key, byte[] iv, short ivOff, byte[] seq, short seqOff, byte[] aad,
+            short aadOff, short aadLen, byte[] rec, short p, short len, short tag) {
         aes.init(key, Cipher.MODE_ENCRYPT);
-        short p = (short) (off + IoseConsts.RECORD_HEADER);
         ctr(iv, ivOff, seq, seqOff, rec, p, len);
-        mac(iv, ivOff, seq, seqOff, rec, off, len, tag);
+        mac(iv, ivOff, seq, seqOff, aad, aadOff, aadLen, rec, p, len, tag);
         counter(iv, ivOff, seq, seqOff, (short) 0);
         aes.doFinal(c, IoseConsts.C_CTR, (short) 16, c, IoseConsts.C_KS);
         byte diff = 0;
@@ -64,18 +64,18 @@ final class Ccm13 {
         return true;
     }
 
-    private void mac(byte[] iv, short ivOff, byte[] seq, short seqOff, byte[] rec, short off, short len, short tag) {
+    private void mac(byte[] iv, short ivOff, byte[] seq, short seqOff, byte[] aad, short aadOff, short aadLen,
+            byte[] rec, short p, short len, short tag) {
         c[IoseConsts.C_BLOCK] = b0Flags(tag);
         nonce(iv, ivOff, seq, seqOff, (short) (IoseConsts.C_BLOCK + 1));
         c[(short) (IoseConsts.C_BLOCK + 13)] = 0;
         Util.setShort(c, (short) (IoseConsts.C_BLOCK + 14), len);
         aes.doFinal(c, IoseConsts.C_BLOCK, (short) 16, c, IoseConsts.C_MAC);
-        // AAD block: length 5 ‖ the record header ‖ zero padding
+        // AAD block: its length (2) ‖ the additional data ‖ zero padding
         Util.arrayFillNonAtomic(c, IoseConsts.C_BLOCK, (short) 16, (byte) 0);
-        Util.setShort(c, IoseConsts.C_BLOCK, IoseConsts.RECORD_HEADER);
-        Util.arrayCopyNonAtomic(rec, off, c, (short) (IoseConsts.C_BLOCK + 2), IoseConsts.RECORD_HEADER);
+        Util.setShort(c, IoseConsts.C_BLOCK, aadLen);
+        Util.arrayCopyNonAtomic(aad, aadOff, c, (short) (IoseConsts.C_BLOCK + 2), aadLen);
         chain();
-        short p = (short) (off + IoseConsts.RECORD_HEADER);
         short end = (short) (p + len);
         while (p < end) {
             short n = (short) (end - p);

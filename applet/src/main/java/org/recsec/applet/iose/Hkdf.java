@@ -18,6 +18,8 @@ final class Hkdf {
     static final byte[] S_HS = {'s', ' ', 'h', 's', ' ', 't', 'r', 'a', 'f', 'f', 'i', 'c'};
     static final byte[] C_AP = {'c', ' ', 'a', 'p', ' ', 't', 'r', 'a', 'f', 'f', 'i', 'c'};
     static final byte[] S_AP = {'s', ' ', 'a', 'p', ' ', 't', 'r', 'a', 'f', 'f', 'i', 'c'};
+    static final byte[] EXP_MASTER = {'e', 'x', 'p', ' ', 'm', 'a', 's', 't', 'e', 'r'};
+    static final byte[] EXPORTER = {'e', 'x', 'p', 'o', 'r', 't', 'e', 'r'};
     static final byte[] FINISHED = {'f', 'i', 'n', 'i', 's', 'h', 'e', 'd'};
     static final byte[] KEY = {'k', 'e', 'y'};
     static final byte[] IV = {'i', 'v'};

@@ -20,12 +20,15 @@ public final class IoseApplet extends Applet {
     private final IoseRam ram;
     private final IoseStore store;
     private final EapFraming eap;
+    private final RecordSa recordSa;
 
     private IoseApplet() {
         store = new IoseStore();
         ram = new IoseRam();
         RandomData random = RandomData.getInstance(RandomData.ALG_SECURE_RANDOM);
-        eap = new EapFraming(ram, new Tls13Server(ram, store, random));
+        Tls13Server tls = new Tls13Server(ram, store, random);
+        eap = new EapFraming(ram, tls);
+        recordSa = tls.recordSa();
         ram.wipe(IoseConsts.ST_WAIT_CLIENT_HELLO);
     }
 
@@ -75,6 +78,7 @@ public final class IoseApplet extends Applet {
                     ISOException.throwIt(IoseConsts.SW_WRONG_DATA);
                 }
                 ram.wipe(IoseConsts.ST_WAIT_CLIENT_HELLO);
+                ram.wipeSa();
                 store.wipe();
                 return;
             }
@@ -85,6 +89,21 @@ public final class IoseApplet extends Applet {
                 buf[2] = ram.vars[IoseConsts.V_ALPN];
                 buf[3] = ram.vars[IoseConsts.V_EAP_MODE];
                 apdu.setOutgoingAndSend((short) 0, (short) 4);
+                return;
+            }
+            case IoseConsts.INS_SA_INFO: {
+                noData(apdu, buf);
+                apdu.setOutgoingAndSend((short) 0, recordSa.info(buf));
+                return;
+            }
+            case IoseConsts.INS_SA_SEAL: {
+                p1p2(buf);
+                apdu.setOutgoingAndSend((short) 0, recordSa.seal(buf, apdu.setIncomingAndReceive()));
+                return;
+            }
+            case IoseConsts.INS_SA_OPEN: {
+                p1p2(buf);
+                apdu.setOutgoingAndSend((short) 0, recordSa.open(buf, apdu.setIncomingAndReceive()));
                 return;
             }
             default:

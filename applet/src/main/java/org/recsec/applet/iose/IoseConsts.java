@@ -25,6 +25,13 @@ final class IoseConsts {
     static final byte INS_FACTORY_RESET = (byte) 0x36;
     /** GET-STATUS: state ‖ personalised ‖ session count (2). */
     static final byte INS_GET_STATUS = (byte) 0x38;
+    /** SA-INFO: the record SA the shell's {@code r} line derived: SPI c2s ‖ SPI s2c ‖ suite (2). */
+    static final byte INS_SA_INFO = (byte) 0x3A;
+    /** SA-SEAL: epoch ‖ seq (8) ‖ type ‖ plaintext -> the DTLS 1.2 record sealed with the card-to-client SA. */
+    static final byte INS_SA_SEAL = (byte) 0x3C;
+    /** SA-OPEN: a DTLS 1.2 record of the client-to-card SA -> its plaintext. */
+    static final byte INS_SA_OPEN = (byte) 0x3E;
+    static final short SW_AUTH_FAILED = (short) 0x6988;
 
     static final short SW_WRONG_LENGTH = ISO7816.SW_WRONG_LENGTH;
     static final short SW_WRONG_DATA = ISO7816.SW_WRONG_DATA;
@@ -141,8 +148,13 @@ final class IoseConsts {
     static final short S_READ_IV = 124;
     static final short S_WRITE_IV = 136;
     static final short S_HASH = 148;
+    /**
+     * Scratch during the handshake; from the server flight on, exporter_master_secret (RFC 8446 §7.1), kept for the
+     * record SA's TLS-Exporter (§7.5, {@link RecordSa}) until the session ends.
+     */
     static final short S_TMP = 180;
-    /** HkdfLabel and HKDF-Expand working storage. */
+    static final short S_EXPORTER = S_TMP;
+    /** HkdfLabel and HKDF-Expand working storage; RecordSa's nonce and AAD scratch between APDUs. */
     static final short S_LABEL = 212;
     static final short S_LABEL_SIZE = 96;
     static final short SEC_SIZE = (short) (S_LABEL + S_LABEL_SIZE);
@@ -153,4 +165,16 @@ final class IoseConsts {
     static final short C_KS = 32;
     static final short C_BLOCK = 48;
     static final short CCM_SIZE = 64;
+
+    // ---- sa: the record SA (RecordSa), kept across sessions until power-off, FACTORY-RESET or the next r line -------
+    /** Tag length of the SA's suite: 0 no SA, 16 TLS_PSK_WITH_AES_128_CCM, 8 TLS_PSK_WITH_AES_128_CCM_8. */
+    static final short A_TAG = 0;
+    /** SPI client-to-card (the card opens), then SPI card-to-client (the card seals). */
+    static final short A_SPIS = 1;
+    static final short A_SALT_C2S = 9;
+    static final short A_SALT_S2C = 13;
+    /** Last epoch ‖ seq the card sealed (8); A_SEALED = 1 once one record was sealed. */
+    static final short A_LAST_SEQ = 17;
+    static final short A_SEALED = 25;
+    static final short SA_SIZE = 26;
 }

@@ -24,6 +24,12 @@ final class IoseRam {
     final AESKey writeKey;
     /** HMAC-SHA-256 key slot of HKDF (RFC 5869 on RFC 2104). */
     final HMACKey hmacKey;
+    /** The record SA ({@link RecordSa}): outlives sessions, not touched by {@link #wipe} or {@link #close}. */
+    final byte[] sa;
+    /** The record SA's client-to-card key (the card opens). */
+    final AESKey saOpenKey;
+    /** The record SA's card-to-client key (the card seals). */
+    final AESKey saSealKey;
 
     IoseRam() {
         io = JCSystem.makeTransientByteArray(IoseConsts.IO_SIZE, JCSystem.CLEAR_ON_RESET);
@@ -34,12 +40,27 @@ final class IoseRam {
         writeKey = (AESKey) KeyBuilder.buildKey(KeyBuilder.TYPE_AES_TRANSIENT_RESET, KeyBuilder.LENGTH_AES_128, false);
         hmacKey = (HMACKey) KeyBuilder.buildKey(KeyBuilder.TYPE_HMAC_TRANSIENT_RESET,
                 KeyBuilder.LENGTH_HMAC_SHA_256_BLOCK_64, false);
+        sa = JCSystem.makeTransientByteArray(IoseConsts.SA_SIZE, JCSystem.CLEAR_ON_RESET);
+        saOpenKey = (AESKey) KeyBuilder.buildKey(KeyBuilder.TYPE_AES_TRANSIENT_RESET, KeyBuilder.LENGTH_AES_128,
+                false);
+        saSealKey = (AESKey) KeyBuilder.buildKey(KeyBuilder.TYPE_AES_TRANSIENT_RESET, KeyBuilder.LENGTH_AES_128,
+                false);
     }
 
-    /** RAM bytes allocated here: the arrays, two AES-128 keys and one 64-byte HMAC key slot. */
+    /**
+     * RAM bytes allocated here: the session's arrays, two AES-128 keys and one 64-byte HMAC key slot; the record
+     * SA's array and two AES-128 keys.
+     */
     static short ramBytes() {
         return (short) (IoseConsts.IO_SIZE + IoseConsts.VARS_SIZE + IoseConsts.SEC_SIZE + IoseConsts.CCM_SIZE
-                + 16 + 16 + 64);
+                + 16 + 16 + 64 + IoseConsts.SA_SIZE + 16 + 16);
+    }
+
+    /** Forgets the record SA (its keys, salts, SPIs and sequence mark). */
+    void wipeSa() {
+        Util.arrayFillNonAtomic(sa, (short) 0, IoseConsts.SA_SIZE, (byte) 0);
+        saOpenKey.clearKey();
+        saSealKey.clearKey();
     }
 
     byte state() {

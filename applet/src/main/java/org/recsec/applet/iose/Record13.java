@@ -18,7 +18,8 @@ final class Record13 {
 
     /** Opens the application_data record at io[p] (inner plaintext of textLen bytes) with the read key. */
     boolean open(byte[] io, short p, short textLen, short tag) {
-        return ccm.open(r.readKey, r.sec, IoseConsts.S_READ_IV, r.vars, IoseConsts.V_READ_SEQ, io, p, textLen, tag);
+        return ccm.open(r.readKey, r.sec, IoseConsts.S_READ_IV, r.vars, IoseConsts.V_READ_SEQ, io, p,
+                IoseConsts.RECORD_HEADER, io, (short) (p + IoseConsts.RECORD_HEADER), textLen, tag);
     }
 
     /**
@@ -34,7 +35,8 @@ final class Record13 {
         Util.setShort(io, (short) (o + 1), (short) 0x0303);
         short tag = tag();
         Util.setShort(io, (short) (o + 3), (short) (textLen + tag));
-        ccm.seal(r.writeKey, r.sec, IoseConsts.S_WRITE_IV, r.vars, IoseConsts.V_WRITE_SEQ, io, o, textLen, tag);
+        ccm.seal(r.writeKey, r.sec, IoseConsts.S_WRITE_IV, r.vars, IoseConsts.V_WRITE_SEQ, io, o,
+                IoseConsts.RECORD_HEADER, io, t, textLen, tag);
         increment(IoseConsts.V_WRITE_SEQ);
         return (short) (t + textLen + tag);
     }

@@ -170,10 +170,13 @@ final class ServerFlight13 {
                 (short) 16);
         h.expandLabel(sec, IoseConsts.S_TMP, Hkdf.IV, sec, (short) 0, (short) 0, sec, IoseConsts.S_PENDING_READ_IV,
                 IoseConsts.NONCE);
-        h.deriveSecret(sec, IoseConsts.S_SECRET, Hkdf.S_AP, sec, IoseConsts.S_HASH, sec, IoseConsts.S_TMP);
-        trafficKeys(IoseConsts.S_TMP, false);
+        // exporter_master_secret = Derive-Secret(MS, "exp master", ClientHello..server Finished), kept in S_TMP
+        // for RecordSa (S_HASH still holds that transcript hash; trafficKeys below overwrites it)
+        h.deriveSecret(sec, IoseConsts.S_SECRET, Hkdf.EXP_MASTER, sec, IoseConsts.S_HASH, sec, IoseConsts.S_TMP);
+        // the server application traffic secret replaces MS in place (its last use)
+        h.deriveSecret(sec, IoseConsts.S_SECRET, Hkdf.S_AP, sec, IoseConsts.S_HASH, sec, IoseConsts.S_SECRET);
+        trafficKeys(IoseConsts.S_SECRET, false);
         Util.arrayFillNonAtomic(sec, IoseConsts.S_SECRET, IoseConsts.HASH, (byte) 0);
-        Util.arrayFillNonAtomic(sec, IoseConsts.S_TMP, IoseConsts.HASH, (byte) 0);
         Util.arrayFillNonAtomic(sec, IoseConsts.S_HASH, IoseConsts.HASH, (byte) 0);
         r.setShort(IoseConsts.V_OUT_END, w);
         r.setState(IoseConsts.ST_WAIT_CLIENT_FINISHED);

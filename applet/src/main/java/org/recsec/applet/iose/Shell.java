@@ -18,6 +18,9 @@ import javacardx.crypto.Cipher;
  * c OOOO        read the SE-App certificate from offset OOOO: up to 256 bytes -> hex (empty line at the end)
  * w OOOO HEX    write certificate bytes at offset OOOO (0 starts a new certificate, else OOOO = length so far) -> OK
  * n HEX         set a new PSK (16..64 bytes) for the next sessions (§8.5, PSK-User) -> OK
+ * r CCCCCCCCSSSSSSSS  derive the record SA pair with these SPIs from this session's exporter ({@link RecordSa}) -> OK
+ * e HEX         TLS-Exporter("EXPORTER-recsec record SA", HEX (0..64 bytes), 20) of this session -> hex: what the
+ *               user's own TLS stack computes, so an independent client (OpenSSL -keymatexport) checks the card's
  * </pre>
  *
  * Errors are one line {@code E <word>}: syntax, key, range, full.
@@ -46,11 +49,13 @@ final class Shell {
     private final IoseStore store;
     private final MessageDigest sha;
     private final Cipher rsa;
+    private final RecordSa recordSa;
 
-    Shell(IoseRam r, IoseStore store, MessageDigest sha) {
+    Shell(IoseRam r, IoseStore store, MessageDigest sha, RecordSa recordSa) {
         this.r = r;
         this.store = store;
         this.sha = sha;
+        this.recordSa = recordSa;
         rsa = Cipher.getInstance(Cipher.ALG_RSA_NOPAD, false);
     }
 
@@ -172,6 +177,32 @@ final class Shell {
             }
             store.setPsk(in, a, dl);
             Util.arrayFillNonAtomic(in, a, rest, (byte) 0);
+            return line(out, w, limit, OK);
+        }
+        if (c == 'e') {
+            short dl = decode(in, a, rest);
+            if (dl < 0) {
+                return line(out, w, limit, E_SYNTAX);
+            }
+            if (dl > 64) {
+                return line(out, w, limit, E_RANGE);
+            }
+            if (!room(w, limit, (short) 40)) {
+                return line(out, w, limit, E_FULL);
+            }
+            recordSa.export(in, a, dl);
+            Util.arrayCopyNonAtomic(r.sec, IoseConsts.S_SECRET, out, (short) (w + 20), (short) 20);
+            Util.arrayFillNonAtomic(r.sec, IoseConsts.S_SECRET, IoseConsts.HASH, (byte) 0);
+            return crlf(out, hex(out, (short) (w + 20), (short) 20, w));
+        }
+        if (c == 'r') {
+            short dl = decode(in, a, rest);
+            if (dl < 0) {
+                return line(out, w, limit, E_SYNTAX);
+            }
+            if (dl != 8 || !recordSa.derive(in, a)) {
+                return line(out, w, limit, E_RANGE);
+            }
             return line(out, w, limit, OK);
         }
         return line(out, w, limit, E_SYNTAX);

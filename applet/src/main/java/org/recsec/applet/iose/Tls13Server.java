@@ -29,13 +29,22 @@ final class Tls13Server {
     private final Shell shell;
     private final ClientHello13 hello;
 
+    private final RecordSa recordSa;
+
     Tls13Server(IoseRam r, IoseStore store, RandomData random) {
         this.r = r;
         Hkdf h = new Hkdf(r);
-        records = new Record13(r, new Ccm13(r));
+        Ccm13 ccm = new Ccm13(r);
+        records = new Record13(r, ccm);
         Ffdhe dh = new Ffdhe(random);
-        shell = new Shell(r, store, h.sha);
+        recordSa = new RecordSa(r, h, ccm);
+        shell = new Shell(r, store, h.sha, recordSa);
         hello = new ClientHello13(r, store, new ServerFlight13(r, store, h, dh, random, records));
+    }
+
+    /** The record SA the shell's {@code r} line keys, for the SA APDUs. */
+    RecordSa recordSa() {
+        return recordSa;
     }
 
     static void alert(byte description) {

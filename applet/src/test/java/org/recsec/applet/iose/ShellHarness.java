@@ -19,7 +19,8 @@ final class ShellHarness {
         new IoseSimCard();
         ram = new IoseRam();
         store = new IoseStore();
-        shell = new Shell(ram, store, MessageDigest.getInstance(MessageDigest.ALG_SHA_256, false));
+        shell = new Shell(ram, store, MessageDigest.getInstance(MessageDigest.ALG_SHA_256, false),
+                new RecordSa(ram, new Hkdf(ram), new Ccm13(ram)));
     }
 
     /**

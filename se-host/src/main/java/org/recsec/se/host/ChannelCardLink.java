@@ -43,6 +43,11 @@ public final class ChannelCardLink implements CardLink {
         return r;
     }
 
+    /** The card's Answer-to-Reset as the terminal reports it ({@code Card.getATR()}, ISO/IEC 7816-3 §8). */
+    public byte[] atr() {
+        return card.getATR().getBytes();
+    }
+
     @Override
     public ApduCounter counter() {
         return counter;

@@ -19,8 +19,12 @@ import javax.smartcardio.ResponseAPDU;
  *
  * <p>vpcd protocol (vsmartcard, vpcd.h): every message either way is a 2-byte big-endian length followed by that
  * many bytes. From vpcd, one byte is a control request — 0 power off, 1 power on, 2 reset, 4 get the ATR (the only
- * one answered, with {@link #ATR}) — and anything longer is a command APDU, answered with the response APDU. A
+ * one answered, with {@link #atr()}) — and anything longer is a command APDU, answered with the response APDU. A
  * command that is not a well-formed APDU gets {@code 6700}; a card that does not answer gets {@code 6F00}.
+ *
+ * <p>The ATR: {@link #ATR}'s interface bytes, and as historical bytes the card's SEN ({@link Atr#senHistoricalBytes},
+ * draft-urien-coinrg-iose §2) when the card answers READ-SEN ({@code 80 32 00 00}, the same command in the recsec
+ * and the IoSE applet) with a SEN that fits; else {@link #ATR} itself. The SEN is read once, at {@link #connect}.
  */
 public final class VpcdClient implements AutoCloseable {
     /** vpcd's default port (reader "Virtual PCD 00 00"). */
@@ -35,20 +39,44 @@ public final class VpcdClient implements AutoCloseable {
 
     private final CardLink card;
     private final Socket socket;
+    private final byte[] atr;
     private volatile long commands;
 
-    private VpcdClient(CardLink card, Socket socket) {
+    private VpcdClient(CardLink card, Socket socket, byte[] atr) {
         this.card = card;
         this.socket = socket;
+        this.atr = atr;
     }
 
-    /** Connects to vpcd; the card appears in the reader once {@link #serve()} runs. */
+    /**
+     * Reads the card's SEN for the ATR, then connects to vpcd; the card appears in the reader once {@link #serve()}
+     * runs.
+     */
     public static VpcdClient connect(CardLink card, InetSocketAddress vpcd) throws IOException {
         Objects.requireNonNull(card);
+        byte[] atr = atrOf(card);
         Socket s = new Socket();
         s.connect(vpcd, 10_000);
         s.setTcpNoDelay(true);
-        return new VpcdClient(card, s);
+        return new VpcdClient(card, s, atr);
+    }
+
+    /** The ATR this client gives vpcd. */
+    public byte[] atr() {
+        return atr.clone();
+    }
+
+    private static byte[] atrOf(CardLink card) {
+        try {
+            ResponseAPDU r = card.transmit(new CommandAPDU(0x80, 0x32, 0, 0, 256));
+            if (r.getSW() == 0x9000) {
+                String sen = new String(r.getData(), java.nio.charset.StandardCharsets.US_ASCII);
+                return Atr.senHistoricalBytes(sen).map(Atr::t1).orElse(ATR.clone());
+            }
+        } catch (CardException | IllegalArgumentException e) {
+            // no SEN from this card: the plain ATR
+        }
+        return ATR.clone();
     }
 
     /** APDUs relayed so far. */
@@ -72,7 +100,7 @@ public final class VpcdClient implements AutoCloseable {
             if (len == 1) {
                 int ctrl = msg[0] & 0xFF;
                 if (ctrl == CTRL_ATR) {
-                    send(out, ATR);
+                    send(out, atr);
                 }
                 // power off / on / reset: the applet's session is wiped by the next SELECT anyway
                 if (ctrl != CTRL_OFF && ctrl != CTRL_ON && ctrl != CTRL_RESET && ctrl != CTRL_ATR) {

@@ -18,6 +18,9 @@ public final class IoseCard {
     static final int INS_READ_SEN = 0x32;
     static final int INS_FACTORY_RESET = 0x36;
     static final int INS_GET_STATUS = 0x38;
+    static final int INS_SA_INFO = 0x3A;
+    static final int INS_SA_SEAL = 0x3C;
+    static final int INS_SA_OPEN = 0x3E;
     static final int FRAGMENT = 240;
     /** Largest TLS input one PROCESS takes (the card's reassembly buffer). */
     public static final int MAX_INPUT = 900;
@@ -29,7 +32,7 @@ public final class IoseCard {
 
     private final SeLink link;
     private int id;
-    private long apdus;
+    private final java.util.concurrent.atomic.AtomicLong apdus = new java.util.concurrent.atomic.AtomicLong();
 
     /** @param link the card's ISO 7816 link */
     public IoseCard(SeLink link) {
@@ -47,7 +50,37 @@ public final class IoseCard {
 
     /** APDUs sent so far. */
     public long apdus() {
-        return apdus;
+        return apdus.get();
+    }
+
+    /** The record SA on the card (SA-INFO): the SPIs and the DTLS 1.2 suite, 0xC0A4 or 0xC0A8. */
+    public record SaInfo(long clientToCard, long cardToClient, int suite) {
+    }
+
+    /** SA-INFO: the record SA the shell's {@code r} line derived on the card; SeException 6985 when there is none. */
+    public SaInfo saInfo() throws IOException {
+        byte[] d = command(INS_SA_INFO, null);
+        if (d.length != 10) {
+            throw new SeException("SA-INFO answer of " + d.length + " bytes", -1);
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(d);
+        return new SaInfo(b.getInt() & 0xFFFFFFFFL, b.getInt() & 0xFFFFFFFFL, b.getShort() & 0xFFFF);
+    }
+
+    /**
+     * SA-SEAL: the card seals {@code plaintext} as one DTLS 1.2 record of its card-to-client SA with this epoch and
+     * sequence number (above the last one it sealed, else SeException 6985).
+     */
+    public byte[] saSeal(int contentType, int epoch, long seq, byte[] plaintext) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(9 + plaintext.length);
+        b.putShort((short) epoch).putShort((short) (seq >>> 32)).putInt((int) seq).put((byte) contentType)
+                .put(plaintext);
+        return command(INS_SA_SEAL, b.array());
+    }
+
+    /** SA-OPEN: the card opens one DTLS 1.2 record of its client-to-card SA (SeException 6988 when it does not verify). */
+    public byte[] saOpen(byte[] record) throws IOException {
+        return command(INS_SA_OPEN, record);
     }
 
     private byte[] command(int ins, byte[] data) throws IOException {
@@ -55,8 +88,8 @@ public final class IoseCard {
         if (data == null || data.length == 0) {
             c = new byte[] {(byte) CLA, (byte) ins, 0, 0, 0};
         } else {
-            if (data.length > 251) {
-                throw new IllegalArgumentException("APDU data over 251 bytes");
+            if (data.length > 255) {
+                throw new IllegalArgumentException("APDU data over 255 bytes");
             }
             c = new byte[5 + data.length + 1];
             c[0] = (byte) CLA;
@@ -64,7 +97,7 @@ public final class IoseCard {
             c[4] = (byte) data.length;
             System.arraycopy(data, 0, c, 5, data.length);
         }
-        apdus++;
+        apdus.incrementAndGet();
         byte[] r = link.transmit(c);
         int sw = ((r[r.length - 2] & 0xFF) << 8) | (r[r.length - 1] & 0xFF);
         if (sw != 0x9000) {
@@ -85,7 +118,7 @@ public final class IoseCard {
         c[2] = 0x04;
         c[4] = (byte) aid.length;
         System.arraycopy(aid, 0, c, 5, aid.length);
-        apdus++;
+        apdus.incrementAndGet();
         byte[] r = link.transmit(c);
         int sw = ((r[r.length - 2] & 0xFF) << 8) | (r[r.length - 1] & 0xFF);
         if (sw != 0x9000) {
@@ -122,6 +155,17 @@ public final class IoseCard {
     /** READ-SEN: the name the card answers to (the grid learns it from the card, not from configuration). */
     public String readSen() throws IOException {
         return new String(command(INS_READ_SEN, null), StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The SEN the card's ATR carries in its historical bytes ({@code Atr#sen}: {@code 80 5L SEN}), or empty when the
+     * link has no ATR or the ATR carries none.
+     *
+     * @throws org.recsec.se.host.Atr.MalformedAtrException when the reader's ATR breaks ISO/IEC 7816-3 §8.2
+     */
+    public java.util.Optional<String> atrSen() throws IOException {
+        java.util.Optional<byte[]> atr = link.atr();
+        return atr.isEmpty() ? java.util.Optional.empty() : org.recsec.se.host.Atr.parse(atr.get()).sen();
     }
 
     /** GET-STATUS: state, personalised, ALPN selected, EAP mode. */

@@ -21,10 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -99,9 +96,9 @@ public final class IoseCli {
             out.println(USAGE);
             return 0;
         }
-        Options o;
+        IoseCliOptions o;
         try {
-            o = Options.parse(sub, rest);
+            o = IoseCliOptions.parse(sub, rest);
         } catch (IllegalArgumentException e) {
             err.println("recsec iose " + sub + ": " + e.getMessage());
             return 2;
@@ -134,7 +131,7 @@ public final class IoseCli {
      * does the same and then waits until interrupted.
      */
     public IoseGrid startGrid(String[] gridArgs) throws IOException {
-        Options o = Options.parse("grid", gridArgs);
+        IoseCliOptions o = IoseCliOptions.parse("grid", gridArgs);
         IoseGrid[] g = new IoseGrid[1];
         try {
             grid(o, g);
@@ -144,22 +141,34 @@ public final class IoseCli {
         return g[0];
     }
 
-    private int grid(Options o, IoseGrid[] started) throws IOException, InterruptedException {
+    private int grid(IoseCliOptions o, IoseGrid[] started) throws IOException, InterruptedException {
         List<IoseCard> cards = new ArrayList<>();
         for (String se : o.all("--se")) {
             String[] p = se.split(":", 3);
             IoseCard c = new IoseCard(SimulatedSes.newCard());
-            byte[] psk = hex(p[2], "--se PSK");
+            byte[] psk = IoseCliOptions.hex(p[2], "--se PSK");
             c.personalise(p[1].getBytes(StandardCharsets.US_ASCII), psk, p[0]);
             Arrays.fill(psk, (byte) 0);
             cards.add(c);
         }
-        byte[] aid = o.values.containsKey("--aid") ? aid(o.get("--aid")) : PcscReaders.DEFAULT_AID;
-        for (String reader : o.all("--reader")) {
-            cards.add(PcscReaders.open(reader, aid));
+        byte[] aid = o.has("--aid") ? IoseCliOptions.aid(o.get("--aid")) : PcscReaders.DEFAULT_AID;
+        IoseGrid grid;
+        int port;
+        try {
+            for (String reader : o.all("--reader")) {
+                cards.add(PcscReaders.open(reader, aid));
+            }
+            grid = new IoseGrid(cards, IoseGrid.Config.defaults(), System::nanoTime);
+        } catch (IOException | RuntimeException e) {
+            IoseGrid.closeLinks(cards); // the readers opened so far are released
+            throw e;
         }
-        IoseGrid grid = new IoseGrid(cards, IoseGrid.Config.defaults(), System::nanoTime);
-        int port = grid.start(InetAddress.getByName(o.get("--bind", "127.0.0.1")), Integer.parseInt(o.get("--port")));
+        try {
+            port = grid.start(InetAddress.getByName(o.get("--bind", "127.0.0.1")), Integer.parseInt(o.get("--port")));
+        } catch (IOException | RuntimeException e) {
+            grid.close();
+            throw e;
+        }
         out.println("iose grid listening on " + o.get("--bind", "127.0.0.1") + ":" + port + " for "
                 + String.join(", ", grid.names()));
         out.flush();
@@ -175,8 +184,8 @@ public final class IoseCli {
         return 0;
     }
 
-    private IoseClient open(Options o, IoseUri uri) throws IOException {
-        byte[] psk = uri.psk() != null ? uri.psk() : hex(o.get("--psk"), "--psk");
+    private IoseClient open(IoseCliOptions o, IoseUri uri) throws IOException {
+        byte[] psk = uri.psk() != null ? uri.psk() : IoseCliOptions.hex(o.get("--psk"), "--psk");
         Duration timeout = Duration.ofSeconds(Long.parseLong(o.get("--timeout", "30")));
         try {
             return IoseClient.connect(uri.host(), uri.port(), uri.sen(),
@@ -187,7 +196,7 @@ public final class IoseCli {
         }
     }
 
-    private int call(Options o) throws IOException {
+    private int call(IoseCliOptions o) throws IOException {
         IoseUri uri = o.uri;
         byte[] q = uri.query();
         if (q.length == 0) {
@@ -217,9 +226,9 @@ public final class IoseCli {
         return failed ? 1 : 0;
     }
 
-    private int attest(Options o) throws IOException {
+    private int attest(IoseCliOptions o) throws IOException {
         X509Certificate ca = certificate(Path.of(o.get("--provider-ca")));
-        byte[] newPsk = hex(o.get("--new-psk"), "--new-psk");
+        byte[] newPsk = IoseCliOptions.hex(o.get("--new-psk"), "--new-psk");
         try (IoseClient c = open(o, o.uri)) {
             IoseAttestation.Result r = IoseAttestation.attest(c, o.uri.sen(), ca, newPsk, clock, random);
             out.println("attested " + o.uri.sen() + ": SE-App key sha256:" + fingerprint(r.seKey())
@@ -231,7 +240,7 @@ public final class IoseCli {
         return 0;
     }
 
-    private int provision(Options o) throws IOException {
+    private int provision(IoseCliOptions o) throws IOException {
         X509Certificate caCert = certificate(Path.of(o.get("--provider-cert")));
         PrivateKey caKey = privateKey(Path.of(o.get("--provider-key")));
         try (IoseClient c = open(o, o.uri)) {
@@ -269,154 +278,6 @@ public final class IoseCli {
                 return conv.getPrivateKey(pki);
             }
             throw new IOException(p + ": no unencrypted private key in PEM");
-        }
-    }
-
-    private static byte[] hex(String s, String what) {
-        try {
-            byte[] b = HexFormat.of().parseHex(s);
-            if (b.length < 16 || b.length > 64) {
-                throw new IllegalArgumentException(what + " must be 16..64 bytes");
-            }
-            return b;
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(what + ": " + e.getMessage());
-        }
-    }
-
-    private static byte[] aid(String s) {
-        try {
-            byte[] b = HexFormat.of().parseHex(s);
-            if (b.length < 5 || b.length > 16) {
-                throw new IllegalArgumentException("--aid must be 5..16 bytes (ISO 7816-5)");
-            }
-            return b;
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--aid: " + e.getMessage());
-        }
-    }
-
-    /** Parsed options of one subcommand; every check that needs no network is done here. */
-    static final class Options {
-        private static final Map<String, Set<String>> ALLOWED = Map.of(
-                "grid", Set.of("--port", "--se", "--bind", "--reader", "--aid"),
-                "call", Set.of("--identity", "--psk", "--insecure-psk-in-uri", "--timeout"),
-                "attest", Set.of("--identity", "--psk", "--provider-ca", "--new-psk", "--timeout"),
-                "provision", Set.of("--identity", "--psk", "--provider-key", "--provider-cert", "--timeout"));
-        private static final Map<String, List<String>> REQUIRED = Map.of(
-                "grid", List.of("--port"),
-                "call", List.of("--identity"),
-                "attest", List.of("--identity", "--psk", "--provider-ca", "--new-psk"),
-                "provision", List.of("--identity", "--psk", "--provider-key", "--provider-cert"));
-        private final Map<String, List<String>> values = new LinkedHashMap<>();
-        IoseUri uri;
-
-        static Options parse(String sub, String[] args) {
-            Set<String> allowed = ALLOWED.get(sub);
-            if (allowed == null) {
-                throw new IllegalArgumentException("unknown subcommand (grid, call, attest, provision)");
-            }
-            Options o = new Options();
-            String uriText = null;
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (a.startsWith("--")) {
-                    if (!allowed.contains(a)) {
-                        throw new IllegalArgumentException("unknown option " + a);
-                    }
-                    if (a.equals("--insecure-psk-in-uri")) {
-                        o.values.computeIfAbsent(a, k -> new ArrayList<>()).add("true");
-                        continue;
-                    }
-                    if (i + 1 >= args.length) {
-                        throw new IllegalArgumentException(a + " needs a value");
-                    }
-                    List<String> l = o.values.computeIfAbsent(a, k -> new ArrayList<>());
-                    if (!l.isEmpty() && !a.equals("--se") && !a.equals("--reader")) {
-                        throw new IllegalArgumentException(a + " given twice");
-                    }
-                    l.add(args[++i]);
-                } else if (uriText == null && !sub.equals("grid")) {
-                    uriText = a;
-                } else {
-                    throw new IllegalArgumentException("unexpected argument");
-                }
-            }
-            for (String r : REQUIRED.get(sub)) {
-                if (!o.values.containsKey(r)) {
-                    throw new IllegalArgumentException("missing " + r);
-                }
-            }
-            if (sub.equals("grid")) {
-                int port = parseInt(o.get("--port"), "--port", 0, 65535);
-                if (port < 0) {
-                    throw new IllegalArgumentException("--port out of range");
-                }
-                if (o.all("--se").isEmpty() && o.all("--reader").isEmpty()) {
-                    throw new IllegalArgumentException("missing --se (or --reader)");
-                }
-                if (o.values.containsKey("--aid")) {
-                    aid(o.get("--aid"));
-                }
-                for (String se : o.all("--se")) {
-                    String[] p = se.split(":", 3);
-                    if (p.length != 3 || p[1].isEmpty() || p[1].length() > 64) {
-                        throw new IllegalArgumentException("--se must be SEN:IDENTITY:PSKHEX");
-                    }
-                    ClientHelloSniNames.normalise(p[0]);
-                    hex(p[2], "--se PSK");
-                }
-                return o;
-            }
-            if (uriText == null) {
-                throw new IllegalArgumentException("missing URI");
-            }
-            o.uri = IoseUri.parse(uriText, o.values.containsKey("--insecure-psk-in-uri"));
-            if (o.uri.psk() == null && !o.values.containsKey("--psk")) {
-                throw new IllegalArgumentException("missing --psk");
-            }
-            if (o.uri.psk() != null && o.values.containsKey("--psk")) {
-                throw new IllegalArgumentException("a PSK in the URI and --psk: give one");
-            }
-            if (o.values.containsKey("--psk")) {
-                hex(o.get("--psk"), "--psk");
-            }
-            if (o.values.containsKey("--new-psk")) {
-                hex(o.get("--new-psk"), "--new-psk");
-            }
-            String id = o.get("--identity");
-            if (id.isEmpty() || id.length() > 64) {
-                throw new IllegalArgumentException("--identity must be 1..64 characters");
-            }
-            if (o.values.containsKey("--timeout")) {
-                parseInt(o.get("--timeout"), "--timeout", 1, 3600);
-            }
-            return o;
-        }
-
-        private static int parseInt(String s, String what, int min, int max) {
-            try {
-                int v = Integer.parseInt(s);
-                if (v < min || v > max) {
-                    throw new IllegalArgumentException(what + " must be " + min + ".." + max);
-                }
-                return v;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(what + " is not a number");
-            }
-        }
-
-        String get(String k) {
-            return values.get(k).get(0);
-        }
-
-        String get(String k, String dflt) {
-            List<String> l = values.get(k);
-            return l == null ? dflt : l.get(0);
-        }
-
-        List<String> all(String k) {
-            return values.getOrDefault(k, List.of());
         }
     }
 }

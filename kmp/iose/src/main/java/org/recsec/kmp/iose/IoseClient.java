@@ -24,6 +24,9 @@ import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.ServerName;
 import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsClientProtocol;
+import org.bouncycastle.tls.crypto.CryptoHashAlgorithm;
+import org.bouncycastle.tls.crypto.TlsCryptoUtils;
+import org.bouncycastle.tls.crypto.TlsHash;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.bouncycastle.tls.crypto.TlsSecret;
@@ -63,8 +66,10 @@ public final class IoseClient implements AutoCloseable {
     private final OutputStream out;
     private final byte[] handshakeSecret;
     private final boolean alpnAgreed;
+    private final Client client;
 
-    private IoseClient(Socket socket, TlsClientProtocol protocol, byte[] hs, boolean alpnAgreed) {
+    private IoseClient(Socket socket, TlsClientProtocol protocol, byte[] hs, boolean alpnAgreed, Client client) {
+        this.client = client;
         this.socket = socket;
         this.protocol = protocol;
         this.in = protocol.getInputStream();
@@ -107,7 +112,7 @@ public final class IoseClient implements AutoCloseable {
             if (c.hs == null) {
                 throw new IoseTlsException("handshake secret not available", -1, null);
             }
-            return new IoseClient(s, p, c.hs, c.alpnAgreed);
+            return new IoseClient(s, p, c.hs, c.alpnAgreed, c);
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
@@ -117,6 +122,27 @@ public final class IoseClient implements AutoCloseable {
     /** A copy of this session's handshake secret HS (32 bytes). */
     public byte[] handshakeSecret() {
         return handshakeSecret.clone();
+    }
+
+    /**
+     * TLS-Exporter(label, context, length) of this session (RFC 8446 §7.5):
+     * {@code HKDF-Expand-Label(Derive-Secret(exporter_master_secret, label, ""), "exporter", Hash(context), length)}
+     * on Bouncy Castle's HKDF ({@code TlsCryptoUtils.hkdfExpandLabel}). BC's own
+     * {@code TlsContext.exportKeyingMaterial} answers only inside {@code notifyHandshakeComplete} (BC 1.84 clears
+     * the secret after it), so the client keeps a copy of BC's exporter_master_secret from there
+     * ({@code TlsCrypto.adoptSecret}) until {@link #close}.
+     *
+     * @param label an ASCII label, "EXPORTER-..." for a private one (RFC 5705 §4)
+     * @param context the context value (never absent in TLS 1.3: null is the empty context)
+     * @param length bytes wanted
+     */
+    public byte[] exportKeyingMaterial(String label, byte[] context, int length) throws IOException {
+        return client.exporter(label, context == null ? new byte[0] : context, length);
+    }
+
+    /** The negotiated TLS 1.3 cipher suite (RFC 8446 §B.4), e.g. 0x1304 TLS_AES_128_CCM_SHA256. */
+    public int cipherSuite() {
+        return client.suite;
     }
 
     /** Whether the SE selected the offered ALPN protocol. */
@@ -168,6 +194,7 @@ public final class IoseClient implements AutoCloseable {
     @Override
     public void close() throws IOException {
         Arrays.fill(handshakeSecret, (byte) 0);
+        client.destroy();
         try {
             protocol.close();
         } finally {
@@ -182,6 +209,8 @@ public final class IoseClient implements AutoCloseable {
         private final String application;
         byte[] hs;
         boolean alpnAgreed;
+        int suite;
+        private TlsSecret exporterMaster;
 
         Client(BcTlsCrypto crypto, String sen, byte[] identity, byte[] psk, String application) {
             super(crypto);
@@ -254,6 +283,29 @@ public final class IoseClient implements AutoCloseable {
                 hs = s.extract();
             }
             alpnAgreed = context.getSecurityParametersConnection().getApplicationProtocol() != null;
+            suite = context.getSecurityParametersConnection().getCipherSuite();
+            TlsSecret e = context.getSecurityParametersConnection().getExporterMasterSecret();
+            if (e != null && e.isAlive()) {
+                exporterMaster = getCrypto().adoptSecret(e);
+            }
+        }
+
+        synchronized byte[] exporter(String label, byte[] ctx, int length) throws IOException {
+            if (exporterMaster == null || !exporterMaster.isAlive()) {
+                throw new IOException("the session's exporter_master_secret is not available");
+            }
+            int sha256 = CryptoHashAlgorithm.sha256;
+            TlsSecret s = TlsCryptoUtils.hkdfExpandLabel(exporterMaster, sha256, label,
+                    getCrypto().createHash(sha256).calculateHash(), 32);
+            TlsHash h = getCrypto().createHash(sha256);
+            h.update(ctx, 0, ctx.length);
+            return TlsCryptoUtils.hkdfExpandLabel(s, sha256, "exporter", h.calculateHash(), length).extract();
+        }
+
+        synchronized void destroy() {
+            if (exporterMaster != null && exporterMaster.isAlive()) {
+                exporterMaster.destroy();
+            }
         }
     }
 }

@@ -71,41 +71,8 @@ public final class IoseGrid implements AutoCloseable {
         public final AtomicLong overLimit = new AtomicLong();
     }
 
-    private static final class Slot {
-        final IoseCard card;
-        /** Guarded by this. */
-        private boolean busy;
-
-        Slot(IoseCard card) {
-            this.card = card;
-        }
-
-        /**
-         * Takes the SE for one session; while another holds it, waits up to {@code graceNanos} (measured on
-         * {@code nanoTime}) for that session to end: a client that just closed its session may open the next one
-         * before this grid has seen the close.
-         */
-        synchronized boolean acquire(long graceNanos, LongSupplier nanoTime) throws InterruptedException {
-            long deadline = nanoTime.getAsLong() + graceNanos;
-            while (busy) {
-                long left = deadline - nanoTime.getAsLong();
-                if (left <= 0) {
-                    return false;
-                }
-                wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
-            }
-            busy = true;
-            return true;
-        }
-
-        synchronized void release() {
-            busy = false;
-            notifyAll();
-        }
-    }
-
     private static final System.Logger LOG = System.getLogger(IoseGrid.class.getName());
-    private final Map<String, Slot> slots = new LinkedHashMap<>();
+    private final Map<String, GridSlot> slots = new LinkedHashMap<>();
     private final Config config;
     private final LongSupplier nanoTime;
     private final Stats stats = new Stats();
@@ -117,19 +84,27 @@ public final class IoseGrid implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * Reads each card's SEN and builds the routing table.
+     * Reads each card's SEN (READ-SEN) and builds the routing table. Where the link reports an ATR whose historical
+     * bytes carry a SEN ({@code org.recsec.se.host.Atr}, ISO/IEC 7816-3 §8.2), it must be the same name: a card
+     * whose ATR and READ-SEN disagree, or whose ATR is malformed, is refused.
      *
      * @param cards the secure elements (personalised)
      * @param config limits
      * @param nanoTime monotonic clock for the record deadlines (System::nanoTime in production)
-     * @throws IOException when a card does not answer READ-SEN, or two cards have the same SEN
+     * @throws IOException when a card does not answer READ-SEN, its ATR is malformed or names another SEN, or two
+     *     cards have the same SEN
      */
     public IoseGrid(List<IoseCard> cards, Config config, LongSupplier nanoTime) throws IOException {
         this.config = config;
         this.nanoTime = nanoTime;
         for (IoseCard c : cards) {
             String sen = ClientHelloSniNames.normalise(c.readSen());
-            if (slots.putIfAbsent(sen, new Slot(c)) != null) {
+            java.util.Optional<String> inAtr = c.atrSen();
+            if (inAtr.isPresent() && !inAtr.get().equalsIgnoreCase(sen)) {
+                throw new IOException("card " + c.link().describe() + " refused: its ATR names it " + inAtr.get()
+                        + " but READ-SEN answers " + sen);
+            }
+            if (slots.putIfAbsent(sen, new GridSlot(c)) != null) {
                 throw new IOException("two secure elements named " + sen);
             }
         }
@@ -144,6 +119,27 @@ public final class IoseGrid implements AutoCloseable {
     /** The SENs served, as read from the cards. */
     public Set<String> names() {
         return Collections.unmodifiableSet(slots.keySet());
+    }
+
+    /** The card named {@code sen} (ASCII case ignored), or null. */
+    IoseCard card(String sen) {
+        GridSlot s = slots.get(sen.toLowerCase(java.util.Locale.ROOT));
+        return s == null ? null : s.card;
+    }
+
+    /** Whether the SE named {@code sen} is in a session (its connection, or the RESET after it, not yet done). */
+    boolean inSession(String sen) {
+        GridSlot s = slots.get(sen.toLowerCase(java.util.Locale.ROOT));
+        return s.busy();
+    }
+
+    /**
+     * The SE-resident record ciphers of this grid's cards, for the grid host's SAD
+     * ({@code SecurityAssociationDatabase.Builder.seCipherProvider}): resolves the handles
+     * {@link IoseRecordSa#installOnCard} installs to the card of that SEN.
+     */
+    public org.recsec.km.sad.SeCipherProvider recordCiphers() {
+        return IoseRecordSa.provider(this::card);
     }
 
     /** Counters. */
@@ -198,7 +194,7 @@ public final class IoseGrid implements AutoCloseable {
     }
 
     private void handle(Socket s) {
-        Slot slot = null;
+        GridSlot slot = null;
         try {
             s.setTcpNoDelay(true);
             InputStream in = s.getInputStream();
@@ -222,7 +218,7 @@ public final class IoseGrid implements AutoCloseable {
                 alert(out, e.alert());
                 return;
             }
-            Slot candidate = slots.get(sen);
+            GridSlot candidate = slots.get(sen);
             if (candidate == null) {
                 stats.unknownName.incrementAndGet();
                 alert(out, TlsAlertException.UNRECOGNIZED_NAME);
@@ -336,7 +332,10 @@ public final class IoseGrid implements AutoCloseable {
         }
     }
 
-    /** Stops accepting, closes the server socket and every connection, and waits for their threads to end. */
+    /**
+     * Stops accepting, closes the server socket and every connection, waits for their threads to end, then closes
+     * every card's link (a PC/SC reader's connection is released: another process may then connect to it).
+     */
     @Override
     public void close() {
         closed = true;
@@ -358,6 +357,14 @@ public final class IoseGrid implements AutoCloseable {
             pool.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        closeLinks(slots.values().stream().map(sl -> sl.card).toList());
+    }
+
+    /** Closes the links of {@code cards} (a grid that could not be built releases its readers with this too). */
+    static void closeLinks(List<IoseCard> cards) {
+        for (IoseCard c : cards) {
+            c.link().close();
         }
     }
 }

@@ -23,9 +23,23 @@ final class OpenSslClient implements AutoCloseable {
     private final OutputStream stdin;
 
     OpenSslClient(int port, String sen, String identity, byte[] psk, String extra) throws IOException {
+        this(port, sen, identity, psk, extra, null);
+    }
+
+    /**
+     * @param exporterLabel when not null, s_client also prints {@code Keying material: HEX} for TLS-Exporter(label,
+     *     no context, 20) (-keymatexport; then not -quiet, so stdout carries its session report before the answers)
+     */
+    OpenSslClient(int port, String sen, String identity, byte[] psk, String extra, String exporterLabel)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-tls1_3", "-connect", "127.0.0.1:" + port,
                 "-servername", sen, "-psk", HexFormat.of().formatHex(psk), "-psk_identity", identity,
-                "-ciphersuites", "TLS_AES_128_CCM_SHA256", "-groups", "ffdhe2048", "-quiet", "-nocommands"));
+                "-ciphersuites", "TLS_AES_128_CCM_SHA256", "-groups", "ffdhe2048", "-nocommands"));
+        if (exporterLabel == null) {
+            cmd.add("-quiet");
+        } else {
+            cmd.addAll(List.of("-ign_eof", "-keymatexport", exporterLabel, "-keymatexportlen", "20"));
+        }
         if (extra != null) {
             List<String> more = List.of(extra.split(" "));
             int cs = more.indexOf("-ciphersuites");

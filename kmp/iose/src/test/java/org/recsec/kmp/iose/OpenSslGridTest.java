@@ -1,6 +1,7 @@
 package org.recsec.kmp.iose;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -69,6 +70,32 @@ class OpenSslGridTest {
             v.initVerify(k);
             v.update(data);
             assertTrue(v.verify(HexFormat.of().parseHex(got.get(1))));
+        }
+    }
+
+    /**
+     * The card's TLS-Exporter (RFC 8446 §7.5, the root of the record SA of issue 18 item 9) against OpenSSL's
+     * {@code -keymatexport} (no context: the empty context in TLS 1.3), in both suites.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void cardsExporterEqualsOpenSsls() throws Exception {
+        for (String suite : List.of("TLS_AES_128_CCM_SHA256", "TLS_AES_128_CCM_8_SHA256")) {
+            try (OpenSslClient c = new OpenSslClient(port, "mykeystore", TestSes.IDENTITY, TestSes.PSK,
+                    "-ciphersuites " + suite, IoseRecordSa.LABEL)) {
+                c.send("e");
+                List<String> got = c.await(1);
+                String answer = null;
+                for (int i = 0; i < 200 && answer == null; i++) {
+                    answer = got.stream().filter(l -> l.matches("[0-9A-F]{40}")).findFirst().orElse(null);
+                    got = answer == null ? c.await(got.size() + 1) : got;
+                }
+                String openssl = got.stream().filter(l -> l.contains("Keying material:")).findFirst()
+                        .map(l -> l.replaceAll(".*Keying material: *", "").trim()).orElse(null);
+                assertNotNull(openssl, "OpenSSL printed its keying material: " + got + "\nstderr: " + c.stderr());
+                assertEquals(40, openssl.length(), openssl);
+                assertEquals(openssl, answer, suite + ": the card's exporter = OpenSSL's");
+            }
         }
     }
 

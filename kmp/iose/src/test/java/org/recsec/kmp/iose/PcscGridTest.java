@@ -1,6 +1,7 @@
 package org.recsec.kmp.iose;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -64,15 +65,21 @@ class PcscGridTest {
             served.setDaemon(true);
             served.start();
             awaitCard();
+            assertEquals(java.util.Optional.of("pcsc-keystore"), org.recsec.se.host.Atr.parse(client.atr()).sen(),
+                    "the virtual card's ATR carries its SEN (read from the card with READ-SEN)");
 
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             IoseCli cli = new IoseCli(InputStream.nullInputStream(), new PrintStream(out, true, StandardCharsets.UTF_8),
                     System.err, new SecureRandom(), Clock.systemUTC());
             String psk = HexFormat.of().formatHex(TestSes.PSK);
+            IoseCard inReader;
             try (IoseGrid grid = cli.startGrid(new String[] {"--port", "0", "--se", "pcsc-sim:" + TestSes.IDENTITY
                     + ":" + psk, "--reader", READER, "--aid", HexFormat.of().formatHex(aid)})) {
                 assertEquals(java.util.Set.of("pcsc-keystore", "pcsc-sim"), grid.names(),
                         "the reader's SEN is read from the card through PC/SC");
+                inReader = grid.card("pcsc-keystore");
+                assertEquals(java.util.Optional.of("pcsc-keystore"), inReader.atrSen(),
+                        "the grid reads the SEN from the PC/SC ATR (Card.getATR) too, and READ-SEN agreed");
                 int port = Integer.parseInt(out.toString(StandardCharsets.UTF_8)
                         .replaceAll("(?s).*127\\.0\\.0\\.1:(\\d+).*", "$1"));
 
@@ -98,7 +105,11 @@ class PcscGridTest {
                 System.out.println("PcscGridTest: APDUs through pcscd/vpcd: OpenSSL session (p00, s00) "
                         + (afterOpenSsl - before) + ", BC session " + (client.commands() - afterOpenSsl));
 
-                // the simulated SE beside it is untouched by the reader: its APDUs do not cross vpcd
+                // the simulated SE beside it is untouched by the reader: its APDUs do not cross vpcd (once the grid
+                // has finished with the BC session: close_notify and the RESET after it)
+                for (int i = 0; i < 3000 && grid.inSession("pcsc-keystore"); i++) {
+                    Thread.sleep(10);
+                }
                 long beforeSim = client.commands();
                 try (IoseClient c = IoseClient.connect("127.0.0.1", port, "pcsc-sim",
                         TestSes.IDENTITY.getBytes(StandardCharsets.US_ASCII), TestSes.PSK, "shell", new SecureRandom(),
@@ -106,6 +117,17 @@ class PcscGridTest {
                     assertEquals(588, c.call("p00").length());
                 }
                 assertEquals(beforeSim, client.commands());
+            }
+            // close() released the PC/SC connection (Card.disconnect): the grid's link to the reader is dead, and
+            // the reader takes a new connection
+            long afterClose = client.commands();
+            assertThrows(IOException.class, inReader::readSen, "the grid's PC/SC connection is closed");
+            assertEquals(afterClose, client.commands(), "nothing reached the card over the closed connection");
+            IoseCard again = PcscReaders.open(READER, aid);
+            try {
+                assertEquals("pcsc-keystore", again.readSen());
+            } finally {
+                again.link().close();
             }
             client.close();
             served.join(10_000);
