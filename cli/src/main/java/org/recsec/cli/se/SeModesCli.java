@@ -25,7 +25,6 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.recsec.record.internal.wire.Bytes;
 import org.recsec.se.host.ApduCounter;
 import org.recsec.se.host.CardLink;
 import org.recsec.se.host.ChannelCardLink;
@@ -340,18 +339,8 @@ final class SeModesCli {
             if (m.containsKey("--issuer-key") || m.containsKey("--issuer-cert") || m.containsKey("--server-ca")) {
                 throw new IllegalArgumentException("--issuer-key, --issuer-cert and --server-ca need --cert");
             }
-            try {
-                psk = Bytes.fromHex(m.get("--psk"));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("--psk is not hex");
-            }
-            if (psk.length < 1 || psk.length > 64) {
-                throw new IllegalArgumentException("--psk must be 1..64 bytes");
-            }
-            id = m.get("--identity").getBytes(StandardCharsets.UTF_8);
-            if (id.length < 1 || id.length > 64) {
-                throw new IllegalArgumentException("--identity must be 1..64 bytes");
-            }
+            psk = PskOptions.psk(m.get("--psk"));
+            id = PskOptions.identity(m.get("--identity"));
         }
         int resume = 0;
         if (m.containsKey("--resume")) {

@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -22,7 +21,6 @@ import org.recsec.kmp.se.coap.DtlsServerEngine;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.recsec.kmp.se.coap.FlightCoap;
 import org.recsec.kmp.se.coap.FlightResource;
-import org.recsec.record.internal.wire.Bytes;
 
 /**
  * {@code recsec se serve --listen HOST:PORT (--psk HEX --identity ID | --cert --server-key KEY.pem --server-cert
@@ -108,18 +106,8 @@ final class SeServeCli {
                 if (m.containsKey("--server-key") || m.containsKey("--server-cert") || m.containsKey("--client-ca")) {
                     throw new IllegalArgumentException("--server-key, --server-cert and --client-ca need --cert");
                 }
-                try {
-                    psk = Bytes.fromHex(m.get("--psk"));
-                } catch (RuntimeException e) {
-                    throw new IllegalArgumentException("--psk is not hex");
-                }
-                if (psk.length < 1 || psk.length > 64) {
-                    throw new IllegalArgumentException("--psk must be 1..64 bytes");
-                }
-                identity = m.get("--identity").getBytes(StandardCharsets.UTF_8);
-                if (identity.length < 1 || identity.length > 64) {
-                    throw new IllegalArgumentException("--identity must be 1..64 bytes");
-                }
+                psk = PskOptions.psk(m.get("--psk"));
+                identity = PskOptions.identity(m.get("--identity"));
             }
             try {
                 count = Integer.parseInt(m.getOrDefault("--count", "1"));
