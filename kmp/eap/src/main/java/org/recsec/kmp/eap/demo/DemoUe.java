@@ -142,11 +142,11 @@ final class DemoUe implements AutoCloseable {
     }
 
     /** Step 2 driven by ACQUIRE. */
-    UeAcquireKmp armAcquire(UeKeys keys, CipherSuite suite) throws Exception {
+    UeAcquireKmp armAcquire(UeKeys keys, CipherSuite suite, int profile) throws Exception {
         acquireClient = new CoapClient();
         acquireClient.setEndpoint(plainEndpoint(config, wrap));
         acquireClient.setTimeout(10_000L);
-        acquireKmp = new UeAcquireKmp(ueSad, ueId, keys, suite,
+        acquireKmp = new UeAcquireKmp(ueSad, ueId, keys, suite, profile,
                 a -> a.equals(apsId) ? apsUri.apply(ApplicationServerPull.PATH) : null, acquireClient,
                 acquireExecutor);
         acquireKmp.start();

@@ -371,10 +371,11 @@ public final class EapWorld implements AutoCloseable {
     /**
      * Step 2 driven by the SAD: the UE's KMP REGISTERs and answers ACQUIRE with the pull key, so the first
      * protected request to the ApS triggers it (draft §4.3: "initiated by the UE when the UE has CoAP application
-     * data to send to the ApS").
+     * data to send to the ApS"), for SA pairs of record profile {@code profile} (a {@link PfKey} id).
      */
-    public org.recsec.kmp.eap.aps.UeAcquireKmp armAcquire(UeKeys keys, CipherSuite suite) throws Exception {
-        return ue.armAcquire(keys, suite);
+    public org.recsec.kmp.eap.aps.UeAcquireKmp armAcquire(UeKeys keys, CipherSuite suite, int profile)
+            throws Exception {
+        return ue.armAcquire(keys, suite, profile);
     }
 
     /** The usual protected request: GET /hello from the UE to the ApS under the pulled SA pair. */

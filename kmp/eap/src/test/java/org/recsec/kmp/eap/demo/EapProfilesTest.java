@@ -86,6 +86,24 @@ class EapProfilesTest {
         }
     }
 
+    @Test
+    void aProfileMismatchFailsTheAcquireAndTheRequest() throws Exception {
+        try (EapWorld w = EapWorld.start(new SecureRandom(), Clock.systemUTC(), 600, trace::add,
+                PfKey.RECSEC_PROFILE_COMPACT)) {
+            CoapEapPeer.Result r = w.authenticateUe();
+            var kmp = w.armAcquire(r.keys(), CipherSuite.AES_128_CCM_8, PfKey.RECSEC_PROFILE_COMPACT_SEQ8);
+            int apsBefore = w.apsSad.size();
+            Exception e = assertThrows(Exception.class, w::protectedGet);
+            assertTrue(String.valueOf(e.getMessage()).contains("KEY_MANAGEMENT")
+                    || String.valueOf(e.getCause()).contains("KEY_MANAGEMENT"), String.valueOf(e));
+            assertEquals(EapException.Reason.PROFILE_MISMATCH, kmp.lastFailure().reason());
+            assertTrue(kmp.lastFailure().getMessage().contains("compact8 refused: this ApS installs compact SAs"),
+                    kmp.lastFailure().getMessage());
+            assertEquals(0, w.ueSad.size());
+            assertEquals(apsBefore, w.apsSad.size());
+        }
+    }
+
     private static SaSpec get(SecurityAssociationDatabase sad, long spi, String src, String dst) throws Exception {
         try (SadSession s = sad.openSession(b -> { })) {
             return SaSpec.fromMessage(s.request(PfKeyRequests.get(spi, src, dst, 0, 0)));
