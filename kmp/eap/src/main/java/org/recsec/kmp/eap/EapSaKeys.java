@@ -27,8 +27,8 @@ import org.recsec.record.base.SecretBytes;
  * </pre>
  * compact and compact8 share the secret: their records differ in the header's S bit, and both ends have agreed on
  * one profile in the pull request before anything is derived. Binding the SPI and suite into the key means an SA
- * installed under the wrong SPI or suite fails to open records rather than being confused with another; other
- * labels for the compact profiles keep a traffic secret from ever equalling a DTLS 1.2 write key ‖ IV prefix.
+ * installed under the wrong SPI or suite fails to open records rather than being confused with another; the
+ * compact profiles' own labels keep their KDF inputs apart from the DTLS 1.2 keys' (domain separation).
  * {@code toString} shows SPIs, suite and profile only.
  */
 public final class EapSaKeys {
