@@ -75,8 +75,9 @@ public final class DemoCommand implements Command {
                 + "--ue (with --kmp eap): where the UE's EAP-TLS peer runs: card (default; the applet under jcardsim in\n"
                 + "TLS certificate mode, MSK and EMSK derived and kept on the card, which hands out only the Session-Id\n"
                 + "and the USRK) or host (Bouncy Castle's TLS client, the keys in the host's memory).\n"
-                + "--profile: the record profile of the SA pair (docs/profiles.md); dtls12 is the default and the only\n"
-                + "one the ticket, SE and EAP KMPs derive, so another profile goes with --kmp manual (its default then).\n"
+                + "--profile: the record profile of the SA pair (docs/profiles.md); dtls12 is the default. The manual\n"
+                + "and EAP KMPs install every profile (with --kmp eap the UE and the ApS are both configured for it); the\n"
+                + "ticket and SE KMPs derive dtls12 only, so another profile goes with --kmp manual (its default) or eap.\n"
                 + "--pcap FILE writes every datagram of both legs as a pcap file (IPv4/UDP; port 5683 is CoAP).\n"
                 + "--keylog FILE writes the SA pair's keys (read from the server's SA database through PF_KEY GET)\n"
                 + "as a recsec key file, so Wireshark with tools/wireshark/recsec.lua shows the inner messages.\n"
@@ -104,8 +105,8 @@ public final class DemoCommand implements Command {
             default -> throw new UsageException("--profile must be dtls12, dtls12-cid or compact");
         };
         String kmpName = a.get("--kmp", profile.equals("dtls12") ? defaultKmp() : "manual");
-        if (!profile.equals("dtls12") && !kmpName.equals("manual")) {
-            throw new UsageException("--profile " + profile + " goes with --kmp manual (the " + kmpName
+        if (!profile.equals("dtls12") && !kmpName.equals("manual") && !kmpName.equals("eap")) {
+            throw new UsageException("--profile " + profile + " goes with --kmp manual or eap (the " + kmpName
                     + " KMP derives dtls12 SAs)");
         }
         String seTransport = a.get("--se-transport", "udp");
@@ -148,7 +149,7 @@ public final class DemoCommand implements Command {
                     ? new SeModesKmpAdapter(random, seCiphers, seMode.equals("cert"), transport.equals("tls"),
                             overCoap)
                     : new SeKmpAdapter(random, seCiphers, overCoap);
-            case "eap" -> new EapKmp(random, CipherSuite.AES_128_CCM_8, ue.equals("card"));
+            case "eap" -> new EapKmp(random, CipherSuite.AES_128_CCM_8, ue.equals("card"), profileId);
             default -> throw new UsageException("--kmp must be manual, ticket, se or eap (" + kmpName
                     + " is not available)");
         };

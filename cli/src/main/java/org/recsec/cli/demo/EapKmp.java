@@ -13,18 +13,21 @@ import org.recsec.record.base.CipherSuite;
  * EAP-TLS peer being the simulated secure element (default: MSK and EMSK stay on the card, which hands out the
  * Session-Id and the USRK) or Bouncy Castle's TLS client on the host ({@code --ue host}); then it pulls the record
  * SA pair through the server as ApS, which gets the UE's USRK from the AS over a record-sec protected channel. Both
- * ends install their SAs through PF_KEY.
+ * ends install their SAs through PF_KEY, of the record profile {@code --profile} names (UE and ApS both configured
+ * for it; the pull request carries it and the ApS checks it).
  */
 final class EapKmp implements DemoKmp {
     private final SecureRandom random;
     private final CipherSuite suite;
     private final boolean card;
+    private final int profile;
     private EapWorld world;
 
-    EapKmp(SecureRandom random, CipherSuite suite, boolean card) {
+    EapKmp(SecureRandom random, CipherSuite suite, boolean card, int profile) {
         this.random = random;
         this.suite = suite;
         this.card = card;
+        this.profile = profile;
     }
 
     @Override
@@ -37,13 +40,13 @@ final class EapKmp implements DemoKmp {
         world = EapWorld.attach(random, Clock.systemUTC(), 3600, line -> s.trace().line("  " + line), s.config(),
                 s.server(), s.serverSad(), s.serverId(), s.clientSad(), s.clientId(),
                 s.capture() == null ? null : c -> new TappingConnector(c, s.capture()),
-                card ? UePeer.CARD : UePeer.HOST);
+                card ? UePeer.CARD : UePeer.HOST, profile);
         if (s.capture() != null) {
             // the AA's RADIUS datagrams to and from the AS go to the capture file as well
             world.tapRadius(s.capture()::datagram);
         }
         CoapEapPeer.Result r = world.authenticateUe();
-        world.pull(r.ueKeys(), suite);
+        world.pull(r.ueKeys(), suite, profile);
     }
 
     @Override

@@ -59,6 +59,48 @@ class DemoProfileTest {
         }
     }
 
+    /**
+     * {@code --kmp eap --profile P}: UE (on the card by default, or the host) and ApS are both configured for P, the
+     * pull installs a pair of P on both ends and the protected datagrams carry records of P.
+     */
+    @ParameterizedTest
+    @CsvSource({"compact,card,-1,compact (RFC 9147)", "dtls12-cid,host,25,dtls12-cid (RFC 9146)"})
+    void theEapKmpInstallsEveryProfile(String profile, String ue, int firstByte, String traced, @TempDir Path dir)
+            throws Exception {
+        Path pcap = dir.resolve("eap.pcap");
+        List<String> args = new java.util.ArrayList<>(List.of("--kmp", "eap", "--profile", profile, "--pcap",
+                pcap.toString()));
+        if (!ue.equals("card")) {
+            args.addAll(List.of("--ue", ue));
+        }
+        DemoTest.Run run = DemoTest.demo(args.toArray(String[]::new));
+        assertEquals(0, run.code(), run.out() + run.err());
+        assertTrue(run.out().contains("(KMP: eap)"), run.out());
+        assertTrue(run.out().contains("SA pair (AES_128_CCM_8, " + profile + ")"), run.out());
+        assertTrue(run.out().contains("record: " + traced), run.out());
+        assertTrue(run.out().contains("verified: \"" + TEXT + "\""), run.out());
+        int records = 0;
+        for (byte[] d : DemoTest.udpPayloads(pcap)) {
+            CoapMessage m;
+            try {
+                m = CoapCodec.decode(d, 0, d.length);
+            } catch (org.recsec.record.base.RecSecException e) {
+                continue; // RADIUS between AA and AS
+            }
+            if (!m.hasOption(org.recsec.record.coap.OptionNumbers.RECORD_SECURITY)) {
+                continue; // CoAP-EAP and the pull request, not protected
+            }
+            byte[] record = m.payload();
+            if (firstByte >= 0) {
+                assertEquals(firstByte, record[0] & 0xff);
+            } else {
+                assertEquals(0x20, record[0] & 0xe0, "RFC 9147 unified header");
+            }
+            records++;
+        }
+        assertTrue(records >= 4, "request and response on both legs: " + records);
+    }
+
     @Test
     void anotherProfileNeedsTheManualKmp() {
         DemoTest.Run r = DemoTest.demo("--profile", "compact", "--kmp", "ticket");

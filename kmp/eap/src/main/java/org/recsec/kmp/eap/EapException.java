@@ -29,7 +29,9 @@ public final class EapException extends Exception {
         /** Unknown UE, session or ApS, or an expired or revoked session (pull key, draft §4.3 step 2). */
         UNKNOWN_SESSION,
         /** The SA database refused the install. */
-        SAD_REFUSED
+        SAD_REFUSED,
+        /** UE and ApS are configured for different record profiles (pull key: the ApS answered 4.06). */
+        PROFILE_MISMATCH
     }
 
     private final Reason reason;

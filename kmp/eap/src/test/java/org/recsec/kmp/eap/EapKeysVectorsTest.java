@@ -2,6 +2,7 @@ package org.recsec.kmp.eap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import org.bouncycastle.tls.PRFAlgorithm;
 import org.bouncycastle.tls.crypto.TlsSecret;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.junit.jupiter.api.Test;
+import org.recsec.km.pfkey.PfKey;
 import org.recsec.kmp.eap.testutil.Rfc5295Reference;
 import org.recsec.record.base.CipherSuite;
 import org.recsec.record.base.SecretBytes;
@@ -19,7 +21,8 @@ import org.recsec.vectors.SpecVectors;
 
 /**
  * spec-vectors/vectors/eap-keys.json, checked twice: by an independent path (Bouncy Castle's TLS 1.2 PRF for the
- * RFC 5216 key material, the test's own RFC 5295 KDF for USRK and SA keys) and by the production classes.
+ * RFC 5216 key material, the test's own RFC 5295 KDF for USRK, SA keys and the compact profiles' traffic secrets)
+ * and by the production classes.
  */
 class EapKeysVectorsTest {
     private static final List<JsonNode> VECTORS = SpecVectors.vectors("eap-keys.json");
@@ -51,6 +54,12 @@ class EapKeysVectorsTest {
                     .asLong()), keyBytes + ivBytes);
             assertArrayEquals(concat(SpecVectors.hex(v, "c2s_key"), SpecVectors.hex(v, "c2s_iv")), c2s, name);
             assertArrayEquals(concat(SpecVectors.hex(v, "s2c_key"), SpecVectors.hex(v, "s2c_iv")), s2c, name);
+            int tls13 = Integer.parseInt(v.get("tls13_suite").asText(), 16);
+            assertEquals(0x13, tls13 >> 8, name);
+            assertArrayEquals(SpecVectors.hex(v, "c2s_traffic_secret"), Rfc5295Reference.kdf(usrk,
+                    "recsec EAP compact c2s", spiData(tls13, v.get("aps_inbound_spi").asLong()), 32), name);
+            assertArrayEquals(SpecVectors.hex(v, "s2c_traffic_secret"), Rfc5295Reference.kdf(usrk,
+                    "recsec EAP compact s2c", spiData(tls13, v.get("ue_inbound_spi").asLong()), 32), name);
         }
     }
 
@@ -76,6 +85,19 @@ class EapKeysVectorsTest {
             assertArrayEquals(SpecVectors.hex(v, "c2s_iv"), sa.clientToServerIv().toByteArray(), name);
             assertArrayEquals(SpecVectors.hex(v, "s2c_key"), sa.serverToClientKey().toByteArray(), name);
             assertArrayEquals(SpecVectors.hex(v, "s2c_iv"), sa.serverToClientIv().toByteArray(), name);
+            assertEquals(Integer.parseInt(v.get("tls13_suite").asText(), 16), suite.tls13Code(), name);
+            for (int profile : new int[] {PfKey.RECSEC_PROFILE_COMPACT, PfKey.RECSEC_PROFILE_COMPACT_SEQ8}) {
+                EapSaKeys c = EapSaKeys.derive(usrk, suite, profile, v.get("aps_inbound_spi").asLong(),
+                        v.get("ue_inbound_spi").asLong());
+                assertArrayEquals(SpecVectors.hex(v, "c2s_traffic_secret"), c.clientToServerKey().toByteArray(), name);
+                assertArrayEquals(SpecVectors.hex(v, "s2c_traffic_secret"), c.serverToClientKey().toByteArray(), name);
+                assertNull(c.clientToServerIv(), name);
+                assertNull(c.serverToClientIv(), name);
+            }
+            EapSaKeys cid = EapSaKeys.derive(usrk, suite, PfKey.RECSEC_PROFILE_DTLS12_CID,
+                    v.get("aps_inbound_spi").asLong(), v.get("ue_inbound_spi").asLong());
+            assertArrayEquals(SpecVectors.hex(v, "c2s_key"), cid.clientToServerKey().toByteArray(), name);
+            assertArrayEquals(SpecVectors.hex(v, "s2c_iv"), cid.serverToClientIv().toByteArray(), name);
         }
     }
 

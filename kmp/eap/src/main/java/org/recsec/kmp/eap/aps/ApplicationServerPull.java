@@ -5,6 +5,8 @@ import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.server.resources.CoapExchange;
+import org.recsec.km.pfkey.PfKey;
+import org.recsec.km.pfkey.SaSpec;
 import org.recsec.km.sad.SadSession;
 import org.recsec.kmp.eap.EapException;
 import org.recsec.kmp.eap.EapSaKeys;
@@ -18,7 +20,12 @@ import org.recsec.record.base.RecSecException;
  * SA pair ({@link EapSaKeys}) and installs it (UPDATE, ADD) with the EAP session's remaining lifetime, then answers
  * 2.04 with its SPI and that lifetime. The UE derives the same pair from its own EMSK.
  *
- * <p>Refusals leave the SAD as it was: 4.00 for a malformed request or an unsupported suite, 4.03 when the AS
+ * <p>The record profile of the pair is configured on the ApS (and on the UE); the pull request names the UE's, and
+ * a request for another profile than the ApS's is refused with 4.06 Not Acceptable before anything is reserved,
+ * so the two ends never install SAs whose records the other cannot open.
+ *
+ * <p>Refusals leave the SAD as it was: 4.00 for a malformed request or an unsupported suite, 4.06 for another
+ * record profile, 4.03 when the AS
  * refuses (unknown UE, other Session-Id, expired or revoked session), 5.04 when the AS does not answer, 5.03 when
  * the SAD refuses. The diagnostic payload says which.
  */
@@ -35,12 +42,28 @@ public final class ApplicationServerPull extends CoapResource {
     private final SadSession sad;
     private final String apsIdentity;
     private final KeyFetcher fetcher;
+    private final int profile;
 
+    /** An ApS that installs dtls12 SAs. */
     public ApplicationServerPull(SadSession sad, String apsIdentity, KeyFetcher fetcher) {
+        this(sad, apsIdentity, fetcher, PfKey.RECSEC_PROFILE_DTLS12);
+    }
+
+    /**
+     * An ApS that installs SAs of record profile {@code profile}.
+     *
+     * @param profile a record profile id of {@link PfKey} ({@code RECSEC_PROFILE_*})
+     * @throws IllegalArgumentException for an unknown profile
+     */
+    public ApplicationServerPull(SadSession sad, String apsIdentity, KeyFetcher fetcher, int profile) {
         super(PATH);
         this.sad = Objects.requireNonNull(sad, "sad");
         this.apsIdentity = Objects.requireNonNull(apsIdentity, "apsIdentity");
         this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+        if (!PfKey.isKnownProfile(profile)) {
+            throw new IllegalArgumentException("unknown record profile " + profile);
+        }
+        this.profile = profile;
     }
 
     @Override
@@ -55,6 +78,11 @@ public final class ApplicationServerPull extends CoapResource {
             }
         } catch (EapException | RecSecException e) {
             exchange.respond(CoAP.ResponseCode.BAD_REQUEST, e.getMessage());
+            return;
+        }
+        if (req.profile() != profile) {
+            exchange.respond(CoAP.ResponseCode.NOT_ACCEPTABLE, "record profile " + SaSpec.profileName(req.profile())
+                    + " refused: this ApS installs " + SaSpec.profileName(profile) + " SAs");
             return;
         }
         SadPair pair = new SadPair(sad);
@@ -74,13 +102,13 @@ public final class ApplicationServerPull extends CoapResource {
                     : CoAP.ResponseCode.FORBIDDEN, e.getMessage());
             return;
         }
-        EapSaKeys sa = EapSaKeys.derive(key.usrk(), suite, apsSpi, req.ueInboundSpi());
+        EapSaKeys sa = EapSaKeys.derive(key.usrk(), suite, profile, apsSpi, req.ueInboundSpi());
         try {
             pair.complete(
-                    SadPair.spec(apsSpi, req.ueIdentity(), apsIdentity, suite, sa.clientToServerKey(),
+                    SadPair.spec(apsSpi, req.ueIdentity(), apsIdentity, suite, profile, sa.clientToServerKey(),
                             sa.clientToServerIv(), key.lifetimeSeconds()),
-                    SadPair.spec(req.ueInboundSpi(), apsIdentity, req.ueIdentity(), suite, sa.serverToClientKey(),
-                            sa.serverToClientIv(), key.lifetimeSeconds()));
+                    SadPair.spec(req.ueInboundSpi(), apsIdentity, req.ueIdentity(), suite, profile,
+                            sa.serverToClientKey(), sa.serverToClientIv(), key.lifetimeSeconds()));
         } catch (EapException e) {
             exchange.respond(CoAP.ResponseCode.SERVICE_UNAVAILABLE, e.getMessage());
             return;

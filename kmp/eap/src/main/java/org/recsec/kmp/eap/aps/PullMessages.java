@@ -2,16 +2,19 @@ package org.recsec.kmp.eap.aps;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import org.recsec.km.pfkey.PfKey;
 import org.recsec.kmp.eap.EapException;
 import org.recsec.record.base.SecretBytes;
 
 /**
  * The messages of the pull-key flow (draft-ohba-core-eap-based-bootstrapping §4.3 step 2), ours until a standard
- * exists. All integers are big-endian; strings are UTF-8 with a one-byte length; every message starts with
- * version 1 and must end exactly where its last field ends.
+ * exists. All integers are big-endian; strings are UTF-8 with a one-byte length; every message starts with its
+ * version (2 for the pull request, which gained the record profile; 1 for the others) and must end exactly where
+ * its last field ends.
  * <pre>
  *   UE -> ApS   POST /eap-key  (unprotected: there is no SA yet)
- *     PullRequest  = 1 ‖ suite(2) ‖ ue_inbound_spi(4) ‖ len ‖ ue_identity ‖ len ‖ session_id
+ *     PullRequest  = 2 ‖ suite(2) ‖ profile(1) ‖ ue_inbound_spi(4) ‖ len ‖ ue_identity ‖ len ‖ session_id
+ *                    profile: the PF_KEY record profile id (1 dtls12, 2 dtls12-cid, 3 compact, 4 compact8)
  *     PullResponse = 1 ‖ aps_inbound_spi(4) ‖ lifetime_seconds(4)                       2.04 Changed
  *   ApS -> AS   POST /eap-usrk (protected by a record SA pair between ApS and AS)
  *     KeyRequest   = 1 ‖ len ‖ aps_identity ‖ len ‖ ue_identity ‖ len ‖ session_id
@@ -22,18 +25,26 @@ import org.recsec.record.base.SecretBytes;
  */
 public final class PullMessages {
     public static final int VERSION = 1;
+    /** The version of {@link PullRequest}: 2, since it carries the record profile. */
+    public static final int PULL_REQUEST_VERSION = 2;
     public static final int USRK_BYTES = 64;
 
     private PullMessages() {
     }
 
-    /** UE to ApS. */
-    public record PullRequest(int suiteCode, long ueInboundSpi, String ueIdentity, byte[] sessionId) {
+    /**
+     * UE to ApS.
+     *
+     * @param profile the record profile id of {@code org.recsec.km.pfkey.PfKey} the UE is configured for; the ApS
+     *                refuses a request whose profile is not its own (4.06)
+     */
+    public record PullRequest(int suiteCode, int profile, long ueInboundSpi, String ueIdentity, byte[] sessionId) {
         public byte[] encode() {
             ByteArrayOutputStream o = new ByteArrayOutputStream();
-            o.write(VERSION);
+            o.write(PULL_REQUEST_VERSION);
             o.write(suiteCode >>> 8);
             o.write(suiteCode);
+            o.write(profile);
             u32(o, ueInboundSpi);
             str(o, ueIdentity.getBytes(StandardCharsets.UTF_8));
             str(o, sessionId);
@@ -41,13 +52,17 @@ public final class PullMessages {
         }
 
         public static PullRequest decode(byte[] b) throws EapException {
-            Reader r = new Reader(b);
+            Reader r = new Reader(b, PULL_REQUEST_VERSION);
             int suite = r.u16();
+            int profile = r.u8();
+            if (!PfKey.isKnownProfile(profile)) {
+                throw new EapException(EapException.Reason.MALFORMED, "unknown record profile " + profile);
+            }
             long spi = r.u32();
             String id = r.string();
             byte[] sid = r.bytes();
             r.end();
-            return new PullRequest(suite, spi, id, sid);
+            return new PullRequest(suite, profile, spi, id, sid);
         }
     }
 
@@ -136,7 +151,11 @@ public final class PullMessages {
         private int pos;
 
         Reader(byte[] b) throws EapException {
-            if (b == null || b.length < 1 || (b[0] & 0xff) != VERSION) {
+            this(b, VERSION);
+        }
+
+        Reader(byte[] b, int version) throws EapException {
+            if (b == null || b.length < 1 || (b[0] & 0xff) != version) {
                 throw new EapException(EapException.Reason.MALFORMED, "unknown pull-key message version");
             }
             this.b = b;
@@ -147,6 +166,11 @@ public final class PullMessages {
             if (b.length - pos < n) {
                 throw new EapException(EapException.Reason.MALFORMED, "truncated pull-key message");
             }
+        }
+
+        int u8() throws EapException {
+            need(1);
+            return b[pos++] & 0xff;
         }
 
         int u16() throws EapException {

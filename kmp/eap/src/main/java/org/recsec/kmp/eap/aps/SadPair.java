@@ -62,11 +62,18 @@ final class SadPair {
         }
     }
 
-    /** An SA with the EAP session's remaining lifetime as its hard add-time limit (RFC 2367 §2.3.3). */
-    static SaSpec spec(long spi, String src, String dst, CipherSuite suite, SecretBytes key, SecretBytes iv,
-                       long lifetimeSeconds) {
+    /**
+     * An SA of record profile {@code profile} (key and IV for the DTLS 1.2 profiles, the traffic secret in
+     * {@code key} for the compact ones) with the EAP session's remaining lifetime as its hard add-time limit
+     * (RFC 2367 §2.3.3).
+     */
+    static SaSpec spec(long spi, String src, String dst, CipherSuite suite, int profile, SecretBytes key,
+                       SecretBytes iv, long lifetimeSeconds) {
         PfKeyExtension.Lifetime hard = new PfKeyExtension.Lifetime(PfKey.SADB_EXT_LIFETIME_HARD, 0, 0,
                 Math.max(1, lifetimeSeconds), 0);
-        return SaSpec.withKeys(spi, src, dst, suite, key, iv).withLifetimes(null, hard);
+        SaSpec sa = PfKey.isCompactProfile(profile)
+                ? SaSpec.compact(spi, src, dst, suite, key, profile == PfKey.RECSEC_PROFILE_COMPACT ? 2 : 1)
+                : SaSpec.withKeys(spi, src, dst, suite, key, iv).withRecordProfile(profile);
+        return sa.withLifetimes(null, hard);
     }
 }

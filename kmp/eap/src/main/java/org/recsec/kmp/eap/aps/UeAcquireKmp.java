@@ -23,13 +23,15 @@ import org.recsec.record.base.CipherSuite;
  * on the UE's SAD; when record-sec finds no SA from the UE to an ApS, the SAD sends ACQUIRE and holds the request
  * (its acquire timeout); this KMP runs {@link UeKeyPull} for that ApS on its executor, whose ADD ends the wait.
  * An ApS it has no pull URI for, or a refused pull, is answered with the ACQUIRE's seq and an errno (EACCES for a
- * refusal, ENOENT for an unknown ApS, EIO otherwise), so the request fails at once with KEY_MANAGEMENT.
+ * refusal, EPROTONOSUPPORT for an ApS configured for another record profile, ENOENT for an unknown ApS, EIO
+ * otherwise), so the request fails at once with KEY_MANAGEMENT.
  */
 public final class UeAcquireKmp implements AutoCloseable {
     private final SecurityAssociationDatabase sad;
     private final String ueIdentity;
     private final UeKeys keys;
     private final CipherSuite suite;
+    private final int profile;
     private final Function<String, String> pullUriOf;
     private final CoapClient client;
     private final ExecutorService executor;
@@ -37,12 +39,29 @@ public final class UeAcquireKmp implements AutoCloseable {
     private volatile EapException lastFailure;
 
     /**
+     * A KMP that pulls dtls12 SA pairs.
+     *
      * @param pullUriOf the URI of an ApS's {@value ApplicationServerPull#PATH} resource by its SAD identity, or null
      * @param client    a plain CoAP client for the pull requests, timeout set
      * @param executor  runs the pulls (never the SAD's pushing thread)
      */
     public UeAcquireKmp(SecurityAssociationDatabase sad, String ueIdentity, UeKeys keys, CipherSuite suite,
                         Function<String, String> pullUriOf, CoapClient client, ExecutorService executor) {
+        this(sad, ueIdentity, keys, suite, PfKey.RECSEC_PROFILE_DTLS12, pullUriOf, client, executor);
+    }
+
+    /**
+     * A KMP that pulls SA pairs of record profile {@code profile} (a {@link PfKey} {@code RECSEC_PROFILE_*} id);
+     * the other parameters as {@link #UeAcquireKmp(SecurityAssociationDatabase, String, UeKeys, CipherSuite,
+     * Function, CoapClient, ExecutorService)}.
+     */
+    public UeAcquireKmp(SecurityAssociationDatabase sad, String ueIdentity, UeKeys keys, CipherSuite suite,
+                        int profile, Function<String, String> pullUriOf, CoapClient client,
+                        ExecutorService executor) {
+        if (!PfKey.isKnownProfile(profile)) {
+            throw new IllegalArgumentException("unknown record profile " + profile);
+        }
+        this.profile = profile;
         this.sad = Objects.requireNonNull(sad, "sad");
         this.ueIdentity = Objects.requireNonNull(ueIdentity, "ueIdentity");
         this.keys = Objects.requireNonNull(keys, "keys");
@@ -101,11 +120,12 @@ public final class UeAcquireKmp implements AutoCloseable {
             return;
         }
         try (SadSession work = sad.openSession(b -> { })) {
-            UeKeyPull.pull(work, ueIdentity, aps, uri, suite, keys, client);
+            UeKeyPull.pull(work, ueIdentity, aps, uri, suite, profile, keys, client);
         } catch (EapException e) {
             lastFailure = e;
             int errno = switch (e.reason()) {
                 case UNKNOWN_SESSION, REJECTED -> PfKey.EACCES;
+                case PROFILE_MISMATCH -> PfKey.EPROTONOSUPPORT;
                 default -> PfKey.EIO;
             };
             session.send(PfKeyRequests.acquireFailed(seq, errno, 0));

@@ -31,6 +31,8 @@ import org.recsec.kmp.eap.aps.UeKeyPull;
 import org.recsec.kmp.eap.coapeap.CoapEapAuthenticator;
 import org.recsec.kmp.eap.coapeap.CoapEapPeer;
 import org.recsec.kmp.eap.tls.EapTlsPeer;
+import org.recsec.km.pfkey.PfKey;
+import org.recsec.km.pfkey.SaSpec;
 import org.recsec.km.sad.SadSession;
 import org.recsec.km.sad.SecurityAssociationDatabase;
 import org.recsec.record.base.CipherSuite;
@@ -119,19 +121,20 @@ final class DemoUe implements AutoCloseable {
     }
 
     /** Step 2, explicit. */
-    UeKeyPull.Installed pull(UeKeys keys, CipherSuite suite) throws EapException {
+    UeKeyPull.Installed pull(UeKeys keys, CipherSuite suite, int profile) throws EapException {
         CoapClient plain = new CoapClient();
         plain.setEndpoint(plainEndpoint(config, wrap));
         plain.setTimeout(10_000L);
         try {
             UeKeyPull.Installed i = UeKeyPull.pull(session(), ueId, apsId, apsUri.apply(ApplicationServerPull.PATH),
-                    suite, keys, plain);
+                    suite, profile, keys, plain);
             trace.accept(String.format("UE -> ApS: POST /%s {suite, UE SPI 0x%x, identity, Session-Id}; ApS -> AS"
                     + " (protected): POST /%s; AS -> ApS: USRK; ApS -> UE 2.04 {ApS SPI 0x%x, lifetime %d s}",
                     ApplicationServerPull.PATH, i.ueInboundSpi(), KeyService.PATH, i.apsInboundSpi(),
                     i.lifetimeSeconds()));
             trace.accept(where + ", ApS: USRK = KDF(EMSK, \"" + Usrk.RECSEC_LABEL + "\", \"" + apsId
-                    + "\", 64) -> SA pair (" + suite + "), PF_KEY GETSPI/UPDATE/ADD into each SAD");
+                    + "\", 64) -> SA pair (" + suite + (profile == PfKey.RECSEC_PROFILE_DTLS12 ? ""
+                    : ", " + SaSpec.profileName(profile)) + "), PF_KEY GETSPI/UPDATE/ADD into each SAD");
             return i;
         } finally {
             plain.shutdown();
@@ -139,11 +142,11 @@ final class DemoUe implements AutoCloseable {
     }
 
     /** Step 2 driven by ACQUIRE. */
-    UeAcquireKmp armAcquire(UeKeys keys, CipherSuite suite) throws Exception {
+    UeAcquireKmp armAcquire(UeKeys keys, CipherSuite suite, int profile) throws Exception {
         acquireClient = new CoapClient();
         acquireClient.setEndpoint(plainEndpoint(config, wrap));
         acquireClient.setTimeout(10_000L);
-        acquireKmp = new UeAcquireKmp(ueSad, ueId, keys, suite,
+        acquireKmp = new UeAcquireKmp(ueSad, ueId, keys, suite, profile,
                 a -> a.equals(apsId) ? apsUri.apply(ApplicationServerPull.PATH) : null, acquireClient,
                 acquireExecutor);
         acquireKmp.start();

@@ -25,6 +25,7 @@ import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
 import org.recsec.californium.RecSec;
 import org.recsec.californium.RecSecConfig;
+import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.SaSpec;
 import org.recsec.km.sad.SadSession;
 import org.recsec.km.sad.SecurityAssociationDatabase;
@@ -101,7 +102,7 @@ public final class EapWorld implements AutoCloseable {
                      Configuration config, CoapServer aps, SecurityAssociationDatabase apsSad, String apsId,
                      SecurityAssociationDatabase ueSad, String ueId,
                      java.util.function.UnaryOperator<org.eclipse.californium.elements.Connector> wrap,
-                     UePeer uePeer, SeCard card)
+                     UePeer uePeer, SeCard card, int apsProfile)
             throws Exception {
         this.config = config;
         this.wrap = wrap == null ? c -> c : wrap;
@@ -138,7 +139,7 @@ public final class EapWorld implements AutoCloseable {
                         .acquireTimeout(java.time.Duration.ofSeconds(20)).build();
         asSession = asSad.openSession(b -> { });
         apsSession = this.apsSad.openSession(b -> { });
-        installApsAsPair();
+        installPairWithAs(apsSession, apsId);
 
         asKeyServer = new CoapServer(config);
         asKeyServer.addEndpoint(RecSec.endpointBuilder(RecSecConfig.builder(asSad, LocalId.of(AS_ID))
@@ -169,7 +170,7 @@ public final class EapWorld implements AutoCloseable {
                 .setConfiguration(config).setInetSocketAddress(new InetSocketAddress(lo, 0)).build());
         apsToAs.setTimeout(5_000L);
         apsServer.add(new ApplicationServerPull(apsSession, apsId, new CoapKeyFetcher(apsToAs,
-                "coap://127.0.0.1:" + port(asKeyServer) + "/" + KeyService.PATH, AS_ID)));
+                "coap://127.0.0.1:" + port(asKeyServer) + "/" + KeyService.PATH, AS_ID), apsProfile));
         if (ownsAps) {
             apsServer.add(new CoapResource("hello") {
                 @Override
@@ -179,7 +180,8 @@ public final class EapWorld implements AutoCloseable {
             });
             apsServer.start();
         }
-        trace.accept("ApS: " + apsId + ", pull key at " + apsUri(ApplicationServerPull.PATH));
+        trace.accept("ApS: " + apsId + ", pull key at " + apsUri(ApplicationServerPull.PATH)
+                + (apsProfile == PfKey.RECSEC_PROFILE_DTLS12 ? "" : ", " + SaSpec.profileName(apsProfile) + " SAs"));
         ue = new DemoUe(config, this.wrap, trace, this.ueSad, ueId, apsId, this::uePeer,
                 uePeer == UePeer.CARD ? "UE's card" : "UE", () -> new InetSocketAddress(lo, port(aaServer)),
                 authenticator, this::apsUri);
@@ -208,7 +210,17 @@ public final class EapWorld implements AutoCloseable {
     public static EapWorld start(SecureRandom random, Clock clock, int sessionTimeoutSeconds, Consumer<String> trace,
                                  UePeer uePeer, SeCard card) throws Exception {
         return new EapWorld(random, clock, sessionTimeoutSeconds, trace, Configuration.createStandardWithoutFile(),
-                null, null, APS_ID, null, UE_ID, null, uePeer, card);
+                null, null, APS_ID, null, UE_ID, null, uePeer, card, PfKey.RECSEC_PROFILE_DTLS12);
+    }
+
+    /**
+     * Starts every role on loopback, the UE's EAP-TLS peer on the host, the ApS configured to install SA pairs of
+     * record profile {@code apsProfile} (a {@link PfKey} {@code RECSEC_PROFILE_*} id) and to refuse pulls for others.
+     */
+    public static EapWorld start(SecureRandom random, Clock clock, int sessionTimeoutSeconds, Consumer<String> trace,
+                                 int apsProfile) throws Exception {
+        return new EapWorld(random, clock, sessionTimeoutSeconds, trace, Configuration.createStandardWithoutFile(),
+                null, null, APS_ID, null, UE_ID, null, UePeer.HOST, null, apsProfile);
     }
 
     /**
@@ -233,8 +245,18 @@ public final class EapWorld implements AutoCloseable {
                                   String apsId, SecurityAssociationDatabase ueSad, String ueId,
                                   java.util.function.UnaryOperator<org.eclipse.californium.elements.Connector> wrap,
                                   UePeer uePeer) throws Exception {
+        return attach(random, clock, sessionTimeoutSeconds, trace, config, aps, apsSad, apsId, ueSad, ueId, wrap,
+                uePeer, PfKey.RECSEC_PROFILE_DTLS12);
+    }
+
+    /** {@link #attach} with the UE's peer where {@code uePeer} says and the ApS installing {@code apsProfile} SAs. */
+    public static EapWorld attach(SecureRandom random, Clock clock, int sessionTimeoutSeconds, Consumer<String> trace,
+                                  Configuration config, CoapServer aps, SecurityAssociationDatabase apsSad,
+                                  String apsId, SecurityAssociationDatabase ueSad, String ueId,
+                                  java.util.function.UnaryOperator<org.eclipse.californium.elements.Connector> wrap,
+                                  UePeer uePeer, int apsProfile) throws Exception {
         return new EapWorld(random, clock, sessionTimeoutSeconds, trace, config, aps, apsSad, apsId, ueSad, ueId,
-                wrap, uePeer, null);
+                wrap, uePeer, null, apsProfile);
     }
 
     private String apsUri(String path) {
@@ -264,10 +286,6 @@ public final class EapWorld implements AutoCloseable {
         } catch (SocketException e) {
             throw new IllegalStateException("no socket for the RADIUS client", e);
         }
-    }
-
-    private void installApsAsPair() throws Exception {
-        installPairWithAs(apsSession, apsId);
     }
 
     /**
@@ -342,16 +360,22 @@ public final class EapWorld implements AutoCloseable {
 
     /** Step 2 (draft §4.3): the pull key, then both ends hold the SA pair. */
     public UeKeyPull.Installed pull(UeKeys keys, CipherSuite suite) throws EapException {
-        return ue.pull(keys, suite);
+        return pull(keys, suite, PfKey.RECSEC_PROFILE_DTLS12);
+    }
+
+    /** Step 2 for an SA pair of record profile {@code profile}, the UE's configuration ({@link PfKey} id). */
+    public UeKeyPull.Installed pull(UeKeys keys, CipherSuite suite, int profile) throws EapException {
+        return ue.pull(keys, suite, profile);
     }
 
     /**
      * Step 2 driven by the SAD: the UE's KMP REGISTERs and answers ACQUIRE with the pull key, so the first
      * protected request to the ApS triggers it (draft §4.3: "initiated by the UE when the UE has CoAP application
-     * data to send to the ApS").
+     * data to send to the ApS"), for SA pairs of record profile {@code profile} (a {@link PfKey} id).
      */
-    public org.recsec.kmp.eap.aps.UeAcquireKmp armAcquire(UeKeys keys, CipherSuite suite) throws Exception {
-        return ue.armAcquire(keys, suite);
+    public org.recsec.kmp.eap.aps.UeAcquireKmp armAcquire(UeKeys keys, CipherSuite suite, int profile)
+            throws Exception {
+        return ue.armAcquire(keys, suite, profile);
     }
 
     /** The usual protected request: GET /hello from the UE to the ApS under the pulled SA pair. */

@@ -12,7 +12,7 @@ class PullMessagesTest {
     @Test
     void everyMessageRoundTripsAndEveryTruncationOrExtensionIsRefused() throws Exception {
         byte[][] messages = {
-                new PullMessages.PullRequest(0xc0a8, 0x12345678L, "ue1@recsec.test", new byte[65]).encode(),
+                new PullMessages.PullRequest(0xc0a8, 3, 0x12345678L, "ue1@recsec.test", new byte[65]).encode(),
                 new PullMessages.PullResponse(0x9abcdef0L, 3600).encode(),
                 new PullMessages.KeyRequest("aps", "ue1", new byte[65]).encode(),
                 new PullMessages.KeyResponse(3600, SecretBytes.copyOf(new byte[64])).encode()};
@@ -27,9 +27,22 @@ class PullMessagesTest {
                 assertRefused(i, cut);
             }
             assertRefused(i, java.util.Arrays.copyOf(m, m.length + 1));
-            byte[] v2 = m.clone();
-            v2[0] = 2;
-            assertRefused(i, v2);
+            byte[] other = m.clone();
+            other[0] = (byte) (m[0] + 1);
+            assertRefused(i, other);
+            other[0] = (byte) (m[0] - 1);
+            assertRefused(i, other);
+        }
+        assertEquals(2, messages[0][0], "the pull request is version 2, with the record profile");
+        for (int profile = 1; profile <= 4; profile++) {
+            byte[] p = new PullMessages.PullRequest(0x00a8, profile, 256, "u", new byte[1]).encode();
+            assertEquals(profile, PullMessages.PullRequest.decode(p).profile());
+            assertEquals(profile, p[3]);
+        }
+        byte[] unknownProfile = messages[0].clone();
+        for (int bad : new int[] {0, 5, 255}) {
+            unknownProfile[3] = (byte) bad;
+            assertRefused(0, unknownProfile);
         }
         byte[] badUtf8 = new PullMessages.KeyRequest("aps", "ue1", new byte[1]).encode();
         badUtf8[2] = (byte) 0xc3; // "aps" -> an unfinished two-byte sequence

@@ -13,6 +13,7 @@ import java.util.List;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP;
 import org.junit.jupiter.api.Test;
+import org.recsec.km.pfkey.PfKey;
 import org.recsec.kmp.eap.EapException;
 import org.recsec.kmp.eap.EapTlsKeys;
 import org.recsec.kmp.eap.Usrk;
@@ -50,7 +51,7 @@ class EapWorldTest {
     void theFirstProtectedRequestTriggersThePullThroughAcquire() throws Exception {
         try (EapWorld w = EapWorld.start(new SecureRandom(), Clock.systemUTC(), 600, trace::add)) {
             CoapEapPeer.Result r = w.authenticateUe();
-            w.armAcquire(r.keys(), CipherSuite.AES_128_GCM);
+            w.armAcquire(r.keys(), CipherSuite.AES_128_GCM, PfKey.RECSEC_PROFILE_DTLS12);
             assertEquals(0, w.ueSad.size());
             CoapResponse resp = w.protectedGet();
             assertNotNull(resp);
@@ -66,7 +67,7 @@ class EapWorldTest {
     void aRefusedPullAnswersTheAcquireAndTheRequestFailsWithoutAnSa() throws Exception {
         try (EapWorld w = EapWorld.start(new SecureRandom(), Clock.systemUTC(), 600, trace::add)) {
             CoapEapPeer.Result r = w.authenticateUe();
-            var kmp = w.armAcquire(r.keys(), CipherSuite.AES_128_CCM_8);
+            var kmp = w.armAcquire(r.keys(), CipherSuite.AES_128_CCM_8, PfKey.RECSEC_PROFILE_DTLS12);
             int apsBefore = w.apsSad.size();
             w.sessions.revoke(EapWorld.UE_ID);
             Exception e = assertThrows(Exception.class, w::protectedGet);
