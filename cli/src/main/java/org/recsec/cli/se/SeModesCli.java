@@ -318,17 +318,7 @@ final class SeModesCli {
         Path issuer = null;
         Path anchor = null;
         if (cert) {
-            if (m.containsKey("--psk") || m.containsKey("--identity")) {
-                throw new IllegalArgumentException("--cert and --psk/--identity exclude each other");
-            }
-            for (String req : new String[] {"--issuer-key", "--issuer-cert", "--server-ca"}) {
-                if (!m.containsKey(req)) {
-                    throw new IllegalArgumentException("--cert needs " + req);
-                }
-                if (!Files.isReadable(Path.of(m.get(req)))) {
-                    throw new IllegalArgumentException(req + " " + m.get(req) + " is not a readable file");
-                }
-            }
+            SeOptions.requireCertFiles(m, "--issuer-key", "--issuer-cert", "--server-ca");
             key = Path.of(m.get("--issuer-key"));
             issuer = Path.of(m.get("--issuer-cert"));
             anchor = Path.of(m.get("--server-ca"));
@@ -339,8 +329,8 @@ final class SeModesCli {
             if (m.containsKey("--issuer-key") || m.containsKey("--issuer-cert") || m.containsKey("--server-ca")) {
                 throw new IllegalArgumentException("--issuer-key, --issuer-cert and --server-ca need --cert");
             }
-            psk = PskOptions.psk(m.get("--psk"));
-            id = PskOptions.identity(m.get("--identity"));
+            psk = SeOptions.psk(m.get("--psk"));
+            id = SeOptions.identity(m.get("--identity"));
         }
         int resume = 0;
         if (m.containsKey("--resume")) {

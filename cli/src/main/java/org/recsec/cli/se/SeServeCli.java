@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HashMap;
@@ -86,17 +85,7 @@ final class SeServeCli {
             }
             listen = hostPort(m.get("--listen"));
             if (cert) {
-                if (m.containsKey("--psk") || m.containsKey("--identity")) {
-                    throw new IllegalArgumentException("--cert and --psk/--identity exclude each other");
-                }
-                for (String req : new String[] {"--server-key", "--server-cert", "--client-ca"}) {
-                    if (!m.containsKey(req)) {
-                        throw new IllegalArgumentException("--cert needs " + req);
-                    }
-                    if (!Files.isReadable(Path.of(m.get(req)))) {
-                        throw new IllegalArgumentException(req + " " + m.get(req) + " is not a readable file");
-                    }
-                }
+                SeOptions.requireCertFiles(m, "--server-key", "--server-cert", "--client-ca");
             } else {
                 for (String req : new String[] {"--psk", "--identity"}) {
                     if (!m.containsKey(req)) {
@@ -106,8 +95,8 @@ final class SeServeCli {
                 if (m.containsKey("--server-key") || m.containsKey("--server-cert") || m.containsKey("--client-ca")) {
                     throw new IllegalArgumentException("--server-key, --server-cert and --client-ca need --cert");
                 }
-                psk = PskOptions.psk(m.get("--psk"));
-                identity = PskOptions.identity(m.get("--identity"));
+                psk = SeOptions.psk(m.get("--psk"));
+                identity = SeOptions.identity(m.get("--identity"));
             }
             try {
                 count = Integer.parseInt(m.getOrDefault("--count", "1"));

@@ -1,0 +1,54 @@
+package org.recsec.cli.se;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.recsec.record.internal.wire.Bytes;
+
+/**
+ * Options the SE commands share: {@code --psk HEX} and {@code --identity ID} (a pre-shared key, RFC 4279 §2), or
+ * {@code --cert} with its PEM files.
+ */
+final class SeOptions {
+    private SeOptions() {
+    }
+
+    /** The key from its hex text: 1 to 64 bytes. */
+    static byte[] psk(String hex) {
+        byte[] psk;
+        try {
+            psk = Bytes.fromHex(hex);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--psk is not hex");
+        }
+        if (psk.length < 1 || psk.length > 64) {
+            throw new IllegalArgumentException("--psk must be 1..64 bytes");
+        }
+        return psk;
+    }
+
+    /** The identity's UTF-8 bytes: 1 to 64 of them. */
+    static byte[] identity(String text) {
+        byte[] id = text.getBytes(StandardCharsets.UTF_8);
+        if (id.length < 1 || id.length > 64) {
+            throw new IllegalArgumentException("--identity must be 1..64 bytes");
+        }
+        return id;
+    }
+
+    /** With {@code --cert}: no PSK options, and each of {@code files} given and readable. */
+    static void requireCertFiles(Map<String, String> m, String... files) {
+        if (m.containsKey("--psk") || m.containsKey("--identity")) {
+            throw new IllegalArgumentException("--cert and --psk/--identity exclude each other");
+        }
+        for (String req : files) {
+            if (!m.containsKey(req)) {
+                throw new IllegalArgumentException("--cert needs " + req);
+            }
+            if (!Files.isReadable(Path.of(m.get(req)))) {
+                throw new IllegalArgumentException(req + " " + m.get(req) + " is not a readable file");
+            }
+        }
+    }
+}
