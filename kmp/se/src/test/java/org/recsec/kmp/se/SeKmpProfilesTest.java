@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
@@ -27,6 +28,7 @@ import org.recsec.record.internal.Bytes;
 import org.recsec.se.host.KeyBlock;
 import org.recsec.se.host.SeCard;
 import org.recsec.se.host.SeSession;
+import org.recsec.vectors.SpecVectors;
 
 /**
  * The SE KMP's exported pair under every record profile: the card's handshake against Bouncy Castle's DTLS server,
@@ -127,6 +129,24 @@ class SeKmpProfilesTest {
         byte[] kb = new byte[KeyBlock.LENGTH];
         assertThrows(IllegalArgumentException.class,
                 () -> CompactKeySchedule.derive(KeyBlock.split(kb, 0), new byte[31], new byte[32]));
+    }
+
+    @Test
+    void compactScheduleVectorsOfAnIndependentImplementation() {
+        for (JsonNode v : SpecVectors.vectors("se-compact-schedule.json")) {
+            String name = v.get("name").asText();
+            byte[] cr = SpecVectors.hex(v, "client_random");
+            byte[] sr = SpecVectors.hex(v, "server_random");
+            CompactKeySchedule.Secrets s = CompactKeySchedule.derive(KeyBlock.split(SpecVectors.hex(v, "key_block"),
+                    0), cr, sr);
+            assertArrayEquals(SpecVectors.hex(v, "c2s_secret"), s.clientToServer().toByteArray(), name);
+            assertArrayEquals(SpecVectors.hex(v, "s2c_secret"), s.serverToClient().toByteArray(), name);
+            byte[] salt = new byte[64];
+            System.arraycopy(cr, 0, salt, 0, 32);
+            System.arraycopy(sr, 0, salt, 32, 32);
+            assertArrayEquals(SpecVectors.hex(v, "prk"), new HKDFBytesGenerator(new SHA256Digest())
+                    .extractPRK(salt, SpecVectors.hex(v, "key_block")), name);
+        }
     }
 
     /** HKDF-Expand(prk, HkdfLabel{32, full label, ""}, 32) with the HkdfLabel written out by hand (RFC 8446 §7.1). */
