@@ -135,7 +135,9 @@ class ScandiumCidHandshakeInteropTest {
             Negotiated n = negotiated.get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
             assertArrayEquals(CLIENT_CID, n.context().getReadConnectionId().getBytes(), "client reads its CID");
             assertArrayEquals(SERVER_CID, n.context().getWriteConnectionId().getBytes(), "client writes the server's");
-            long next = n.context().getNextSequenceNumber(); // reserved: the client will not use it again
+            // our SA writes two records as the client: reserve both numbers, so the client never uses them itself
+            long next = n.context().getNextSequenceNumber();
+            assertEquals(next + 1, n.context().getNextSequenceNumber());
             HandshakeSa.Pair ours = HandshakeSa.of(suite, n.keyBlock(), true, CLIENT_CID, SERVER_CID, next);
 
             // Scandium's server -> our inbound SA
