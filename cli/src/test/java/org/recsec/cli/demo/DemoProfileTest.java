@@ -15,23 +15,30 @@ import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 
 /**
- * {@code recsec demo --profile P}: the manual KMP installs an SA pair of that profile through PF_KEY, the echo comes
- * back verified through the Californium layer and proxy, the datagrams carry records of that profile, and tshark
- * with recsec.lua and the demo's key file shows the inner text.
+ * {@code recsec demo --profile P}: the manual KMP (the default with another profile than dtls12) or the ticket KMP
+ * (whose ticket names the profile) installs an SA pair of that profile through PF_KEY, the echo comes back verified
+ * through the Californium layer and proxy, the datagrams carry records of that profile, and tshark with recsec.lua
+ * and the demo's key file shows the inner text.
  */
 class DemoProfileTest {
     private static final String TEXT = "Hello, end-to-end CoAP!";
 
     @ParameterizedTest
-    @CsvSource({"dtls12-cid,25,dtls12-cid (RFC 9146)", "compact,-1,compact (RFC 9147)"})
-    void everyProfileRunsEndToEnd(String profile, int firstByte, String traced, @TempDir Path dir) throws Exception {
+    @CsvSource({"manual,dtls12-cid,25,dtls12-cid (RFC 9146)", "manual,compact,-1,compact (RFC 9147)",
+            "ticket,dtls12-cid,25,dtls12-cid (RFC 9146)", "ticket,compact,-1,compact (RFC 9147)"})
+    void everyProfileRunsEndToEnd(String kmp, String profile, int firstByte, String traced, @TempDir Path dir)
+            throws Exception {
         Path pcap = dir.resolve("demo.pcap");
         Path keylog = dir.resolve("demo.keys");
-        DemoTest.Run run = DemoTest.demo("--profile", profile, "--pcap", pcap.toString(), "--keylog",
-                keylog.toString());
+        DemoTest.Run run = kmp.equals("manual")
+                ? DemoTest.demo("--profile", profile, "--pcap", pcap.toString(), "--keylog", keylog.toString())
+                : DemoTest.demo("--kmp", kmp, "--profile", profile, "--pcap", pcap.toString(), "--keylog",
+                        keylog.toString());
         assertEquals(0, run.code(), run.out() + run.err());
-        assertTrue(run.out().contains("(KMP: manual)"), run.out());
-        assertTrue(run.out().contains("-P " + profile + " "), run.out());
+        assertTrue(run.out().contains("(KMP: " + kmp + ")"), run.out());
+        if (kmp.equals("manual")) {
+            assertTrue(run.out().contains("-P " + profile + " "), run.out());
+        }
         assertTrue(run.out().contains("record: " + traced), run.out());
         assertTrue(run.out().contains("verified: \"" + TEXT + "\""), run.out());
         List<byte[]> datagrams = DemoTest.udpPayloads(pcap);
@@ -59,11 +66,17 @@ class DemoProfileTest {
         }
     }
 
-    @Test
-    void anotherProfileNeedsTheManualKmp() {
-        DemoTest.Run r = DemoTest.demo("--profile", "compact", "--kmp", "ticket");
+    @ParameterizedTest
+    @CsvSource({"se,compact", "se,dtls12-cid", "eap,compact", "eap,dtls12-cid"})
+    void anotherProfileNeedsTheManualOrTicketKmp(String kmp, String profile) {
+        DemoTest.Run r = DemoTest.demo("--profile", profile, "--kmp", kmp);
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("--kmp manual"), r.err());
+        assertTrue(r.err().contains("--kmp manual or ticket"), r.err());
+        assertTrue(r.out().isEmpty(), "refused before anything runs: " + r.out());
+    }
+
+    @Test
+    void anUnknownProfileIsRefused() {
         assertEquals(2, DemoTest.demo("--profile", "dtls13").code());
         assertFalse(DemoTest.demo("--profile", "dtls13").err().isBlank());
     }
