@@ -72,8 +72,8 @@ public final class DemoCommand implements Command {
                 + "exported into the client's SA database). Other than psk + dtls, the handshake runs against Bouncy\n"
                 + "Castle's server through the host bridges, over UDP or TCP (not with --se-transport coap).\n"
                 + "--profile: the record profile of the SA pair (docs/profiles.md); dtls12 is the default and the only\n"
-                + "one the SE and EAP KMPs derive, so another profile goes with --kmp manual (its default then) or\n"
-                + "--kmp ticket (the ticket names the profile).\n"
+                + "one the EAP KMP and the SE KMP's card-resident pair derive, so another profile goes with --kmp manual\n"
+                + "(its default then), --kmp ticket (the ticket names it) or --kmp se --transport tls (exported pair).\n"
                 + "--pcap FILE writes every datagram of both legs as a pcap file (IPv4/UDP; port 5683 is CoAP).\n"
                 + "--keylog FILE writes the SA pair's keys (read from the server's SA database through PF_KEY GET)\n"
                 + "as a recsec key file, so Wireshark with tools/wireshark/recsec.lua shows the inner messages.\n"
@@ -101,9 +101,10 @@ public final class DemoCommand implements Command {
             default -> throw new UsageException("--profile must be dtls12, dtls12-cid or compact");
         };
         String kmpName = a.get("--kmp", profile.equals("dtls12") ? defaultKmp() : "manual");
-        if (!profile.equals("dtls12") && !kmpName.equals("manual") && !kmpName.equals("ticket")) {
-            throw new UsageException("--profile " + profile + " goes with --kmp manual or ticket (the " + kmpName
-                    + " KMP derives dtls12 SAs)");
+        boolean exportedSe = kmpName.equals("se") && a.get("--transport", "dtls").equals("tls");
+        if (!profile.equals("dtls12") && !kmpName.equals("manual") && !kmpName.equals("ticket") && !exportedSe) {
+            throw new UsageException("--profile " + profile + " goes with --kmp manual or ticket, or --kmp se"
+                    + " --transport tls (the " + kmpName + " KMP derives dtls12 SAs here)");
         }
         String seTransport = a.get("--se-transport", "udp");
         if (!seTransport.equals("udp") && !seTransport.equals("coap")) {
@@ -134,7 +135,8 @@ public final class DemoCommand implements Command {
             case "manual" -> new ManualKmp(random, CipherSuite.AES_128_CCM_8, profileId);
             case "ticket" -> new TicketKmp(random, CipherSuite.AES_128_CCM_8, profile);
             case "se" -> otherMode
-                    ? new SeModesKmpAdapter(random, seCiphers, seMode.equals("cert"), transport.equals("tls"))
+                    ? new SeModesKmpAdapter(random, seCiphers, seMode.equals("cert"), transport.equals("tls"),
+                            profileId)
                     : new SeKmpAdapter(random, seCiphers, seTransport.equals("coap"));
             case "eap" -> new EapKmp(random, CipherSuite.AES_128_CCM_8);
             default -> throw new UsageException("--kmp must be manual, ticket, se or eap (" + kmpName

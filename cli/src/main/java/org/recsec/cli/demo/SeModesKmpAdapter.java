@@ -40,23 +40,27 @@ import org.recsec.se.host.SeTlsBridge;
  * makes its RSA-2048 key pair, the demo issues the card's certificate and writes it and the anchor to the card).
  * Then the SE KMP installs the client's pair through PF_KEY ADD — SE-resident after DTLS (every record of the demo
  * sealed and opened by the card), exported after TLS (the card's TLS records cannot be carried by record-sec;
- * kmp/se/README.md) — and the server's from its key block.
+ * kmp/se/README.md) — and the server's from its key block. An exported pair may be of any record profile (the
+ * compact one keyed by kmp/se's DTLS 1.3-style schedule); a resident one is dtls12, the records the card seals.
  */
 final class SeModesKmpAdapter implements DemoKmp {
     private final SecureRandom random;
     private final SeCipherRegistry registry;
     private final boolean cert;
     private final boolean tls;
+    private final int profile;
     private CardLink link;
     private String handle;
     private Trace trace;
     private ApduCounter.Snapshot afterHandshake;
 
-    SeModesKmpAdapter(SecureRandom random, SeCipherRegistry registry, boolean cert, boolean tls) {
+    /** @param profile the PF_KEY record profile of the pair: dtls12 unless {@code tls} (the pair is exported) */
+    SeModesKmpAdapter(SecureRandom random, SeCipherRegistry registry, boolean cert, boolean tls, int profile) {
         this.random = random;
         this.registry = registry;
         this.cert = cert;
         this.tls = tls;
+        this.profile = profile;
     }
 
     @Override
@@ -121,13 +125,16 @@ final class SeModesKmpAdapter implements DemoKmp {
             SeSpis spis;
             if (tls) {
                 spis = SeKmp.installExported(card, cr, sr, s.clientSad().openSession(m -> { }), s.clientId(),
-                        s.serverId());
+                        s.serverId(), profile);
+                SeKmp.installServer(est.keys(), cr, sr, s.serverSad().openSession(m -> { }), s.serverId(),
+                        s.clientId(), 1, profile);
             } else {
                 handle = SeKmp.installResident(card, cr, sr, false, 1, s.clientSad().openSession(m -> { }),
                         s.clientId(), s.serverId(), registry);
                 spis = est.spis();
+                SeKmp.installServer(est.keys(), spis, s.serverSad().openSession(m -> { }), s.serverId(), s.clientId(),
+                        1);
             }
-            SeKmp.installServer(est.keys(), spis, s.serverSad().openSession(m -> { }), s.serverId(), s.clientId(), 1);
             afterHandshake = link.counter().snapshot();
             trace.line(String.format("  ISO7816 for the handshake: %d APDUs, %d bytes to the card, %d from it;"
                     + " SPIs 0x%08x (client to server), 0x%08x (server to client); %s", cost.apdus(), cost.sent(),

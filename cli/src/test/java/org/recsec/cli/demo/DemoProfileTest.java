@@ -66,12 +66,38 @@ class DemoProfileTest {
         }
     }
 
+    /** The SE KMP's exported pair (TLS mode) takes any profile: the records are record-sec's, not the card's. */
     @ParameterizedTest
-    @CsvSource({"se,compact", "se,dtls12-cid", "eap,compact", "eap,dtls12-cid"})
-    void anotherProfileNeedsTheManualOrTicketKmp(String kmp, String profile) {
-        DemoTest.Run r = DemoTest.demo("--profile", profile, "--kmp", kmp);
+    @CsvSource({"dtls12-cid,25", "compact,-1"})
+    void theSeKmpsExportedPairTakesTheProfile(String profile, int firstByte, @TempDir Path dir) throws Exception {
+        Path pcap = dir.resolve("demo.pcap");
+        DemoTest.Run run = DemoTest.demo("--kmp", "se", "--transport", "tls", "--profile", profile, "--pcap",
+                pcap.toString());
+        assertEquals(0, run.code(), run.out() + run.err());
+        assertTrue(run.out().contains("exported from the card"), run.out());
+        assertTrue(run.out().contains("verified: \"" + TEXT + "\""), run.out());
+        List<byte[]> datagrams = DemoTest.udpPayloads(pcap);
+        assertTrue(datagrams.size() >= 4, "request and response on both legs");
+        for (byte[] d : datagrams) {
+            byte[] record = CoapCodec.decode(d, 0, d.length).payload();
+            if (firstByte >= 0) {
+                assertEquals(firstByte, record[0] & 0xff);
+            } else {
+                assertEquals(0x20, record[0] & 0xe0, "RFC 9147 unified header");
+            }
+        }
+    }
+
+    /** What stays refused: the card-resident SE pair (the card seals dtls12 records) and EAP's pair. */
+    @ParameterizedTest
+    @CsvSource({"se,compact,", "se,dtls12-cid,", "se,compact,dtls", "se,compact,cert", "eap,compact,",
+            "eap,dtls12-cid,"})
+    void anotherProfileNeedsAnotherKmp(String kmp, String profile, String seOption) {
+        DemoTest.Run r = seOption == null ? DemoTest.demo("--profile", profile, "--kmp", kmp)
+                : seOption.equals("dtls") ? DemoTest.demo("--profile", profile, "--kmp", kmp, "--transport", "dtls")
+                : DemoTest.demo("--profile", profile, "--kmp", kmp, "--se-mode", seOption);
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("--kmp manual or ticket"), r.err());
+        assertTrue(r.err().contains("goes with --kmp manual or ticket, or --kmp se --transport tls"), r.err());
         assertTrue(r.out().isEmpty(), "refused before anything runs: " + r.out());
     }
 
