@@ -46,27 +46,42 @@ public final class CompactRecordCipher implements RecordCipher {
     private final CipherSuite suite;
     private final Aead aead;
     private final byte[] iv;
-    private final SecretKeySpec snKey;
     private final ChaCha20Block snChaCha;
     private final boolean chacha;
     private final int seqBytes;
     private final int tagBytes;
-    private final ThreadLocal<Cipher> snCipher;
+    /**
+     * AES suites: per thread, an ECB cipher keyed with sn_key once (the JCE expands the AES key on every init,
+     * about 1 KB of garbage; ECB needs no re-init between blocks) and the buffer its mask is written to.
+     */
+    private final ThreadLocal<SnMasker> snMasker;
+
+    /** One thread's record number encryption state for an AES suite. */
+    private static final class SnMasker {
+        final Cipher ecb;
+        final byte[] mask = new byte[SAMPLE_BYTES];
+
+        SnMasker(Cipher ecb) {
+            this.ecb = ecb;
+        }
+    }
 
     private CompactRecordCipher(CipherSuite suite, Aead aead, byte[] iv, byte[] snKey, int seqBytes) {
         this.suite = suite;
         this.aead = aead;
         this.iv = iv;
         this.chacha = suite.aead() == CipherSuite.Aead.CHACHA20_POLY1305;
-        this.snKey = chacha ? null : new SecretKeySpec(snKey, "AES");
+        SecretKeySpec aesSnKey = chacha ? null : new SecretKeySpec(snKey, "AES");
         this.snChaCha = chacha ? new ChaCha20Block(snKey) : null;
         java.util.Arrays.fill(snKey, (byte) 0);
         this.seqBytes = seqBytes;
         this.tagBytes = suite.tagSizeBytes();
         String transformation = "AES/ECB/NoPadding";
-        this.snCipher = ThreadLocal.withInitial(() -> {
+        this.snMasker = chacha ? null : ThreadLocal.withInitial(() -> {
             try {
-                return Cipher.getInstance(transformation);
+                Cipher c = Cipher.getInstance(transformation);
+                c.init(Cipher.ENCRYPT_MODE, aesSnKey);
+                return new SnMasker(c);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException(transformation + " unavailable", e);
             }
@@ -214,8 +229,15 @@ public final class CompactRecordCipher implements RecordCipher {
         return Math.min(best, MAX_SEQUENCE);
     }
 
-    /** The content and its type, opened from a record. */
-    public record Opened(int contentType, byte[] content) {
+    /**
+     * The content and its type, opened from a record: the content is {@code plaintext[0, contentLength)}, the
+     * decrypted DTLSInnerPlaintext as it is (type and padding follow), so that opening copies nothing.
+     */
+    public record Opened(int contentType, byte[] plaintext, int contentLength) {
+        /** A copy of the content alone. */
+        public byte[] content() {
+            return java.util.Arrays.copyOf(plaintext, contentLength);
+        }
     }
 
     /**
@@ -249,7 +271,7 @@ public final class CompactRecordCipher implements RecordCipher {
         if (end - 1 > MAX_PLAINTEXT) {
             throw malformed("record content exceeds 2^14");
         }
-        return new Opened(pt[end - 1] & 0xff, java.util.Arrays.copyOf(pt, end - 1));
+        return new Opened(pt[end - 1] & 0xff, pt, end - 1);
     }
 
     /**
@@ -298,17 +320,20 @@ public final class CompactRecordCipher implements RecordCipher {
         }
     }
 
-    /** The mask of RFC 9147 §4.2.3 from the 16 ciphertext bytes at {@code rec[sampleOff]}. */
+    /**
+     * The mask of RFC 9147 §4.2.3 from the 16 ciphertext bytes at {@code rec[sampleOff]}: at least its first two
+     * bytes are valid. For AES suites, the calling thread's buffer, valid until that thread's next call.
+     */
     private byte[] mask(byte[] rec, int sampleOff) {
         if (chacha) {
             int counter = (rec[sampleOff] & 0xff) | (rec[sampleOff + 1] & 0xff) << 8
                     | (rec[sampleOff + 2] & 0xff) << 16 | (rec[sampleOff + 3] & 0xff) << 24;
             return snChaCha.keystream(counter, rec, sampleOff + 4, 2);
         }
-        Cipher c = snCipher.get();
+        SnMasker m = snMasker.get();
         try {
-            c.init(Cipher.ENCRYPT_MODE, snKey);
-            return c.doFinal(rec, sampleOff, SAMPLE_BYTES);
+            m.ecb.doFinal(rec, sampleOff, SAMPLE_BYTES, m.mask, 0);
+            return m.mask;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("record number encryption failed", e);
         }
