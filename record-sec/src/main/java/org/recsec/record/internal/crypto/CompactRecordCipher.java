@@ -163,15 +163,16 @@ public final class CompactRecordCipher implements RecordCipher {
             throw new IllegalArgumentException("record plaintext of " + content + " bytes exceeds 2^14");
         }
         // DTLSInnerPlaintext = content ‖ type ‖ zeros, padded up to the 16 bytes of ciphertext §4.2.3 samples.
+        // The payload is sealed where it is: only the type and the padding form a (short) trailer.
         int inner = Math.max(content + 1, SAMPLE_BYTES - tagBytes);
-        byte[] tail = new byte[inner - headLen];
-        System.arraycopy(body, bodyOff, tail, 0, bodyLen);
-        tail[bodyLen] = (byte) contentType;
+        byte[] trailer = new byte[inner - content];
+        trailer[0] = (byte) contentType;
         int hdr = headerBytes();
         byte[] out = new byte[hdr + inner + tagBytes];
         out[0] = (byte) (0x20 | (seqBytes == 2 ? 0x08 : 0) | (epoch & 0x03));
         writeSeq(out, seq);
-        aead.seal(nonce(seq), aad(out, hdr, extraAad), head, headOff, headLen, tail, 0, tail.length, out, hdr);
+        aead.seal(nonce(seq), aad(out, hdr, extraAad), head, headOff, headLen, body, bodyOff, bodyLen, trailer,
+                trailer.length, out, hdr);
         applyMask(out, 0, hdr);
         return out;
     }

@@ -125,11 +125,9 @@ public final class Dtls12CidRecordCipher implements RecordCipher {
         System.arraycopy(cid, 0, out, PRE_CID, cid.length);
         Bytes.writeUint16Be(out, PRE_CID + cid.length, fragment);
         System.arraycopy(out, SEQ_NUM_OFFSET, out, hdr, explicitBytes); // explicit nonce = epoch ‖ seq
-        byte[] tail = new byte[bodyLen + 1];
-        System.arraycopy(body, bodyOff, tail, 0, bodyLen);
-        tail[bodyLen] = (byte) contentType;
-        aead.seal(nonce(out, 0, hdr), aad(out, 0, inner), head, headOff, headLen, tail, 0, tail.length, out,
-                hdr + explicitBytes);
+        byte[] type = {(byte) contentType}; // the payload is sealed where it is, the type after it (RFC 9146 §4)
+        aead.seal(nonce(out, 0, hdr), aad(out, 0, inner), head, headOff, headLen, body, bodyOff, bodyLen, type, 1,
+                out, hdr + explicitBytes);
         return out;
     }
 
