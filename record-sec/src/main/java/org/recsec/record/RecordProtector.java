@@ -332,9 +332,8 @@ public final class RecordProtector {
         if (opened.contentType() != CONTENT_TYPE_APPLICATION_DATA) {
             throw malformed("record content type " + opened.contentType());
         }
-        byte[] pt = opened.content();
-        CoapMessage inner = innerMessage(outer, pt, pt.length, outerKept, request);
-        return new Opened(inner, sa, word, header.seq(), pt.length, false);
+        CoapMessage inner = innerMessage(outer, opened.plaintext(), opened.contentLength(), outerKept, request);
+        return new Opened(inner, sa, word, header.seq(), opened.contentLength(), false);
     }
 
     /** RFC 6347 §4.1.2.6: a record already accepted or left of the window is dropped before it is opened. */

@@ -171,7 +171,7 @@ public final class CompactRecordCipher implements RecordCipher {
         byte[] out = new byte[hdr + inner + tagBytes];
         out[0] = (byte) (0x20 | (seqBytes == 2 ? 0x08 : 0) | (epoch & 0x03));
         writeSeq(out, seq);
-        aead.seal(nonce(seq), aad(out, hdr, extraAad), head, headOff, headLen, body, bodyOff, bodyLen, trailer,
+        aead.seal(nonce(seq), aad(out[0], seq, extraAad), head, headOff, headLen, body, bodyOff, bodyLen, trailer,
                 trailer.length, out, hdr);
         applyMask(out, 0, hdr);
         return out;
@@ -257,11 +257,8 @@ public final class CompactRecordCipher implements RecordCipher {
         if (len - hdr - tagBytes > MAX_PLAINTEXT + 256) {
             throw malformed("record longer than 2^14 + 256");
         }
-        byte[] headerPlain = new byte[hdr];
-        headerPlain[0] = record[off];
-        writeSeq(headerPlain, header.seq());
         byte[] pt = new byte[len - hdr - tagBytes];
-        aead.open(nonce(header.seq()), aad(headerPlain, hdr, extraAad), record, off + hdr, len - hdr, pt, 0);
+        aead.open(nonce(header.seq()), aad(record[off], header.seq(), extraAad), record, off + hdr, len - hdr, pt, 0);
         int end = pt.length;
         while (end > 0 && pt[end - 1] == 0) {
             end--;
@@ -303,10 +300,13 @@ public final class CompactRecordCipher implements RecordCipher {
         return nonce;
     }
 
-    private static byte[] aad(byte[] header, int hdr, byte[] extra) {
+    /** The AAD: the header with first byte {@code first} and the unencrypted sequence number, then {@code extra}. */
+    private byte[] aad(byte first, long seq, byte[] extra) {
+        int hdr = headerBytes();
         int x = extra == null ? 0 : extra.length;
         byte[] aad = new byte[hdr + x];
-        System.arraycopy(header, 0, aad, 0, hdr);
+        aad[0] = first;
+        writeSeq(aad, seq);
         if (x > 0) {
             System.arraycopy(extra, 0, aad, hdr, x);
         }

@@ -170,8 +170,15 @@ public final class Dtls12CidRecordCipher implements RecordCipher {
         return new Header(Bytes.readUint16Be(record, off + 3), Bytes.readUint48Be(record, off + 5));
     }
 
-    /** The content and its real type, opened from a record. */
-    public record Opened(int contentType, byte[] content) {
+    /**
+     * The content and its real type, opened from a record: the content is {@code plaintext[0, contentLength)}, the
+     * decrypted DTLSInnerPlaintext as it is (type and padding follow), so that opening copies nothing.
+     */
+    public record Opened(int contentType, byte[] plaintext, int contentLength) {
+        /** A copy of the content alone. */
+        public byte[] content() {
+            return Arrays.copyOf(plaintext, contentLength);
+        }
     }
 
     /**
@@ -198,7 +205,7 @@ public final class Dtls12CidRecordCipher implements RecordCipher {
         if (end - 1 > Dtls12RecordCipher.MAX_PLAINTEXT) {
             throw malformed("record content exceeds 2^14");
         }
-        return new Opened(pt[end - 1] & 0xff, Arrays.copyOf(pt, end - 1));
+        return new Opened(pt[end - 1] & 0xff, pt, end - 1);
     }
 
     /** {@link RecordCipher#open}: the content of an application_data (23) record; other real types are MALFORMED. */
