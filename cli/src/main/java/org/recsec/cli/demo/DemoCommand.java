@@ -354,7 +354,7 @@ public final class DemoCommand implements Command {
      */
     private static int freeOr(InetAddress ip, int port) {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(ip, port))) {
-            return port;
+            return s.getLocalPort(); // port, or for 0 the ephemeral one (a retry asks for 0: never answer 0)
         } catch (SocketException e) {
             try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(ip, 0))) {
                 return s.getLocalPort();
