@@ -51,8 +51,9 @@ public final class CompactRecordCipher implements RecordCipher {
     private final int seqBytes;
     private final int tagBytes;
     /**
-     * AES suites: per thread, an ECB cipher keyed with sn_key once (the JCE expands the AES key on every init,
-     * about 1 KB of garbage; ECB needs no re-init between blocks) and the buffer its mask is written to.
+     * AES suites: per thread, an ECB cipher keyed with sn_key once (ECB needs no re-init between blocks; an init
+     * per record cost the JCE's key and permission checks and a copy of the key) and the buffer its mask is
+     * written to.
      */
     private final ThreadLocal<SnMasker> snMasker;
 
