@@ -294,7 +294,7 @@ public final class RecordProtector {
             return new Opened(null, sa, ((long) header.epoch() << 48) | header.seq(), header.seq(), 0, false);
         }
         byte[] pt = InnerPlaintext.openRecord(outer, sa.cipher());
-        CoapMessage inner = innerMessage(outer, pt, outerKept, request);
+        CoapMessage inner = innerMessage(outer, pt, pt.length, outerKept, request);
         return new Opened(inner, sa, ((long) header.epoch() << 48) | header.seq(), header.seq(), pt.length, false);
     }
 
@@ -315,9 +315,9 @@ public final class RecordProtector {
         if (opened.contentType() != CONTENT_TYPE_APPLICATION_DATA) {
             throw malformed("record content type " + opened.contentType());
         }
-        byte[] pt = opened.content();
-        CoapMessage inner = innerMessage(outer, pt, outerKept, request);
-        return new Opened(inner, sa, ((long) sa.epoch() << 48) | header.seq(), header.seq(), pt.length, true);
+        CoapMessage inner = innerMessage(outer, opened.plaintext(), opened.contentLength(), outerKept, request);
+        return new Opened(inner, sa, ((long) sa.epoch() << 48) | header.seq(), header.seq(), opened.contentLength(),
+                true);
     }
 
     /**
@@ -339,9 +339,8 @@ public final class RecordProtector {
         if (opened.contentType() != CONTENT_TYPE_APPLICATION_DATA) {
             throw malformed("record content type " + opened.contentType());
         }
-        byte[] pt = opened.content();
-        CoapMessage inner = innerMessage(outer, pt, outerKept, request);
-        return new Opened(inner, sa, word, header.seq(), pt.length, false);
+        CoapMessage inner = innerMessage(outer, opened.plaintext(), opened.contentLength(), outerKept, request);
+        return new Opened(inner, sa, word, header.seq(), opened.contentLength(), false);
     }
 
     /** RFC 6347 §4.1.2.6: a record already accepted or left of the window is dropped before it is opened. */
@@ -352,10 +351,10 @@ public final class RecordProtector {
         }
     }
 
-    /** Parses the authenticated plaintext; checks the outer code is the one protect would have chosen. */
-    private static CoapMessage innerMessage(CoapMessage outer, byte[] pt, List<CoapOption> outerKept,
+    /** Parses the authenticated plaintext {@code pt[0, ptLen)}; checks the outer code is the one protect chose. */
+    private static CoapMessage innerMessage(CoapMessage outer, byte[] pt, int ptLen, List<CoapOption> outerKept,
                                             boolean request) throws RecSecException {
-        InnerPlaintext.Decoded decoded = InnerPlaintext.decode(pt, 0, pt.length, outer, outerKept);
+        InnerPlaintext.Decoded decoded = InnerPlaintext.decode(pt, 0, ptLen, outer, outerKept);
         int code = decoded.message().code();
         boolean observe = decoded.innerObserve();
         int expectedOuter;

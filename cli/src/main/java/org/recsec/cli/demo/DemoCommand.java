@@ -75,9 +75,10 @@ public final class DemoCommand implements Command {
                 + "--ue (with --kmp eap): where the UE's EAP-TLS peer runs: card (default; the applet under jcardsim in\n"
                 + "TLS certificate mode, MSK and EMSK derived and kept on the card, which hands out only the Session-Id\n"
                 + "and the USRK) or host (Bouncy Castle's TLS client, the keys in the host's memory).\n"
-                + "--profile: the record profile of the SA pair (docs/profiles.md); dtls12 is the default. The manual\n"
-                + "and EAP KMPs install every profile (with --kmp eap the UE and the ApS are both configured for it); the\n"
-                + "ticket and SE KMPs derive dtls12 only, so another profile goes with --kmp manual (its default) or eap.\n"
+                + "--profile: the record profile of the SA pair (docs/profiles.md); dtls12 is the default. The manual,\n"
+                + "ticket and EAP KMPs install every profile (the ticket names it; with --kmp eap the UE and the ApS are\n"
+                + "both configured for it), and so does --kmp se --transport tls (the exported pair); the SE KMP's\n"
+                + "card-resident pair is dtls12 only. Another profile without --kmp means --kmp manual.\n"
                 + "--pcap FILE writes every datagram of both legs as a pcap file (IPv4/UDP; port 5683 is CoAP).\n"
                 + "--keylog FILE writes the SA pair's keys (read from the server's SA database through PF_KEY GET)\n"
                 + "as a recsec key file, so Wireshark with tools/wireshark/recsec.lua shows the inner messages.\n"
@@ -105,9 +106,11 @@ public final class DemoCommand implements Command {
             default -> throw new UsageException("--profile must be dtls12, dtls12-cid or compact");
         };
         String kmpName = a.get("--kmp", profile.equals("dtls12") ? defaultKmp() : "manual");
-        if (!profile.equals("dtls12") && !kmpName.equals("manual") && !kmpName.equals("eap")) {
-            throw new UsageException("--profile " + profile + " goes with --kmp manual or eap (the " + kmpName
-                    + " KMP derives dtls12 SAs)");
+        boolean exportedSe = kmpName.equals("se") && a.get("--transport", "dtls").equals("tls");
+        if (!profile.equals("dtls12") && !kmpName.equals("manual") && !kmpName.equals("ticket")
+                && !kmpName.equals("eap") && !exportedSe) {
+            throw new UsageException("--profile " + profile + " goes with --kmp manual, ticket or eap, or --kmp se"
+                    + " --transport tls (the " + kmpName + " KMP derives dtls12 SAs here)");
         }
         String seTransport = a.get("--se-transport", "udp");
         if (!seTransport.equals("udp") && !seTransport.equals("coap")) {
@@ -144,10 +147,10 @@ public final class DemoCommand implements Command {
         SeCipherRegistry seCiphers = new SeCipherRegistry();
         DemoKmp kmp = switch (kmpName) {
             case "manual" -> new ManualKmp(random, CipherSuite.AES_128_CCM_8, profileId);
-            case "ticket" -> new TicketKmp(random, CipherSuite.AES_128_CCM_8);
+            case "ticket" -> new TicketKmp(random, CipherSuite.AES_128_CCM_8, profile);
             case "se" -> otherMode
                     ? new SeModesKmpAdapter(random, seCiphers, seMode.equals("cert"), transport.equals("tls"),
-                            overCoap)
+                            overCoap, profileId)
                     : new SeKmpAdapter(random, seCiphers, overCoap);
             case "eap" -> new EapKmp(random, CipherSuite.AES_128_CCM_8, ue.equals("card"), profileId);
             default -> throw new UsageException("--kmp must be manual, ticket, se or eap (" + kmpName
@@ -363,7 +366,7 @@ public final class DemoCommand implements Command {
      */
     private static int freeOr(InetAddress ip, int port) {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(ip, port))) {
-            return port;
+            return s.getLocalPort(); // port, or for 0 the ephemeral one (a retry asks for 0: never answer 0)
         } catch (SocketException e) {
             try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(ip, 0))) {
                 return s.getLocalPort();

@@ -54,7 +54,8 @@ import org.recsec.se.host.SeTlsBridge;
  * makes its RSA-2048 key pair, the demo issues the card's certificate and writes it and the anchor to the card).
  * Then the SE KMP installs the client's pair through PF_KEY ADD — SE-resident after DTLS (every record of the demo
  * sealed and opened by the card), exported after TLS (the card's TLS records cannot be carried by record-sec;
- * kmp/se/README.md) — and the server's from its key block.
+ * kmp/se/README.md) — and the server's from its key block. An exported pair may be of any record profile (the
+ * compact one keyed by kmp/se's DTLS 1.3-style schedule); a resident one is dtls12, the records the card seals.
  */
 final class SeModesKmpAdapter implements DemoKmp {
     private final SecureRandom random;
@@ -62,22 +63,31 @@ final class SeModesKmpAdapter implements DemoKmp {
     private final boolean cert;
     private final boolean tls;
     private final boolean overCoap;
+    private final int profile;
     private InetSocketAddress proxy;
     private CardLink link;
     private String handle;
     private Trace trace;
     private ApduCounter.Snapshot afterHandshake;
 
-    /** @param overCoap the DTLS handshake in CoAP messages through the demo's proxy (not with {@code tls}) */
-    SeModesKmpAdapter(SecureRandom random, SeCipherRegistry registry, boolean cert, boolean tls, boolean overCoap) {
+    /**
+     * @param overCoap the DTLS handshake in CoAP messages through the demo's proxy (not with {@code tls})
+     * @param profile  the PF_KEY record profile of the pair: dtls12 unless {@code tls} (the pair is exported)
+     */
+    SeModesKmpAdapter(SecureRandom random, SeCipherRegistry registry, boolean cert, boolean tls, boolean overCoap,
+                      int profile) {
         if (tls && overCoap) {
             throw new IllegalArgumentException("TLS records are not carried over CoAP");
+        }
+        if (!tls && profile != org.recsec.km.pfkey.PfKey.RECSEC_PROFILE_DTLS12) {
+            throw new IllegalArgumentException("an SE-resident pair is dtls12");
         }
         this.random = random;
         this.registry = registry;
         this.cert = cert;
         this.tls = tls;
         this.overCoap = overCoap;
+        this.profile = profile;
     }
 
     @Override
@@ -134,14 +144,16 @@ final class SeModesKmpAdapter implements DemoKmp {
         SeSpis spis;
         if (tls) {
             spis = SeKmp.installExported(card, done.clientRandom(), done.serverRandom(),
-                    s.clientSad().openSession(m -> { }), s.clientId(), s.serverId());
+                    s.clientSad().openSession(m -> { }), s.clientId(), s.serverId(), profile);
+            SeKmp.installServer(done.serverKeys(), done.clientRandom(), done.serverRandom(),
+                    s.serverSad().openSession(m -> { }), s.serverId(), s.clientId(), 1, profile);
         } else {
             handle = SeKmp.installResident(card, done.clientRandom(), done.serverRandom(), false, 1,
                     s.clientSad().openSession(m -> { }), s.clientId(), s.serverId(), registry);
             spis = SeSpis.derive(done.clientRandom(), done.serverRandom());
+            SeKmp.installServer(done.serverKeys(), spis, s.serverSad().openSession(m -> { }), s.serverId(),
+                    s.clientId(), 1);
         }
-        SeKmp.installServer(done.serverKeys(), spis, s.serverSad().openSession(m -> { }), s.serverId(), s.clientId(),
-                1);
         afterHandshake = link.counter().snapshot();
         trace.line(String.format("  ISO7816 for the handshake: %d APDUs, %d bytes to the card, %d from it;"
                 + " SPIs 0x%08x (client to server), 0x%08x (server to client); %s", cost.apdus(), cost.sent(),

@@ -22,10 +22,13 @@ import org.recsec.record.base.SecretBytes;
 final class TicketKmp implements DemoKmp {
     private final SecureRandom random;
     private final CipherSuite suite;
+    private final String profile;
 
-    TicketKmp(SecureRandom random, CipherSuite suite) {
+    /** @param profile the record profile the ticket names ({@link TicketSaParameters#RECORD_PROFILES}) */
+    TicketKmp(SecureRandom random, CipherSuite suite, String profile) {
         this.random = random;
         this.suite = suite;
+        this.profile = profile;
     }
 
     @Override
@@ -51,7 +54,8 @@ final class TicketKmp implements DemoKmp {
         try (SadSession clientSession = s.clientSad().openSession(pushed -> { })) {
             s.trace().line("  AS -> client: a CWT (COSE_Encrypt0, AES-CCM-16-64-128) for aud " + s.serverId()
                     + " with a fresh cnf key");
-            InstalledPair pair = TicketExchange.establish(asKey, TicketSaParameters.defaults(suite), Duration.ofHours(1),
+            InstalledPair pair = TicketExchange.establish(asKey, new TicketSaParameters(suite, profile, 0, 0, 0, 0,
+                    TicketSaParameters.DEFAULT_REPLAY_WINDOW), Duration.ofHours(1),
                     clientSession, s.clientId(), coap, s.serverId(), random, Clock.systemUTC());
             s.trace().line(String.format("  client -> server POST /authz-info {ticket, N1, client SPI 0x%x};"
                     + " server -> client 2.01 {N2, server SPI 0x%x}", pair.clientInboundSpi(), pair.serverInboundSpi()));

@@ -15,23 +15,30 @@ import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 
 /**
- * {@code recsec demo --profile P}: the manual KMP installs an SA pair of that profile through PF_KEY, the echo comes
- * back verified through the Californium layer and proxy, the datagrams carry records of that profile, and tshark
- * with recsec.lua and the demo's key file shows the inner text.
+ * {@code recsec demo --profile P}: the manual KMP (the default with another profile than dtls12) or the ticket KMP
+ * (whose ticket names the profile) installs an SA pair of that profile through PF_KEY, the echo comes back verified
+ * through the Californium layer and proxy, the datagrams carry records of that profile, and tshark with recsec.lua
+ * and the demo's key file shows the inner text.
  */
 class DemoProfileTest {
     private static final String TEXT = "Hello, end-to-end CoAP!";
 
     @ParameterizedTest
-    @CsvSource({"dtls12-cid,25,dtls12-cid (RFC 9146)", "compact,-1,compact (RFC 9147)"})
-    void everyProfileRunsEndToEnd(String profile, int firstByte, String traced, @TempDir Path dir) throws Exception {
+    @CsvSource({"manual,dtls12-cid,25,dtls12-cid (RFC 9146)", "manual,compact,-1,compact (RFC 9147)",
+            "ticket,dtls12-cid,25,dtls12-cid (RFC 9146)", "ticket,compact,-1,compact (RFC 9147)"})
+    void everyProfileRunsEndToEnd(String kmp, String profile, int firstByte, String traced, @TempDir Path dir)
+            throws Exception {
         Path pcap = dir.resolve("demo.pcap");
         Path keylog = dir.resolve("demo.keys");
-        DemoTest.Run run = DemoTest.demo("--profile", profile, "--pcap", pcap.toString(), "--keylog",
-                keylog.toString());
+        DemoTest.Run run = kmp.equals("manual")
+                ? DemoTest.demo("--profile", profile, "--pcap", pcap.toString(), "--keylog", keylog.toString())
+                : DemoTest.demo("--kmp", kmp, "--profile", profile, "--pcap", pcap.toString(), "--keylog",
+                        keylog.toString());
         assertEquals(0, run.code(), run.out() + run.err());
-        assertTrue(run.out().contains("(KMP: manual)"), run.out());
-        assertTrue(run.out().contains("-P " + profile + " "), run.out());
+        assertTrue(run.out().contains("(KMP: " + kmp + ")"), run.out());
+        if (kmp.equals("manual")) {
+            assertTrue(run.out().contains("-P " + profile + " "), run.out());
+        }
         assertTrue(run.out().contains("record: " + traced), run.out());
         assertTrue(run.out().contains("verified: \"" + TEXT + "\""), run.out());
         List<byte[]> datagrams = DemoTest.udpPayloads(pcap);
@@ -90,22 +97,51 @@ class DemoProfileTest {
             if (!m.hasOption(org.recsec.record.coap.OptionNumbers.RECORD_SECURITY)) {
                 continue; // CoAP-EAP and the pull request, not protected
             }
-            byte[] record = m.payload();
-            if (firstByte >= 0) {
-                assertEquals(firstByte, record[0] & 0xff);
-            } else {
-                assertEquals(0x20, record[0] & 0xe0, "RFC 9147 unified header");
-            }
+            assertFirstByte(m.payload(), firstByte);
             records++;
         }
         assertTrue(records >= 4, "request and response on both legs: " + records);
     }
 
-    @Test
-    void anotherProfileNeedsTheManualKmp() {
-        DemoTest.Run r = DemoTest.demo("--profile", "compact", "--kmp", "ticket");
+    /** The SE KMP's exported pair (TLS mode) takes any profile: the records are record-sec's, not the card's. */
+    @ParameterizedTest
+    @CsvSource({"dtls12-cid,25", "compact,-1"})
+    void theSeKmpsExportedPairTakesTheProfile(String profile, int firstByte, @TempDir Path dir) throws Exception {
+        Path pcap = dir.resolve("demo.pcap");
+        DemoTest.Run run = DemoTest.demo("--kmp", "se", "--transport", "tls", "--profile", profile, "--pcap",
+                pcap.toString());
+        assertEquals(0, run.code(), run.out() + run.err());
+        assertTrue(run.out().contains("exported from the card"), run.out());
+        assertTrue(run.out().contains("verified: \"" + TEXT + "\""), run.out());
+        List<byte[]> datagrams = DemoTest.udpPayloads(pcap);
+        assertTrue(datagrams.size() >= 4, "request and response on both legs");
+        for (byte[] d : datagrams) {
+            assertFirstByte(CoapCodec.decode(d, 0, d.length).payload(), firstByte);
+        }
+    }
+
+    private static void assertFirstByte(byte[] record, int firstByte) {
+        if (firstByte >= 0) {
+            assertEquals(firstByte, record[0] & 0xff);
+        } else {
+            assertEquals(0x20, record[0] & 0xe0, "RFC 9147 unified header");
+        }
+    }
+
+    /** What stays refused: the card-resident SE pair (the card seals dtls12 records). */
+    @ParameterizedTest
+    @CsvSource({"se,compact,", "se,dtls12-cid,", "se,compact,dtls", "se,compact,cert"})
+    void anotherProfileNeedsAnotherKmp(String kmp, String profile, String seOption) {
+        DemoTest.Run r = seOption == null ? DemoTest.demo("--profile", profile, "--kmp", kmp)
+                : seOption.equals("dtls") ? DemoTest.demo("--profile", profile, "--kmp", kmp, "--transport", "dtls")
+                : DemoTest.demo("--profile", profile, "--kmp", kmp, "--se-mode", seOption);
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("--kmp manual"), r.err());
+        assertTrue(r.err().contains("goes with --kmp manual, ticket or eap, or --kmp se --transport tls"), r.err());
+        assertTrue(r.out().isEmpty(), "refused before anything runs: " + r.out());
+    }
+
+    @Test
+    void anUnknownProfileIsRefused() {
         assertEquals(2, DemoTest.demo("--profile", "dtls13").code());
         assertFalse(DemoTest.demo("--profile", "dtls13").err().isBlank());
     }

@@ -11,6 +11,7 @@ import org.recsec.se.host.SeCard;
 import org.recsec.se.host.SeException;
 import org.recsec.se.host.SeSession;
 
+import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyException;
 import org.recsec.km.pfkey.SaSpec;
 import org.recsec.km.sad.SadSession;
@@ -32,12 +33,27 @@ import org.recsec.record.base.CipherSuite;
  * So the records record-sec writes are valid application data of that very DTLS session (docs/DESIGN.md). The
  * overloads taking a {@link SeCard} and the randoms install the pair after a handshake of any mode the host
  * bridges run (DTLS or TLS, PSK or certificate, full or resumed; kmp/se/README.md).
+ *
+ * <p>Record profiles (the overloads with a {@code profile}, a PF_KEY profile id of {@link PfKey}; the others install
+ * dtls12): an exported or server pair may be
+ * <ul>
+ *   <li>{@code dtls12} (1): the key block's write keys and IVs, epoch 1, sequence numbers as above;</li>
+ *   <li>{@code dtls12-cid} (2): the same keys, epoch and sequence numbers, records with the receiving SA's SPI as
+ *   connection ID (RFC 9146). The DTLS session did not negotiate CIDs, so these records are not records of it; they
+ *   continue its sequence numbers under its keys, so no CCM nonce repeats;</li>
+ *   <li>{@code compact} (3) or {@code compact8} (4): keyed by the traffic secrets of {@link CompactKeySchedule}
+ *   (a DTLS 1.3-style key schedule from the key block, hence from the master secret), epoch {@value #COMPACT_EPOCH},
+ *   sequence numbers from 0 (keys of their own, shared with no DTLS record).</li>
+ * </ul>
+ * An SE-resident pair is always dtls12: the card seals DTLS 1.2 records.
  */
 public final class SeKmp {
     /** The one suite the card speaks. */
     public static final CipherSuite SUITE = CipherSuite.AES_128_CCM_8;
     /** The record epoch after a full handshake. */
     public static final int EPOCH = 1;
+    /** The record epoch of a compact SA: the epoch of DTLS 1.3 application data (RFC 9147 §6.1). */
+    public static final int COMPACT_EPOCH = 3;
 
     private SeKmp() {
     }
@@ -52,18 +68,29 @@ public final class SeKmp {
      */
     public static SeSpis installExported(SeSession session, SadSession pfkey, String clientId, String serverId)
             throws SeException, PfKeyException {
+        return installExported(session, pfkey, clientId, serverId, PfKey.RECSEC_PROFILE_DTLS12);
+    }
+
+    /**
+     * As {@link #installExported(SeSession, SadSession, String, String)}, the pair under record profile
+     * {@code profile} (PF_KEY id, see the class comment).
+     *
+     * @throws SeException    as there
+     * @throws PfKeyException the SAD refused the pair
+     * @throws IllegalArgumentException for an unknown profile id
+     */
+    public static SeSpis installExported(SeSession session, SadSession pfkey, String clientId, String serverId,
+                                         int profile) throws SeException, PfKeyException {
+        checkProfile(profile);
         SeSpis spis = SeSpis.derive(session.clientRandom(), session.serverRandom());
         ExportedSa sa = session.agent().exportSa();
         if (sa.highestReadSequence() != 0) {
             throw new SeException("the card opened application records before the export; their replay state "
                     + "cannot be installed");
         }
-        KeyBlock k = sa.keys();
-        SaSpec c2s = SaSpec.withKeys(spis.clientToServer(), clientId, serverId, SUITE, k.clientWriteKey(),
-                k.clientWriteIv()).withProfile(EPOCH, sa.nextWriteSequence());
-        SaSpec s2c = SaSpec.withKeys(spis.serverToClient(), serverId, clientId, SUITE, k.serverWriteKey(),
-                k.serverWriteIv()).withProfile(EPOCH, 1);
-        pfkey.addPair(c2s, s2c, 0);
+        SaSpec[] pair = pair(sa.keys(), session.clientRandom(), session.serverRandom(), spis, clientId, serverId,
+                sa.nextWriteSequence(), 1, profile);
+        pfkey.addPair(pair[0], pair[1], 0);
         return spis;
     }
 
@@ -92,6 +119,22 @@ public final class SeKmp {
      */
     public static SeSpis installExported(SeCard card, byte[] clientRandom, byte[] serverRandom, SadSession pfkey,
                                          String clientId, String serverId) throws SeException, PfKeyException {
+        return installExported(card, clientRandom, serverRandom, pfkey, clientId, serverId,
+                PfKey.RECSEC_PROFILE_DTLS12);
+    }
+
+    /**
+     * As {@link #installExported(SeCard, byte[], byte[], SadSession, String, String)}, the pair under record profile
+     * {@code profile} (PF_KEY id, see the class comment).
+     *
+     * @throws SeException    as there
+     * @throws PfKeyException the SAD refused the pair
+     * @throws IllegalArgumentException for an unknown profile id
+     */
+    public static SeSpis installExported(SeCard card, byte[] clientRandom, byte[] serverRandom, SadSession pfkey,
+                                         String clientId, String serverId, int profile)
+            throws SeException, PfKeyException {
+        checkProfile(profile);
         SeSpis spis = SeSpis.derive(clientRandom, serverRandom);
         ExportedSa sa = card.exportSa();
         long first;
@@ -104,12 +147,8 @@ public final class SeKmp {
             }
             first = sa.nextWriteSequence();
         }
-        KeyBlock k = sa.keys();
-        SaSpec c2s = SaSpec.withKeys(spis.clientToServer(), clientId, serverId, SUITE, k.clientWriteKey(),
-                k.clientWriteIv()).withProfile(EPOCH, first);
-        SaSpec s2c = SaSpec.withKeys(spis.serverToClient(), serverId, clientId, SUITE, k.serverWriteKey(),
-                k.serverWriteIv()).withProfile(EPOCH, 1);
-        pfkey.addPair(c2s, s2c, 0);
+        SaSpec[] pair = pair(sa.keys(), clientRandom, serverRandom, spis, clientId, serverId, first, 1, profile);
+        pfkey.addPair(pair[0], pair[1], 0);
         return spis;
     }
 
@@ -187,10 +226,61 @@ public final class SeKmp {
      */
     public static void installServer(KeyBlock keys, SeSpis spis, SadSession pfkey, String serverId,
                                      String clientId, long firstOutboundSequence) throws PfKeyException {
-        SaSpec c2s = SaSpec.withKeys(spis.clientToServer(), clientId, serverId, SUITE, keys.clientWriteKey(),
-                keys.clientWriteIv()).withProfile(EPOCH, 1);
-        SaSpec s2c = SaSpec.withKeys(spis.serverToClient(), serverId, clientId, SUITE, keys.serverWriteKey(),
-                keys.serverWriteIv()).withProfile(EPOCH, firstOutboundSequence);
-        pfkey.addPair(c2s, s2c, 0);
+        SaSpec[] pair = pair(keys, null, null, spis, clientId, serverId, 1, firstOutboundSequence,
+                PfKey.RECSEC_PROFILE_DTLS12);
+        pfkey.addPair(pair[0], pair[1], 0);
+    }
+
+    /**
+     * ADD of the server's pair under record profile {@code profile} (PF_KEY id, see the class comment), derived
+     * from its session's key block and the handshake's randoms (SPIs from {@link SeSpis}, compact secrets from
+     * {@link CompactKeySchedule}).
+     *
+     * @param firstOutboundSequence dtls12 and dtls12-cid: 1, or beyond the last record the server's DTLS stack sent
+     *                              under the key; compact: ignored (its SAs start at 0 under keys of their own)
+     * @throws PfKeyException the SAD refused the pair
+     * @throws IllegalArgumentException for an unknown profile id
+     */
+    public static void installServer(KeyBlock keys, byte[] clientRandom, byte[] serverRandom, SadSession pfkey,
+                                     String serverId, String clientId, long firstOutboundSequence, int profile)
+            throws PfKeyException {
+        SaSpec[] pair = pair(keys, clientRandom, serverRandom, SeSpis.derive(clientRandom, serverRandom), clientId,
+                serverId, 1, firstOutboundSequence, profile);
+        pfkey.addPair(pair[0], pair[1], 0);
+    }
+
+    /** Before the card exports (and wipes) its keys: an unknown profile must not cost the session. */
+    private static void checkProfile(int profile) {
+        if (!PfKey.isKnownProfile(profile)) {
+            throw new IllegalArgumentException("unknown record profile id " + profile);
+        }
+    }
+
+    /**
+     * The pair {@code [client to server, server to client]} of one handshake under {@code profile}: dtls12 and
+     * dtls12-cid in epoch {@value #EPOCH} from the given first sequence numbers, compact in epoch
+     * {@value #COMPACT_EPOCH} from 0 (the randoms are needed only for compact).
+     */
+    static SaSpec[] pair(KeyBlock k, byte[] clientRandom, byte[] serverRandom, SeSpis spis, String clientId,
+                         String serverId, long c2sFirst, long s2cFirst, int profile) {
+        switch (profile) {
+            case PfKey.RECSEC_PROFILE_DTLS12, PfKey.RECSEC_PROFILE_DTLS12_CID -> {
+                SaSpec c2s = SaSpec.withKeys(spis.clientToServer(), clientId, serverId, SUITE, k.clientWriteKey(),
+                        k.clientWriteIv()).withRecordProfile(profile).withProfile(EPOCH, c2sFirst);
+                SaSpec s2c = SaSpec.withKeys(spis.serverToClient(), serverId, clientId, SUITE, k.serverWriteKey(),
+                        k.serverWriteIv()).withRecordProfile(profile).withProfile(EPOCH, s2cFirst);
+                return new SaSpec[] {c2s, s2c};
+            }
+            case PfKey.RECSEC_PROFILE_COMPACT, PfKey.RECSEC_PROFILE_COMPACT_SEQ8 -> {
+                CompactKeySchedule.Secrets t = CompactKeySchedule.derive(k, clientRandom, serverRandom);
+                int seqBytes = profile == PfKey.RECSEC_PROFILE_COMPACT ? 2 : 1;
+                SaSpec c2s = SaSpec.compact(spis.clientToServer(), clientId, serverId, SUITE, t.clientToServer(),
+                        seqBytes).withProfile(COMPACT_EPOCH, 0);
+                SaSpec s2c = SaSpec.compact(spis.serverToClient(), serverId, clientId, SUITE, t.serverToClient(),
+                        seqBytes).withProfile(COMPACT_EPOCH, 0);
+                return new SaSpec[] {c2s, s2c};
+            }
+            default -> throw new IllegalArgumentException("unknown record profile id " + profile);
+        }
     }
 }

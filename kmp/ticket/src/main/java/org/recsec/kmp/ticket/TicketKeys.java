@@ -24,13 +24,30 @@ import org.recsec.record.base.SecretBytes;
  *          len(N1): uint; with it the split of the salt into N1 and N2 is unambiguous
  * </pre>
  * One expand per direction yields key ‖ IV together. The nonces are each 8..64 bytes (RFC 9203 §4.1 asks for at
- * least 64 bits); N1 is the client's, N2 the server's.
+ * least 64 bits); N1 is the client's, N2 the server's. The dtls12 and dtls12-cid profiles are keyed this way.
+ *
+ * <p>A ticket for the compact profile (RFC 9147 records, keyed by one traffic secret per direction, docs/profiles.md)
+ * gets a 32-byte traffic secret per direction from the same PRK instead ({@link #deriveTrafficSecrets}):
+ * <pre>
+ *   secret = HKDF-Expand(PRK, info, 32)
+ *   info   = CBOR array [ label, suite, spi, 32, len(N1) ]
+ *            label: text "recsec c2s secret" or "recsec s2c secret"; suite, spi and len(N1) as above
+ * </pre>
+ * The record keys then come from the secret as a DTLS 1.3 stack derives them (HKDF-Expand-Label with the "dtls13"
+ * prefix, RFC 9147 §5.9). The labels differ from the key-and-IV labels, so no output of one derivation is ever an
+ * output of the other.
  */
 public final class TicketKeys {
     public static final int MIN_NONCE_BYTES = 8;
     public static final int MAX_NONCE_BYTES = 64;
     public static final String LABEL_C2S = "recsec c2s";
     public static final String LABEL_S2C = "recsec s2c";
+    /** The compact profile's label for the client-to-server traffic secret. */
+    public static final String LABEL_C2S_SECRET = "recsec c2s secret";
+    /** The compact profile's label for the server-to-client traffic secret. */
+    public static final String LABEL_S2C_SECRET = "recsec s2c secret";
+    /** Bytes of a compact-profile traffic secret (SHA-256's output, RFC 8446 §7.1). */
+    public static final int TRAFFIC_SECRET_BYTES = 32;
     private static final long MAX_SPI = 0xffffffffL;
 
     private TicketKeys() {
@@ -39,7 +56,8 @@ public final class TicketKeys {
     /**
      * The key material of the SA pair. The client seals with {@code clientToServer*} under SPI
      * {@link #clientToServerSpi()} (the server's inbound SPI) and opens {@code serverToClient*} under
-     * {@link #serverToClientSpi()} (its own inbound SPI); the server the other way round.
+     * {@link #serverToClientSpi()} (its own inbound SPI); the server the other way round. For the compact profile
+     * ({@link #trafficSecrets()}) each direction's "key" is its 32-byte traffic secret and there is no IV.
      */
     public static final class SaPairKeys {
         private final CipherSuite suite;
@@ -74,7 +92,15 @@ public final class TicketKeys {
             return c2sKey;
         }
 
-        /** The fixed IV (CCM/GCM salt, ChaCha20 IV) of the client-to-server SA, {@code suite.ivSizeBytes()} long. */
+        /** True when the keys are compact-profile traffic secrets ({@link TicketKeys#deriveTrafficSecrets}). */
+        public boolean trafficSecrets() {
+            return c2sIv == null;
+        }
+
+        /**
+         * The fixed IV (CCM/GCM salt, ChaCha20 IV) of the client-to-server SA, {@code suite.ivSizeBytes()} long; null
+         * for traffic secrets.
+         */
         public SecretBytes clientToServerIv() {
             return c2sIv;
         }
@@ -88,6 +114,7 @@ public final class TicketKeys {
             return s2cKey;
         }
 
+        /** The server-to-client IV; null for traffic secrets. */
         public SecretBytes serverToClientIv() {
             return s2cIv;
         }
@@ -112,6 +139,67 @@ public final class TicketKeys {
      */
     public static SaPairKeys derive(SecretBytes cnfKey, byte[] n1, byte[] n2, CipherSuite suite,
                                     long clientInboundSpi, long serverInboundSpi) throws TicketException {
+        byte[] prk = prk(cnfKey, n1, n2, suite, clientInboundSpi, serverInboundSpi);
+        try {
+            int l = suite.keySizeBytes() + suite.ivSizeBytes();
+            byte[] c2s = HkdfSha256.expand(prk, info(LABEL_C2S, suite, serverInboundSpi, l, n1.length), l);
+            byte[] s2c = HkdfSha256.expand(prk, info(LABEL_S2C, suite, clientInboundSpi, l, n1.length), l);
+            try {
+                int k = suite.keySizeBytes();
+                return new SaPairKeys(suite, serverInboundSpi, SecretBytes.copyOf(c2s, 0, k),
+                        SecretBytes.copyOf(c2s, k, l - k), clientInboundSpi, SecretBytes.copyOf(s2c, 0, k),
+                        SecretBytes.copyOf(s2c, k, l - k));
+            } finally {
+                Arrays.fill(c2s, (byte) 0);
+                Arrays.fill(s2c, (byte) 0);
+            }
+        } finally {
+            Arrays.fill(prk, (byte) 0);
+        }
+    }
+
+    /**
+     * Derives both directions' 32-byte traffic secrets for the compact profile, as documented on the class; the
+     * returned keys have {@link SaPairKeys#trafficSecrets()} set and no IVs.
+     *
+     * @throws TicketException {@code BAD_NONCE} when a nonce is outside 8..64 bytes
+     * @throws IllegalArgumentException for an SPI outside 0..2^32-1
+     */
+    public static SaPairKeys deriveTrafficSecrets(SecretBytes cnfKey, byte[] n1, byte[] n2, CipherSuite suite,
+                                                  long clientInboundSpi, long serverInboundSpi)
+            throws TicketException {
+        byte[] prk = prk(cnfKey, n1, n2, suite, clientInboundSpi, serverInboundSpi);
+        try {
+            int l = TRAFFIC_SECRET_BYTES;
+            byte[] c2s = HkdfSha256.expand(prk, info(LABEL_C2S_SECRET, suite, serverInboundSpi, l, n1.length), l);
+            byte[] s2c = HkdfSha256.expand(prk, info(LABEL_S2C_SECRET, suite, clientInboundSpi, l, n1.length), l);
+            try {
+                return new SaPairKeys(suite, serverInboundSpi, SecretBytes.copyOf(c2s), null, clientInboundSpi,
+                        SecretBytes.copyOf(s2c), null);
+            } finally {
+                Arrays.fill(c2s, (byte) 0);
+                Arrays.fill(s2c, (byte) 0);
+            }
+        } finally {
+            Arrays.fill(prk, (byte) 0);
+        }
+    }
+
+    /**
+     * The keys a ticket's SA parameters call for: traffic secrets for the compact profile
+     * ({@link #deriveTrafficSecrets}), key and IV for dtls12 and dtls12-cid ({@link #derive}).
+     *
+     * @throws TicketException {@code BAD_NONCE} when a nonce is outside 8..64 bytes
+     */
+    public static SaPairKeys derive(SecretBytes cnfKey, byte[] n1, byte[] n2, TicketSaParameters sa,
+                                    long clientInboundSpi, long serverInboundSpi) throws TicketException {
+        return "compact".equals(sa.recordProfile())
+                ? deriveTrafficSecrets(cnfKey, n1, n2, sa.suite(), clientInboundSpi, serverInboundSpi)
+                : derive(cnfKey, n1, n2, sa.suite(), clientInboundSpi, serverInboundSpi);
+    }
+
+    private static byte[] prk(SecretBytes cnfKey, byte[] n1, byte[] n2, CipherSuite suite, long clientInboundSpi,
+                              long serverInboundSpi) throws TicketException {
         Objects.requireNonNull(cnfKey, "cnfKey");
         Objects.requireNonNull(suite, "suite");
         checkNonce(n1, "N1");
@@ -122,33 +210,17 @@ public final class TicketKeys {
         System.arraycopy(n1, 0, salt, 0, n1.length);
         System.arraycopy(n2, 0, salt, n1.length, n2.length);
         byte[] ikm = cnfKey.toByteArray();
-        byte[] prk = HkdfSha256.extract(salt, ikm);
-        Arrays.fill(ikm, (byte) 0);
         try {
-            SecretBytes[] c2s = expand(prk, LABEL_C2S, suite, serverInboundSpi, n1.length);
-            SecretBytes[] s2c = expand(prk, LABEL_S2C, suite, clientInboundSpi, n1.length);
-            return new SaPairKeys(suite, serverInboundSpi, c2s[0], c2s[1], clientInboundSpi, s2c[0], s2c[1]);
+            return HkdfSha256.extract(salt, ikm);
         } finally {
-            Arrays.fill(prk, (byte) 0);
+            Arrays.fill(ikm, (byte) 0);
         }
     }
 
-    /** The HKDF info of one direction, as documented on the class. */
-    static byte[] info(String label, CipherSuite suite, long spi, int n1Length) {
-        int l = suite.keySizeBytes() + suite.ivSizeBytes();
+    /** The HKDF info of one direction, as documented on the class ({@code l}: the bytes expanded). */
+    static byte[] info(String label, CipherSuite suite, long spi, int l, int n1Length) {
         return new CborWriter().arrayHeader(5).text(label).integer(suite.code()).integer(spi).integer(l)
                 .integer(n1Length).toByteArray();
-    }
-
-    private static SecretBytes[] expand(byte[] prk, String label, CipherSuite suite, long spi, int n1Length) {
-        int keyBytes = suite.keySizeBytes();
-        byte[] okm = HkdfSha256.expand(prk, info(label, suite, spi, n1Length), keyBytes + suite.ivSizeBytes());
-        try {
-            return new SecretBytes[] {SecretBytes.copyOf(okm, 0, keyBytes),
-                SecretBytes.copyOf(okm, keyBytes, okm.length - keyBytes)};
-        } finally {
-            Arrays.fill(okm, (byte) 0);
-        }
     }
 
     private static void checkNonce(byte[] n, String name) throws TicketException {

@@ -3,7 +3,9 @@ package org.recsec.kmp.ticket;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import net.jqwik.api.ForAll;
@@ -26,10 +28,15 @@ class TicketKeysTest {
 
     /** The info array written out by hand from the TicketKeys documentation, not with our CBOR writer. */
     static byte[] handInfo(String label, CipherSuite suite, long spi, int n1Length) {
+        return handInfo(label, suite, spi, suite.keySizeBytes() + suite.ivSizeBytes(), n1Length);
+    }
+
+    /** As above with the expanded length {@code okmLength} (32 for a compact traffic secret). */
+    static byte[] handInfo(String label, CipherSuite suite, long spi, int okmLength, int n1Length) {
         byte[] labelBytes = label.getBytes(StandardCharsets.US_ASCII);
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         out.write(0x85); // array(5)
-        out.write(0x60 | labelBytes.length); // text(10)
+        out.write(0x60 | labelBytes.length); // text(10) or text(17), both below 24
         out.writeBytes(labelBytes);
         out.write(0x19); // uint16 suite code point (all suites are >= 0x00a8 > 23; 0x00a8 fits one byte)
         if (suite.code() <= 0xff) {
@@ -43,7 +50,6 @@ class TicketKeysTest {
             throw new IllegalArgumentException("use an SPI that needs four bytes");
         }
         out.writeBytes(new byte[] {(byte) (spi >> 24), (byte) (spi >> 16), (byte) (spi >> 8), (byte) spi});
-        int okmLength = suite.keySizeBytes() + suite.ivSizeBytes();
         if (okmLength >= 24) {
             out.write(0x18); // uint8 follows
         }
@@ -85,6 +91,33 @@ class TicketKeysTest {
             assertEquals(clientSpi, k.serverToClientSpi());
             assertEquals(suite, k.suite());
             assertFalse(k.toString().contains(Bytes.toHex(k.clientToServerKey().toByteArray())));
+        }
+    }
+
+    @Test
+    void compactTrafficSecretsMatchBouncyCastleWithHandWrittenInfo() throws Exception {
+        for (CipherSuite suite : new CipherSuite[] {CipherSuite.AES_128_CCM_8, CipherSuite.CHACHA20_POLY1305}) {
+            long clientSpi = 0x0a0b0c0dL;
+            long serverSpi = 0xfedcba98L;
+            TicketSaParameters compact = new TicketSaParameters(suite, "compact", 0, 0, 0, 0, 64);
+            TicketKeys.SaPairKeys k = TicketKeys.derive(CNF, N1, N2, compact, clientSpi, serverSpi);
+            assertTrue(k.trafficSecrets());
+            assertNull(k.clientToServerIv());
+            assertNull(k.serverToClientIv());
+            byte[] c2s = bcHkdf(CNF.toByteArray(), concat(N1, N2),
+                    handInfo("recsec c2s secret", suite, serverSpi, 32, 8), 32);
+            byte[] s2c = bcHkdf(CNF.toByteArray(), concat(N1, N2),
+                    handInfo("recsec s2c secret", suite, clientSpi, 32, 8), 32);
+            assertArrayEquals(c2s, k.clientToServerKey().toByteArray(), suite.name());
+            assertArrayEquals(s2c, k.serverToClientKey().toByteArray(), suite.name());
+            // dtls12-cid is keyed like dtls12; the compact secrets share no bytes with those keys
+            TicketKeys.SaPairKeys cid = TicketKeys.derive(CNF, N1, N2,
+                    new TicketSaParameters(suite, "dtls12-cid", 0, 0, 0, 0, 64), clientSpi, serverSpi);
+            TicketKeys.SaPairKeys dtls12 = TicketKeys.derive(CNF, N1, N2, suite, clientSpi, serverSpi);
+            assertFalse(cid.trafficSecrets());
+            assertTrue(cid.clientToServerKey().equalsSecret(dtls12.clientToServerKey()));
+            assertFalse(java.util.Arrays.equals(java.util.Arrays.copyOf(c2s, suite.keySizeBytes()),
+                    dtls12.clientToServerKey().toByteArray()));
         }
     }
 

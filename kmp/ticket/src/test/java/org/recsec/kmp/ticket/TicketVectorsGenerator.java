@@ -72,7 +72,7 @@ final class TicketVectorsGenerator {
         TicketSaParameters sa = new TicketSaParameters(suite, profile, softS, hardS, softB, hardB, window);
         IssuedTicket t = new TicketIssuer(AsKey.of(kid, SecretBytes.copyOf(asKey)), iss, queue(cnf, cti, iv),
                 TestTickets.clockAt(iat)).issue(aud, Duration.ofSeconds(lifetime), sa);
-        TicketKeys.SaPairKeys k = TicketKeys.derive(t.cnfKey(), n1, n2, suite, clientSpi, serverSpi);
+        TicketKeys.SaPairKeys k = TicketKeys.derive(t.cnfKey(), n1, n2, sa, clientSpi, serverSpi);
         StringBuilder v = new StringBuilder();
         v.append("  {\n");
         field(v, "name", name);
@@ -87,10 +87,15 @@ final class TicketVectorsGenerator {
         v.append("   \"client_spi\": ").append(clientSpi).append(",\n");
         v.append("   \"server_spi\": ").append(serverSpi).append(",\n");
         field(v, "suite", String.format("%04x", suite.code()));
-        field(v, "c2s_key", Bytes.toHex(k.clientToServerKey().toByteArray()));
-        field(v, "c2s_iv", Bytes.toHex(k.clientToServerIv().toByteArray()));
-        field(v, "s2c_key", Bytes.toHex(k.serverToClientKey().toByteArray()));
-        field(v, "s2c_iv", Bytes.toHex(k.serverToClientIv().toByteArray()));
+        if (k.trafficSecrets()) { // compact: one traffic secret per direction
+            field(v, "c2s_secret", Bytes.toHex(k.clientToServerKey().toByteArray()));
+            field(v, "s2c_secret", Bytes.toHex(k.serverToClientKey().toByteArray()));
+        } else {
+            field(v, "c2s_key", Bytes.toHex(k.clientToServerKey().toByteArray()));
+            field(v, "c2s_iv", Bytes.toHex(k.clientToServerIv().toByteArray()));
+            field(v, "s2c_key", Bytes.toHex(k.serverToClientKey().toByteArray()));
+            field(v, "s2c_iv", Bytes.toHex(k.serverToClientIv().toByteArray()));
+        }
         v.append("   \"claims\": {");
         if (iss != null) {
             v.append("\"iss\": \"").append(iss).append("\", ");

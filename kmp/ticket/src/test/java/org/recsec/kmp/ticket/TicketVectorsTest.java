@@ -80,6 +80,19 @@ class TicketVectorsTest {
             int l = kl + suite.ivSizeBytes();
             byte[] salt = TicketKeysTest.concat(SpecVectors.hex(v, "n1"), SpecVectors.hex(v, "n2"));
             int n1Len = SpecVectors.hex(v, "n1").length;
+            if (v.has("c2s_secret")) {
+                // compact: one 32-byte traffic secret per direction, labels "recsec c2s secret" / "recsec s2c secret"
+                assertEquals("compact", want.get("recsec_record_profile").asText(), name);
+                byte[] c2s = TicketKeysTest.bcHkdf(SpecVectors.hex(v, "cnf_key"), salt,
+                        TicketKeysTest.handInfo("recsec c2s secret", suite, v.get("server_spi").asLong(), 32, n1Len),
+                        32);
+                byte[] s2c = TicketKeysTest.bcHkdf(SpecVectors.hex(v, "cnf_key"), salt,
+                        TicketKeysTest.handInfo("recsec s2c secret", suite, v.get("client_spi").asLong(), 32, n1Len),
+                        32);
+                assertArrayEquals(SpecVectors.hex(v, "c2s_secret"), c2s, name);
+                assertArrayEquals(SpecVectors.hex(v, "s2c_secret"), s2c, name);
+                continue;
+            }
             byte[] c2s = TicketKeysTest.bcHkdf(SpecVectors.hex(v, "cnf_key"), salt,
                     TicketKeysTest.handInfo("recsec c2s", suite, v.get("server_spi").asLong(), n1Len), l);
             byte[] s2c = TicketKeysTest.bcHkdf(SpecVectors.hex(v, "cnf_key"), salt,
@@ -107,11 +120,17 @@ class TicketVectorsTest {
             assertEquals(want.get("recsec_hard_bytes").asLong(), c.sa().hardLifetimeBytes(), name);
 
             TicketKeys.SaPairKeys k = TicketKeys.derive(c.cnfKey(), SpecVectors.hex(v, "n1"), SpecVectors.hex(v, "n2"),
-                    c.sa().suite(), v.get("client_spi").asLong(), v.get("server_spi").asLong());
-            assertArrayEquals(SpecVectors.hex(v, "c2s_key"), k.clientToServerKey().toByteArray(), name);
-            assertArrayEquals(SpecVectors.hex(v, "c2s_iv"), k.clientToServerIv().toByteArray(), name);
-            assertArrayEquals(SpecVectors.hex(v, "s2c_key"), k.serverToClientKey().toByteArray(), name);
-            assertArrayEquals(SpecVectors.hex(v, "s2c_iv"), k.serverToClientIv().toByteArray(), name);
+                    c.sa(), v.get("client_spi").asLong(), v.get("server_spi").asLong());
+            assertEquals(v.has("c2s_secret"), k.trafficSecrets(), name);
+            if (k.trafficSecrets()) {
+                assertArrayEquals(SpecVectors.hex(v, "c2s_secret"), k.clientToServerKey().toByteArray(), name);
+                assertArrayEquals(SpecVectors.hex(v, "s2c_secret"), k.serverToClientKey().toByteArray(), name);
+            } else {
+                assertArrayEquals(SpecVectors.hex(v, "c2s_key"), k.clientToServerKey().toByteArray(), name);
+                assertArrayEquals(SpecVectors.hex(v, "c2s_iv"), k.clientToServerIv().toByteArray(), name);
+                assertArrayEquals(SpecVectors.hex(v, "s2c_key"), k.serverToClientKey().toByteArray(), name);
+                assertArrayEquals(SpecVectors.hex(v, "s2c_iv"), k.serverToClientIv().toByteArray(), name);
+            }
 
             // the issuer reproduces the ticket byte for byte from the same random bytes and time
             long iat = want.get("iat").asLong();

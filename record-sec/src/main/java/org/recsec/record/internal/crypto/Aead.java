@@ -44,6 +44,22 @@ public interface Aead {
     }
 
     /**
+     * Seals {@code head[headOff, +headLen) ‖ body[bodyOff, +bodyLen) ‖ trailer[0, trailerLen)} as {@link #seal}
+     * would seal the three parts written one after the other: a record's inner header and options, the payload
+     * where it already is, then the few bytes a DTLSInnerPlaintext appends (content type and zero padding, RFC 9147
+     * §4, RFC 9146 §4), without copying the payload to append them. Output ranges must not overlap the inputs.
+     */
+    default int seal(byte[] nonce, byte[] aad, byte[] head, int headOff, int headLen, byte[] body, int bodyOff,
+                     int bodyLen, byte[] trailer, int trailerLen, byte[] out, int outOff) {
+        org.recsec.record.internal.wire.Bytes.checkRange(body, bodyOff, bodyLen);
+        org.recsec.record.internal.wire.Bytes.checkRange(trailer, 0, trailerLen);
+        byte[] tail = new byte[bodyLen + trailerLen];
+        System.arraycopy(body, bodyOff, tail, 0, bodyLen);
+        System.arraycopy(trailer, 0, tail, bodyLen, trailerLen);
+        return seal(nonce, aad, head, headOff, headLen, tail, 0, tail.length, out, outOff);
+    }
+
+    /**
      * Verifies and decrypts ciphertext ‖ tag {@code in[inOff, inOff+inLen)} and writes the
      * {@code inLen - tagSizeBytes()} plaintext bytes at {@code out[outOff]}. On failure no plaintext is left in
      * {@code out}.

@@ -161,20 +161,34 @@ public final class AesCcm implements Aead {
     @Override
     public int seal(byte[] nonce, byte[] aad, byte[] head, int headOff, int headLen, byte[] body, int bodyOff,
                     int bodyLen, byte[] out, int outOff) {
-        int inLen = headLen + bodyLen;
+        return seal(nonce, aad, head, headOff, headLen, body, bodyOff, bodyLen, ZEROS, 0, out, outOff);
+    }
+
+    /** All three parts stream through the CBC-MAC and the CTR pass; nothing is joined first. */
+    @Override
+    public int seal(byte[] nonce, byte[] aad, byte[] head, int headOff, int headLen, byte[] body, int bodyOff,
+                    int bodyLen, byte[] trailer, int trailerLen, byte[] out, int outOff) {
+        int inLen = headLen + bodyLen + trailerLen;
         checkNonce(nonce, inLen);
         Bytes.checkRange(head, headOff, headLen);
         Bytes.checkRange(body, bodyOff, bodyLen);
+        Bytes.checkRange(trailer, 0, trailerLen);
         Bytes.checkRange(out, outOff, inLen + tagSizeBytes);
         State st = state();
         try {
             cbcMacStart(st, nonce, aad, inLen);
             macFeed(st, head, headOff, headLen);
             macFeed(st, body, bodyOff, bodyLen);
+            macFeed(st, trailer, 0, trailerLen);
             cbcMacFinish(st, inLen);
             startCtr(st, nonce);
             int n = st.ctr.update(head, headOff, headLen, out, outOff);
-            n += st.ctr.doFinal(body, bodyOff, bodyLen, out, outOff + n);
+            if (trailerLen == 0) {
+                n += st.ctr.doFinal(body, bodyOff, bodyLen, out, outOff + n);
+            } else {
+                n += st.ctr.update(body, bodyOff, bodyLen, out, outOff + n);
+                n += st.ctr.doFinal(trailer, 0, trailerLen, out, outOff + n);
+            }
             for (int i = 0; i < tagSizeBytes; i++) {
                 out[outOff + inLen + i] = (byte) (st.mac[i] ^ st.s0[i]);
             }

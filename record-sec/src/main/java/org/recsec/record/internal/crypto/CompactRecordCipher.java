@@ -46,27 +46,43 @@ public final class CompactRecordCipher implements RecordCipher {
     private final CipherSuite suite;
     private final Aead aead;
     private final byte[] iv;
-    private final SecretKeySpec snKey;
     private final ChaCha20Block snChaCha;
     private final boolean chacha;
     private final int seqBytes;
     private final int tagBytes;
-    private final ThreadLocal<Cipher> snCipher;
+    /**
+     * AES suites: per thread, an ECB cipher keyed with sn_key once (ECB needs no re-init between blocks; an init
+     * per record cost the JCE's key and permission checks and a copy of the key) and the buffer its mask is
+     * written to.
+     */
+    private final ThreadLocal<SnMasker> snMasker;
+
+    /** One thread's record number encryption state for an AES suite. */
+    private static final class SnMasker {
+        final Cipher ecb;
+        final byte[] mask = new byte[SAMPLE_BYTES];
+
+        SnMasker(Cipher ecb) {
+            this.ecb = ecb;
+        }
+    }
 
     private CompactRecordCipher(CipherSuite suite, Aead aead, byte[] iv, byte[] snKey, int seqBytes) {
         this.suite = suite;
         this.aead = aead;
         this.iv = iv;
         this.chacha = suite.aead() == CipherSuite.Aead.CHACHA20_POLY1305;
-        this.snKey = chacha ? null : new SecretKeySpec(snKey, "AES");
+        SecretKeySpec aesSnKey = chacha ? null : new SecretKeySpec(snKey, "AES");
         this.snChaCha = chacha ? new ChaCha20Block(snKey) : null;
         java.util.Arrays.fill(snKey, (byte) 0);
         this.seqBytes = seqBytes;
         this.tagBytes = suite.tagSizeBytes();
         String transformation = "AES/ECB/NoPadding";
-        this.snCipher = ThreadLocal.withInitial(() -> {
+        this.snMasker = chacha ? null : ThreadLocal.withInitial(() -> {
             try {
-                return Cipher.getInstance(transformation);
+                Cipher c = Cipher.getInstance(transformation);
+                c.init(Cipher.ENCRYPT_MODE, aesSnKey);
+                return new SnMasker(c);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException(transformation + " unavailable", e);
             }
@@ -148,15 +164,16 @@ public final class CompactRecordCipher implements RecordCipher {
             throw new IllegalArgumentException("record plaintext of " + content + " bytes exceeds 2^14");
         }
         // DTLSInnerPlaintext = content ‖ type ‖ zeros, padded up to the 16 bytes of ciphertext §4.2.3 samples.
+        // The payload is sealed where it is: only the type and the padding form a (short) trailer.
         int inner = Math.max(content + 1, SAMPLE_BYTES - tagBytes);
-        byte[] tail = new byte[inner - headLen];
-        System.arraycopy(body, bodyOff, tail, 0, bodyLen);
-        tail[bodyLen] = (byte) contentType;
+        byte[] trailer = new byte[inner - content];
+        trailer[0] = (byte) contentType;
         int hdr = headerBytes();
         byte[] out = new byte[hdr + inner + tagBytes];
         out[0] = (byte) (0x20 | (seqBytes == 2 ? 0x08 : 0) | (epoch & 0x03));
         writeSeq(out, seq);
-        aead.seal(nonce(seq), aad(out, hdr, extraAad), head, headOff, headLen, tail, 0, tail.length, out, hdr);
+        aead.seal(nonce(seq), aad(out[0], seq, extraAad), head, headOff, headLen, body, bodyOff, bodyLen, trailer,
+                trailer.length, out, hdr);
         applyMask(out, 0, hdr);
         return out;
     }
@@ -214,8 +231,15 @@ public final class CompactRecordCipher implements RecordCipher {
         return Math.min(best, MAX_SEQUENCE);
     }
 
-    /** The content and its type, opened from a record. */
-    public record Opened(int contentType, byte[] content) {
+    /**
+     * The content and its type, opened from a record: the content is {@code plaintext[0, contentLength)}, the
+     * decrypted DTLSInnerPlaintext as it is (type and padding follow), so that opening copies nothing.
+     */
+    public record Opened(int contentType, byte[] plaintext, int contentLength) {
+        /** A copy of the content alone. */
+        public byte[] content() {
+            return java.util.Arrays.copyOf(plaintext, contentLength);
+        }
     }
 
     /**
@@ -234,11 +258,8 @@ public final class CompactRecordCipher implements RecordCipher {
         if (len - hdr - tagBytes > MAX_PLAINTEXT + 256) {
             throw malformed("record longer than 2^14 + 256");
         }
-        byte[] headerPlain = new byte[hdr];
-        headerPlain[0] = record[off];
-        writeSeq(headerPlain, header.seq());
         byte[] pt = new byte[len - hdr - tagBytes];
-        aead.open(nonce(header.seq()), aad(headerPlain, hdr, extraAad), record, off + hdr, len - hdr, pt, 0);
+        aead.open(nonce(header.seq()), aad(record[off], header.seq(), extraAad), record, off + hdr, len - hdr, pt, 0);
         int end = pt.length;
         while (end > 0 && pt[end - 1] == 0) {
             end--;
@@ -249,7 +270,7 @@ public final class CompactRecordCipher implements RecordCipher {
         if (end - 1 > MAX_PLAINTEXT) {
             throw malformed("record content exceeds 2^14");
         }
-        return new Opened(pt[end - 1] & 0xff, java.util.Arrays.copyOf(pt, end - 1));
+        return new Opened(pt[end - 1] & 0xff, pt, end - 1);
     }
 
     /**
@@ -280,10 +301,13 @@ public final class CompactRecordCipher implements RecordCipher {
         return nonce;
     }
 
-    private static byte[] aad(byte[] header, int hdr, byte[] extra) {
+    /** The AAD: the header with first byte {@code first} and the unencrypted sequence number, then {@code extra}. */
+    private byte[] aad(byte first, long seq, byte[] extra) {
+        int hdr = headerBytes();
         int x = extra == null ? 0 : extra.length;
         byte[] aad = new byte[hdr + x];
-        System.arraycopy(header, 0, aad, 0, hdr);
+        aad[0] = first;
+        writeSeq(aad, seq);
         if (x > 0) {
             System.arraycopy(extra, 0, aad, hdr, x);
         }
@@ -298,17 +322,20 @@ public final class CompactRecordCipher implements RecordCipher {
         }
     }
 
-    /** The mask of RFC 9147 §4.2.3 from the 16 ciphertext bytes at {@code rec[sampleOff]}. */
+    /**
+     * The mask of RFC 9147 §4.2.3 from the 16 ciphertext bytes at {@code rec[sampleOff]}: at least its first two
+     * bytes are valid. For AES suites, the calling thread's buffer, valid until that thread's next call.
+     */
     private byte[] mask(byte[] rec, int sampleOff) {
         if (chacha) {
             int counter = (rec[sampleOff] & 0xff) | (rec[sampleOff + 1] & 0xff) << 8
                     | (rec[sampleOff + 2] & 0xff) << 16 | (rec[sampleOff + 3] & 0xff) << 24;
             return snChaCha.keystream(counter, rec, sampleOff + 4, 2);
         }
-        Cipher c = snCipher.get();
+        SnMasker m = snMasker.get();
         try {
-            c.init(Cipher.ENCRYPT_MODE, snKey);
-            return c.doFinal(rec, sampleOff, SAMPLE_BYTES);
+            m.ecb.doFinal(rec, sampleOff, SAMPLE_BYTES, m.mask, 0);
+            return m.mask;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("record number encryption failed", e);
         }

@@ -124,11 +124,9 @@ public final class Dtls12CidRecordCipher implements RecordCipher {
         System.arraycopy(cid, 0, out, PRE_CID, cid.length);
         Bytes.writeUint16Be(out, PRE_CID + cid.length, fragment);
         System.arraycopy(out, SEQ_NUM_OFFSET, out, hdr, explicitBytes); // explicit nonce = epoch ‖ seq
-        byte[] tail = new byte[bodyLen + 1];
-        System.arraycopy(body, bodyOff, tail, 0, bodyLen);
-        tail[bodyLen] = (byte) contentType;
-        aead.seal(nonce(out, 0, hdr), aad(out, 0, inner), head, headOff, headLen, tail, 0, tail.length, out,
-                hdr + explicitBytes);
+        byte[] type = {(byte) contentType}; // the payload is sealed where it is, the type after it (RFC 9146 §4)
+        aead.seal(nonce(out, 0, hdr), aad(out, 0, inner), head, headOff, headLen, body, bodyOff, bodyLen, type, 1,
+                out, hdr + explicitBytes);
         return out;
     }
 
@@ -171,8 +169,15 @@ public final class Dtls12CidRecordCipher implements RecordCipher {
         return new Header(Bytes.readUint16Be(record, off + 3), Bytes.readUint48Be(record, off + 5));
     }
 
-    /** The content and its real type, opened from a record. */
-    public record Opened(int contentType, byte[] content) {
+    /**
+     * The content and its real type, opened from a record: the content is {@code plaintext[0, contentLength)}, the
+     * decrypted DTLSInnerPlaintext as it is (type and padding follow), so that opening copies nothing.
+     */
+    public record Opened(int contentType, byte[] plaintext, int contentLength) {
+        /** A copy of the content alone. */
+        public byte[] content() {
+            return Arrays.copyOf(plaintext, contentLength);
+        }
     }
 
     /**
@@ -199,7 +204,7 @@ public final class Dtls12CidRecordCipher implements RecordCipher {
         if (end - 1 > Dtls12RecordCipher.MAX_PLAINTEXT) {
             throw malformed("record content exceeds 2^14");
         }
-        return new Opened(pt[end - 1] & 0xff, Arrays.copyOf(pt, end - 1));
+        return new Opened(pt[end - 1] & 0xff, pt, end - 1);
     }
 
     /** {@link RecordCipher#open}: the content of an application_data (23) record; other real types are MALFORMED. */

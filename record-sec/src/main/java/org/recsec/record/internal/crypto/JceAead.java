@@ -20,6 +20,7 @@ import org.recsec.record.internal.wire.Bytes;
  * message's nonce, so the memory per SA does not grow with the number of threads.
  */
 abstract class JceAead implements Aead {
+    private static final byte[] NO_TRAILER = new byte[0];
     private final SecretKeySpec key;
     private final int tagSizeBytes;
     private static final ThreadLocal<Map<String, Slot>> CIPHERS = ThreadLocal.withInitial(HashMap::new);
@@ -135,15 +136,27 @@ abstract class JceAead implements Aead {
     @Override
     public final int seal(byte[] nonce, byte[] aad, byte[] head, int headOff, int headLen, byte[] body, int bodyOff,
                           int bodyLen, byte[] out, int outOff) {
+        return seal(nonce, aad, head, headOff, headLen, body, bodyOff, bodyLen, NO_TRAILER, 0, out, outOff);
+    }
+
+    /** As the two-part seal, with one more update for the body when a trailer follows it. */
+    @Override
+    public final int seal(byte[] nonce, byte[] aad, byte[] head, int headOff, int headLen, byte[] body, int bodyOff,
+                          int bodyLen, byte[] trailer, int trailerLen, byte[] out, int outOff) {
         AlgorithmParameterSpec spec = params(nonce);
         Bytes.checkRange(head, headOff, headLen);
         Bytes.checkRange(body, bodyOff, bodyLen);
-        Bytes.checkRange(out, outOff, headLen + bodyLen + tagSizeBytes);
+        Bytes.checkRange(trailer, 0, trailerLen);
+        Bytes.checkRange(out, outOff, headLen + bodyLen + trailerLen + tagSizeBytes);
         Cipher c = sealer(nonce, spec);
         try {
             c.updateAAD(aad);
             int n = c.update(head, headOff, headLen, out, outOff);
-            return n + c.doFinal(body, bodyOff, bodyLen, out, outOff + n);
+            if (trailerLen == 0) {
+                return n + c.doFinal(body, bodyOff, bodyLen, out, outOff + n);
+            }
+            n += c.update(body, bodyOff, bodyLen, out, outOff + n);
+            return n + c.doFinal(trailer, 0, trailerLen, out, outOff + n);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("JCE AEAD failed", e);
         }

@@ -24,15 +24,15 @@ import org.recsec.kmp.ticket.TicketValidator;
  *       answered 4.00 before the ticket is looked at, so a bad request never uses up a ticket;</li>
  *   <li>validates the ticket with the {@link TicketValidator} (audience, AS keys, clock, replay cache); a refusal
  *       is answered 4.01 with no payload, whatever the reason, so the answer tells an attacker nothing;</li>
- *   <li>refuses (4.00, RFC 9200 §5.10.1.1: claims the RS cannot process) a ticket whose record profile is not
- *       {@code dtls12}, the only one the SA database installs;</li>
  *   <li>reserves its inbound SPI by PF_KEY GETSPI in the configured range (a larval SA, so no concurrent exchange
- *       can take it), draws N2, derives the pair with {@link TicketKeys#derive}, completes the inbound SA by UPDATE
+ *       can take it), draws N2, derives the pair for the ticket's record profile with
+ *       {@link TicketKeys#derive(org.recsec.record.base.SecretBytes, byte[], byte[], TicketSaParameters, long, long)}
+ *       (key and IV for dtls12 and dtls12-cid, traffic secrets for compact), completes the inbound SA by UPDATE
  *       and adds the outbound one (SPI = the client's) by ADD, with replay window and lifetimes from the ticket and
  *       the hard lifetime capped at the ticket's {@code exp};</li>
  *   <li>answers 2.01 Created with {@code {42: N2, 44: server SPI}}, Content-Format 60.</li>
  * </ol>
- * A SAD refusal (e.g. the client's SPI already names an SA towards that client) deletes what step 4 installed and
+ * A SAD refusal (e.g. the client's SPI already names an SA towards that client) deletes what step 3 installed and
  * is answered 5.00. Every answer but 2.01 leaves the SAD as it was. {@link #handle} never throws for any input.
  * Thread-safe if the random source and the validator's clock are.
  */
@@ -150,9 +150,6 @@ public final class AuthzInfoHandler {
             return empty(UNAUTHORIZED);
         }
         TicketSaParameters sa = claims.sa();
-        if (!TicketSaParameters.DEFAULT_RECORD_PROFILE.equals(sa.recordProfile())) {
-            return empty(BAD_REQUEST);
-        }
         long serverSpi;
         try {
             serverSpi = sad.reserveInbound(clientIdentity, localIdentity, spiMin, spiMax);
@@ -162,8 +159,8 @@ public final class AuthzInfoHandler {
         byte[] n2 = new byte[nonceBytes];
         random.nextBytes(n2);
         try {
-            TicketKeys.SaPairKeys keys = TicketKeys.derive(claims.cnfKey(), req.nonce1(), n2, sa.suite(),
-                    req.clientSpi(), serverSpi);
+            TicketKeys.SaPairKeys keys = TicketKeys.derive(claims.cnfKey(), req.nonce1(), n2, sa, req.clientSpi(),
+                    serverSpi);
             SaSpec[] pair = SaPairInstaller.specs(keys, clientIdentity, localIdentity, sa,
                     claims.expiresAtEpochSeconds(), clock.instant().getEpochSecond());
             sad.complete(pair[0], pair[1]);

@@ -69,8 +69,9 @@ final class SaPairInstaller {
     }
 
     /**
-     * The two SAs of a pair as SaSpecs: {@code [clientToServer, serverToClient]} with SPIs, keys, replay window and
-     * lifetimes from the ticket.
+     * The two SAs of a pair as SaSpecs: {@code [clientToServer, serverToClient]} with SPIs, keys, record profile,
+     * replay window and lifetimes from the ticket. dtls12 and dtls12-cid SAs hold key and IV (PF_KEY profile ids 1
+     * and 2), a compact SA its traffic secret (id 3, 16-bit sequence numbers); all start in epoch 0 at sequence 0.
      */
     static SaSpec[] specs(SaPairKeys keys, String client, String server, TicketSaParameters sa, long expiresAt,
                           long now) {
@@ -84,8 +85,13 @@ final class SaPairInstaller {
 
     private static SaSpec spec(long spi, String src, String dst, SaPairKeys keys, SecretBytes key, SecretBytes iv,
                                TicketSaParameters sa, PfKeyExtension.Lifetime[] life) {
-        return SaSpec.withKeys(spi, src, dst, keys.suite(), key, iv).withReplayWindow(sa.replayWindow())
-                .withLifetimes(life[0], life[1]);
+        SaSpec base = switch (sa.recordProfile()) {
+            case "compact" -> SaSpec.compact(spi, src, dst, keys.suite(), key, 2);
+            case "dtls12-cid" -> SaSpec.withKeys(spi, src, dst, keys.suite(), key, iv)
+                    .withRecordProfile(PfKey.RECSEC_PROFILE_DTLS12_CID);
+            default -> SaSpec.withKeys(spi, src, dst, keys.suite(), key, iv);
+        };
+        return base.withReplayWindow(sa.replayWindow()).withLifetimes(life[0], life[1]);
     }
 
     /**

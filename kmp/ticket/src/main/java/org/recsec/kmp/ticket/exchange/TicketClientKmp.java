@@ -82,9 +82,9 @@ public final class TicketClientKmp {
      * @throws TicketExchangeException {@code TICKET_REFUSED} on 4.01; {@code UNEXPECTED_RESPONSE} on another code or
      *                                 Content-Format; {@code MALFORMED} for a response that is not the map of
      *                                 {@link AuthzInfoMessages}; {@code TRANSPORT} on timeout or endpoint failure;
-     *                                 {@code SAD_REFUSED} when the SAD refused GETSPI, UPDATE or ADD;
-     *                                 {@code UNSUPPORTED} for a record profile other than dtls12. In every case the
-     *                                 client's SAD is as before.
+     *                                 {@code SAD_REFUSED} when the SAD refused GETSPI, UPDATE or ADD. In every case
+     *                                 the client's SAD is as before. The pair has the grant's record profile
+     *                                 (dtls12, dtls12-cid or compact, {@link TicketKeys}).
      * @throws IllegalArgumentException for an {@code rsUri} that is not {@code coap://HOST[:PORT]}
      */
     public InstalledPair establish(TicketGrant grant, String rsUri, CoapClient coap, String clientIdentity)
@@ -94,18 +94,14 @@ public final class TicketClientKmp {
         Objects.requireNonNull(clientIdentity, "clientIdentity");
         String target = authzInfoUri(rsUri);
         TicketSaParameters sa = grant.sa();
-        if (!TicketSaParameters.DEFAULT_RECORD_PROFILE.equals(sa.recordProfile())) {
-            throw new TicketExchangeException(TicketExchangeException.Reason.UNSUPPORTED,
-                    "record profile " + sa.recordProfile() + " cannot be installed");
-        }
         long clientSpi = sad.reserveInbound(rsUri, clientIdentity, spiMin, spiMax);
         try {
             byte[] n1 = new byte[nonceBytes];
             random.nextBytes(n1);
             AuthzInfoMessages.Response response = post(coap, target,
                     new AuthzInfoMessages.Request(grant.ticket(), n1, clientSpi));
-            TicketKeys.SaPairKeys keys = TicketKeys.derive(grant.cnfKey(), n1, response.nonce2(), sa.suite(),
-                    clientSpi, response.serverSpi());
+            TicketKeys.SaPairKeys keys = TicketKeys.derive(grant.cnfKey(), n1, response.nonce2(), sa, clientSpi,
+                    response.serverSpi());
             SaSpec[] pair = SaPairInstaller.specs(keys, clientIdentity, rsUri, sa, grant.expiresAtEpochSeconds(),
                     clock.instant().getEpochSecond());
             sad.complete(pair[1], pair[0]);

@@ -22,7 +22,10 @@ public final class TicketExchangeException extends Exception {
         TRANSPORT,
         /** The SA database refused a PF_KEY message (the errno is in the message); nothing was left installed. */
         SAD_REFUSED,
-        /** The ticket names an SA this implementation cannot install (a record profile other than dtls12). */
+        /**
+         * The ticket names an SA this implementation cannot install. Not thrown today: every record profile a ticket
+         * can name (dtls12, dtls12-cid, compact) is installed.
+         */
         UNSUPPORTED
     }
 

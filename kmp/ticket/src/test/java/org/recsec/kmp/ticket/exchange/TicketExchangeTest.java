@@ -351,26 +351,6 @@ class TicketExchangeTest {
     }
 
     @Test
-    void unsupportedRecordProfileIsRefusedByBothEnds() throws Exception {
-        try (Loopback l = new Loopback()) {
-            TicketSaParameters compact = new TicketSaParameters(CipherSuite.AES_128_CCM_8, "compact", 0, 0, 0, 0,
-                    64);
-            IssuedTicket t = issue(l.rsId, Loopback.AS_KEY, Loopback.T0, 3600, compact);
-            assertEquals(TicketExchangeException.Reason.UNSUPPORTED, assertThrows(TicketExchangeException.class,
-                    () -> l.client().establish(TicketGrant.of(t, compact), l.rsId, l.coap, l.clientId)).reason());
-            assertEquals(0, l.clientSad.size());
-            // Presented anyway (the client was told dtls12): the RS cannot install it and says 4.00.
-            TicketSaParameters lie = TicketSaParameters.defaults(CipherSuite.AES_128_CCM_8);
-            TicketExchangeException e = assertThrows(TicketExchangeException.class,
-                    () -> l.client().establish(TicketGrant.of(t, lie), l.rsId, l.coap, l.clientId));
-            assertEquals(TicketExchangeException.Reason.UNEXPECTED_RESPONSE, e.reason());
-            assertTrue(e.getMessage().contains("answered 4.00"), e.getMessage());
-            assertEquals(0, l.rsSad.size());
-            assertEquals(0, l.clientSad.size());
-        }
-    }
-
-    @Test
     void clientSpiAlreadyUsedTowardsThatClientGets500AndNothingInstalled() throws Exception {
         // The client names the same inbound SPI twice (its SAD allows it after the first pair is deleted there);
         // the RS still has its outbound SA with that SPI, so ADD fails with EEXIST and the larval SA is removed.

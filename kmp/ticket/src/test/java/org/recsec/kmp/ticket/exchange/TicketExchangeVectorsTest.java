@@ -3,13 +3,11 @@ package org.recsec.kmp.ticket.exchange;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.recsec.km.pfkey.PfKeyMessage;
+import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.SaSpec;
 import org.recsec.kmp.ticket.AsKey;
 import org.recsec.kmp.ticket.TicketSaParameters;
@@ -72,23 +70,32 @@ class TicketExchangeVectorsTest {
     }
 
     @Test
-    void theCompactProfileVectorIsValidButNotInstallable() throws Exception {
-        // The SAD installs dtls12 SAs only; the RS says 4.00 (RFC 9200 §5.10.1.1) and installs nothing.
+    void theCompactProfileVectorInstallsItsTrafficSecretsInBothSads() throws Exception {
         JsonNode v = vector("chacha20-compact-lifetimes");
         try (Loopback l = rsFor(v)) {
-            List<PfKeyMessage> before = Loopback.dump(l.rsObserver);
-            byte[] n1 = SpecVectors.hex(v, "n1");
             long clientSpi = v.get("client_spi").asLong();
+            long serverSpi = v.get("server_spi").asLong();
+            byte[] n1 = SpecVectors.hex(v, "n1");
+            JsonNode c = v.get("claims");
+            TicketSaParameters sa = new TicketSaParameters(CipherSuite.CHACHA20_POLY1305,
+                    c.get("recsec_record_profile").asText(), c.get("recsec_soft_seconds").asLong(),
+                    c.get("recsec_hard_seconds").asLong(), c.get("recsec_soft_bytes").asLong(),
+                    c.get("recsec_hard_bytes").asLong(), c.get("recsec_replay_window").asInt());
             TicketGrant grant = new TicketGrant(SpecVectors.hex(v, "ticket"),
-                    SecretBytes.copyOf(SpecVectors.hex(v, "cnf_key")),
-                    TicketSaParameters.defaults(CipherSuite.CHACHA20_POLY1305), v.get("claims").get("exp").asLong());
-            TicketExchangeException e = assertThrows(TicketExchangeException.class,
-                    () -> new TicketClientKmp(l.clientSession, Loopback.scripted(n1),
-                            Loopback.clockAt(v.get("now").asLong()), n1.length, clientSpi, clientSpi)
-                            .establish(grant, l.rsId, l.coap, l.clientId));
-            assertTrue(e.getMessage().contains("answered 4.00"), e.getMessage());
-            assertEquals(before, Loopback.dump(l.rsObserver));
-            assertEquals(0, l.clientSad.size());
+                    SecretBytes.copyOf(SpecVectors.hex(v, "cnf_key")), sa, c.get("exp").asLong());
+            InstalledPair p = new TicketClientKmp(l.clientSession, Loopback.scripted(n1),
+                    Loopback.clockAt(v.get("now").asLong()), n1.length, clientSpi, clientSpi)
+                    .establish(grant, l.rsId, l.coap, l.clientId);
+            assertEquals(serverSpi, p.serverInboundSpi());
+            for (var s : List.of(l.clientObserver, l.rsObserver)) {
+                SaSpec c2s = SaSpec.fromMessage(s.get(serverSpi, l.clientId, l.rsId));
+                SaSpec s2c = SaSpec.fromMessage(s.get(clientSpi, l.rsId, l.clientId));
+                assertArrayEquals(SpecVectors.hex(v, "c2s_secret"), c2s.key().toByteArray());
+                assertArrayEquals(SpecVectors.hex(v, "s2c_secret"), s2c.key().toByteArray());
+                assertEquals(PfKey.RECSEC_PROFILE_COMPACT, c2s.profile());
+                assertEquals(PfKey.RECSEC_PROFILE_COMPACT, s2c.profile());
+                assertEquals(c.get("recsec_replay_window").asInt(), c2s.replayWindow());
+            }
         }
     }
 }
