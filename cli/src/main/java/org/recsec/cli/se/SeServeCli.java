@@ -28,11 +28,13 @@ import org.recsec.kmp.se.coap.FlightResource;
  * Bouncy Castle's DTLS server behind it ({@link DtlsModeEngines}: PSK, or certificate mode with a client certificate
  * required from the CA; session ids given and sessions resumed, RFC 5246 §7.3). Prints the address it listens on,
  * then one line per completed handshake (the SA pair's SPIs, no keys; ", resumed" after an abbreviated one); exits 0
- * after N handshakes (default 1; 0: never).
+ * after N handshakes (default 1; 0: never), once the answer to the last one's final flight was sent.
  */
 final class SeServeCli {
     /** Sessions kept for resumption. */
     private static final int SESSIONS = 64;
+    /** How long the server waits, after the last handshake, for its answer to the client's last flight to leave. */
+    private static final long ANSWER_WAIT_MILLIS = 30_000;
     static final String USAGE = String.join("\n",
             "usage: recsec se serve --listen HOST:PORT (--psk HEX --identity ID | --cert --server-key KEY.pem",
             "       --server-cert CERT.pem --client-ca CA.pem) [--count N]",
@@ -153,6 +155,12 @@ final class SeServeCli {
                         ? ", resumed" : ""));
                 resumedBefore = resumedNow;
                 out.flush();
+            }
+            // The last handshake is counted when the engine completed it, which is before the answer to the
+            // client's last flight has left: stopping now would leave the client without it.
+            if (!flights.awaitAnswered(count, ANSWER_WAIT_MILLIS)) {
+                err.println("recsec se: the last handshake's answer was not sent within " + ANSWER_WAIT_MILLIS
+                        + " ms");
             }
             return 0;
         } catch (InterruptedException e) {

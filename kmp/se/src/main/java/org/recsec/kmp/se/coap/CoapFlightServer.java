@@ -44,7 +44,10 @@ import org.recsec.se.host.DtlsRecords;
  * </ul>
  *
  * <p>When a handshake completes, {@code onEstablished} gets its {@link PskDtlsServer.Established} (on the engine's
- * thread); a failed handshake's alert goes back to the client in the response, as it would over UDP.
+ * thread); a failed handshake's alert goes back to the client in the response, as it would over UDP. That is before
+ * the answer to the completing flight has left: a server that stops after a number of handshakes first waits in
+ * {@link #awaitAnswered} until the CoAP stack reported that answer sent ({@link #answerSent}), or the client is left
+ * without its last answer (the server's Finished, or the empty 2.04 of an abbreviated handshake).
  */
 public final class CoapFlightServer implements AutoCloseable {
     /** How long one exchange waits for the server's flight. */
@@ -54,8 +57,16 @@ public final class CoapFlightServer implements AutoCloseable {
     /** The largest flight accepted in one request (after Block1 reassembly). */
     public static final int MAX_FLIGHT_BYTES = 16_384;
 
-    /** The answer to one request. */
-    public record Reply(int code, String handshakeId, byte[] payload) {
+    /**
+     * The answer to one request.
+     *
+     * @param code        the CoAP response code
+     * @param handshakeId the new handshake's id for the Location-Path (2.01 only), else null
+     * @param payload     the server's flight (possibly empty)
+     * @param completes   the handshake's id when this answers the flight that completed the handshake (the CoAP
+     *                    stack reports it sent with {@link #answerSent}), else null
+     */
+    public record Reply(int code, String handshakeId, byte[] payload, String completes) {
         @Override
         public String toString() {
             return "Reply[" + FlightCoap.code(code) + (handshakeId != null ? " id " + handshakeId : "") + ", "
@@ -74,6 +85,7 @@ public final class CoapFlightServer implements AutoCloseable {
     private final Map<String, Handshake> byClientHello = new HashMap<>();
     private long completed;
     private long failed;
+    private long answered;
     private boolean closed;
 
     /**
@@ -148,7 +160,7 @@ public final class CoapFlightServer implements AutoCloseable {
                 });
         if (request == null) {
             return hvr.isEmpty() ? error(FlightCoap.BAD_REQUEST)
-                    : new Reply(FlightCoap.CHANGED, null, DtlsRecords.concat(hvr));
+                    : new Reply(FlightCoap.CHANGED, null, DtlsRecords.concat(hvr), null);
         }
         String digest = digest(payload);
         Handshake h;
@@ -238,6 +250,44 @@ public final class CoapFlightServer implements AutoCloseable {
         return failed;
     }
 
+    /**
+     * The CoAP stack sent {@code reply}: when it answered a completing flight, that handshake counts as answered
+     * (once, however often a cached answer is sent again).
+     */
+    public void answerSent(Reply reply) {
+        String id = reply.completes();
+        if (id == null) {
+            return;
+        }
+        Handshake h;
+        synchronized (this) {
+            h = byId.get(id);
+        }
+        if (h != null && h.markAnswered()) {
+            synchronized (this) {
+                answered++;
+                notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits until at least {@code handshakes} completed handshakes had their completing answer sent.
+     *
+     * @return false when {@code timeoutMillis} passed first
+     */
+    public synchronized boolean awaitAnswered(long handshakes, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (answered < handshakes) {
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
+    }
+
     /** Ends every handshake. */
     @Override
     public synchronized void close() {
@@ -250,7 +300,7 @@ public final class CoapFlightServer implements AutoCloseable {
     }
 
     private static Reply error(int code) {
-        return new Reply(code, null, new byte[0]);
+        return new Reply(code, null, new byte[0], null);
     }
 
     private static String digest(byte[] b) {
@@ -271,6 +321,7 @@ public final class CoapFlightServer implements AutoCloseable {
         private Reply lastReply;
         /** Set before the transport is finished when the engine completed the handshake. */
         private volatile boolean succeeded;
+        private boolean answered;
 
         Handshake(String id, String clientHelloDigest, long createdMillis) {
             this.id = id;
@@ -293,10 +344,18 @@ public final class CoapFlightServer implements AutoCloseable {
                 // taken. 5.03, not cached: the client sends the flight again.
                 return error(FlightCoap.SERVICE_UNAVAILABLE);
             }
-            Reply r = new Reply(code, code == FlightCoap.CREATED ? id : null, DtlsRecords.concat(sent));
+            Reply r = new Reply(code, code == FlightCoap.CREATED ? id : null, DtlsRecords.concat(sent),
+                    succeeded ? id : null);
             lastRequest = payload.clone();
             lastReply = r;
             return r;
+        }
+
+        /** True the first time only. */
+        synchronized boolean markAnswered() {
+            boolean first = !answered;
+            answered = true;
+            return first;
         }
 
         /** The records packed into datagrams as a UDP socket agent would send them. */

@@ -4,6 +4,7 @@ import java.util.List;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.coap.CoAP;
+import org.eclipse.californium.core.coap.MessageObserverAdapter;
 import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.core.server.resources.Resource;
@@ -13,7 +14,8 @@ import org.eclipse.californium.core.server.resources.Resource;
  * {@code /.well-known/recsec-hs/<id>} below it). Californium does the messaging: deduplication of CON
  * retransmissions (RFC 7252 §4.5), the piggybacked ACK, Block1 reassembly and Block2 (RFC 7959) by its
  * configuration's block size. Only POST is allowed (4.05 otherwise); responses carry the flight with
- * Content-Format {@value FlightCoap#CONTENT_FORMAT}.
+ * Content-Format {@value FlightCoap#CONTENT_FORMAT}. When the answer to a completing flight has been sent, the resource
+ * tells {@link CoapFlightServer#answerSent}.
  */
 public final class FlightResource extends CoapResource {
     private final CoapFlightServer flights;
@@ -69,6 +71,14 @@ public final class FlightResource extends CoapResource {
         if (r.payload().length > 0) {
             response.getOptions().setContentFormat(FlightCoap.CONTENT_FORMAT);
             response.setPayload(r.payload());
+        }
+        if (r.completes() != null) {
+            response.addMessageObserver(new MessageObserverAdapter() {
+                @Override
+                public void onSent(boolean retransmission) {
+                    flights.answerSent(r);
+                }
+            });
         }
         exchange.respond(response);
     }

@@ -2,8 +2,11 @@ package org.recsec.kmp.se.coap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -143,6 +146,32 @@ class CoapFlightServerTest {
             assertEquals(agent.id, hello.handshakeId());
             assertEquals(1, s.handshakes());
             assertEquals(1, s.completed());
+        }
+    }
+
+    /**
+     * Only the answer to the completing flight is marked, and its being sent counts once however often it goes out:
+     * what {@code recsec se serve --count N} waits for before it stops (else the client misses its last answer).
+     */
+    @Test
+    void theCompletingAnswerCountsAsAnsweredOnceWhenSent() throws Exception {
+        try (CoapFlightServer s = server(4)) {
+            assertFalse(s.awaitAnswered(1, 1), "nothing answered yet");
+            DirectAgent agent = new DirectAgent(s);
+            new BcFlightClient().handshake(agent, SeFixture.IDENTITY, SeFixture.PSK, 5000);
+            assertNotNull(done.poll(10, TimeUnit.SECONDS));
+            assertNull(agent.replies.get(0).completes(), "HelloVerifyRequest");
+            assertNull(agent.replies.get(1).completes(), "the server's first flight");
+            CoapFlightServer.Reply last = agent.replies.get(2);
+            assertEquals(agent.id, last.completes());
+            for (int i = 0; i < 2; i++) {
+                s.answerSent(agent.replies.get(i));
+            }
+            assertFalse(s.awaitAnswered(1, 1), "only the completing answer counts");
+            s.answerSent(last);
+            assertTrue(s.awaitAnswered(1, 1));
+            s.answerSent(s.handle(agent.id, FlightCoap.CONTENT_FORMAT, agent.requests.get(2), "192.0.2.1"));
+            assertFalse(s.awaitAnswered(2, 1), "the cached answer sent again is the same handshake");
         }
     }
 

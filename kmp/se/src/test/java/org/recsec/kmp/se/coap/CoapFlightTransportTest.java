@@ -2,6 +2,7 @@ package org.recsec.kmp.se.coap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,6 +95,9 @@ class CoapFlightTransportTest {
                     assertEquals(FlightCoap.CONTENT_FORMAT,
                             requests.get(i).option(OptionNumbers.CONTENT_FORMAT).orElseThrow().uintValue());
                 }
+                // Californium reported the answer to the card's last flight sent (what se serve --count waits for).
+                assertTrue(f.flights.awaitAnswered(1, 20_000));
+                assertFalse(f.flights.awaitAnswered(2, 1));
                 assertEquals(0x44, responses.get(0).code(), "HelloVerifyRequest: 2.04, no state");
                 assertTrue(!responses.get(0).hasOption(OptionNumbers.LOCATION_PATH));
                 assertEquals(0x41, responses.get(1).code(), "2.01 Created with the handshake's location");
