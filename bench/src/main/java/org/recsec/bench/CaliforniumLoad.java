@@ -261,6 +261,7 @@ public final class CaliforniumLoad {
         long[] base = measure(client, uri, seconds, "baseline");
 
         long heapAfterBaseline = usedAfterGc(mem);
+        long kernelDropsBefore = udpReceiveBufferErrors();
         String java = ProcessHandle.current().info().command().orElse("java");
         Process flooder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 CaliforniumLoad.class.getName(), "flooder", Integer.toString(target.getPort()),
@@ -268,6 +269,7 @@ public final class CaliforniumLoad {
         long[] during = measure(client, uri, seconds, "during flood");
         long heapAfterFlood = usedAfterGc(mem);
         flooder.waitFor();
+        long kernelDrops = udpReceiveBufferErrors() - kernelDropsBefore;
         System.out.printf("flood (%s), genuine client one CON GET per 10 ms:%n", guard ? "RecordGuard" : "no guard");
         System.out.printf("  genuine p50/p99 ms: baseline %.3f/%.3f, during flood %.3f/%.3f (p99 x%.2f);"
                         + " genuine exchanges baseline %d, during %d%n",
@@ -278,6 +280,12 @@ public final class CaliforniumLoad {
                 (heapAfterBaseline - heapBefore) / 1e6, heapAfterFlood / 1e6,
                 (heapAfterFlood - heapAfterBaseline) / 1e6);
         System.out.printf("  server refusals %s%n", serverCfg.refusals());
+        if (se.getConnector() instanceof org.recsec.californium.RecordGuard g) {
+            System.out.printf("  guard: %d dropped after verification, %d dropped unread (penalty box)%n",
+                    g.dropped(), g.penalized());
+        }
+        System.out.printf("  datagrams the kernel dropped for full receive buffers during the flood (whole machine,"
+                + " UDP RcvbufErrors): %d%n", kernelDrops);
         client.shutdown();
         server.destroy();
         System.exit(0);
@@ -317,6 +325,22 @@ public final class CaliforniumLoad {
         }
         System.out.printf("  flooder JVM: %d forged datagrams in %d s (%.0f/s)%n", sent, seconds,
                 sent / (double) seconds);
+    }
+
+    /** Linux's count of UDP datagrams dropped for a full socket receive buffer (whole machine), or -1. */
+    private static long udpReceiveBufferErrors() {
+        try {
+            List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/snmp"));
+            for (int i = 0; i + 1 < lines.size(); i++) {
+                if (lines.get(i).startsWith("Udp:") && lines.get(i + 1).startsWith("Udp:")) {
+                    List<String> names = Arrays.asList(lines.get(i).split("\\s+"));
+                    return Long.parseLong(lines.get(i + 1).split("\\s+")[names.indexOf("RcvbufErrors")]);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
     }
 
     private static long usedAfterGc(MemoryMXBean mem) {

@@ -3,12 +3,11 @@ package org.recsec.californium;
 import java.net.InetSocketAddress;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.Connector;
-import org.eclipse.californium.elements.UDPConnector;
 import org.eclipse.californium.elements.config.Configuration;
 
 /**
  * The builder {@link RecSec#endpointBuilder} returns: Californium's, except that an endpoint given only an address
- * gets its UDP connector wrapped in a {@link RecordGuard}. A connector set explicitly is used as it is (wrap it
+ * gets a guarded UDP connector ({@link RecordGuard#udp}). A connector set explicitly is used as it is (wrap it
  * with {@link RecordGuard#wrap} to keep the guard).
  */
 final class RecSecEndpointBuilder extends CoapEndpoint.Builder {
@@ -48,7 +47,7 @@ final class RecSecEndpointBuilder extends CoapEndpoint.Builder {
         } else {
             InetSocketAddress bind = address != null ? address : new InetSocketAddress(0);
             Configuration cfg = configuration != null ? configuration : Configuration.getStandard();
-            super.setConnector(RecordGuard.wrap(new UDPConnector(bind, cfg), recSec));
+            super.setConnector(RecordGuard.udp(bind, cfg, recSec));
         }
         return super.build();
     }

@@ -28,6 +28,7 @@ final class RefusalReport {
     private final AtomicLong nextWarnAt = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong suppressed = new AtomicLong();
     private final AtomicLong warnings = new AtomicLong();
+    private final LongAdder droppedUnread = new LongAdder();
 
     RefusalReport(RefusalListener listener, InstantSource clock, Duration warnInterval) {
         for (RecSecException.Reason r : RecSecException.Reason.values()) {
@@ -90,6 +91,11 @@ final class RefusalReport {
     /** WARN lines written so far. */
     long warnings() {
         return warnings.get();
+    }
+
+    /** The counter of datagrams the transport guards dropped unread (penalty box), summed with {@link #total}. */
+    LongAdder droppedUnread() {
+        return droppedUnread;
     }
 
     long count(RecSecException.Reason reason) {
