@@ -58,7 +58,8 @@ import org.recsec.record.coap.OptionNumbers;
  * server's real SPI, fresh sequence numbers, random tags) as fast as one socket can. Prints the genuine client's
  * p50/p99 in both periods and how much the used heap after a full GC grew in each (the genuine exchanges themselves
  * keep deduplication state for EXCHANGE_LIFETIME in both). {@code noguard} builds the server endpoint on a bare
- * UDPConnector, i.e. without {@code RecordGuard}, for comparison.
+ * UDPConnector, i.e. without {@code RecordGuard}, for comparison. {@code -Drecommended=true} applies the settings
+ * californium/README.md recommends; {@code -Dreceivers=N} then sets the UDP receiver thread count.
  */
 public final class CaliforniumLoad {
     private static final String CLIENT = "client";
@@ -234,6 +235,9 @@ public final class CaliforniumLoad {
             config.set(UdpConfig.UDP_RECEIVER_THREAD_COUNT, 2);
             config.set(CoapConfig.DEDUPLICATOR, CoapConfig.DEDUPLICATOR_PEERS_MARK_AND_SWEEP);
         }
+        if (Integer.getInteger("receivers") != null) {
+            config.set(UdpConfig.UDP_RECEIVER_THREAD_COUNT, Integer.getInteger("receivers"));
+        }
         InMemorySaRegistry clientSas = new InMemorySaRegistry();
         InMemorySaRegistry serverSas = new InMemorySaRegistry();
         installPair(clientSas, serverSas, org.recsec.record.internal.ReplayWindow.DEFAULT_SIZE);
@@ -258,7 +262,9 @@ public final class CaliforniumLoad {
         }
         measure(client, uri, 5, "warm-up");
         long heapBefore = usedAfterGc(mem);
+        long cpu0 = processCpuNanos();
         long[] base = measure(client, uri, seconds, "baseline");
+        long cpuBaseline = processCpuNanos() - cpu0;
 
         long heapAfterBaseline = usedAfterGc(mem);
         long kernelDropsBefore = udpReceiveBufferErrors();
@@ -266,7 +272,9 @@ public final class CaliforniumLoad {
         Process flooder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 CaliforniumLoad.class.getName(), "flooder", Integer.toString(target.getPort()),
                 Integer.toString(seconds)).inheritIO().start();
+        long cpu1 = processCpuNanos();
         long[] during = measure(client, uri, seconds, "during flood");
+        long cpuFlood = processCpuNanos() - cpu1;
         long heapAfterFlood = usedAfterGc(mem);
         flooder.waitFor();
         long kernelDrops = udpReceiveBufferErrors() - kernelDropsBefore;
@@ -281,8 +289,11 @@ public final class CaliforniumLoad {
                 (heapAfterFlood - heapAfterBaseline) / 1e6);
         System.out.printf("  server refusals %s%n", serverCfg.refusals());
         if (se.getConnector() instanceof org.recsec.californium.RecordGuard g) {
+            long read = g.dropped() + g.penalized();
             System.out.printf("  guard: %d dropped after verification, %d dropped unread (penalty box)%n",
                     g.dropped(), g.penalized());
+            System.out.printf("  server JVM CPU: baseline %.2f s, during flood %.2f s: %.2f us more per forged datagram"
+                    + " read%n", cpuBaseline / 1e9, cpuFlood / 1e9, (cpuFlood - cpuBaseline) / 1e3 / Math.max(1, read));
         }
         System.out.printf("  datagrams the kernel dropped for full receive buffers during the flood (whole machine,"
                 + " UDP RcvbufErrors): %d%n", kernelDrops);
@@ -325,6 +336,12 @@ public final class CaliforniumLoad {
         }
         System.out.printf("  flooder JVM: %d forged datagrams in %d s (%.0f/s)%n", sent, seconds,
                 sent / (double) seconds);
+    }
+
+    /** CPU time of this JVM (server and genuine client), or 0 when the platform does not tell. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
     }
 
     /** Linux's count of UDP datagrams dropped for a full socket receive buffer (whole machine), or -1. */
