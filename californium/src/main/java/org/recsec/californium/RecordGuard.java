@@ -38,12 +38,12 @@ import org.recsec.record.coap.CoapMessage;
  * {@link RecSecConfig.Builder#guardRepliesPerSecond} per second, so a genuine client with a stale SA learns why and a
  * forged flood gains no reflector. Every drop is counted and reported as a {@link RecSecRefusal.Kind#DATAGRAM}.
  *
- * <p>Cheap before dear: the raw bytes are first walked only up to the Record-Security option ({@link RecordPreParse},
+ * <p>Cheap before dear: the raw bytes are first walked only up to the Record-Security option ({@code RecordPreParse},
  * no allocation): a datagram without one goes up untouched, a record whose SPI names no usable inbound SA is dropped
  * before the message is decoded, and only the rest is decoded and verified (the AEAD). Counters are
  * {@link LongAdder}s; the log gets at most one WARN per interval ({@link RecSecConfig.Builder#warnInterval}).
  *
- * <p>Penalty box ({@link SourcePenalties}): a source (IP address and port) whose records failed verification more
+ * <p>Penalty box ({@code SourcePenalties}): a source (IP address and port) whose records failed verification more
  * than {@link RecSecConfig.Builder#guardFailuresPerSourcePerSecond} times in one second has its protected datagrams
  * dropped unread for the rest of that second and the next one: no decoding, no crypto, no allocation, no exception,
  * no log line; counted in {@link #penalized()} and, for every guard of one config,
@@ -52,7 +52,7 @@ import org.recsec.record.coap.CoapMessage;
  * {@link #udp} (what {@link RecSec#endpointBuilder} uses) the drop happens right after the socket read, before
  * Californium copies the datagram. Keyed by address and port and counting only the source's own failures, so a
  * genuine client on the same host or behind the same NAT is not punished for a flooding neighbour; plain CoAP from
- * a penalized source still goes through. At most {@value #TRACKED_SOURCES} sources are tracked in a fixed table
+ * a penalized source still goes through. At most 4,096 sources are tracked in a fixed table
  * (bounded memory whatever the number of spoofed sources; an untracked source is verified, never dropped unread).
  * A sender that spoofs a genuine peer's exact address and port can get that peer's records dropped for two
  * seconds at a time, as it could by flooding that peer's path; UDP offers nothing better without a handshake.
