@@ -59,7 +59,9 @@ import org.recsec.record.coap.OptionNumbers;
  * p50/p99 in both periods and how much the used heap after a full GC grew in each (the genuine exchanges themselves
  * keep deduplication state for EXCHANGE_LIFETIME in both). {@code noguard} builds the server endpoint on a bare
  * UDPConnector, i.e. without {@code RecordGuard}, for comparison. {@code -Drecommended=true} applies the settings
- * californium/README.md recommends; {@code -Dreceivers=N} then sets the UDP receiver thread count.
+ * californium/README.md recommends; {@code -Dreceivers=N} then sets the UDP receiver thread count;
+ * {@code -Dflood.spi=N} makes the flooder use another SPI (e.g. one the server does not know) and
+ * {@code -Dflood.sources=N} spreads the flood over N source ports.
  */
 public final class CaliforniumLoad {
     private static final String CLIENT = "client";
@@ -77,7 +79,8 @@ public final class CaliforniumLoad {
             int perThread = args.length > 2 ? Integer.parseInt(args[2]) : 500;
             concurrency(window, perThread);
         } else if (mode.equals("flooder")) {
-            flooder(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+            flooder(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]),
+                    Integer.parseInt(args[4]));
         } else if (mode.equals("flood")) {
             boolean guard = args.length <= 1 || !args[1].equals("noguard");
             int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
@@ -271,7 +274,8 @@ public final class CaliforniumLoad {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process flooder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 CaliforniumLoad.class.getName(), "flooder", Integer.toString(target.getPort()),
-                Integer.toString(seconds)).inheritIO().start();
+                Integer.toString(seconds), Long.toString(Long.getLong("flood.spi", SERVER_SPI)),
+                Integer.toString(Integer.getInteger("flood.sources", 1))).inheritIO().start();
         long cpu1 = processCpuNanos();
         long[] during = measure(client, uri, seconds, "during flood");
         long cpuFlood = processCpuNanos() - cpu1;
@@ -302,14 +306,21 @@ public final class CaliforniumLoad {
         System.exit(0);
     }
 
-    /** The child JVM of {@code flood}: forged records to 127.0.0.1:{@code port} for {@code seconds}. */
-    private static void flooder(int port, int seconds) throws Exception {
+    /**
+     * The child JVM of {@code flood}: forged records under {@code spi} to 127.0.0.1:{@code port} for {@code seconds},
+     * round robin from {@code sources} sockets (many sources keep each below the guard's per-source limit).
+     */
+    private static void flooder(int port, int seconds, long spi, int sources) throws Exception {
         InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         Random rnd = new Random(7);
         byte[] record = new byte[13 + 8 + 16 + 8];
         long sent = 0;
         long end = System.nanoTime() + seconds * 1_000_000_000L;
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        DatagramSocket[] sockets = new DatagramSocket[sources];
+        for (int i = 0; i < sources; i++) {
+            sockets[i] = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        }
+        try {
             long seq = 1_000_000;
             while (System.nanoTime() < end) {
                 rnd.nextBytes(record);
@@ -328,10 +339,14 @@ public final class CaliforniumLoad {
                 byte[] token = new byte[8];
                 rnd.nextBytes(token);
                 CoapMessage m = new CoapMessage(CoapMessage.TYPE_CON, 0x02, rnd.nextInt(0x10000), token,
-                        List.of(CoapOption.ofUint(OptionNumbers.RECORD_SECURITY, SERVER_SPI)), record);
+                        List.of(CoapOption.ofUint(OptionNumbers.RECORD_SECURITY, spi)), record);
                 byte[] d = CoapCodec.encode(m);
-                s.send(new DatagramPacket(d, d.length, target));
+                sockets[(int) (sent % sources)].send(new DatagramPacket(d, d.length, target));
                 sent++;
+            }
+        } finally {
+            for (DatagramSocket s : sockets) {
+                s.close();
             }
         }
         System.out.printf("  flooder JVM: %d forged datagrams in %d s (%.0f/s)%n", sent, seconds,

@@ -40,7 +40,8 @@ import org.recsec.record.coap.CoapMessage;
  *
  * <p>Cheap before dear: the raw bytes are first walked only up to the Record-Security option ({@code RecordPreParse},
  * no allocation): a datagram without one goes up untouched, a record whose SPI names no usable inbound SA is dropped
- * before the message is decoded, and only the rest is decoded and verified (the AEAD). Counters are
+ * before the message is decoded (with {@link #udp}, once the second's stateless answers are spent, even before
+ * Californium processes the datagram), and only the rest is decoded and verified (the AEAD). Counters are
  * {@link LongAdder}s; the log gets at most one WARN per interval ({@link RecSecConfig.Builder#warnInterval}).
  *
  * <p>Penalty box ({@code SourcePenalties}): a source (IP address and port) whose records failed verification more
@@ -92,8 +93,10 @@ public final class RecordGuard implements Connector {
      * before Californium processes them at all (see the class comment).
      */
     public static RecordGuard udp(InetSocketAddress bind, Configuration configuration, RecSecConfig config) {
-        SourcePenalties penalties = penalties(config);
-        return new RecordGuard(new GuardedUdpConnector(bind, configuration, penalties), config, penalties);
+        GuardedUdpConnector connector = new GuardedUdpConnector(bind, configuration);
+        RecordGuard guard = new RecordGuard(connector, config, penalties(config));
+        connector.guardedBy(guard);
+        return guard;
     }
 
     /** Datagrams dropped after verification failed, so far. */
@@ -119,6 +122,41 @@ public final class RecordGuard implements Connector {
                 receiver.receiveData(raw);
             }
         });
+    }
+
+    /**
+     * The guarded connector's check right after the socket read, on the bytes of its receive buffer: true when the
+     * datagram is to be dropped before Californium processes it at all, i.e. a record from a penalized source, or a
+     * record whose SPI names no usable inbound SA while no stateless answer may be sent this second (during a flood
+     * the cap is spent at once; otherwise {@link #admit} refuses and answers it). Allocates nothing for a penalized
+     * source, and for an unknown SPI only the registry's exception and, if a listener is set or a WARN is due, the
+     * refusal.
+     */
+    boolean dropsEarly(InetAddress address, int port, byte[] data, int offset, int length) {
+        boolean penalized = penalties.penalized(address, port);
+        if (!penalized && !repliesSpent()) {
+            return false;
+        }
+        long spi = RecordPreParse.spi(data, offset, length);
+        if (spi == RecordPreParse.NONE) {
+            return false;
+        }
+        if (penalized) {
+            penalties.countDrop();
+            return true;
+        }
+        if (spi < 0) {
+            return false; // a malformed Record-Security option: decoded and refused the usual way
+        }
+        try {
+            config.registry().inbound(spi);
+            return false;
+        } catch (RecSecException e) {
+            dropped.increment();
+            penalties.failed(address, port);
+            config.report().refused(RecSecRefusal.Kind.DATAGRAM, e.reason(), spi, address, port);
+            return true;
+        }
     }
 
     /** True when {@code raw} may go up to Californium. */
@@ -180,6 +218,13 @@ public final class RecordGuard implements Connector {
                 // not decodable: no answer (Californium would not have answered it either)
             }
         }
+    }
+
+    /** True when no stateless answer may be sent in this second any more (without taking one). */
+    private boolean repliesSpent() {
+        int cap = config.guardRepliesPerSecond();
+        return cap == 0 || (replySecond.get() == Math.floorDiv(config.clock().millis(), 1000L)
+                && repliesThisSecond.get() >= cap);
     }
 
     private boolean mayReply() {

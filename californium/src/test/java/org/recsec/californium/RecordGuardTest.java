@@ -168,6 +168,35 @@ class RecordGuardTest {
         assertEquals(1, passed.size(), "a genuine peer on another port of the same host is served");
     }
 
+    @Test
+    void rightAfterTheSocketReadOnlyPenalizedSourcesAndUnknownSpisBeyondTheAnswerCapAreDropped() throws Exception {
+        setUp(1, 2);
+        java.net.InetAddress host = java.net.InetAddress.getByName("127.0.0.1");
+        byte[] g = genuine(1);
+        byte[] unknown = withSpi(genuine(2), 0x55);
+        byte[] plain = {0x40, 0x01, 0, 1};
+        assertFalse(guard.dropsEarly(host, 4000, g, 0, g.length));
+        assertFalse(guard.dropsEarly(host, 4000, unknown, 0, unknown.length), "an answer may still be sent");
+        receive(unknown, 4000);
+        assertEquals(1, inner.sent.size(), "admit refused and answered it");
+        assertTrue(guard.dropsEarly(host, 4000, unknown, 0, unknown.length), "the cap is spent: dropped unread");
+        assertEquals(2, guard.dropped());
+        assertEquals(2, config.refusals().count(org.recsec.record.base.RecSecException.Reason.UNKNOWN_SA));
+        assertFalse(guard.dropsEarly(host, 4000, g, 0, g.length), "a genuine record goes on");
+        byte[] forged = forged(genuine(3));
+        assertFalse(guard.dropsEarly(host, 4000, forged, 0, forged.length), "a known SPI needs the AEAD: admit");
+        assertFalse(guard.dropsEarly(host, 4000, plain, 0, plain.length));
+        assertTrue(guard.dropsEarly(host, 4000, unknown, 0, unknown.length)); // third failure: past the limit
+        assertEquals(0, guard.penalized());
+        assertTrue(guard.dropsEarly(host, 4000, g, 0, g.length), "the penalized source's records, even genuine");
+        assertEquals(1, guard.penalized());
+        assertFalse(guard.dropsEarly(host, 4000, plain, 0, plain.length), "but not its plain CoAP");
+        assertFalse(guard.dropsEarly(host, 4001, g, 0, g.length), "nor another port of the host");
+        clock.advance(Duration.ofSeconds(2));
+        assertFalse(guard.dropsEarly(host, 4000, g, 0, g.length), "the penalty and the cap end");
+        assertFalse(guard.dropsEarly(host, 4000, unknown, 0, unknown.length));
+    }
+
     /** {@code record} with its one-byte Record-Security value replaced (the test SPI 9 is encoded in one byte). */
     private static byte[] withSpi(byte[] record, int spi) {
         byte[] b = record.clone();
