@@ -2,10 +2,10 @@ package org.recsec.californium;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
-import java.net.InetSocketAddress;
-import java.util.Objects;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -89,8 +89,10 @@ public final class RecordGuard implements Connector {
 
     /**
      * A UDP connector bound to {@code bind} behind a guard that checks records with the SAs of {@code config}. Unlike
-     * {@link #wrap}, the connector drops a penalized source's datagrams right after reading them from the socket,
-     * before Californium processes them at all (see the class comment).
+     * {@link #wrap}, the connector drops a penalized source's records, and records under an unknown SPI once the
+     * second's stateless answers are spent, right after reading them from the socket, before Californium processes
+     * them at all (see the class comment): invalid records are discarded silently as RFC 6347 §4.1.2.7 does for
+     * DTLS, before any RFC 7252 §4.5 deduplication state exists for them.
      */
     public static RecordGuard udp(InetSocketAddress bind, Configuration configuration, RecSecConfig config) {
         GuardedUdpConnector connector = new GuardedUdpConnector(bind, configuration);
