@@ -58,7 +58,10 @@ import org.recsec.record.coap.OptionNumbers;
  * server's real SPI, fresh sequence numbers, random tags) as fast as one socket can. Prints the genuine client's
  * p50/p99 in both periods and how much the used heap after a full GC grew in each (the genuine exchanges themselves
  * keep deduplication state for EXCHANGE_LIFETIME in both). {@code noguard} builds the server endpoint on a bare
- * UDPConnector, i.e. without {@code RecordGuard}, for comparison.
+ * UDPConnector, i.e. without {@code RecordGuard}, for comparison. {@code -Drecommended=true} applies the settings
+ * californium/README.md recommends; {@code -Dreceivers=N} then sets the UDP receiver thread count;
+ * {@code -Dflood.spi=N} makes the flooder use another SPI (e.g. one the server does not know) and
+ * {@code -Dflood.sources=N} spreads the flood over N source ports.
  */
 public final class CaliforniumLoad {
     private static final String CLIENT = "client";
@@ -76,7 +79,8 @@ public final class CaliforniumLoad {
             int perThread = args.length > 2 ? Integer.parseInt(args[2]) : 500;
             concurrency(window, perThread);
         } else if (mode.equals("flooder")) {
-            flooder(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+            flooder(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]),
+                    Integer.parseInt(args[4]));
         } else if (mode.equals("flood")) {
             boolean guard = args.length <= 1 || !args[1].equals("noguard");
             int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
@@ -234,6 +238,9 @@ public final class CaliforniumLoad {
             config.set(UdpConfig.UDP_RECEIVER_THREAD_COUNT, 2);
             config.set(CoapConfig.DEDUPLICATOR, CoapConfig.DEDUPLICATOR_PEERS_MARK_AND_SWEEP);
         }
+        if (Integer.getInteger("receivers") != null) {
+            config.set(UdpConfig.UDP_RECEIVER_THREAD_COUNT, Integer.getInteger("receivers"));
+        }
         InMemorySaRegistry clientSas = new InMemorySaRegistry();
         InMemorySaRegistry serverSas = new InMemorySaRegistry();
         installPair(clientSas, serverSas, org.recsec.record.internal.ReplayWindow.DEFAULT_SIZE);
@@ -258,16 +265,23 @@ public final class CaliforniumLoad {
         }
         measure(client, uri, 5, "warm-up");
         long heapBefore = usedAfterGc(mem);
+        long cpu0 = processCpuNanos();
         long[] base = measure(client, uri, seconds, "baseline");
+        long cpuBaseline = processCpuNanos() - cpu0;
 
         long heapAfterBaseline = usedAfterGc(mem);
+        long kernelDropsBefore = udpReceiveBufferErrors();
         String java = ProcessHandle.current().info().command().orElse("java");
         Process flooder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 CaliforniumLoad.class.getName(), "flooder", Integer.toString(target.getPort()),
-                Integer.toString(seconds)).inheritIO().start();
+                Integer.toString(seconds), Long.toString(Long.getLong("flood.spi", SERVER_SPI)),
+                Integer.toString(Integer.getInteger("flood.sources", 1))).inheritIO().start();
+        long cpu1 = processCpuNanos();
         long[] during = measure(client, uri, seconds, "during flood");
+        long cpuFlood = processCpuNanos() - cpu1;
         long heapAfterFlood = usedAfterGc(mem);
         flooder.waitFor();
+        long kernelDrops = udpReceiveBufferErrors() - kernelDropsBefore;
         System.out.printf("flood (%s), genuine client one CON GET per 10 ms:%n", guard ? "RecordGuard" : "no guard");
         System.out.printf("  genuine p50/p99 ms: baseline %.3f/%.3f, during flood %.3f/%.3f (p99 x%.2f);"
                         + " genuine exchanges baseline %d, during %d%n",
@@ -278,19 +292,35 @@ public final class CaliforniumLoad {
                 (heapAfterBaseline - heapBefore) / 1e6, heapAfterFlood / 1e6,
                 (heapAfterFlood - heapAfterBaseline) / 1e6);
         System.out.printf("  server refusals %s%n", serverCfg.refusals());
+        if (se.getConnector() instanceof org.recsec.californium.RecordGuard g) {
+            long read = g.dropped() + g.penalized();
+            System.out.printf("  guard: %d dropped after verification, %d dropped unread (penalty box)%n",
+                    g.dropped(), g.penalized());
+            System.out.printf("  server JVM CPU: baseline %.2f s, during flood %.2f s: %.2f us more per forged datagram"
+                    + " read%n", cpuBaseline / 1e9, cpuFlood / 1e9, (cpuFlood - cpuBaseline) / 1e3 / Math.max(1, read));
+        }
+        System.out.printf("  datagrams the kernel dropped for full receive buffers during the flood (whole machine,"
+                + " UDP RcvbufErrors): %d%n", kernelDrops);
         client.shutdown();
         server.destroy();
         System.exit(0);
     }
 
-    /** The child JVM of {@code flood}: forged records to 127.0.0.1:{@code port} for {@code seconds}. */
-    private static void flooder(int port, int seconds) throws Exception {
+    /**
+     * The child JVM of {@code flood}: forged records under {@code spi} to 127.0.0.1:{@code port} for {@code seconds},
+     * round robin from {@code sources} sockets (many sources keep each below the guard's per-source limit).
+     */
+    private static void flooder(int port, int seconds, long spi, int sources) throws Exception {
         InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         Random rnd = new Random(7);
         byte[] record = new byte[13 + 8 + 16 + 8];
         long sent = 0;
         long end = System.nanoTime() + seconds * 1_000_000_000L;
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        DatagramSocket[] sockets = new DatagramSocket[sources];
+        for (int i = 0; i < sources; i++) {
+            sockets[i] = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        }
+        try {
             long seq = 1_000_000;
             while (System.nanoTime() < end) {
                 rnd.nextBytes(record);
@@ -309,14 +339,40 @@ public final class CaliforniumLoad {
                 byte[] token = new byte[8];
                 rnd.nextBytes(token);
                 CoapMessage m = new CoapMessage(CoapMessage.TYPE_CON, 0x02, rnd.nextInt(0x10000), token,
-                        List.of(CoapOption.ofUint(OptionNumbers.RECORD_SECURITY, SERVER_SPI)), record);
+                        List.of(CoapOption.ofUint(OptionNumbers.RECORD_SECURITY, spi)), record);
                 byte[] d = CoapCodec.encode(m);
-                s.send(new DatagramPacket(d, d.length, target));
+                sockets[(int) (sent % sources)].send(new DatagramPacket(d, d.length, target));
                 sent++;
+            }
+        } finally {
+            for (DatagramSocket s : sockets) {
+                s.close();
             }
         }
         System.out.printf("  flooder JVM: %d forged datagrams in %d s (%.0f/s)%n", sent, seconds,
                 sent / (double) seconds);
+    }
+
+    /** CPU time of this JVM (server and genuine client), or 0 when the platform does not tell. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
+    }
+
+    /** Linux's count of UDP datagrams dropped for a full socket receive buffer (whole machine), or -1. */
+    private static long udpReceiveBufferErrors() {
+        try {
+            List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/snmp"));
+            for (int i = 0; i + 1 < lines.size(); i++) {
+                if (lines.get(i).startsWith("Udp:") && lines.get(i + 1).startsWith("Udp:")) {
+                    List<String> names = Arrays.asList(lines.get(i).split("\\s+"));
+                    return Long.parseLong(lines.get(i + 1).split("\\s+")[names.indexOf("RcvbufErrors")]);
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
     }
 
     private static long usedAfterGc(MemoryMXBean mem) {

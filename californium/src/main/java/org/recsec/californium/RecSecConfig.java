@@ -39,6 +39,7 @@ import org.recsec.record.base.PeerId;
  */
 public final class RecSecConfig {
     private final RecordProtector protector;
+    private final SaRegistry registry;
     private final LocalId localId;
     private final boolean protectAll;
     private final Set<String> protectedPaths;
@@ -55,6 +56,7 @@ public final class RecSecConfig {
 
     private RecSecConfig(Builder b) {
         this.protector = new RecordProtector(b.registry);
+        this.registry = b.registry;
         this.localId = b.localId;
         this.protectAll = b.protectAll;
         this.protectedPaths = Set.copyOf(b.protectedPaths);
@@ -73,11 +75,6 @@ public final class RecSecConfig {
     public RecSecRefusals refusals() {
         return refusals;
     }
-
-    RefusalReport report() {
-        return report;
-    }
-
     /** The Echo issuer, or null when no resource needs freshness. */
     EchoFreshness freshness() {
         return freshness;
@@ -130,6 +127,14 @@ public final class RecSecConfig {
 
     RecordProtector protector() {
         return protector;
+    }
+
+    SaRegistry registry() {
+        return registry;
+    }
+
+    RefusalReport report() {
+        return report;
     }
 
     LocalId localId() {

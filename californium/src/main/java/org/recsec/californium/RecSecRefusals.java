@@ -18,6 +18,15 @@ public final class RecSecRefusals {
         return report.count(reason);
     }
 
+    /**
+     * Protected datagrams the transport guards ({@link RecordGuard}) dropped unread because their source had just sent
+     * too many records that failed verification (the penalty box). Not included in {@link #total()} or the per-reason
+     * counts, which only count what was read and refused, each also reported to the listener.
+     */
+    public long droppedUnread() {
+        return report.droppedUnread().sum();
+    }
+
     /** All refusals, every reason. */
     public long total() {
         return report.total();
@@ -33,6 +42,10 @@ public final class RecSecRefusals {
                 sb.append(sep).append(r).append('=').append(n);
                 sep = ", ";
             }
+        }
+        long unread = droppedUnread();
+        if (unread > 0) {
+            sb.append(sep).append("dropped unread=").append(unread);
         }
         return sb.append(']').toString();
     }

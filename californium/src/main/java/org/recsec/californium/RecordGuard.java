@@ -2,14 +2,18 @@ package org.recsec.californium;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.californium.elements.Connector;
 import org.eclipse.californium.elements.EndpointContextMatcher;
 import org.eclipse.californium.elements.RawData;
 import org.eclipse.californium.elements.RawDataChannel;
+import org.eclipse.californium.elements.config.Configuration;
 import org.recsec.record.RecordProtector;
 import org.recsec.record.base.RecSecException;
 import org.recsec.record.coap.CoapCodec;
@@ -34,54 +38,82 @@ import org.recsec.record.coap.CoapMessage;
  * {@link RecSecConfig.Builder#guardRepliesPerSecond} per second, so a genuine client with a stale SA learns why and a
  * forged flood gains no reflector. Every drop is counted and reported as a {@link RecSecRefusal.Kind#DATAGRAM}.
  *
- * <p>Penalty box: a source (IP address and port) whose records failed verification more than
- * {@link RecSecConfig.Builder#guardFailuresPerSourcePerSecond} times in one second has all its protected datagrams
- * dropped without parsing or crypto for the rest of that second and the next one (counted in {@link #penalized()},
- * not reported one by one). Verifying a forged record costs an AEAD; a flood from one address would otherwise keep
- * the receiver thread so busy that genuine datagrams overflow the socket buffer. Keyed by address and port, so a
- * genuine client on the same host or behind the same NAT is not punished for a flooding neighbour. At most 10,000
- * sources are tracked; past that the table starts again (bounded memory whatever the number of spoofed sources).
+ * <p>Cheap before dear: the raw bytes are first walked only up to the Record-Security option ({@code RecordPreParse},
+ * no allocation): a datagram without one goes up untouched, a record whose SPI names no usable inbound SA is dropped
+ * before the message is decoded (with {@link #udp}, once the second's stateless answers are spent, even before
+ * Californium processes the datagram), and only the rest is decoded and verified (the AEAD). Counters are
+ * {@link LongAdder}s; the log gets at most one WARN per interval ({@link RecSecConfig.Builder#warnInterval}).
+ *
+ * <p>Penalty box ({@code SourcePenalties}): a source (IP address and port) whose records failed verification more
+ * than {@link RecSecConfig.Builder#guardFailuresPerSourcePerSecond} times in one second has its protected datagrams
+ * dropped unread for the rest of that second and the next one: no decoding, no crypto, no allocation, no exception,
+ * no log line; counted in {@link #penalized()} and, for every guard of one config,
+ * {@link RecSecRefusals#droppedUnread()}. Verifying a forged record costs an AEAD; a flood from one address would
+ * otherwise keep the receiver thread so busy that genuine datagrams overflow the socket buffer. With
+ * {@link #udp} (what {@link RecSec#endpointBuilder} uses) the drop happens right after the socket read, before
+ * Californium copies the datagram. Keyed by address and port and counting only the source's own failures, so a
+ * genuine client on the same host or behind the same NAT is not punished for a flooding neighbour; plain CoAP from
+ * a penalized source still goes through. At most 4,096 sources are tracked in a fixed table
+ * (bounded memory whatever the number of spoofed sources; an untracked source is verified, never dropped unread).
+ * A sender that spoofs a genuine peer's exact address and port can get that peer's records dropped for two
+ * seconds at a time, as it could by flooding that peer's path; UDP offers nothing better without a handshake.
  */
 public final class RecordGuard implements Connector {
+    /** Sources the penalty box tracks at most (a fixed table: bounded whatever the number of spoofed sources). */
+    static final int TRACKED_SOURCES = 4096;
+
     private final Connector inner;
     private final RecSecConfig config;
     private final RecordProtector protector;
+    private final SourcePenalties penalties;
     private final AtomicLong replySecond = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong repliesThisSecond = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong penalized = new AtomicLong();
-    private final ConcurrentHashMap<InetSocketAddress, Failures> failures = new ConcurrentHashMap<>();
-    private static final int MAX_TRACKED_SOURCES = 10_000;
+    private final LongAdder dropped = new LongAdder();
 
-    /** Verification failures of one source address in one second. */
-    private static final class Failures {
-        final long second;
-        final AtomicLong count = new AtomicLong();
-
-        Failures(long second) {
-            this.second = second;
-        }
-    }
-
-    private RecordGuard(Connector inner, RecSecConfig config) {
+    private RecordGuard(Connector inner, RecSecConfig config, SourcePenalties penalties) {
         this.inner = Objects.requireNonNull(inner, "inner");
         this.config = Objects.requireNonNull(config, "config");
         this.protector = config.protector();
+        this.penalties = penalties;
+    }
+
+    private static SourcePenalties penalties(RecSecConfig config) {
+        return new SourcePenalties(config.guardFailuresPerSourcePerSecond(), TRACKED_SOURCES, config.clock(),
+                new SecureRandom().nextInt(), config.report().droppedUnread());
     }
 
     /** {@code inner} behind a guard that checks records with the SAs of {@code config}. */
     public static RecordGuard wrap(Connector inner, RecSecConfig config) {
-        return new RecordGuard(inner, config);
+        return new RecordGuard(inner, config, penalties(config));
+    }
+
+    /**
+     * A UDP connector bound to {@code bind} behind a guard that checks records with the SAs of {@code config}. Unlike
+     * {@link #wrap}, the connector drops a penalized source's records, and records under an unknown SPI once the
+     * second's stateless answers are spent, right after reading them from the socket, before Californium processes
+     * them at all (see the class comment): invalid records are discarded silently as RFC 6347 §4.1.2.7 does for
+     * DTLS, before any RFC 7252 §4.5 deduplication state exists for them.
+     */
+    public static RecordGuard udp(InetSocketAddress bind, Configuration configuration, RecSecConfig config) {
+        GuardedUdpConnector connector = new GuardedUdpConnector(bind, configuration);
+        RecordGuard guard = new RecordGuard(connector, config, penalties(config));
+        connector.guardedBy(guard);
+        return guard;
     }
 
     /** Datagrams dropped after verification failed, so far. */
     public long dropped() {
-        return dropped.get();
+        return dropped.sum();
     }
 
     /** Datagrams dropped unread because their source address was in the penalty box, so far. */
     public long penalized() {
-        return penalized.get();
+        return penalties.dropped();
+    }
+
+    /** True when {@code source} is in the penalty box now (for tests and diagnostics). */
+    boolean penalizes(InetSocketAddress source) {
+        return penalties.penalized(source.getAddress(), source.getPort());
     }
 
     @Override
@@ -94,28 +126,68 @@ public final class RecordGuard implements Connector {
         });
     }
 
+    /**
+     * The guarded connector's check right after the socket read, on the bytes of its receive buffer: true when the
+     * datagram is to be dropped before Californium processes it at all, i.e. a record from a penalized source, or a
+     * record whose SPI names no usable inbound SA while no stateless answer may be sent this second (during a flood
+     * the cap is spent at once; otherwise {@link #admit} refuses and answers it). Allocates nothing for a penalized
+     * source, and for an unknown SPI only the registry's exception and, if a listener is set or a WARN is due, the
+     * refusal.
+     */
+    boolean dropsEarly(InetAddress address, int port, byte[] data, int offset, int length) {
+        boolean penalized = penalties.penalized(address, port);
+        if (!penalized && !repliesSpent()) {
+            return false;
+        }
+        long spi = RecordPreParse.spi(data, offset, length);
+        if (spi == RecordPreParse.NONE) {
+            return false;
+        }
+        if (penalized) {
+            penalties.countDrop();
+            return true;
+        }
+        if (spi < 0) {
+            return false; // a malformed Record-Security option: decoded and refused the usual way
+        }
+        try {
+            config.registry().inbound(spi);
+            return false;
+        } catch (RecSecException e) {
+            dropped.increment();
+            penalties.failed(address, port);
+            config.report().refused(RecSecRefusal.Kind.DATAGRAM, e.reason(), spi, address, port);
+            return true;
+        }
+    }
+
     /** True when {@code raw} may go up to Californium. */
     boolean admit(RawData raw) {
-        int limit = config.guardFailuresPerSourcePerSecond();
+        byte[] bytes = raw.getBytes();
+        long spi = RecordPreParse.spi(bytes, 0, bytes.length);
+        if (spi == RecordPreParse.NONE) {
+            return true; // plain CoAP, or not CoAP we can read: Californium's own parser decides
+        }
         InetSocketAddress source = raw.getInetSocketAddress();
-        long second = 0;
-        if (limit > 0 && source != null) {
-            second = Math.floorDiv(config.clock().millis(), 1000L);
-            Failures f = failures.get(source);
-            if (f != null && f.second >= second - 1 && f.count.get() > limit && carriesRecord(raw.getBytes())) {
-                penalized.incrementAndGet();
+        InetAddress address = source != null ? source.getAddress() : null;
+        int port = source != null ? source.getPort() : 0;
+        if (penalties.penalized(address, port)) {
+            penalties.countDrop();
+            return false;
+        }
+        if (spi >= 0) {
+            try {
+                config.registry().inbound(spi); // an unknown or expired SPI is refused before the message is decoded
+            } catch (RecSecException e) {
+                refuse(raw, null, e.reason(), OptionalLong.of(spi), address, port);
                 return false;
             }
         }
-        byte[] bytes = raw.getBytes();
         CoapMessage m;
         try {
             m = CoapCodec.decode(bytes, 0, bytes.length);
         } catch (RecSecException e) {
             return true; // not CoAP we can read: Californium's own parser decides (no record-sec state involved)
-        }
-        if (!Messages.hasRecordSecurity(m)) {
-            return true;
         }
         try {
             protector.verify(m);
@@ -124,85 +196,37 @@ public final class RecordGuard implements Connector {
             if (e.reason() == RecSecException.Reason.REPLAY) {
                 return true; // maybe a retransmission: deduplication answers it, the layer refuses a real replay
             }
-            dropped.incrementAndGet();
-            if (limit > 0 && source != null) {
-                countFailure(source, second);
-            }
-            config.report().refused(RecSecRefusal.Kind.DATAGRAM, e.reason(), Messages.spiOf(m),
-                    raw.getInetSocketAddress());
-            if (m.isRequest() && (m.type() == CoapMessage.TYPE_CON || m.type() == CoapMessage.TYPE_NON)
-                    && mayReply()) {
-                byte[] answer = CoapCodec.encode(RecordProtector.errorResponse(m, e.reason()));
+            refuse(raw, m, e.reason(), Messages.spiOf(m), address, port);
+            return false;
+        }
+    }
+
+    /** Counts, reports and (within the cap) answers a dropped record; {@code m} is decoded here when null. */
+    private void refuse(RawData raw, CoapMessage m, RecSecException.Reason reason, OptionalLong spi,
+                        InetAddress address, int port) {
+        dropped.increment();
+        penalties.failed(address, port);
+        config.report().refused(RecSecRefusal.Kind.DATAGRAM, reason, spi, raw.getInetSocketAddress());
+        byte[] b = raw.getBytes();
+        int type = (b[0] >>> 4) & 0x03;
+        int code = b[1] & 0xff;
+        boolean request = code >= 0x01 && code <= 0x1f;
+        if (request && (type == CoapMessage.TYPE_CON || type == CoapMessage.TYPE_NON) && mayReply()) {
+            try {
+                CoapMessage request0 = m != null ? m : CoapCodec.decode(b, 0, b.length);
+                byte[] answer = CoapCodec.encode(RecordProtector.errorResponse(request0, reason));
                 inner.send(RawData.outbound(answer, raw.getEndpointContext(), null, false));
+            } catch (RecSecException e) {
+                // not decodable: no answer (Californium would not have answered it either)
             }
-            return false;
         }
     }
 
-    private void countFailure(InetSocketAddress source, long second) {
-        if (failures.size() >= MAX_TRACKED_SOURCES) {
-            failures.clear();
-        }
-        Failures f = failures.compute(source, (k, v) -> v == null || v.second != second ? new Failures(second) : v);
-        f.count.incrementAndGet();
-    }
-
-    /**
-     * Cheap look at the raw bytes: does the message have a Record-Security option? (Only those are ever penalized:
-     * a plain CoAP message, an empty ACK or RST from the same address still goes through.) Walks the option headers
-     * without allocating; anything that does not parse counts as "no".
-     */
-    static boolean carriesRecord(byte[] b) {
-        if (b.length < 4) {
-            return false;
-        }
-        int i = 4 + (b[0] & 0x0f);
-        int number = 0;
-        while (i < b.length) {
-            int h = b[i++] & 0xff;
-            if (h == 0xff) {
-                return false;
-            }
-            int delta = h >>> 4;
-            int len = h & 0x0f;
-            if (delta == 13) {
-                if (i >= b.length) {
-                    return false;
-                }
-                delta = 13 + (b[i++] & 0xff);
-            } else if (delta == 14) {
-                if (i + 1 >= b.length) {
-                    return false;
-                }
-                delta = 269 + (((b[i] & 0xff) << 8) | (b[i + 1] & 0xff));
-                i += 2;
-            } else if (delta == 15) {
-                return false;
-            }
-            if (len == 13) {
-                if (i >= b.length) {
-                    return false;
-                }
-                len = 13 + (b[i++] & 0xff);
-            } else if (len == 14) {
-                if (i + 1 >= b.length) {
-                    return false;
-                }
-                len = 269 + (((b[i] & 0xff) << 8) | (b[i + 1] & 0xff));
-                i += 2;
-            } else if (len == 15) {
-                return false;
-            }
-            number += delta;
-            if (number == org.recsec.record.coap.OptionNumbers.RECORD_SECURITY) {
-                return true;
-            }
-            if (number > org.recsec.record.coap.OptionNumbers.RECORD_SECURITY) {
-                return false;
-            }
-            i += len;
-        }
-        return false;
+    /** True when no stateless answer may be sent in this second any more (without taking one). */
+    private boolean repliesSpent() {
+        int cap = config.guardRepliesPerSecond();
+        return cap == 0 || (replySecond.get() == Math.floorDiv(config.clock().millis(), 1000L)
+                && repliesThisSecond.get() >= cap);
     }
 
     private boolean mayReply() {

@@ -1,5 +1,6 @@
 package org.recsec.californium;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -26,8 +27,9 @@ final class RefusalReport {
     private final InstantSource clock;
     private final long intervalMillis;
     private final AtomicLong nextWarnAt = new AtomicLong(Long.MIN_VALUE);
-    private final AtomicLong suppressed = new AtomicLong();
+    private final LongAdder suppressed = new LongAdder();
     private final AtomicLong warnings = new AtomicLong();
+    private final LongAdder droppedUnread = new LongAdder();
 
     RefusalReport(RefusalListener listener, InstantSource clock, Duration warnInterval) {
         for (RecSecException.Reason r : RecSecException.Reason.values()) {
@@ -40,7 +42,14 @@ final class RefusalReport {
 
     void refused(RecSecRefusal.Kind kind, RecSecException.Reason reason, OptionalLong spi, InetSocketAddress peer) {
         counts.get(reason).increment();
-        RecSecRefusal refusal = new RecSecRefusal(kind, reason, spi, peer);
+        boolean warn = warnDue();
+        if (listener == null && !warn) {
+            return; // counted; nothing allocated for a refusal nobody is told about
+        }
+        tell(new RecSecRefusal(kind, reason, spi, peer), warn);
+    }
+
+    private void tell(RecSecRefusal refusal, boolean warn) {
         if (listener != null) {
             try {
                 listener.onRefusal(refusal);
@@ -48,18 +57,39 @@ final class RefusalReport {
                 LOGGER.debug("refusal listener threw", e);
             }
         }
-        warn(refusal);
+        if (warn) {
+            warn(refusal);
+        }
     }
 
-    private void warn(RecSecRefusal r) {
+    /**
+     * As {@link #refused(RecSecRefusal.Kind, RecSecException.Reason, OptionalLong, InetSocketAddress)}, for the
+     * receive path: the SPI and the peer are only turned into objects when a listener is set or a WARN is due.
+     */
+    void refused(RecSecRefusal.Kind kind, RecSecException.Reason reason, long spi, InetAddress address, int port) {
+        counts.get(reason).increment();
+        boolean warn = warnDue();
+        if (listener == null && !warn) {
+            return;
+        }
+        tell(new RecSecRefusal(kind, reason, OptionalLong.of(spi),
+                address == null ? null : new InetSocketAddress(address, port)), warn);
+    }
+
+    /** True when this refusal may write the WARN (at most one per interval); otherwise counts it as suppressed. */
+    private boolean warnDue() {
         long now = clock.millis();
         long next = nextWarnAt.get();
         if (now < next || !nextWarnAt.compareAndSet(next, now + intervalMillis)) {
-            suppressed.incrementAndGet();
-            return;
+            suppressed.increment();
+            return false;
         }
+        return true;
+    }
+
+    private void warn(RecSecRefusal r) {
         warnings.incrementAndGet();
-        long more = suppressed.getAndSet(0);
+        long more = suppressed.sumThenReset(); // approximate under concurrency: it only words the log line
         String spi = r.spi().isPresent() ? Long.toString(r.spi().getAsLong()) : "none";
         LOGGER.warn("record-sec refused {} from {}: {} (SPI {}){}{}", kindText(r.kind()), r.peer(), r.reason(), spi,
                 hint(r.reason()), more == 0 ? "" : "; " + more + " more refusals since the last warning");
@@ -90,6 +120,11 @@ final class RefusalReport {
     /** WARN lines written so far. */
     long warnings() {
         return warnings.get();
+    }
+
+    /** The counter of datagrams the transport guards dropped unread (penalty box), summed with {@link #total}. */
+    LongAdder droppedUnread() {
+        return droppedUnread;
     }
 
     long count(RecSecException.Reason reason) {

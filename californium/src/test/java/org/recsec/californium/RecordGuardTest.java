@@ -40,6 +40,7 @@ class RecordGuardTest {
     private final StubConnector inner = new StubConnector();
     private final List<RawData> passed = new ArrayList<>();
     private RecordGuard guard;
+    private RecSecConfig config;
 
     private void setUp(int repliesPerSecond, int failuresPerSource) {
         CipherSuite suite = CipherSuite.AES_128_GCM;
@@ -52,6 +53,7 @@ class RecordGuardTest {
                 .key(SecretBytes.copyOf(k)).iv(iv).build());
         RecSecConfig cfg = RecSecConfig.builder(server, LocalId.of("s")).clock(clock).warnInterval(Duration.ofHours(1))
                 .guardRepliesPerSecond(repliesPerSecond).guardFailuresPerSourcePerSecond(failuresPerSource).build();
+        config = cfg;
         guard = RecordGuard.wrap(inner, cfg);
         guard.setRawDataReceiver(passed::add);
     }
@@ -115,16 +117,110 @@ class RecordGuardTest {
     }
 
     @Test
-    void carriesRecordReadsOptionHeadersOnly() throws Exception {
+    void thePreParseFindsTheSpiOfEveryRecordAndAgreesWithTheDecoder() throws Exception {
         setUp(0, 0);
-        assertTrue(RecordGuard.carriesRecord(genuine(1)));
-        assertFalse(RecordGuard.carriesRecord(new byte[] {0x40, 0x01, 0, 1}));
-        assertFalse(RecordGuard.carriesRecord(new byte[] {0x40, 0x01, 0, 1, (byte) 0xff, 1}));
+        assertEquals(9, RecordPreParse.spi(genuine(1), 0, genuine(1).length));
+        byte[] plain = {0x40, 0x01, 0, 1};
+        assertEquals(RecordPreParse.NONE, RecordPreParse.spi(plain, 0, plain.length));
+        byte[] payloadOnly = {0x40, 0x01, 0, 1, (byte) 0xff, 1};
+        assertEquals(RecordPreParse.NONE, RecordPreParse.spi(payloadOnly, 0, payloadOnly.length));
+        byte[] g = genuine(2);
+        byte[] framed = new byte[g.length + 7];
+        System.arraycopy(g, 0, framed, 3, g.length);
+        assertEquals(9, RecordPreParse.spi(framed, 3, g.length), "offset and length of a receive buffer");
         Random r = new Random(5);
-        for (int i = 0; i < 10_000; i++) {
-            byte[] junk = new byte[r.nextInt(40)];
-            r.nextBytes(junk);
-            RecordGuard.carriesRecord(junk); // never throws
+        for (int i = 0; i < 20_000; i++) {
+            byte[] m = genuine(3 + i % 50);
+            int flips = 1 + r.nextInt(3);
+            for (int k = 0; k < flips; k++) {
+                m[r.nextInt(Math.min(m.length, 24))] ^= (byte) (1 << r.nextInt(8));
+            }
+            long spi = RecordPreParse.spi(m, 0, m.length); // never throws
+            try {
+                CoapMessage decoded = CoapCodec.decode(m, 0, m.length);
+                java.util.OptionalLong viaDecoder = Messages.spiOf(decoded);
+                if (spi >= 0) {
+                    assertEquals(viaDecoder.getAsLong(), spi, "the same SPI as the decoder");
+                } else if (spi == RecordPreParse.NONE && (m[0] & 0xc0) == 0x40) {
+                    assertTrue(viaDecoder.isEmpty(), "no record the decoder sees is missed");
+                }
+            } catch (org.recsec.record.base.RecSecException e) {
+                // not CoAP: whatever the pre-parse said, Californium's parser decides
+            }
+        }
+    }
+
+    @Test
+    void anUnknownSpiIsDroppedAndTheUnreadDropsAreVisibleInTheRefusalCounters() throws Exception {
+        setUp(0, 2);
+        byte[] g = genuine(1);
+        for (int i = 0; i < 6; i++) {
+            byte[] unknown = genuine(2 + i);
+            unknown[unknown.length - 1] ^= 1;
+            receive(withSpi(unknown, 0x55), 3000);
+        }
+        assertEquals(3, guard.dropped(), "read and refused until the limit was passed");
+        assertEquals(3, guard.penalized(), "then dropped unread");
+        assertEquals(3, config.refusals().count(org.recsec.record.base.RecSecException.Reason.UNKNOWN_SA));
+        assertEquals(3, config.refusals().droppedUnread(), "the operator sees the unread drops");
+        assertTrue(config.refusals().toString().contains("dropped unread=3"), config.refusals().toString());
+        receive(g, 3001);
+        assertEquals(1, passed.size(), "a genuine peer on another port of the same host is served");
+    }
+
+    @Test
+    void rightAfterTheSocketReadOnlyPenalizedSourcesAndUnknownSpisBeyondTheAnswerCapAreDropped() throws Exception {
+        setUp(1, 2);
+        java.net.InetAddress host = java.net.InetAddress.getByName("127.0.0.1");
+        byte[] g = genuine(1);
+        byte[] unknown = withSpi(genuine(2), 0x55);
+        byte[] plain = {0x40, 0x01, 0, 1};
+        assertFalse(guard.dropsEarly(host, 4000, g, 0, g.length));
+        assertFalse(guard.dropsEarly(host, 4000, unknown, 0, unknown.length), "an answer may still be sent");
+        receive(unknown, 4000);
+        assertEquals(1, inner.sent.size(), "admit refused and answered it");
+        assertTrue(guard.dropsEarly(host, 4000, unknown, 0, unknown.length), "the cap is spent: dropped unread");
+        assertEquals(2, guard.dropped());
+        assertEquals(2, config.refusals().count(org.recsec.record.base.RecSecException.Reason.UNKNOWN_SA));
+        assertFalse(guard.dropsEarly(host, 4000, g, 0, g.length), "a genuine record goes on");
+        byte[] forged = forged(genuine(3));
+        assertFalse(guard.dropsEarly(host, 4000, forged, 0, forged.length), "a known SPI needs the AEAD: admit");
+        assertFalse(guard.dropsEarly(host, 4000, plain, 0, plain.length));
+        assertTrue(guard.dropsEarly(host, 4000, unknown, 0, unknown.length)); // third failure: past the limit
+        assertEquals(0, guard.penalized());
+        assertTrue(guard.dropsEarly(host, 4000, g, 0, g.length), "the penalized source's records, even genuine");
+        assertEquals(1, guard.penalized());
+        assertFalse(guard.dropsEarly(host, 4000, plain, 0, plain.length), "but not its plain CoAP");
+        assertFalse(guard.dropsEarly(host, 4001, g, 0, g.length), "nor another port of the host");
+        clock.advance(Duration.ofSeconds(2));
+        assertFalse(guard.dropsEarly(host, 4000, g, 0, g.length), "the penalty and the cap end");
+        assertFalse(guard.dropsEarly(host, 4000, unknown, 0, unknown.length));
+    }
+
+    /** {@code record} with its one-byte Record-Security value replaced (the test SPI 9 is encoded in one byte). */
+    private static byte[] withSpi(byte[] record, int spi) {
+        byte[] b = record.clone();
+        int i = 4 + (b[0] & 0x0f);
+        int number = 0;
+        while (true) {
+            int h = b[i] & 0xff;
+            int delta = h >>> 4;
+            int skip = 1;
+            if (delta == 13) {
+                delta = 13 + (b[i + 1] & 0xff);
+                skip = 2;
+            } else if (delta == 14) {
+                delta = 269 + (((b[i + 1] & 0xff) << 8) | (b[i + 2] & 0xff));
+                skip = 3;
+            }
+            int len = h & 0x0f; // short options in these test messages
+            number += delta;
+            if (number == OptionNumbers.RECORD_SECURITY) {
+                assertEquals(1, len);
+                b[i + skip] = (byte) spi;
+                return b;
+            }
+            i += skip + len;
         }
     }
 
