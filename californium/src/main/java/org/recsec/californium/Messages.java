@@ -12,6 +12,7 @@ import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.coap.Token;
 import org.recsec.record.ProtectedRequest;
 import org.recsec.record.base.RecSecException;
+import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 import org.recsec.record.coap.OptionNumbers;
@@ -35,6 +36,27 @@ final class Messages {
         }
         byte[] payload = m.getPayload() == null ? new byte[0] : m.getPayload();
         return new CoapMessage(1, type, m.getRawCode(), m.hasMID() ? m.getMID() : 0, token, options, payload);
+    }
+
+    /**
+     * A received message as a CoapMessage, decoded from the very datagram Californium parsed it from
+     * ({@code Message.getBytes()}, a UDP or DTLS datagram: the stack factory refuses TCP): one pass over the bytes
+     * instead of Californium's sorted option list and a copy of every array. Falls back to {@link #toCoap} for a
+     * message without its datagram (built in memory) or one whose bytes do not match its header.
+     */
+    static CoapMessage received(Message m) {
+        byte[] bytes = m.getBytes();
+        if (bytes != null) {
+            try {
+                CoapMessage c = CoapCodec.decode(bytes, 0, bytes.length);
+                if (c.code() == m.getRawCode() && (!m.hasMID() || c.messageId() == m.getMID())) {
+                    return c;
+                }
+            } catch (RecSecException e) {
+                // Californium accepted what our codec refuses: convert its parsed form as before
+            }
+        }
+        return toCoap(m, null);
     }
 
     /**
