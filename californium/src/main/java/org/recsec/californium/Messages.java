@@ -121,6 +121,25 @@ final class Messages {
         return set;
     }
 
+    /**
+     * As {@link #optionSet}, for an outer option list the protector built (exactly one Record-Security option): that
+     * one goes straight to the set's other options. {@code OptionSet.addOption} first asks the standard registry
+     * whether it knows the definition, and for a number it does not know that is a scan of all its values
+     * ({@code ConcurrentHashMap.containsValue}), once per protected message.
+     */
+    static OptionSet outerOptionSet(List<CoapOption> options) {
+        OptionSet set = new OptionSet();
+        for (int i = 0, n = options.size(); i < n; i++) {
+            CoapOption o = options.get(i);
+            if (o.number() == OptionNumbers.RECORD_SECURITY) {
+                set.addOtherOption(new Option(RecSecOptions.RECORD_SECURITY, o.value()));
+            } else {
+                set.addOption(new Option(RecSecOptions.definition(o.number()), o.value()));
+            }
+        }
+        return set;
+    }
+
     /** The outer request Californium sends for {@code plain}, protected as {@code pr}. */
     static OuterRequest outerRequest(ProtectedRequest pr, Request plain, boolean echoRetry) {
         CoapMessage m = pr.outer();
@@ -132,7 +151,7 @@ final class Messages {
         if (plain.hasMID()) {
             outer.setMID(plain.getMID());
         }
-        outer.setOptions(optionSet(m.options()));
+        outer.setOptions(outerOptionSet(m.options()));
         outer.setPayload(m.payload());
         outer.setDestinationContext(plain.getDestinationContext());
         return outer;
@@ -188,7 +207,7 @@ final class Messages {
         if (plain.getToken() != null) {
             outer.setToken(plain.getToken());
         }
-        outer.setOptions(optionSet(m.options()));
+        outer.setOptions(outerOptionSet(m.options()));
         outer.setPayload(m.payload());
         outer.setDestinationContext(plain.getDestinationContext());
         return outer;
