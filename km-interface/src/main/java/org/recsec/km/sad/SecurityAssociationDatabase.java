@@ -226,6 +226,16 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
         return hub.lock.isLocked();
     }
 
+    /** Tests: runs {@code action} holding the SAD lock (lookups of existing SAs must not wait for it). */
+    void whileLocked(Runnable action) {
+        hub.lock.lock();
+        try {
+            action.run();
+        } finally {
+            hub.lock.unlock();
+        }
+    }
+
     /** Test seam: the store of the state directory, null without one. */
     SaStore store() {
         return persistence.store();
