@@ -36,7 +36,6 @@ final class SaIndex {
         return null;
     }
 
-    /** The newest MATURE SA of the route, else the newest DYING one, else the newest at all; null if none. */
     /**
      * {@link #inbound} without the SAD lock: the entry when no change of the indexes overlapped the read, else
      * null, and the caller looks again under the lock (also for an SPI that is not there).
@@ -60,6 +59,7 @@ final class SaIndex {
         return e != null && changes.validate(stamp) ? e : null;
     }
 
+    /** The newest MATURE SA of the route, else the newest DYING one, else the newest at all; null if none. */
     SadEntry bestRoute(String src, String dst) {
         SadEntry dying = null;
         SadEntry any = null;
