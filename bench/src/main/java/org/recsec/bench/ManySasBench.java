@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -116,8 +117,31 @@ public class ManySasBench {
     }
 
     /** One record sealed under a random one of the SAs. */
+    /** Seals of the current iteration, for the CPU time per seal. */
+    private final LongAdder seals = new LongAdder();
+    private long iterationCpuNs;
+
+    @Setup(Level.Iteration)
+    public void startCpu() {
+        seals.reset();
+        iterationCpuNs = StackBench.processCpuNs();
+    }
+
+    /**
+     * CPU time of the whole JVM per seal during the iteration: with 8 threads on a shared 2-core machine the rate
+     * follows the neighbours' load, the CPU per seal much less (as in {@link StackBench}).
+     */
+    @TearDown(Level.Iteration)
+    public void printCpu() {
+        long cpu = StackBench.processCpuNs() - iterationCpuNs;
+        long n = seals.sum();
+        System.out.println();
+        System.out.printf("ManySasBench cpu sas=%d: %d seals, %.3f us/seal%n", sas, n, n > 0 ? cpu / 1e3 / n : -1.0);
+    }
+
     @Benchmark
     public byte[] sealUnderRandomSa() throws RecSecException {
+        seals.increment();
         return seal(ThreadLocalRandom.current().nextInt(sas));
     }
 

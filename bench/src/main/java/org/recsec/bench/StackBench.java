@@ -136,7 +136,7 @@ public class StackBench {
                 + (n > 0 && cpu > 0 ? String.format(" cpu=%.1f us/request", cpu / 1e3 / n) : ""));
     }
 
-    private static long processCpuNs() {
+    static long processCpuNs() {
         return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                 instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
     }

@@ -12,6 +12,7 @@ import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.coap.Token;
 import org.recsec.record.ProtectedRequest;
 import org.recsec.record.base.RecSecException;
+import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 import org.recsec.record.coap.OptionNumbers;
@@ -35,6 +36,27 @@ final class Messages {
         }
         byte[] payload = m.getPayload() == null ? new byte[0] : m.getPayload();
         return new CoapMessage(1, type, m.getRawCode(), m.hasMID() ? m.getMID() : 0, token, options, payload);
+    }
+
+    /**
+     * A received message as a CoapMessage, decoded from the very datagram Californium parsed it from
+     * ({@code Message.getBytes()}, a UDP or DTLS datagram: the stack factory refuses TCP): one pass over the bytes
+     * instead of Californium's sorted option list and a copy of every array. Falls back to {@link #toCoap} for a
+     * message without its datagram (built in memory) or one whose bytes do not match its header.
+     */
+    static CoapMessage received(Message m) {
+        byte[] bytes = m.getBytes();
+        if (bytes != null) {
+            try {
+                CoapMessage c = CoapCodec.decode(bytes, 0, bytes.length);
+                if (c.code() == m.getRawCode() && (!m.hasMID() || c.messageId() == m.getMID())) {
+                    return c;
+                }
+            } catch (RecSecException e) {
+                // Californium accepted what our codec refuses: convert its parsed form as before
+            }
+        }
+        return toCoap(m, null);
     }
 
     /**
@@ -99,6 +121,25 @@ final class Messages {
         return set;
     }
 
+    /**
+     * As {@link #optionSet}, for an outer option list the protector built (exactly one Record-Security option): that
+     * one goes straight to the set's other options. {@code OptionSet.addOption} first asks the standard registry
+     * whether it knows the definition, and for a number it does not know that is a scan of all its values
+     * ({@code ConcurrentHashMap.containsValue}), once per protected message.
+     */
+    static OptionSet outerOptionSet(List<CoapOption> options) {
+        OptionSet set = new OptionSet();
+        for (int i = 0, n = options.size(); i < n; i++) {
+            CoapOption o = options.get(i);
+            if (o.number() == OptionNumbers.RECORD_SECURITY) {
+                set.addOtherOption(new Option(RecSecOptions.RECORD_SECURITY, o.value()));
+            } else {
+                set.addOption(new Option(RecSecOptions.definition(o.number()), o.value()));
+            }
+        }
+        return set;
+    }
+
     /** The outer request Californium sends for {@code plain}, protected as {@code pr}. */
     static OuterRequest outerRequest(ProtectedRequest pr, Request plain, boolean echoRetry) {
         CoapMessage m = pr.outer();
@@ -110,7 +151,7 @@ final class Messages {
         if (plain.hasMID()) {
             outer.setMID(plain.getMID());
         }
-        outer.setOptions(optionSet(m.options()));
+        outer.setOptions(outerOptionSet(m.options()));
         outer.setPayload(m.payload());
         outer.setDestinationContext(plain.getDestinationContext());
         return outer;
@@ -166,7 +207,7 @@ final class Messages {
         if (plain.getToken() != null) {
             outer.setToken(plain.getToken());
         }
-        outer.setOptions(optionSet(m.options()));
+        outer.setOptions(outerOptionSet(m.options()));
         outer.setPayload(m.payload());
         outer.setDestinationContext(plain.getDestinationContext());
         return outer;

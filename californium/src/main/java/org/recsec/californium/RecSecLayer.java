@@ -210,7 +210,7 @@ final class RecSecLayer extends AbstractLayer {
         Response plain;
         synchronized (outer) {
             try {
-                CoapMessage inner = protector.unprotectResponse(Messages.toCoap(response, null), outer.sentAs());
+                CoapMessage inner = protector.unprotectResponse(Messages.received(response), outer.sentAs());
                 plain = Messages.plainResponse(inner, response);
                 outer.markAnswered();
             } catch (RecSecException e) {
@@ -305,7 +305,7 @@ final class RecSecLayer extends AbstractLayer {
         Request plain;
         RequestContext context;
         try {
-            UnprotectedRequest u = protector.unprotectRequest(Messages.toCoap(request, null));
+            UnprotectedRequest u = protector.unprotectRequest(Messages.received(request));
             plain = Messages.plainRequest(u.message(), request);
             context = u.context();
         } catch (RecSecException e) {

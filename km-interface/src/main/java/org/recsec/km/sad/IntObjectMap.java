@@ -31,12 +31,21 @@ final class IntObjectMap<V> {
 
     @SuppressWarnings("unchecked")
     V get(int key) {
-        for (int i = slot(key, mask); ; i = (i + 1) & mask) {
-            Object v = values[i];
+        // Reads each array once and derives the mask from it: SaIndex also reads without the lock (validated
+        // afterwards), and a read racing a resize must neither index out of bounds nor loop forever; each array
+        // is at most half full, so a probe always reaches an empty slot.
+        Object[] vs = values;
+        int[] ks = keys;
+        int m = vs.length - 1;
+        if (ks.length != vs.length) {
+            return null; // mid-resize: the caller's validation fails and it looks again under the lock
+        }
+        for (int i = slot(key, m); ; i = (i + 1) & m) {
+            Object v = vs[i];
             if (v == null) {
                 return null;
             }
-            if (keys[i] == key) {
+            if (ks[i] == key) {
                 return (V) v;
             }
         }

@@ -23,10 +23,11 @@ final class RouteTable {
     }
 
     SadEntry get(String src, String dst) {
-        int mask = slots.length - 1;
+        SadEntry[] s = slots; // read once: SaIndex also reads without the lock (validated afterwards)
+        int mask = s.length - 1;
         int h = hash(src, dst);
         for (int i = h & mask; ; i = (i + 1) & mask) {
-            SadEntry e = slots[i];
+            SadEntry e = s[i];
             if (e == null) {
                 return null;
             }

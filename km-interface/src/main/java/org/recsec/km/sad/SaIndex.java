@@ -1,15 +1,22 @@
 package org.recsec.km.sad;
 
 import java.util.Arrays;
+import java.util.concurrent.locks.StampedLock;
 import org.recsec.km.pfkey.PfKey;
 
 /**
  * The SAD's indexes: by SPI (entries sharing an SPI chained through {@link SadEntry#nextSameSpi}), by route (the
  * newest SA of a (source, destination) pair, older ones through {@link SadEntry#olderSameRoute}), and a dense array
  * of every entry so that a DUMP or a lifetime sweep copies the set in one {@code arraycopy} and then works without
- * the lock. Not thread-safe: guarded by the SAD lock.
+ * the lock. Changes are guarded by the SAD lock; the per-record lookups {@link #inboundWithoutLock} and
+ * {@link #bestRouteWithoutLock} also run without it, as optimistic reads that a change in between invalidates.
  */
 final class SaIndex {
+    /**
+     * Write-locked (by holders of the SAD lock) around every change of the indexes, so an optimistic read can tell
+     * whether a change overlapped it. Eight threads sealing under random SAs no longer queue on the SAD lock.
+     */
+    private final StampedLock changes = new StampedLock();
     private final IntObjectMap<SadEntry> bySpi = new IntObjectMap<>();
     private final RouteTable routes = new RouteTable();
     private SadEntry[] all = new SadEntry[16];
@@ -27,6 +34,29 @@ final class SaIndex {
             }
         }
         return null;
+    }
+
+    /**
+     * {@link #inbound} without the SAD lock: the entry when no change of the indexes overlapped the read, else
+     * null, and the caller looks again under the lock (also for an SPI that is not there).
+     */
+    SadEntry inboundWithoutLock(int spi) {
+        long stamp = changes.tryOptimisticRead();
+        if (stamp == 0) {
+            return null;
+        }
+        SadEntry e = inbound(spi);
+        return e != null && e.spi == spi && changes.validate(stamp) ? e : null;
+    }
+
+    /** {@link #bestRoute} without the SAD lock, as {@link #inboundWithoutLock}. */
+    SadEntry bestRouteWithoutLock(String src, String dst) {
+        long stamp = changes.tryOptimisticRead();
+        if (stamp == 0) {
+            return null;
+        }
+        SadEntry e = bestRoute(src, dst);
+        return e != null && changes.validate(stamp) ? e : null;
     }
 
     /** The newest MATURE SA of the route, else the newest DYING one, else the newest at all; null if none. */
@@ -69,6 +99,15 @@ final class SaIndex {
     }
 
     void link(SadEntry e) {
+        long stamp = changes.writeLock();
+        try {
+            linkLocked(e);
+        } finally {
+            changes.unlockWrite(stamp);
+        }
+    }
+
+    private void linkLocked(SadEntry e) {
         e.nextSameSpi = bySpi.get(e.spi);
         bySpi.put(e.spi, e);
         if (e.outboundOk) {
@@ -83,6 +122,15 @@ final class SaIndex {
     }
 
     void unlink(SadEntry e) {
+        long stamp = changes.writeLock();
+        try {
+            unlinkLocked(e);
+        } finally {
+            changes.unlockWrite(stamp);
+        }
+    }
+
+    private void unlinkLocked(SadEntry e) {
         SadEntry head = bySpi.get(e.spi);
         if (head == e) {
             if (e.nextSameSpi == null) {

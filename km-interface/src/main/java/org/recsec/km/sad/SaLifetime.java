@@ -17,8 +17,9 @@ abstract class SaLifetime {
     /** The SA became DEAD: EXPIRE(hard). */
     static final int HARD = 2;
 
+    /** Written under this entry's monitor; volatile so the SAD's lookups read it without taking the monitor. */
+    volatile int state;
     // Guarded by this.
-    int state;
     boolean removed;
     /** Seconds when the SA became DEAD (or was loaded DEAD); 0 while alive. */
     private long deadSince;
@@ -40,7 +41,8 @@ abstract class SaLifetime {
         this.addTime = addTimeSeconds;
     }
 
-    synchronized int state() {
+    /** The state; a lookup by route asks it of every SA of the route, without the entry's monitor. */
+    int state() {
         return state;
     }
 

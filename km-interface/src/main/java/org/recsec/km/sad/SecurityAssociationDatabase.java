@@ -52,7 +52,8 @@ import org.recsec.record.spi.RecordCipher;
  * window's bitmap itself is not saved). A save that fails refuses what needed it ({@code KEY_MANAGEMENT} for records,
  * EIO for ADD/UPDATE), is counted ({@link #persistFailures()}) and logged.
  *
- * <p>Thread-safe. Lookups take one briefly held lock and allocate nothing once an SA's view exists; DUMP and the
+ * <p>Thread-safe. Lookups read the indexes optimistically without the lock (taking it only when a change overlapped
+ * the read, or for ACQUIRE) and allocate nothing once an SA's view exists; DUMP and the
  * lifetime sweep copy the entry set under it and do their work without it; use accounting locks only the SA.
  */
 public final class SecurityAssociationDatabase implements SaRegistry, AutoCloseable {
@@ -101,7 +102,7 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
     @Override
     public InboundSa inbound(long spi) throws RecSecException {
         SadEntry found = null;
-        if (spi >= 0 && spi <= 0xffffffffL) {
+        if (spi >= 0 && spi <= 0xffffffffL && (found = index.inboundWithoutLock((int) spi)) == null) {
             hub.lock.lock();
             try {
                 found = index.inbound((int) spi);
@@ -127,15 +128,17 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
     public OutboundSa outbound(LocalId local, PeerId peer) throws RecSecException {
         String localId = local.value();
         String peerId = peer.value();
-        SadEntry e;
-        hub.lock.lock();
-        try {
-            e = index.bestRoute(localId, peerId);
-            if (e == null) {
-                e = acquires.acquire(localId, peerId);
+        SadEntry e = index.bestRouteWithoutLock(localId, peerId);
+        if (e == null) {
+            hub.lock.lock();
+            try {
+                e = index.bestRoute(localId, peerId);
+                if (e == null) {
+                    e = acquires.acquire(localId, peerId);
+                }
+            } finally {
+                hub.unlockAndDeliver();
             }
-        } finally {
-            hub.unlockAndDeliver();
         }
         e.checkUsable();
         return e.outboundView();
@@ -221,6 +224,16 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
     /** Whether the SAD lock is held by anyone (tests: DUMP and sweeps must work without it). */
     boolean lockedByAnyone() {
         return hub.lock.isLocked();
+    }
+
+    /** Tests: runs {@code action} holding the SAD lock (lookups of existing SAs must not wait for it). */
+    void whileLocked(Runnable action) {
+        hub.lock.lock();
+        try {
+            action.run();
+        } finally {
+            hub.lock.unlock();
+        }
     }
 
     /** Test seam: the store of the state directory, null without one. */

@@ -109,7 +109,9 @@ public final class CoapCodec {
         List<CoapOption> options = new ArrayList<>();
         int payloadStart = readOptions(b, pos, end, options);
         byte[] payload = Arrays.copyOfRange(b, payloadStart, end);
-        return new CoapMessage(version, type, code, messageId, token, options, payload);
+        // token, options and payload are fresh and the options ascend by construction (deltas are unsigned): the
+        // message adopts them instead of copying and sorting them again
+        return CoapMessage.adopt(version, type, code, messageId, token, options, payload);
     }
 
     /**

@@ -47,10 +47,14 @@ public final class CoapMessage {
         this.code = code;
         this.messageId = messageId;
         this.token = token.clone();
+        this.options = Collections.unmodifiableList(sortedCopy(options));
+        this.payload = payload.clone();
+    }
+
+    private static List<CoapOption> sortedCopy(List<CoapOption> options) {
         List<CoapOption> sorted = new ArrayList<>(options);
         sorted.sort(Comparator.comparingInt(CoapOption::number)); // stable: repeated options keep their order
-        this.options = Collections.unmodifiableList(sorted);
-        this.payload = payload.clone();
+        return sorted;
     }
 
     /** Takes the arrays and the already sorted option list over as they are: for {@link #adopt} only. */
@@ -142,8 +146,12 @@ public final class CoapMessage {
         return new CoapMessage(version, type, code, mid, token, options, payload);
     }
 
+    /** As {@link #withMessageId}; shares this message's options and payload (both immutable) instead of copying. */
     public CoapMessage withToken(byte[] newToken) {
-        return new CoapMessage(version, type, code, messageId, newToken, options, payload);
+        if (newToken.length > 8) {
+            throw new IllegalArgumentException("token longer than 8 bytes");
+        }
+        return adopt(version, type, code, messageId, newToken.clone(), options, payload);
     }
 
     public CoapMessage withType(int newType) {
@@ -154,12 +162,14 @@ public final class CoapMessage {
         return new CoapMessage(version, type, newCode, messageId, token, options, payload);
     }
 
+    /** As {@link #withMessageId}; shares this message's token and payload (both immutable) instead of copying. */
     public CoapMessage withOptions(List<CoapOption> newOptions) {
-        return new CoapMessage(version, type, code, messageId, token, newOptions, payload);
+        return adopt(version, type, code, messageId, token, sortedCopy(newOptions), payload);
     }
 
+    /** As {@link #withMessageId}; shares this message's token and options (both immutable) instead of copying. */
     public CoapMessage withPayload(byte[] newPayload) {
-        return new CoapMessage(version, type, code, messageId, token, options, newPayload);
+        return adopt(version, type, code, messageId, token, options, newPayload.clone());
     }
 
     /** Code in the dotted form of RFC 7252 §12.1, e.g. "0.01" or "2.05". */
