@@ -28,15 +28,6 @@ import org.recsec.record.internal.wire.Bytes;
  * only the JCE parameter object. A retired SA's key schedule stays in a thread's slot until another SA takes the
  * slot (there is no destroy hook, and the JCE cannot wipe an initialised {@code Cipher}): up to
  * {@value #CACHE_SLOTS} per thread, where one thread-wide pair kept one.
- *
- * <p>Cold path: each instance also keeps its own expanded key ({@link Aes}, 176 B for AES-128). A message of at most
- * {@value #SOFT_MAX_BYTES} bytes whose thread's slot holds another instance's key is sealed or opened with that
- * schedule in plain Java instead of expanding the key into the JCE ciphers twice (issue 19: traffic spread over more
- * SAs than a thread's cache re-keyed on every record, and key expansion was most of the cost); an instance that
- * finds the slot taken twice in a row takes it over, so a thread that keeps using one SA runs on the intrinsics
- * again from its second record. The plain-Java AES looks up tables by state bytes, which is not constant-time on a
- * CPU with data caches: an attacker timing a co-located process could learn about the key; it only runs for SAs the
- * thread did not use last in their slot.
  */
 public final class AesCcm implements Aead {
     private static final int BLOCK = 16;
@@ -46,12 +37,6 @@ public final class AesCcm implements Aead {
     private static final IvParameterSpec ZERO_IV = new IvParameterSpec(ZEROS);
 
     private final SecretKeySpec key;
-    /** The expanded key for the plain-Java path, FIPS 197 §5.2. */
-    private final int[] schedule;
-    /** Messages up to this many bytes take the plain-Java path when the slot holds another key. */
-    static final int SOFT_MAX_BYTES = 256;
-    /** And AADs up to this many bytes (records have 13 to about 40). */
-    private static final int SOFT_MAX_AAD = 64;
     private final int keyBits;
     private final int tagSizeBytes;
     /** Cipher pairs cached per thread (a power of two). */
@@ -95,8 +80,6 @@ public final class AesCcm implements Aead {
          * the first one. Any other instance initialises the CBC cipher with its own key first.
          */
         AesCcm cbcOwner;
-        /** The instance that last found this slot held by another key and went the plain-Java way. */
-        AesCcm missedBy;
 
         State(byte[] scratch) {
             this.scratch = scratch;
@@ -142,7 +125,6 @@ public final class AesCcm implements Aead {
         }
         byte[] k = key.toByteArray();
         this.key = new SecretKeySpec(k, "AES");
-        this.schedule = Aes.expandKey(k);
         Arrays.fill(k, (byte) 0);
         this.keyBits = n * 8;
         this.tagSizeBytes = tagSizeBytes;
@@ -161,13 +143,6 @@ public final class AesCcm implements Aead {
         Bytes.checkRange(out, outOff, inLen);
         Bytes.checkRange(out, outOff + inLen, tagSizeBytes);
         State st = state();
-        if (soft(st, aad, inLen)) {
-            SoftCcm sc = softStart(nonce, aad, inLen);
-            sc.mac(in, inOff, inLen);
-            sc.finishMac();
-            sc.crypt(in, inOff, inLen, out, outOff);
-            return inLen + softTag(sc, out, outOff + inLen);
-        }
         try {
             // The MAC reads the plaintext before the CTR pass may overwrite it (in-place sealing).
             cbcMac(st, nonce, aad, in, inOff, inLen);
@@ -200,17 +175,6 @@ public final class AesCcm implements Aead {
         Bytes.checkRange(trailer, 0, trailerLen);
         Bytes.checkRange(out, outOff, inLen + tagSizeBytes);
         State st = state();
-        if (soft(st, aad, inLen)) {
-            SoftCcm sc = softStart(nonce, aad, inLen);
-            sc.mac(head, headOff, headLen);
-            sc.mac(body, bodyOff, bodyLen);
-            sc.mac(trailer, 0, trailerLen);
-            sc.finishMac();
-            sc.crypt(head, headOff, headLen, out, outOff);
-            sc.crypt(body, bodyOff, bodyLen, out, outOff + headLen);
-            sc.crypt(trailer, 0, trailerLen, out, outOff + headLen + bodyLen);
-            return inLen + softTag(sc, out, outOff + inLen);
-        }
         try {
             cbcMacStart(st, nonce, aad, inLen);
             macFeed(st, head, headOff, headLen);
@@ -250,30 +214,6 @@ public final class AesCcm implements Aead {
         byte[] received = st.block;
         System.arraycopy(in, inOff + ptLen, received, 0, tagSizeBytes);
         boolean ok;
-        if (soft(st, aad, ptLen)) {
-            SoftCcm sc = softStart(nonce, aad, ptLen);
-            sc.crypt(in, inOff, ptLen, out, outOff);
-            sc.mac(out, outOff, ptLen);
-            sc.finishMac();
-            int diff = 0;
-            for (int i = 0; i < tagSizeBytes; i++) {
-                diff |= sc.tagByte(i) ^ (received[i] & 0xff);
-            }
-            sc.end();
-            ok = diff == 0;
-        } else {
-            ok = jceOpen(st, nonce, aad, in, inOff, ptLen, out, outOff, received);
-        }
-        if (!ok) {
-            Arrays.fill(out, outOff, outOff + ptLen, (byte) 0);
-            throw new RecSecException(RecSecException.Reason.AUTH_FAILED, "CCM tag does not verify");
-        }
-        return ptLen;
-    }
-
-    private boolean jceOpen(State st, byte[] nonce, byte[] aad, byte[] in, int inOff, int ptLen, byte[] out,
-                            int outOff, byte[] received) {
-        boolean ok;
         try {
             startCtr(st, nonce);
             st.ctr.doFinal(in, inOff, ptLen, out, outOff);
@@ -287,39 +227,11 @@ public final class AesCcm implements Aead {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("JCE AES failed", e);
         }
-        return ok;
-    }
-
-    /**
-     * True when this call should take the plain-Java path: a short message while the slot's JCE ciphers hold
-     * another instance's key and this instance did not find it so the last time too.
-     */
-    private boolean soft(State st, byte[] aad, int msgLen) {
-        if (st.cbcOwner == this || msgLen > SOFT_MAX_BYTES || aad.length > SOFT_MAX_AAD) {
-            return false;
+        if (!ok) {
+            Arrays.fill(out, outOff, outOff + ptLen, (byte) 0);
+            throw new RecSecException(RecSecException.Reason.AUTH_FAILED, "CCM tag does not verify");
         }
-        if (st.missedBy == this) {
-            st.missedBy = null; // back again: take the slot over (the JCE expands this key once)
-            return false;
-        }
-        st.missedBy = this;
-        return true;
-    }
-
-    /** Starts the plain-Java CCM of an {@code mLen}-byte message: B0 and the AAD blocks MACed, S0 ready. */
-    private SoftCcm softStart(byte[] nonce, byte[] aad, int mLen) {
-        SoftCcm sc = SoftCcm.local();
-        int pos = SoftCcm.writeB0(sc.header, nonce, aad, mLen, tagSizeBytes);
-        sc.start(schedule, nonce, aad.length > 0 ? SoftCcm.appendAad(sc.header, pos, aad) : pos);
-        return sc;
-    }
-
-    private int softTag(SoftCcm sc, byte[] out, int off) {
-        for (int i = 0; i < tagSizeBytes; i++) {
-            out[off + i] = (byte) sc.tagByte(i);
-        }
-        sc.end();
-        return tagSizeBytes;
+        return ptLen;
     }
 
     private static void checkNonce(byte[] nonce, int msgLen) {
@@ -360,16 +272,35 @@ public final class AesCcm implements Aead {
         }
         st.cbcOwner = null;
         byte[] s = st.scratch;
-        int pos = SoftCcm.writeB0(s, nonce, aad, mLen, tagSizeBytes);
+        int lengthFieldBytes = 15 - nonce.length;
+        // B0 = flags ‖ nonce ‖ l(m)
+        s[0] = (byte) ((aad.length > 0 ? 0x40 : 0) | (((tagSizeBytes - 2) / 2) << 3) | (lengthFieldBytes - 1));
+        System.arraycopy(nonce, 0, s, 1, nonce.length);
+        for (int i = 0; i < lengthFieldBytes; i++) {
+            s[15 - i] = i < 4 ? (byte) (mLen >>> (8 * i)) : 0;
+        }
+        int pos = BLOCK;
         if (aad.length > 0) {
-            int padded = SoftCcm.appendAad(s, pos, aad);
-            if (padded >= 0) {
+            // l(a) encoding (RFC 3610 §2.2): 2 bytes below 2^16 - 2^8, else 0xFFFE ‖ 4 bytes (Java arrays stop at 2^31)
+            if (aad.length < 0xff00) {
+                Bytes.writeUint16Be(s, pos, aad.length);
+                pos += 2;
+            } else {
+                s[pos] = (byte) 0xff;
+                s[pos + 1] = (byte) 0xfe;
+                Bytes.writeUint32Be(s, pos + 2, aad.length);
+                pos += 6;
+            }
+            int total = pos + aad.length;
+            int padded = (total + BLOCK - 1) & -BLOCK;
+            if (padded <= s.length) {
+                System.arraycopy(aad, 0, s, pos, aad.length);
+                Arrays.fill(s, total, padded, (byte) 0);
                 pos = padded;
             } else {
-                int total = pos + aad.length;
                 macFeed(st, s, 0, pos);
                 macFeed(st, aad, 0, aad.length);
-                macFeed(st, ZEROS, 0, ((total + BLOCK - 1) & -BLOCK) - total);
+                macFeed(st, ZEROS, 0, padded - total);
                 pos = 0;
             }
         }
