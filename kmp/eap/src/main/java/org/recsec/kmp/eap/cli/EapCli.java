@@ -24,6 +24,8 @@ import org.recsec.record.base.SecretBytes;
  * Exit 0 on success, 1 when the work fails, 2 on wrong arguments (one line on stderr).
  */
 public final class EapCli {
+    /** The shortest EMSK an EAP method may export (RFC 3748 §7.10). */
+    private static final int EMSK_MIN_BYTES = 64;
     public static final String USAGE = String.join("\n",
             "usage: recsec eap as --radius-port P --radius-secret S --cert FILE --key FILE --ca FILE",
             "                     [--bind ADDR] [--session-timeout SECONDS] [--fragment-size BYTES]",
@@ -78,8 +80,10 @@ public final class EapCli {
 
     private static int usrk(Map<String, String> o, PrintStream out) {
         byte[] emsk = hex(require(o, "--emsk"), "--emsk");
-        if (emsk.length == 0) {
-            throw new IllegalArgumentException("--emsk must not be empty");
+        if (emsk.length < EMSK_MIN_BYTES) {
+            java.util.Arrays.fill(emsk, (byte) 0);
+            // RFC 3748 §7.10: the EMSK is at least 64 octets (EAP-TLS gives exactly 64, RFC 5216 §2.3)
+            throw new IllegalArgumentException("--emsk must be at least " + EMSK_MIN_BYTES + " bytes (RFC 3748 §7.10)");
         }
         String label = require(o, "--label");
         byte[] data = o.containsKey("--optional-data") ? hex(o.get("--optional-data"), "--optional-data")

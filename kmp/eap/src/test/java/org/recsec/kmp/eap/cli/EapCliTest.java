@@ -50,6 +50,8 @@ class EapCliTest {
     void wrongArgumentsExitWith2AndOneLine() {
         for (String[] args : List.of(new String[] {}, new String[] {"nope"},
                 new String[] {"usrk", "--emsk", "zz", "--label", "x", "--length", "16"},
+                new String[] {"usrk", "--emsk", "00", "--label", "x", "--length", "16"},
+                new String[] {"usrk", "--emsk", "00".repeat(63), "--label", "x", "--length", "16"},
                 new String[] {"usrk", "--emsk", "00", "--label", "x", "--length", "0"},
                 new String[] {"usrk", "--emsk", "00", "--label", "x"},
                 new String[] {"usrk", "--emsk", "00", "--label", "x", "--length", "16", "--bogus", "1"},
