@@ -55,13 +55,13 @@ public final class Block2Server {
     /**
      * The block a request's Block2 option asks for, from the response kept under {@code key}.
      *
-     * @return the block, or null when nothing is kept under {@code key}
+     * @return the block, empty when nothing is kept under {@code key}
      * @throws RecSecException MALFORMED for a bad Block2 value or a block past the end
      */
-    public CoapMessage serve(String key, CoapOption block2) throws RecSecException {
+    public java.util.Optional<CoapMessage> serve(String key, CoapOption block2) throws RecSecException {
         CoapMessage whole = buffers.get(key);
         if (whole == null) {
-            return null;
+            return java.util.Optional.empty();
         }
         BlockOption asked = BlockOption.parse(block2);
         int szx = Math.min(asked.szx(), BlockOption.szxFor(maxBlockBytes));
@@ -70,7 +70,7 @@ public final class Block2Server {
             throw new RecSecException(RecSecException.Reason.MALFORMED, "Block2 past the end");
         }
         blocksServed++;
-        return block(whole, new BlockOption(asked.num(), true, szx));
+        return java.util.Optional.of(block(whole, new BlockOption(asked.num(), true, szx)));
     }
 
     /** Forgets the response kept under {@code key}. */

@@ -158,7 +158,8 @@ public final class ForwardingProxy implements SimNode {
         if (block2.isPresent() && blocks.has(blockKey(client, m))) {
             CoapMessage block;
             try {
-                block = blocks.serve(blockKey(client, m), block2.get());
+                block = blocks.serve(blockKey(client, m), block2.get())
+                        .orElseGet(() -> errorTo(m, Wire.CODE_BAD_REQUEST, new byte[0]));
             } catch (RecSecException e) {
                 block = errorTo(m, Wire.CODE_BAD_REQUEST, new byte[0]);
             }

@@ -67,8 +67,8 @@ public final class IoseAttestation {
             X509Certificate cert = new JcaX509CertificateConverter()
                     .getCertificate(b.build(new JcaContentSignerBuilder(alg).build(caKey)));
             ks.writeCertificate(cert.getEncoded());
-            X509Certificate back = ks.certificate();
-            if (back == null || !back.equals(cert)) {
+            java.util.Optional<X509Certificate> back = ks.certificate();
+            if (back.isEmpty() || !back.get().equals(cert)) {
                 throw new AttestationException("certificate read back differs from the one written");
             }
             return cert;
@@ -93,10 +93,8 @@ public final class IoseAttestation {
             Clock clock, SecureRandom random) throws IOException {
         IoseKeystore ks = new IoseKeystore(session);
         PublicKey key = ks.publicKey(0);
-        X509Certificate cert = ks.certificate();
-        if (cert == null) {
-            throw new AttestationException("the SE holds no certificate");
-        }
+        X509Certificate cert = ks.certificate()
+                .orElseThrow(() -> new AttestationException("the SE holds no certificate"));
         try {
             cert.verify(providerCa.getPublicKey());
             cert.checkValidity(Date.from(clock.instant()));

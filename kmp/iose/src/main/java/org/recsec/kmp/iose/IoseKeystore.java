@@ -65,8 +65,8 @@ public final class IoseKeystore {
         }
     }
 
-    /** {@code c<offset>} in a loop: the SE-App certificate, or null if none was written. */
-    public X509Certificate certificate() throws IOException {
+    /** {@code c<offset>} in a loop: the SE-App certificate, empty if none was written. */
+    public java.util.Optional<X509Certificate> certificate() throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         while (true) {
             byte[] chunk = hexAnswer(String.format("c%04X", b.size()));
@@ -76,11 +76,11 @@ public final class IoseKeystore {
             }
         }
         if (b.size() == 0) {
-            return null;
+            return java.util.Optional.empty();
         }
         try {
-            return (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(b.toByteArray()));
+            return java.util.Optional.of((X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(b.toByteArray())));
         } catch (CertificateException e) {
             throw new ShellException("certificate on the SE does not parse");
         }

@@ -96,7 +96,7 @@ class AttestationTest {
             // the certificate of B copied onto C (anyone with C's PSK can write it): C cannot sign for B's key
             try (IoseClient b = open(port, "attest-b", TestSes.PSK);
                     IoseClient c = open(port, "attest-c", TestSes.PSK)) {
-                new IoseKeystore(c).writeCertificate(new IoseKeystore(b).certificate().getEncoded());
+                new IoseKeystore(c).writeCertificate(new IoseKeystore(b).certificate().orElseThrow().getEncoded());
             }
             try (IoseClient u = open(port, "attest-c", TestSes.PSK)) {
                 IoseAttestation.AttestationException e = assertThrows(IoseAttestation.AttestationException.class,

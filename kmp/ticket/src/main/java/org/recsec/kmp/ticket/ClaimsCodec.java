@@ -67,17 +67,17 @@ final class ClaimsCodec {
         String iss = optionalText(m, TicketClaims.ISS, "iss");
         List<String> aud = audience(required(m, TicketClaims.AUD, "aud"));
         long exp = numericDate(required(m, TicketClaims.EXP, "exp"), "exp", false);
-        CborValue nbfV = m.get(TicketClaims.NBF);
+        CborValue nbfV = m.get(TicketClaims.NBF).orElse(null);
         Long nbf = nbfV == null ? null : numericDate(nbfV, "nbf", true);
-        CborValue iatV = m.get(TicketClaims.IAT);
+        CborValue iatV = m.get(TicketClaims.IAT).orElse(null);
         Long iat = iatV == null ? null : numericDate(iatV, "iat", false);
         if (!(required(m, TicketClaims.CTI, "cti") instanceof CborValue.Bytes ctiB)
                 || ctiB.value().length == 0 || ctiB.value().length > MAX_CTI_BYTES) {
             throw invalid("cti must be a byte string of 1.." + MAX_CTI_BYTES + " bytes");
         }
         CborValue.Map coseKey = coseKey(required(m, TicketClaims.CNF, "cnf"));
-        byte[] k = ((CborValue.Bytes) coseKey.get(COSE_KEY_K)).value();
-        CborValue kidV = coseKey.get(COSE_KEY_KID);
+        byte[] k = ((CborValue.Bytes) coseKey.get(COSE_KEY_K).orElse(null)).value();
+        CborValue kidV = coseKey.get(COSE_KEY_KID).orElse(null);
         if (kidV != null && !(kidV instanceof CborValue.Bytes)) {
             throw invalid("cnf COSE_Key kid is not a byte string");
         }
@@ -118,13 +118,13 @@ final class ClaimsCodec {
 
     private static CborValue.Map coseKey(CborValue cnf) throws TicketException {
         if (!(cnf instanceof CborValue.Map cm) || cm.entries().size() != 1
-                || !(cm.get(TicketClaims.CNF_COSE_KEY) instanceof CborValue.Map key)) {
+                || !(cm.get(TicketClaims.CNF_COSE_KEY).orElse(null) instanceof CborValue.Map key)) {
             throw invalid("cnf must be {1: COSE_Key}");
         }
-        if (!(key.get(COSE_KEY_KTY) instanceof CborValue.Int kty) || kty.value() != KTY_SYMMETRIC) {
+        if (!(key.get(COSE_KEY_KTY).orElse(null) instanceof CborValue.Int kty) || kty.value() != KTY_SYMMETRIC) {
             throw invalid("cnf COSE_Key is not kty 4 (Symmetric)");
         }
-        if (!(key.get(COSE_KEY_K) instanceof CborValue.Bytes k)
+        if (!(key.get(COSE_KEY_K).orElse(null) instanceof CborValue.Bytes k)
                 || k.value().length < MIN_CNF_KEY_BYTES || k.value().length > MAX_CNF_KEY_BYTES) {
             throw invalid("cnf COSE_Key k must be " + MIN_CNF_KEY_BYTES + ".." + MAX_CNF_KEY_BYTES + " bytes");
         }
@@ -164,7 +164,7 @@ final class ClaimsCodec {
     }
 
     private static CborValue required(CborValue.Map m, long key, String name) throws TicketException {
-        CborValue v = m.get(key);
+        CborValue v = m.get(key).orElse(null);
         if (v == null) {
             throw new TicketException(Reason.MISSING_CLAIM, "no " + name + " claim");
         }
@@ -172,7 +172,7 @@ final class ClaimsCodec {
     }
 
     private static String optionalText(CborValue.Map m, long key, String name) throws TicketException {
-        CborValue v = m.get(key);
+        CborValue v = m.get(key).orElse(null);
         if (v == null) {
             return null;
         }
@@ -183,7 +183,7 @@ final class ClaimsCodec {
     }
 
     private static long optionalUint(CborValue.Map m, long key, String name, long dflt) throws TicketException {
-        CborValue v = m.get(key);
+        CborValue v = m.get(key).orElse(null);
         return v == null ? dflt : uint(v, name, Long.MAX_VALUE);
     }
 

@@ -50,17 +50,17 @@ public final class CwtInspector {
             throw new TicketException(Reason.MALFORMED_CBOR, "claims set is not a map");
         }
         if (now != null) {
-            CborValue nbf = claims.get(TicketClaims.NBF);
+            CborValue nbf = claims.get(TicketClaims.NBF).orElse(null);
             if (nbf != null && now < ClaimsCodec.numericDate(nbf, "nbf", true)) {
                 throw new TicketException(Reason.NOT_YET_VALID, "CWT not valid before its nbf");
             }
-            CborValue exp = claims.get(TicketClaims.EXP);
+            CborValue exp = claims.get(TicketClaims.EXP).orElse(null);
             if (exp != null && now >= ClaimsCodec.numericDate(exp, "exp", false)) {
                 throw new TicketException(Reason.EXPIRED, "CWT expired");
             }
         }
         if (audience != null) {
-            CborValue aud = claims.get(TicketClaims.AUD);
+            CborValue aud = claims.get(TicketClaims.AUD).orElse(null);
             if (aud == null) {
                 throw new TicketException(Reason.MISSING_CLAIM, "no aud claim");
             }
@@ -68,7 +68,7 @@ public final class CwtInspector {
                 throw new TicketException(Reason.WRONG_AUDIENCE, "CWT is not for " + audience);
             }
         }
-        if (claims.get(TicketClaims.SA_SUITE) != null) {
+        if (claims.get(TicketClaims.SA_SUITE).isPresent()) {
             ClaimsCodec.saParameters(claims); // type-check our claims when the CWT carries them
         }
         return claims;

@@ -69,21 +69,23 @@ public final class RadiusPassThrough {
         }
         RadiusClient.Exchange ex = client.send(attrs);
         RadiusPacket answer = ex.response();
-        byte[] eap = answer.eapMessage();
+        byte[] eap = answer.eapMessage().orElse(null);
         switch (answer.code()) {
             case RadiusPacket.ACCESS_CHALLENGE -> {
                 if (eap == null) {
                     throw new EapException(EapException.Reason.MALFORMED, "Access-Challenge without EAP-Message");
                 }
-                state = answer.first(RadiusPacket.ATTR_STATE);
+                state = answer.first(RadiusPacket.ATTR_STATE).orElse(null);
                 return EapPacket.decode(eap);
             }
             case RadiusPacket.ACCESS_ACCEPT -> {
-                SecretBytes recv = client.mppeKey(ex, RadiusAuth.MS_MPPE_RECV_KEY);
-                SecretBytes send = client.mppeKey(ex, RadiusAuth.MS_MPPE_SEND_KEY);
-                if (recv == null || send == null) {
+                java.util.Optional<SecretBytes> recvKey = client.mppeKey(ex, RadiusAuth.MS_MPPE_RECV_KEY);
+                java.util.Optional<SecretBytes> sendKey = client.mppeKey(ex, RadiusAuth.MS_MPPE_SEND_KEY);
+                if (recvKey.isEmpty() || sendKey.isEmpty()) {
                     throw new EapException(EapException.Reason.MALFORMED, "Access-Accept without MS-MPPE keys");
                 }
+                SecretBytes recv = recvKey.get();
+                SecretBytes send = sendKey.get();
                 byte[] r = recv.toByteArray();
                 byte[] s = send.toByteArray();
                 byte[] m = new byte[r.length + s.length];
@@ -93,7 +95,7 @@ public final class RadiusPassThrough {
                 java.util.Arrays.fill(r, (byte) 0);
                 java.util.Arrays.fill(s, (byte) 0);
                 java.util.Arrays.fill(m, (byte) 0);
-                byte[] st = answer.first(RadiusPacket.ATTR_SESSION_TIMEOUT);
+                byte[] st = answer.first(RadiusPacket.ATTR_SESSION_TIMEOUT).orElse(null);
                 if (st != null && st.length == 4) {
                     sessionTimeoutSeconds = ((long) (st[0] & 0xff) << 24) | ((st[1] & 0xff) << 16)
                             | ((st[2] & 0xff) << 8) | (st[3] & 0xff);

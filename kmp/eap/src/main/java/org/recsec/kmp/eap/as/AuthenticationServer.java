@@ -87,44 +87,42 @@ public final class AuthenticationServer implements AutoCloseable {
     }
 
     /**
-     * Handles one datagram from {@code from} and returns the answer, or null when the datagram is dropped.
+     * Handles one datagram from {@code from} and returns the answer, empty when the datagram is dropped.
      * Never throws for bad input.
      */
-    public synchronized byte[] handle(byte[] buf, int off, int len, InetSocketAddress from) {
+    public synchronized java.util.Optional<byte[]> handle(byte[] buf, int off, int len, InetSocketAddress from) {
         RadiusPacket request;
         try {
             request = RadiusAuth.verifyRequest(buf, off, len, secret);
         } catch (EapException e) {
             dropped.incrementAndGet();
-            return null;
+            return java.util.Optional.empty();
         }
         if (request.code() != RadiusPacket.ACCESS_REQUEST) {
             dropped.incrementAndGet();
-            return null;
+            return java.util.Optional.empty();
         }
         byte[] cached = duplicates.lookup(from, request.identifier(), request.authenticator());
         if (cached != null) {
             retransmissions.incrementAndGet();
-            return cached;
+            return java.util.Optional.of(cached);
         }
         byte[] answer;
         try {
             answer = process(request);
         } catch (EapException e) {
             dropped.incrementAndGet();
-            return null;
+            return java.util.Optional.empty();
         }
         duplicates.store(from, request.identifier(), request.authenticator(), answer);
-        return answer;
+        return java.util.Optional.of(answer);
     }
 
     private byte[] process(RadiusPacket request) throws EapException {
-        byte[] eapBytes = request.eapMessage();
-        if (eapBytes == null) {
-            throw new EapException(EapException.Reason.UNEXPECTED, "Access-Request without EAP-Message");
-        }
+        byte[] eapBytes = request.eapMessage().orElseThrow(() -> new EapException(
+                EapException.Reason.UNEXPECTED, "Access-Request without EAP-Message"));
         EapPacket eap = EapPacket.decode(eapBytes);
-        byte[] state = request.first(RadiusPacket.ATTR_STATE);
+        byte[] state = request.first(RadiusPacket.ATTR_STATE).orElse(null);
         if (state == null) {
             if (!eap.isResponse() || eap.type() != EapPacket.TYPE_IDENTITY) {
                 throw new EapException(EapException.Reason.UNEXPECTED, "first EAP packet is not Response/Identity");
@@ -229,9 +227,10 @@ public final class AuthenticationServer implements AutoCloseable {
             DatagramPacket dp = new DatagramPacket(buf, buf.length);
             try {
                 s.receive(dp);
-                byte[] answer = handle(buf, 0, dp.getLength(), (InetSocketAddress) dp.getSocketAddress());
-                if (answer != null) {
-                    s.send(new DatagramPacket(answer, answer.length, dp.getSocketAddress()));
+                java.util.Optional<byte[]> answer = handle(buf, 0, dp.getLength(),
+                        (InetSocketAddress) dp.getSocketAddress());
+                if (answer.isPresent()) {
+                    s.send(new DatagramPacket(answer.get(), answer.get().length, dp.getSocketAddress()));
                 }
             } catch (IOException e) {
                 if (s.isClosed()) {

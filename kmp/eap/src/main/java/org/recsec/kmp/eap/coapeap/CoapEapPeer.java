@@ -99,7 +99,7 @@ public final class CoapEapPeer {
                     return;
                 }
                 CoapEapPayload in;
-                EapPacket out;
+                java.util.Optional<EapPacket> out;
                 try {
                     in = CoapEapPayload.decode(exchange.getRequestPayload());
                     out = peer.onPacket(in.eap());
@@ -115,7 +115,7 @@ public final class CoapEapPeer {
                 if (in.sessionLifetimeSeconds() >= 0) {
                     sessionLifetimeSeconds = in.sessionLifetimeSeconds();
                 }
-                if (out == null) {
+                if (out.isEmpty()) {
                     exchange.respond(CoAP.ResponseCode.CHANGED);
                     result.complete(new Result(peer.identity(), peer.hostKeys(), sessionLifetimeSeconds,
                             peer.ueKeys()));
@@ -123,7 +123,7 @@ public final class CoapEapPeer {
                 }
                 String next = nextResource();
                 exchange.setLocationPath(next);
-                exchange.respond(CoAP.ResponseCode.CREATED, CoapEapPayload.of(out).encode(),
+                exchange.respond(CoAP.ResponseCode.CREATED, CoapEapPayload.of(out.get()).encode(),
                         CoapEapPayload.CONTENT_FORMAT);
             }
         }

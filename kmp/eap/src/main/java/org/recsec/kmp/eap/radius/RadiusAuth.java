@@ -170,13 +170,13 @@ public final class RadiusAuth {
 
     /**
      * The decrypted MS-MPPE key of {@code vendorType} in a response to the request with
-     * {@code requestAuthenticator}, or null when absent.
+     * {@code requestAuthenticator}, empty when absent.
      *
      * @throws EapException {@code MALFORMED} for a vendor attribute with bad lengths, a salt without its high bit
      *                      or a key length beyond the plaintext
      */
-    public static SecretBytes mppeKey(RadiusPacket response, int vendorType, byte[] secret,
-                                      byte[] requestAuthenticator) throws EapException {
+    public static java.util.Optional<SecretBytes> mppeKey(RadiusPacket response, int vendorType, byte[] secret,
+                                                        byte[] requestAuthenticator) throws EapException {
         for (RadiusAttribute a : response.attributes()) {
             byte[] v = a.value();
             if (a.type() != RadiusPacket.ATTR_VENDOR_SPECIFIC || v.length < 6) {
@@ -201,12 +201,12 @@ public final class RadiusAuth {
                 if (klen > p.length - 1) {
                     throw new EapException(EapException.Reason.MALFORMED, "MS-MPPE key length beyond the data");
                 }
-                return SecretBytes.copyOf(p, 1, klen);
+                return java.util.Optional.of(SecretBytes.copyOf(p, 1, klen));
             } finally {
                 java.util.Arrays.fill(p, (byte) 0);
             }
         }
-        return null;
+        return java.util.Optional.empty();
     }
 
     static byte[] mppeEncrypt(byte[] key, byte[] secret, byte[] requestAuthenticator, byte[] salt) {

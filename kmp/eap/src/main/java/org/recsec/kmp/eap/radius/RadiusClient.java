@@ -114,8 +114,8 @@ public final class RadiusClient implements AutoCloseable {
         return secret.clone();
     }
 
-    /** Decrypts the MS-MPPE key {@code vendorType} of an exchange's response. */
-    public org.recsec.record.base.SecretBytes mppeKey(Exchange exchange, int vendorType) throws EapException {
+    /** Decrypts the MS-MPPE key {@code vendorType} of an exchange's response; empty when it has none. */
+    public java.util.Optional<org.recsec.record.base.SecretBytes> mppeKey(Exchange exchange, int vendorType) throws EapException {
         return RadiusAuth.mppeKey(exchange.response(), vendorType, secret, exchange.requestAuthenticator());
     }
 

@@ -164,14 +164,14 @@ public final class RadiusPacket {
         return out;
     }
 
-    /** The value of the first attribute of {@code type} (a copy), or null. */
-    public byte[] first(int type) {
+    /** The value of the first attribute of {@code type} (a copy), empty when the packet has none. */
+    public java.util.Optional<byte[]> first(int type) {
         for (RadiusAttribute a : attributes) {
             if (a.type() == type) {
-                return a.value().clone();
+                return java.util.Optional.of(a.value().clone());
             }
         }
-        return null;
+        return java.util.Optional.empty();
     }
 
     /** How many attributes of {@code type} the packet has. */
@@ -186,10 +186,10 @@ public final class RadiusPacket {
     }
 
     /**
-     * The EAP packet carried in this packet's EAP-Message attributes, concatenated in order (RFC 3579 §3.1), or
-     * null when there is none.
+     * The EAP packet carried in this packet's EAP-Message attributes, concatenated in order (RFC 3579 §3.1), empty
+     * when there is none.
      */
-    public byte[] eapMessage() {
+    public java.util.Optional<byte[]> eapMessage() {
         ByteArrayOutputStream out = null;
         for (RadiusAttribute a : attributes) {
             if (a.type() == ATTR_EAP_MESSAGE) {
@@ -199,7 +199,7 @@ public final class RadiusPacket {
                 out.writeBytes(a.value());
             }
         }
-        return out == null ? null : out.toByteArray();
+        return out == null ? java.util.Optional.empty() : java.util.Optional.of(out.toByteArray());
     }
 
     /** {@code eap} split into EAP-Message attributes of at most 253 bytes (RFC 3579 §3.1). */

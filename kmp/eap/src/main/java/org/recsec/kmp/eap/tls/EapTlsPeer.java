@@ -57,12 +57,12 @@ public final class EapTlsPeer {
     }
 
     /**
-     * Handles one packet from the authenticator: returns the Response to send, or null after EAP-Success.
+     * Handles one packet from the authenticator: returns the Response to send, empty after EAP-Success.
      *
      * @throws EapException {@code REJECTED} on EAP-Failure, {@code TLS_FAILED} when the handshake fails,
      *                      {@code MALFORMED}/{@code UNEXPECTED} for a packet that is refused (state unchanged)
      */
-    public EapPacket onPacket(EapPacket packet) throws EapException {
+    public java.util.Optional<EapPacket> onPacket(EapPacket packet) throws EapException {
         if (succeeded || failed) {
             throw new EapException(EapException.Reason.UNEXPECTED, "EAP conversation already over");
         }
@@ -78,7 +78,7 @@ public final class EapTlsPeer {
                     throw e;
                 }
                 succeeded = true;
-                return null;
+                return java.util.Optional.empty();
             }
             case EapPacket.CODE_FAILURE -> {
                 failed = true;
@@ -91,7 +91,7 @@ public final class EapTlsPeer {
             }
         }
         if (packet.identifier() == lastId && lastResponse != null) {
-            return lastResponse;
+            return java.util.Optional.of(lastResponse);
         }
         EapPacket response = switch (packet.type()) {
             case EapPacket.TYPE_IDENTITY -> response(packet, EapPacket.TYPE_IDENTITY,
@@ -102,7 +102,7 @@ public final class EapTlsPeer {
         };
         lastId = packet.identifier();
         lastResponse = response;
-        return response;
+        return java.util.Optional.of(response);
     }
 
     private EapPacket tls(EapPacket request) throws EapException {

@@ -37,10 +37,11 @@ class FreeRadiusInteropTest {
     static EapPacket authenticate(EapTlsPeer ue, RadiusPassThrough aa) throws Exception {
         EapPacket toUe = EapPacket.of(EapPacket.CODE_REQUEST, 1, EapPacket.TYPE_IDENTITY, new byte[0]);
         while (true) {
-            EapPacket fromUe = ue.onPacket(toUe);
-            if (fromUe == null) {
+            java.util.Optional<EapPacket> next = ue.onPacket(toUe);
+            if (next.isEmpty()) {
                 return toUe;
             }
+            EapPacket fromUe = next.get();
             toUe = aa.forward(fromUe);
             if (toUe.code() == EapPacket.CODE_FAILURE) {
                 ue.onPacket(toUe);

@@ -3,7 +3,7 @@ package org.recsec.kmp.eap.as;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -63,31 +63,32 @@ class AuthenticationServerHostileTest {
         byte[] state = null;
         int challenges = 0;
         while (true) {
-            EapPacket fromUe = ue.onPacket(toUe);
-            if (fromUe == null) {
+            java.util.Optional<EapPacket> fromPeer = ue.onPacket(toUe);
+            if (fromPeer.isEmpty()) {
                 break;
             }
+            EapPacket fromUe = fromPeer.get();
             byte[] req = request(fromUe, state, SECRET);
             // a wrong secret, a flipped bit, a truncation: all dropped, no answer
-            assertNull(as.handle(request(fromUe, state, "wrong".getBytes(StandardCharsets.US_ASCII)), 0,
+            assertEquals(java.util.Optional.empty(), as.handle(request(fromUe, state, "wrong".getBytes(StandardCharsets.US_ASCII)), 0,
                     req.length, FROM));
             byte[] flipped = req.clone();
             flipped[flipped.length - 1] ^= 1;
-            assertNull(as.handle(flipped, 0, flipped.length, FROM));
-            assertNull(as.handle(req, 0, req.length - 1, FROM));
-            byte[] ans = as.handle(req, 0, req.length, FROM);
+            assertEquals(java.util.Optional.empty(), as.handle(flipped, 0, flipped.length, FROM));
+            assertEquals(java.util.Optional.empty(), as.handle(req, 0, req.length - 1, FROM));
+            byte[] ans = as.handle(req, 0, req.length, FROM).orElseThrow();
             assertNotNull(ans);
             // RFC 5080 §2.2.2: the retransmission gets the same answer, not a second processing
-            assertArrayEquals(ans, as.handle(req, 0, req.length, FROM));
+            assertArrayEquals(ans, as.handle(req, 0, req.length, FROM).orElseThrow());
             RadiusPacket p = answer(req, ans);
             if (p.code() == RadiusPacket.ACCESS_CHALLENGE) {
                 challenges++;
-                state = p.first(RadiusPacket.ATTR_STATE);
+                state = p.first(RadiusPacket.ATTR_STATE).orElse(null);
                 // a response with a wrong EAP identifier inside a valid RADIUS packet: dropped
-                EapPacket next = EapPacket.decode(p.eapMessage());
+                EapPacket next = EapPacket.decode(p.eapMessage().orElseThrow());
                 byte[] wrongId = request(EapPacket.of(EapPacket.CODE_RESPONSE, (next.identifier() + 5) & 0xff,
                         EapPacket.TYPE_TLS, new byte[] {0}), state, SECRET);
-                assertNull(as.handle(wrongId, 0, wrongId.length, FROM));
+                assertEquals(java.util.Optional.empty(), as.handle(wrongId, 0, wrongId.length, FROM));
                 // an EAP length beyond the EAP-Message: dropped
                 byte[] badLen = next.encode();
                 List<RadiusAttribute> attrs = new ArrayList<>();
@@ -98,12 +99,12 @@ class AuthenticationServerHostileTest {
                 attrs.add(new RadiusAttribute(RadiusPacket.ATTR_STATE, state));
                 byte[] a16 = new byte[16];
                 byte[] lenReq = RadiusAuth.signRequest(new RadiusPacket(1, 250, a16, attrs), SECRET);
-                assertNull(as.handle(lenReq, 0, lenReq.length, FROM));
+                assertEquals(java.util.Optional.empty(), as.handle(lenReq, 0, lenReq.length, FROM));
                 assertEquals(badLen.length, next.encode().length);
             } else {
                 assertEquals(RadiusPacket.ACCESS_ACCEPT, p.code());
             }
-            toUe = EapPacket.decode(p.eapMessage());
+            toUe = EapPacket.decode(p.eapMessage().orElseThrow());
         }
         assertEquals(1, as.accepted());
         assertEquals(1, as.sessions().size());
@@ -135,13 +136,13 @@ class AuthenticationServerHostileTest {
         for (int i = 0; i < AuthenticationServer.MAX_CONVERSATIONS + 20; i++) {
             byte[] req = request(EapPacket.of(EapPacket.CODE_RESPONSE, 1, EapPacket.TYPE_IDENTITY,
                     ("ue" + i).getBytes(StandardCharsets.UTF_8)), null, SECRET);
-            assertNotNull(server.handle(req, 0, req.length, FROM));
+            assertTrue(server.handle(req, 0, req.length, FROM).isPresent());
         }
         assertEquals(AuthenticationServer.MAX_CONVERSATIONS, server.conversations());
         now.addAndGet(AuthenticationServer.CONVERSATION_IDLE_SECONDS * 1000L);
         byte[] req = request(EapPacket.of(EapPacket.CODE_RESPONSE, 1, EapPacket.TYPE_IDENTITY,
                 "late".getBytes(StandardCharsets.UTF_8)), null, SECRET);
-        assertNotNull(server.handle(req, 0, req.length, FROM));
+        assertTrue(server.handle(req, 0, req.length, FROM).isPresent());
         assertEquals(1, server.conversations());
     }
 
@@ -149,10 +150,11 @@ class AuthenticationServerHostileTest {
     void aFirstPacketThatIsNotIdentityOpensNoConversation() throws Exception {
         byte[] req = request(EapPacket.of(EapPacket.CODE_RESPONSE, 1, EapPacket.TYPE_TLS, new byte[] {0}), null,
                 SECRET);
-        assertNull(as.handle(req, 0, req.length, FROM));
+        assertEquals(java.util.Optional.empty(), as.handle(req, 0, req.length, FROM));
         byte[] unknownState = request(EapPacket.of(EapPacket.CODE_RESPONSE, 1, EapPacket.TYPE_TLS, new byte[] {0}),
                 new byte[16], SECRET);
-        RadiusPacket reject = answer(unknownState, as.handle(unknownState, 0, unknownState.length, FROM));
+        RadiusPacket reject = answer(unknownState, as.handle(unknownState, 0, unknownState.length, FROM)
+                .orElseThrow());
         assertEquals(RadiusPacket.ACCESS_REJECT, reject.code());
         assertEquals(0, as.sessions().size());
     }

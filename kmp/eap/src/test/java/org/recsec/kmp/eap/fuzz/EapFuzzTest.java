@@ -159,7 +159,7 @@ class EapFuzzTest {
         byte[] wire = RadiusAuth.signRequest(new RadiusPacket(RadiusPacket.ACCESS_REQUEST, input.length & 0xff, auth,
                 attrs), SECRET);
         long acceptedBefore = server.accepted();
-        byte[] answer = server.handle(wire, 0, wire.length, FROM);
+        byte[] answer = server.handle(wire, 0, wire.length, FROM).orElse(null);
         assertEquals(acceptedBefore, server.accepted(), "no EAP-TLS without a handshake");
         assertEquals(0, server.sessions().size());
         if (answer != null) {

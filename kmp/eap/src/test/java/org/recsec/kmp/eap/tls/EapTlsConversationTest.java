@@ -20,15 +20,16 @@ class EapTlsConversationTest {
     /** Runs the conversation; returns the number of EAP round trips. */
     static int run(EapTlsPeer peer, EapTlsServerSession server) throws EapException {
         EapPacket identity = peer.onPacket(EapPacket.of(EapPacket.CODE_REQUEST, 7, EapPacket.TYPE_IDENTITY,
-                new byte[0]));
+                new byte[0])).orElseThrow();
         assertEquals(EapPacket.TYPE_IDENTITY, identity.type());
         EapPacket toPeer = server.start(identity.identifier() + 1);
         int trips = 0;
         while (true) {
-            EapPacket resp = peer.onPacket(EapPacket.decode(toPeer.encode()));
-            if (resp == null) {
+            java.util.Optional<EapPacket> next = peer.onPacket(EapPacket.decode(toPeer.encode()));
+            if (next.isEmpty()) {
                 return trips;
             }
+            EapPacket resp = next.get();
             trips++;
             toPeer = server.onResponse(EapPacket.decode(resp.encode()));
             if (toPeer.code() == EapPacket.CODE_FAILURE) {
@@ -90,19 +91,19 @@ class EapTlsConversationTest {
         EapTlsPeer peer = new EapTlsPeer("ue1", pki.clientCredentials(), RANDOM, 300);
         EapTlsServerSession server = new EapTlsServerSession(pki.serverCredentials(), RANDOM, 300);
         EapPacket start = server.start(1);
-        EapPacket hello = peer.onPacket(start);
+        EapPacket hello = peer.onPacket(start).orElseThrow();
         EapPacket wrong = EapPacket.of(EapPacket.CODE_RESPONSE, (hello.identifier() + 1) & 0xff, EapPacket.TYPE_TLS,
                 hello.typeData());
         assertEquals(EapException.Reason.UNEXPECTED,
                 assertThrows(EapException.class, () -> server.onResponse(wrong)).reason());
         // the retransmitted start gets the same answer, and the conversation still completes
-        assertArrayEquals(hello.encode(), peer.onPacket(start).encode());
+        assertArrayEquals(hello.encode(), peer.onPacket(start).orElseThrow().encode());
         EapPacket toPeer = server.onResponse(hello);
         while (toPeer.isRequest()) {
-            toPeer = server.onResponse(peer.onPacket(toPeer));
+            toPeer = server.onResponse(peer.onPacket(toPeer).orElseThrow());
         }
         assertEquals(EapPacket.CODE_SUCCESS, toPeer.code());
-        peer.onPacket(toPeer);
+        assertTrue(peer.onPacket(toPeer).isEmpty(), "nothing to send after EAP-Success");
         assertTrue(peer.keys().msk().equalsSecret(server.keys().msk()));
     }
 }

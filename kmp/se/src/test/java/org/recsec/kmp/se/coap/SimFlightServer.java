@@ -104,8 +104,8 @@ final class SimFlightServer {
         }
         CoapOption b2 = m.option(OptionNumbers.BLOCK2).orElse(null);
         if (b2 != null && m.payloadLength() == 0) {
-            CoapMessage block = block2.serve(resource, b2);
-            return block != null ? block : reply(FlightCoap.BAD_REQUEST, List.of(), new byte[0]);
+            return block2.serve(resource, b2).orElseGet(() -> reply(FlightCoap.BAD_REQUEST, List.of(),
+                    new byte[0]));
         }
         byte[] body = m.payload();
         CoapOption b1 = m.option(OptionNumbers.BLOCK1).orElse(null);

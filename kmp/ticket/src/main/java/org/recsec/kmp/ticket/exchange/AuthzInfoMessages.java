@@ -183,7 +183,7 @@ public final class AuthzInfoMessages {
     }
 
     private static byte[] bytes(CborValue.Map m, long key, String name) throws TicketExchangeException {
-        CborValue v = m.get(key);
+        CborValue v = m.get(key).orElse(null);
         if (!(v instanceof CborValue.Bytes b)) {
             throw malformed(name + " (" + key + ") missing or not a byte string");
         }
@@ -200,7 +200,7 @@ public final class AuthzInfoMessages {
     }
 
     private static long spi(CborValue.Map m, long key, String name) throws TicketExchangeException {
-        CborValue v = m.get(key);
+        CborValue v = m.get(key).orElse(null);
         if (!(v instanceof CborValue.Int i)) {
             throw malformed(name + " (" + key + ") missing or not an integer");
         }

@@ -28,14 +28,14 @@ public sealed interface CborValue {
 
     /** Major type 5, definite length; keys are {@link Int} or {@link Text} and never repeat; order as received. */
     record Map(List<Entry> entries) implements CborValue {
-        /** The value of the integer key {@code key}, or {@code null}. */
-        public CborValue get(long key) {
+        /** The value of the integer key {@code key}, empty when the map has none. */
+        public java.util.Optional<CborValue> get(long key) {
             for (Entry e : entries) {
                 if (e.key() instanceof Int i && i.value() == key) {
-                    return e.value();
+                    return java.util.Optional.of(e.value());
                 }
             }
-            return null;
+            return java.util.Optional.empty();
         }
     }
 

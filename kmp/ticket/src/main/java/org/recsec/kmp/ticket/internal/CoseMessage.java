@@ -101,13 +101,13 @@ public record CoseMessage(Kind kind, byte[] protectedBytes, long alg, byte[] kid
             }
         }
         for (CborValue.Map m : new CborValue.Map[] {prot, unprot}) {
-            if (m.get(HDR_CRIT) != null || m.get(HDR_PARTIAL_IV) != null) {
+            if (m.get(HDR_CRIT).isPresent() || m.get(HDR_PARTIAL_IV).isPresent()) {
                 throw malformed("crit or Partial IV header not supported");
             }
         }
-        CborValue algV = prot.get(HDR_ALG);
+        CborValue algV = prot.get(HDR_ALG).orElse(null);
         if (algV == null) {
-            throw malformed(unprot.get(HDR_ALG) != null ? "alg is not protected" : "no alg");
+            throw malformed(unprot.get(HDR_ALG).isPresent() ? "alg is not protected" : "no alg");
         }
         if (!(algV instanceof CborValue.Int alg)) {
             throw new TicketException(Reason.UNSUPPORTED_ALG, "alg is not an integer");
@@ -129,9 +129,9 @@ public record CoseMessage(Kind kind, byte[] protectedBytes, long alg, byte[] kid
 
     private static byte[] optionalBytes(CborValue.Map prot, CborValue.Map unprot, long label, String name)
             throws TicketException {
-        CborValue v = prot.get(label);
+        CborValue v = prot.get(label).orElse(null);
         if (v == null) {
-            v = unprot.get(label);
+            v = unprot.get(label).orElse(null);
         }
         if (v == null) {
             return null;
