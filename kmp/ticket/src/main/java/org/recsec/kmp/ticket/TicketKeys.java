@@ -139,23 +139,12 @@ public final class TicketKeys {
      */
     public static SaPairKeys derive(SecretBytes cnfKey, byte[] n1, byte[] n2, CipherSuite suite,
                                     long clientInboundSpi, long serverInboundSpi) throws TicketException {
-        byte[] prk = prk(cnfKey, n1, n2, suite, clientInboundSpi, serverInboundSpi);
-        try {
-            int l = suite.keySizeBytes() + suite.ivSizeBytes();
-            byte[] c2s = HkdfSha256.expand(prk, info(LABEL_C2S, suite, serverInboundSpi, l, n1.length), l);
-            byte[] s2c = HkdfSha256.expand(prk, info(LABEL_S2C, suite, clientInboundSpi, l, n1.length), l);
-            try {
-                int k = suite.keySizeBytes();
-                return new SaPairKeys(suite, serverInboundSpi, SecretBytes.copyOf(c2s, 0, k),
+        int k = suite.keySizeBytes();
+        int l = k + suite.ivSizeBytes();
+        return expandPair(cnfKey, n1, n2, suite, clientInboundSpi, serverInboundSpi, LABEL_C2S, LABEL_S2C, l,
+                (c2s, s2c) -> new SaPairKeys(suite, serverInboundSpi, SecretBytes.copyOf(c2s, 0, k),
                         SecretBytes.copyOf(c2s, k, l - k), clientInboundSpi, SecretBytes.copyOf(s2c, 0, k),
-                        SecretBytes.copyOf(s2c, k, l - k));
-            } finally {
-                Arrays.fill(c2s, (byte) 0);
-                Arrays.fill(s2c, (byte) 0);
-            }
-        } finally {
-            Arrays.fill(prk, (byte) 0);
-        }
+                        SecretBytes.copyOf(s2c, k, l - k)));
     }
 
     /**
@@ -168,14 +157,26 @@ public final class TicketKeys {
     public static SaPairKeys deriveTrafficSecrets(SecretBytes cnfKey, byte[] n1, byte[] n2, CipherSuite suite,
                                                   long clientInboundSpi, long serverInboundSpi)
             throws TicketException {
+        return expandPair(cnfKey, n1, n2, suite, clientInboundSpi, serverInboundSpi, LABEL_C2S_SECRET,
+                LABEL_S2C_SECRET, TRAFFIC_SECRET_BYTES, (c2s, s2c) -> new SaPairKeys(suite, serverInboundSpi,
+                        SecretBytes.copyOf(c2s), null, clientInboundSpi, SecretBytes.copyOf(s2c), null));
+    }
+
+    /**
+     * The PRK of the ticket exchange expanded once per direction under {@code c2sLabel}/{@code s2cLabel} into
+     * {@code length} bytes each, handed to {@code keys}; the PRK and both outputs are wiped afterwards.
+     */
+    private static SaPairKeys expandPair(SecretBytes cnfKey, byte[] n1, byte[] n2, CipherSuite suite,
+                                         long clientInboundSpi, long serverInboundSpi, String c2sLabel,
+                                         String s2cLabel, int length,
+                                         java.util.function.BiFunction<byte[], byte[], SaPairKeys> keys)
+            throws TicketException {
         byte[] prk = prk(cnfKey, n1, n2, suite, clientInboundSpi, serverInboundSpi);
         try {
-            int l = TRAFFIC_SECRET_BYTES;
-            byte[] c2s = HkdfSha256.expand(prk, info(LABEL_C2S_SECRET, suite, serverInboundSpi, l, n1.length), l);
-            byte[] s2c = HkdfSha256.expand(prk, info(LABEL_S2C_SECRET, suite, clientInboundSpi, l, n1.length), l);
+            byte[] c2s = HkdfSha256.expand(prk, info(c2sLabel, suite, serverInboundSpi, length, n1.length), length);
+            byte[] s2c = HkdfSha256.expand(prk, info(s2cLabel, suite, clientInboundSpi, length, n1.length), length);
             try {
-                return new SaPairKeys(suite, serverInboundSpi, SecretBytes.copyOf(c2s), null, clientInboundSpi,
-                        SecretBytes.copyOf(s2c), null);
+                return keys.apply(c2s, s2c);
             } finally {
                 Arrays.fill(c2s, (byte) 0);
                 Arrays.fill(s2c, (byte) 0);
