@@ -55,7 +55,8 @@ final class OuterRequest extends Request {
      */
     ProtectedRequest sentAs() {
         byte[] token = getToken() == null ? new byte[0] : getToken().getBytes();
-        return new ProtectedRequest(protectedRequest.outer().withToken(token), protectedRequest.requestSequence(), protectedRequest.peerId());
+        return new ProtectedRequest(protectedRequest.outer().withToken(token), protectedRequest.requestSequence(),
+                protectedRequest.peerId(), protectedRequest.localId());
     }
 
     Request plain() {

@@ -147,7 +147,7 @@ public final class RecordGuard implements Connector {
             penalties.countDrop();
             return true;
         }
-        if (spi < 0) {
+        if (spi < 0 || namedByRequest(spi, data, offset)) {
             return false; // a malformed Record-Security option: decoded and refused the usual way
         }
         try {
@@ -175,6 +175,11 @@ public final class RecordGuard implements Connector {
             penalties.countDrop();
             return false;
         }
+        if (namedByRequest(spi, bytes, 0)) {
+            // A compact-profile response names its SA by the request it answers: only the exchange (the layer)
+            // can check it, and Californium drops a response that matches no exchange.
+            return true;
+        }
         if (spi >= 0) {
             try {
                 config.registry().inbound(spi); // an unknown or expired SPI is refused before the message is decoded
@@ -199,6 +204,14 @@ public final class RecordGuard implements Connector {
             refuse(raw, m, e.reason(), Messages.spiOf(m), address, port);
             return false;
         }
+    }
+
+    /**
+     * True for a response with an empty Record-Security option (SPI 0, reserved: RFC 4303 §2.1), the compact
+     * profile's way of naming the SA by the request (docs/profiles.md, "Response binding").
+     */
+    private static boolean namedByRequest(long spi, byte[] b, int off) {
+        return spi == 0 && (b[off + 1] & 0xe0) != 0;
     }
 
     /** Counts, reports and (within the cap) answers a dropped record; {@code m} is decoded here when null. */

@@ -206,6 +206,6 @@ public final class ProtectCommand implements Command {
         if (!response) {
             return protector.unprotectRequest(m).message();
         }
-        return protector.unprotectResponse(m, new ProtectedRequest(m.withCode(0x02), requestSeq, PEER));
+        return protector.unprotectResponse(m, new ProtectedRequest(m.withCode(0x02), requestSeq, PEER, LOCAL));
     }
 }

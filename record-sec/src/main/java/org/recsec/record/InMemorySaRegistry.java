@@ -1,5 +1,7 @@
 package org.recsec.record;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.recsec.record.base.LocalId;
@@ -12,10 +14,18 @@ import org.recsec.record.spi.OutboundSa;
 public final class InMemorySaRegistry implements SaRegistry {
     private final Map<Long, InboundSa> inbound = new ConcurrentHashMap<>();
     private final Map<Route, OutboundSa> outbound = new ConcurrentHashMap<>();
+    /** Inbound SAs by route, newest first; changed and read under its own monitor (installs are rare). */
+    private final Map<Route, List<InboundSa>> inboundRoutes = new java.util.HashMap<>();
 
     /** Installs an inbound SA, replacing the one with the same SPI. */
     public void install(InboundSa sa) {
-        inbound.put(sa.spi(), sa);
+        synchronized (inboundRoutes) {
+            InboundSa old = inbound.put(sa.spi(), sa);
+            if (old != null) {
+                unroute(old);
+            }
+            inboundRoutes.computeIfAbsent(new Route(sa.localId(), sa.peerId()), r -> new ArrayList<>()).add(0, sa);
+        }
     }
 
     /** Installs an outbound SA, replacing the one for the same local and peer identity. */
@@ -23,10 +33,24 @@ public final class InMemorySaRegistry implements SaRegistry {
         outbound.put(new Route(sa.localId(), sa.peerId()), sa);
     }
 
+    /** Removes an inbound SA if it is the one installed under its SPI. */
     public void remove(InboundSa sa) {
-        inbound.remove(sa.spi(), sa);
+        synchronized (inboundRoutes) {
+            if (inbound.remove(sa.spi(), sa)) {
+                unroute(sa);
+            }
+        }
     }
 
+    private void unroute(InboundSa sa) {
+        Route route = new Route(sa.localId(), sa.peerId());
+        List<InboundSa> list = inboundRoutes.get(route);
+        if (list != null && list.remove(sa) && list.isEmpty()) {
+            inboundRoutes.remove(route);
+        }
+    }
+
+    /** Removes an outbound SA if it is the one installed for its route. */
     public void remove(OutboundSa sa) {
         outbound.remove(new Route(sa.localId(), sa.peerId()), sa);
     }
@@ -39,6 +63,28 @@ public final class InMemorySaRegistry implements SaRegistry {
         }
         sa.checkUsable();
         return sa;
+    }
+
+    @Override
+    public List<InboundSa> inbound(LocalId localId, PeerId peerId) {
+        List<InboundSa> all;
+        synchronized (inboundRoutes) {
+            List<InboundSa> list = inboundRoutes.get(new Route(localId, peerId));
+            if (list == null) {
+                return List.of();
+            }
+            all = List.copyOf(list);
+        }
+        List<InboundSa> usable = new ArrayList<>(all.size());
+        for (InboundSa sa : all) {
+            try {
+                sa.checkUsable();
+                usable.add(sa);
+            } catch (RecSecException e) {
+                // expired: not a candidate
+            }
+        }
+        return usable;
     }
 
     @Override

@@ -79,13 +79,15 @@ public final class RecordProtector {
         }
         boolean observe = request.hasOption(OptionNumbers.OBSERVE);
         Sealed sealed = seal(sa, request, inner, null);
-        CoapMessage out = outerMessage(request, observe ? CODE_FETCH : CODE_POST, outer, sa, sealed.record);
-        return new ProtectedRequest(out, sealed.sequenceWord, peerId);
+        CoapMessage out = outerMessage(request, observe ? CODE_FETCH : CODE_POST, outer, sa.spi(), sealed.record);
+        return new ProtectedRequest(out, sealed.sequenceWord, peerId, localId);
     }
 
     /**
      * Server side: protects a response (or an Observe notification) to the request described by {@code context},
-     * under the reverse SA, bound to the request by the Request-Sequence option.
+     * under the reverse SA, bound to the request by the Request-Sequence option; in the compact profile by the
+     * request's record number in the AAD instead, and with an empty Record-Security option (docs/profiles.md,
+     * "Response binding").
      */
     public CoapMessage protectResponse(CoapMessage response, RequestContext context) throws RecSecException {
         if (!response.isResponse()) {
@@ -106,7 +108,10 @@ public final class RecordProtector {
         }
         boolean observe = response.hasOption(OptionNumbers.OBSERVE);
         Sealed sealed = seal(sa, response, inner, compact ? binding(context.requestSequence()) : null);
-        return outerMessage(response, observe ? CODE_CONTENT : CODE_CHANGED, outer, sa, sealed.record);
+        // A compact-profile response names its SA by the request it answers: an empty Record-Security option
+        // (SPI 0, reserved: RFC 4303 §2.1) still marks it protected for the client and for proxies.
+        return outerMessage(response, observe ? CODE_CONTENT : CODE_CHANGED, outer, compact ? 0 : sa.spi(),
+                sealed.record);
     }
 
     /**
@@ -126,13 +131,15 @@ public final class RecordProtector {
 
     /**
      * Client side: verifies and opens a response (or notification) to {@code request}. Refuses a response not bound
-     * to that request (BAD_BINDING): another Request-Sequence, another token, or an SA from another peer.
+     * to that request (BAD_BINDING): another Request-Sequence, another token, or an SA from another peer. A
+     * compact-profile response carries an empty Record-Security option and is opened under the inbound SAs from the
+     * request's peer ({@link SaRegistry#inbound(LocalId, PeerId)}, newest first; the first that authenticates it).
      */
     public CoapMessage unprotectResponse(CoapMessage outer, ProtectedRequest request) throws RecSecException {
         if (!java.util.Arrays.equals(outer.token(), request.outer().token())) {
             throw new RecSecException(RecSecException.Reason.BAD_BINDING, "token does not match the request");
         }
-        Opened opened = open(outer, false, binding(request.requestSequence()));
+        Opened opened = open(outer, false, binding(request.requestSequence()), false, request);
         if (!opened.sa.peerId().equals(request.peerId())) {
             throw new RecSecException(RecSecException.Reason.BAD_BINDING, "response SA is not from the request's peer");
         }
@@ -178,7 +185,7 @@ public final class RecordProtector {
      *                         MALFORMED as in {@link #unprotectRequest}
      */
     public long verify(CoapMessage outer) throws RecSecException {
-        return open(outer, outer.isRequest(), null, true).sa.spi();
+        return open(outer, outer.isRequest(), null, true, null).sa.spi();
     }
 
     /** The plaintext inner message: the options this end keeps for the recipient. */
@@ -227,9 +234,10 @@ public final class RecordProtector {
         return new Sealed(sealed.record(), ((long) sa.epoch() << 48) | sealed.seq());
     }
 
-    private static CoapMessage outerMessage(CoapMessage plain, int outerCode, List<CoapOption> outer,
-                                            OutboundSa sa, byte[] record) {
-        outer.add(CoapOption.ofUint(OptionNumbers.RECORD_SECURITY, sa.spi()));
+    /** The outer message; {@code spi} 0 writes an empty Record-Security option (RFC 7252 §3.2: uint 0 is empty). */
+    private static CoapMessage outerMessage(CoapMessage plain, int outerCode, List<CoapOption> outer, long spi,
+                                            byte[] record) {
+        outer.add(CoapOption.ofUint(OptionNumbers.RECORD_SECURITY, spi));
         return InnerPlaintext.outerMessage(plain, outerCode, outer, record);
     }
 
@@ -243,16 +251,17 @@ public final class RecordProtector {
     }
 
     private Opened open(CoapMessage outer, boolean request, byte[] bindingAad) throws RecSecException {
-        return open(outer, request, bindingAad, false);
+        return open(outer, request, bindingAad, false, null);
     }
 
     /**
      * With {@code verifyOnly}, stops before the AEAD where opening would have a side effect or cannot be done without
      * the exchange (a stateful cipher; a compact-profile response, whose binding is in the AAD) and returns an
-     * {@code Opened} without a message.
+     * {@code Opened} without a message. {@code answered} is the request a response is opened for (null otherwise):
+     * an empty Record-Security option then means the SA is found by the request's route.
      */
-    private Opened open(CoapMessage outer, boolean request, byte[] bindingAad, boolean verifyOnly)
-            throws RecSecException {
+    private Opened open(CoapMessage outer, boolean request, byte[] bindingAad, boolean verifyOnly,
+                        ProtectedRequest answered) throws RecSecException {
         long spi = -1;
         List<CoapOption> outerKept = new ArrayList<>();
         for (CoapOption o : outer.options()) {
@@ -275,8 +284,17 @@ public final class RecordProtector {
         if (spi < 0) {
             throw new RecSecException(RecSecException.Reason.UNPROTECTED, "no Record-Security option");
         }
+        if (spi == 0 && answered != null) {
+            Opened byRoute = openByRoute(outer, outerKept, answered, bindingAad);
+            if (byRoute != null) {
+                return byRoute;
+            }
+        }
         InboundSa sa = registry.inbound(spi);
         if (sa.cipher() instanceof CompactRecordCipher compact) {
+            if (answered != null) {
+                throw malformed("a compact-profile response names its SA by the request, not by SPI");
+            }
             return openCompact(outer, outerKept, request, sa, compact, bindingAad, verifyOnly);
         }
         if (sa.cipher() instanceof Dtls12CidRecordCipher cid) {
@@ -294,8 +312,37 @@ public final class RecordProtector {
             return new Opened(null, sa, ((long) header.epoch() << 48) | header.seq(), header.seq(), 0, false);
         }
         byte[] pt = InnerPlaintext.openRecord(outer, sa.cipher());
-        CoapMessage inner = innerMessage(outer, pt, pt.length, outerKept, request);
+        CoapMessage inner = innerMessage(outer, pt, pt.length, outerKept, request, false);
         return new Opened(inner, sa, ((long) header.epoch() << 48) | header.seq(), header.seq(), pt.length, false);
+    }
+
+    /**
+     * A compact-profile response: tries the compact inbound SAs from the request's peer, newest first, and returns
+     * the first that authenticates the record; refuses, when none does, with the first reason other than AUTH_FAILED
+     * (e.g. REPLAY from the SA that sealed it), else AUTH_FAILED. The candidates
+     * are the route's live SAs, one or two (during a rollover), so a forged response costs at most that many opens.
+     * Null when the route has no compact SA: the empty option is then an SPI of 0 like any other (a dtls12 SA may
+     * be installed under it by hand).
+     */
+    private Opened openByRoute(CoapMessage outer, List<CoapOption> outerKept, ProtectedRequest answered,
+                               byte[] bindingAad) throws RecSecException {
+        RecSecException first = null;
+        for (InboundSa sa : registry.inbound(answered.localId(), answered.peerId())) {
+            if (sa.cipher() instanceof CompactRecordCipher compact) {
+                try {
+                    return openCompact(outer, outerKept, false, sa, compact, bindingAad, false);
+                } catch (RecSecException e) {
+                    // AUTH_FAILED is what every candidate but the sealing one says: any other reason tells more.
+                    if (first == null || first.reason() == RecSecException.Reason.AUTH_FAILED) {
+                        first = e;
+                    }
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+        return null;
     }
 
     /** The compact profile's open: header and sequence number first, replay check, then the AEAD (RFC 9147 §4). */
@@ -315,7 +362,7 @@ public final class RecordProtector {
         if (opened.contentType() != CONTENT_TYPE_APPLICATION_DATA) {
             throw malformed("record content type " + opened.contentType());
         }
-        CoapMessage inner = innerMessage(outer, opened.plaintext(), opened.contentLength(), outerKept, request);
+        CoapMessage inner = innerMessage(outer, opened.plaintext(), opened.contentLength(), outerKept, request, true);
         return new Opened(inner, sa, ((long) sa.epoch() << 48) | header.seq(), header.seq(), opened.contentLength(),
                 true);
     }
@@ -339,7 +386,7 @@ public final class RecordProtector {
         if (opened.contentType() != CONTENT_TYPE_APPLICATION_DATA) {
             throw malformed("record content type " + opened.contentType());
         }
-        CoapMessage inner = innerMessage(outer, opened.plaintext(), opened.contentLength(), outerKept, request);
+        CoapMessage inner = innerMessage(outer, opened.plaintext(), opened.contentLength(), outerKept, request, false);
         return new Opened(inner, sa, word, header.seq(), opened.contentLength(), false);
     }
 
@@ -353,8 +400,8 @@ public final class RecordProtector {
 
     /** Parses the authenticated plaintext {@code pt[0, ptLen)}; checks the outer code is the one protect chose. */
     private static CoapMessage innerMessage(CoapMessage outer, byte[] pt, int ptLen, List<CoapOption> outerKept,
-                                            boolean request) throws RecSecException {
-        InnerPlaintext.Decoded decoded = InnerPlaintext.decode(pt, 0, ptLen, outer, outerKept);
+                                            boolean request, boolean compact) throws RecSecException {
+        InnerPlaintext.Decoded decoded = InnerPlaintext.decode(pt, 0, ptLen, outer, outerKept, compact);
         int code = decoded.message().code();
         boolean observe = decoded.innerObserve();
         int expectedOuter;

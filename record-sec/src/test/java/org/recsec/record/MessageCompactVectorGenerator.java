@@ -48,7 +48,8 @@ public final class MessageCompactVectorGenerator {
         StringBuilder sb = new StringBuilder();
         sb.append("{\n  \"source\": \"recsec, made with MessageCompactVectorGenerator; secrets are made up for the ")
                 .append("vectors. Compact profile (RFC 9147 records, 16-bit sequence numbers, epoch 3). Responses ")
-                .append("are bound to request_sequence (epoch << 48 | seq) through the AEAD's additional data. ")
+                .append("are bound to request_sequence (epoch << 48 | seq) through the AEAD's additional data and carry ")
+                .append("an empty Record-Security option; the inner plaintext has no 000000VV byte. ")
                 .append("Checked by MessageCompactVectorsTest against an independent RFC 9147 implementation on ")
                 .append("Bouncy Castle's raw engines.\",\n  \"vectors\": [\n");
         List<MessageVectorGenerator.Case> cases = MessageVectorGenerator.cases();

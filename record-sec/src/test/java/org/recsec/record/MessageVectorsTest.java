@@ -171,7 +171,7 @@ class MessageVectorsTest {
             }
         } else {
             long binding = v.get("request_sequence").asLong();
-            ProtectedRequest sent = new ProtectedRequest(outer.withCode(1), binding, PEER);
+            ProtectedRequest sent = new ProtectedRequest(outer.withCode(1), binding, PEER, LOCAL);
             assertEquals(plain, p.unprotectResponse(outer, sent));
         }
     }

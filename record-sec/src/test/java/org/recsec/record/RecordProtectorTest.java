@@ -303,7 +303,7 @@ class RecordProtectorTest {
         SaPair p = new SaPair(CipherSuite.AES_128_CCM_8, 14);
         ProtectedRequest req = p.clientProtector.protectRequest(get("p"), SaPair.CLIENT, SaPair.SERVER);
         ProtectedRequest other = new ProtectedRequest(req.outer(), req.requestSequence(),
-                PeerId.of("coap://elsewhere"));
+                PeerId.of("coap://elsewhere"), req.localId());
         RequestContext ctx = p.serverProtector.unprotectRequest(req.outer()).context();
         CoapMessage out = p.serverProtector.protectResponse(new CoapMessage(CoapMessage.TYPE_ACK, 0x45, 1,
                 req.outer().token(), List.of(), new byte[0]), ctx);

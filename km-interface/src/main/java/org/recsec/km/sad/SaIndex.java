@@ -6,7 +6,8 @@ import org.recsec.km.pfkey.PfKey;
 
 /**
  * The SAD's indexes: by SPI (entries sharing an SPI chained through {@link SadEntry#nextSameSpi}), by route (the
- * newest SA of a (source, destination) pair, older ones through {@link SadEntry#olderSameRoute}), and a dense array
+ * newest SA of a (source, destination) pair, older ones through {@link SadEntry#olderSameRoute}; inbound SAs in a
+ * second table, through {@link SadEntry#olderSameInboundRoute}), and a dense array
  * of every entry so that a DUMP or a lifetime sweep copies the set in one {@code arraycopy} and then works without
  * the lock. Changes are guarded by the SAD lock; the per-record lookups {@link #inboundWithoutLock} and
  * {@link #bestRouteWithoutLock} also run without it, as optimistic reads that a change in between invalidates.
@@ -19,6 +20,7 @@ final class SaIndex {
     private final StampedLock changes = new StampedLock();
     private final IntObjectMap<SadEntry> bySpi = new IntObjectMap<>();
     private final RouteTable routes = new RouteTable();
+    private final RouteTable inboundRoutes = new RouteTable();
     private SadEntry[] all = new SadEntry[16];
     private int count;
 
@@ -78,6 +80,28 @@ final class SaIndex {
         return dying != null ? dying : any;
     }
 
+    /**
+     * The usable inbound entries from {@code src} to {@code dst}, newest first, into {@code out}; false when a
+     * change of the indexes overlapped an optimistic read ({@code locked} false), so the caller reads again under
+     * the lock.
+     */
+    boolean inboundRoute(String src, String dst, java.util.List<SadEntry> out, boolean locked) {
+        long stamp = locked ? 0 : changes.tryOptimisticRead();
+        if (!locked && stamp == 0) {
+            return false;
+        }
+        for (SadEntry e = inboundRoutes.get(src, dst); e != null; e = e.olderSameInboundRoute) {
+            if (!e.isLarval()) {
+                out.add(e);
+            }
+        }
+        if (!locked && !changes.validate(stamp)) {
+            out.clear();
+            return false;
+        }
+        return true;
+    }
+
     /** The entry {@code (spi, dst)}, larval included, or null. */
     SadEntry find(long spi, String dst) {
         for (SadEntry e = bySpi.get((int) spi); e != null; e = e.nextSameSpi) {
@@ -113,6 +137,10 @@ final class SaIndex {
         if (e.outboundOk) {
             e.olderSameRoute = routes.get(e.src, e.dst);
             routes.put(e);
+        }
+        if (e.inboundOk) {
+            e.olderSameInboundRoute = inboundRoutes.get(e.src, e.dst);
+            inboundRoutes.put(e);
         }
         if (count == all.length) {
             all = Arrays.copyOf(all, all.length * 2);
@@ -158,6 +186,23 @@ final class SaIndex {
                 for (SadEntry p = r; p != null; p = p.olderSameRoute) {
                     if (p.olderSameRoute == e) {
                         p.olderSameRoute = e.olderSameRoute;
+                        break;
+                    }
+                }
+            }
+        }
+        if (e.inboundOk) {
+            SadEntry r = inboundRoutes.get(e.src, e.dst);
+            if (r == e) {
+                if (e.olderSameInboundRoute == null) {
+                    inboundRoutes.remove(e.src, e.dst);
+                } else {
+                    inboundRoutes.put(e.olderSameInboundRoute);
+                }
+            } else {
+                for (SadEntry p = r; p != null; p = p.olderSameInboundRoute) {
+                    if (p.olderSameInboundRoute == e) {
+                        p.olderSameInboundRoute = e.olderSameInboundRoute;
                         break;
                     }
                 }

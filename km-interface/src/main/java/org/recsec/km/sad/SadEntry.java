@@ -54,6 +54,8 @@ final class SadEntry extends SaLifetime {
     int allIndex = -1;
     SadEntry nextSameSpi;
     SadEntry olderSameRoute;
+    /** The next older inbound SA of the same (source, destination), for {@link SaIndex#inboundRoute}. */
+    SadEntry olderSameInboundRoute;
 
     /** A larval SA reserved by GETSPI. */
     SadEntry(SecurityAssociationDatabase db, long spi, String src, String dst, long creatorSession,

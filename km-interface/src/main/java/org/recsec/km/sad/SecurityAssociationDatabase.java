@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -116,6 +117,30 @@ public final class SecurityAssociationDatabase implements SaRegistry, AutoClosea
         }
         found.checkUsable();
         return found.inboundView();
+    }
+
+    /** {@inheritDoc} Larval and dead SAs are left out; time lifetimes are applied first. */
+    @Override
+    public List<InboundSa> inbound(LocalId local, PeerId peer) {
+        List<SadEntry> found = new ArrayList<>(2);
+        if (!index.inboundRoute(peer.value(), local.value(), found, false)) {
+            hub.lock.lock();
+            try {
+                index.inboundRoute(peer.value(), local.value(), found, true);
+            } finally {
+                hub.unlockAndDeliver();
+            }
+        }
+        List<InboundSa> usable = new ArrayList<>(found.size());
+        for (SadEntry e : found) {
+            try {
+                e.checkUsable();
+                usable.add(e.inboundView());
+            } catch (RecSecException dead) {
+                // expired since: not a candidate
+            }
+        }
+        return usable;
     }
 
     /**

@@ -13,7 +13,11 @@ import org.recsec.record.spi.RecordCipher;
 
 /**
  * The inner plaintext of draft-garcia-core-app-layer-sec-with-dtls-record §3 (Figure 1) and the messages around
- * it: {@code 000000VV ‖ code ‖ Class E options ‖ [0xFF ‖ payload]}.
+ * it: {@code 000000VV ‖ code ‖ Class E options ‖ [0xFF ‖ payload]}. The compact profile leaves the first byte out
+ * ({@code code ‖ Class E options ‖ [0xFF ‖ payload]}): its CoAP version is the outer header's. Only version 1 exists
+ * and a message of any other is refused before it reaches a record (RFC 7252 §3, {@link CoapCodec#decode}), so an
+ * inner copy would authenticate nothing a receiver could act on, and on the links the profile is for every byte
+ * counts (docs/profiles.md, "Overhead").
  *
  * <p>This is the hot path of protect/unprotect, so payloads are not copied on the way: sealing reads the plain
  * message's payload where it lies and streams it through the AEAD after the inner header and options, and the
@@ -23,6 +27,8 @@ import org.recsec.record.spi.RecordCipher;
 public final class InnerPlaintext {
     /** The inner header: {@code 000000VV} and the code. */
     public static final int HEADER_BYTES = 2;
+    /** The compact profile's inner header: the code alone. */
+    public static final int COMPACT_HEADER_BYTES = 1;
 
     private InnerPlaintext() {
     }
@@ -54,15 +60,18 @@ public final class InnerPlaintext {
                               byte[] bindingAad) throws RecSecException {
         List<CoapOption> sorted = sorted(innerOptions);
         byte[] payload = plain.payloadNoCopy();
-        byte[] head = new byte[HEADER_BYTES + CoapCodec.optionsSize(sorted) + (payload.length == 0 ? 0 : 1)];
-        head[0] = (byte) (plain.version() & 0x03);
-        head[1] = (byte) plain.code();
-        int pos = CoapCodec.writeOptions(sorted, head, HEADER_BYTES);
+        RecordCipher cipher = sa.cipher();
+        int headerBytes = cipher instanceof CompactRecordCipher ? COMPACT_HEADER_BYTES : HEADER_BYTES;
+        byte[] head = new byte[headerBytes + CoapCodec.optionsSize(sorted) + (payload.length == 0 ? 0 : 1)];
+        if (headerBytes == HEADER_BYTES) {
+            head[0] = (byte) (plain.version() & 0x03);
+        }
+        head[headerBytes - 1] = (byte) plain.code();
+        int pos = CoapCodec.writeOptions(sorted, head, headerBytes);
         if (payload.length != 0) {
             head[pos] = (byte) CoapCodec.PAYLOAD_MARKER;
         }
         long seq = sa.reserveSequence();
-        RecordCipher cipher = sa.cipher();
         if (cipher instanceof CompactRecordCipher compact) {
             return new Sealed(compact.seal(contentType, sa.epoch(), seq, bindingAad, head, 0, head.length, payload,
                     0, payload.length), seq);
@@ -135,22 +144,25 @@ public final class InnerPlaintext {
      * and token; the inner version and code; {@code outerOptions} (Class U, in number order) merged with the inner
      * options; the inner payload.
      *
+     * @param compact whether the plaintext is the compact profile's, without the {@code 000000VV} byte (the version
+     *                is then the outer one)
      * @throws RecSecException MALFORMED for a bad inner header, a version other than the outer one, bad option
      *                         encoding or a Class U option inside
      */
-    public static Decoded decode(byte[] pt, int off, int len, CoapMessage outer, List<CoapOption> outerOptions)
-            throws RecSecException {
-        if (len < HEADER_BYTES || (pt[off] & 0xfc) != 0) {
+    public static Decoded decode(byte[] pt, int off, int len, CoapMessage outer, List<CoapOption> outerOptions,
+                                 boolean compact) throws RecSecException {
+        int headerBytes = compact ? COMPACT_HEADER_BYTES : HEADER_BYTES;
+        if (len < headerBytes || (!compact && (pt[off] & 0xfc) != 0)) {
             throw malformed("inner header");
         }
-        int version = pt[off] & 0x03;
+        int version = compact ? outer.version() : pt[off] & 0x03;
         if (version != outer.version()) {
             throw malformed("inner version differs from the outer one");
         }
-        int code = pt[off + 1] & 0xff;
+        int code = pt[off + headerBytes - 1] & 0xff;
         List<CoapOption> inner = new ArrayList<>();
         int end = off + len;
-        int payloadStart = CoapCodec.readOptions(pt, off + HEADER_BYTES, end, inner);
+        int payloadStart = CoapCodec.readOptions(pt, off + headerBytes, end, inner);
         boolean observe = false;
         for (CoapOption o : inner) {
             if (OptionClass.of(o.number()) == OptionClass.U) {

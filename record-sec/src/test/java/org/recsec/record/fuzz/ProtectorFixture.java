@@ -80,7 +80,7 @@ final class ProtectorFixture {
     static ProtectedRequest pendingRequest() {
         CoapMessage outer = new CoapMessage(CoapMessage.TYPE_CON, 0x02, 0x7001, TOKEN,
                 List.of(CoapOption.ofUint(OptionNumbers.RECORD_SECURITY, C2S_SPI)), new byte[0]);
-        return new ProtectedRequest(outer, REQUEST_SEQUENCE, SERVER);
+        return new ProtectedRequest(outer, REQUEST_SEQUENCE, SERVER, CLIENT);
     }
 
     /** A request as the client application writes it, with a Class U option, Class E options and a payload. */
