@@ -953,39 +953,48 @@ local function seq_uint64(value)
 end
 
 ---------------------------------------------------------------------------------------------------------------
--- Inner plaintext: 000000VV | code | Class E options | [0xFF payload]
+-- Inner plaintext: 000000VV | code | Class E options | [0xFF payload]; compact: code | Class E options | ...
 ---------------------------------------------------------------------------------------------------------------
 
-local function dissect_inner(pt, msg, pinfo, tree, label)
-    if #pt < 2 then
-        tree:add_proto_expert_info(ef.inner_malformed, sfmt("inner plaintext of %d bytes has no 000000VV | code", #pt))
+local function dissect_inner(pt, msg, pinfo, tree, label, compact)
+    -- h: bytes of the inner header (compact: the code alone, the version is the outer one); d: how far the
+    -- synthetic message's offsets (4 header bytes, no token) lie behind the inner plaintext's
+    local h = compact and 1 or 2
+    local d = 4 - h
+    if #pt < h then
+        tree:add_proto_expert_info(ef.inner_malformed, sfmt("inner plaintext of %d bytes has no %s", #pt,
+            compact and "code" or "000000VV | code"))
         return
     end
     local itvb = ByteArray.new(to_hex(pt)):tvb(label)
     local itree = tree:add(f.inner, itvb())
-    if band(pt[1], 0xfc) ~= 0 then
-        itree:add_proto_expert_info(ef.inner_malformed, "inner header is not 000000VV | code")
-        return
+    local version = msg.version
+    if not compact then
+        if band(pt[1], 0xfc) ~= 0 then
+            itree:add_proto_expert_info(ef.inner_malformed, "inner header is not 000000VV | code")
+            return
+        end
+        itree:add(f.inner_version, itvb(0, 1))
+        version = band(pt[1], 3)
     end
-    itree:add(f.inner_version, itvb(0, 1))
-    local code = pt[2]
-    itree:add(f.inner_code, itvb(1, 1)):append_text(sfmt(" (%d.%02d)", rshift(code, 5), band(code, 0x1f)))
+    local code = pt[h]
+    itree:add(f.inner_code, itvb(h - 1, 1)):append_text(sfmt(" (%d.%02d)", rshift(code, 5), band(code, 0x1f)))
     -- The inner options as a CoAP option list: reuse the outer parser on a synthetic header.
-    local synth = concat({ bor(lshift(band(pt[1], 3), 6), lshift(msg.type, 4)), code },
-        uint_be(msg.mid, 2), slice(pt, 3, #pt))
+    local synth = concat({ bor(lshift(version, 6), lshift(msg.type, 4)), code },
+        uint_be(msg.mid, 2), slice(pt, h + 1, #pt))
     local stvb = ByteArray.new(to_hex(synth)):tvb("Inner CoAP message")
     local inner, reason = parse_coap(stvb)
     if inner == nil then
         itree:add_proto_expert_info(ef.inner_malformed, "inner options: " .. reason)
         return
     end
-    local opt_end = (inner.payload_off and inner.payload_off - 1 or #synth) - 2
-    if opt_end > 2 then
-        itree:add(f.inner_options, itvb(2, opt_end - 2))
+    local opt_end = (inner.payload_off and inner.payload_off - 1 or #synth) - d
+    if opt_end > h then
+        itree:add(f.inner_options, itvb(h, opt_end - h))
     end
     for _, o in ipairs(inner.options) do
         if o.number == REQUEST_SEQUENCE then
-            local r = itvb(o.off - 2, o.len)
+            local r = itvb(o.off - d, o.len)
             if o.len <= 8 then
                 local v = o.len > 0 and r:uint64() or UInt64.new(0, 0)
                 local st = itree:add(f.request_seq, r, v)
@@ -998,7 +1007,7 @@ local function dissect_inner(pt, msg, pinfo, tree, label)
         end
     end
     if inner.payload_off then
-        local p = itvb(inner.payload_off - 2)
+        local p = itvb(inner.payload_off - d)
         itree:add(f.inner_payload, p)
         itree:add(f.inner_text, p, p:string())
     end
@@ -1145,7 +1154,57 @@ local function dissect_dtls12(rec, spi, sa, msg, pinfo, tree, rtree, cid_profile
         end
         pt = slice(pt, 1, last - 1)
     end
-    dissect_inner(pt, msg, pinfo, rtree, "Decrypted inner plaintext")
+    dissect_inner(pt, msg, pinfo, rtree, "Decrypted inner plaintext", false)
+end
+
+-- compact: unmasks the sequence number (RFC 9147 §4.2.3), reconstructs it (§4.2.2) and opens the record under
+-- sa. Returns the DTLSInnerPlaintext, the full sequence number and its low bits; or nil, "no_request" (a response
+-- whose request this capture did not open: its record number is in the AAD) or "auth", and the low bits.
+local function compact_decrypt(rec, sa, msg, pinfo, pos, seq_off, seq_len, n)
+    local r = tvb_bytes(rec)
+    local mask = sn_mask(sa.info, sa.sn_key, slice(r, pos + 1, pos + 16))
+    local low = 0
+    for k = 1, seq_len do
+        r[seq_off + k] = bxor(r[seq_off + k], mask[k])
+        low = low * 256 + r[seq_off + k]
+    end
+    -- RFC 9147 §4.2.2: the full number closest to one more than the highest seen for this SA
+    local full = frame_seq[pinfo.number]
+    if full == nil then
+        local span = seq_len == 2 and 65536 or 256
+        local expected = (highest_seq[sa.spi] or -1) + 1
+        local base = expected - expected % span
+        full = base + low
+        if full - expected > span / 2 and full >= span then
+            full = full - span
+        elseif expected - full > span / 2 then
+            full = full + span
+        end
+    end
+    -- nonce = iv xor 64-bit seq (RFC 8446 §5.3); AAD = the header with the decrypted seq (RFC 9147 §4)
+    local nonce = {}
+    local seqb = uint_be(full, 8)
+    for k = 1, 12 do
+        nonce[k] = sa.iv[k]
+    end
+    for k = 1, 8 do
+        nonce[4 + k] = bxor(nonce[4 + k], seqb[k])
+    end
+    local aad = slice(r, 1, pos)
+    if rshift(msg.code, 5) >= 2 then
+        -- The binding: the request's record number epoch << 48 | seq appended to the AAD, never sent. The
+        -- epoch is the request header's EE bits, exact for the epochs below 4 recsec uses.
+        local req = compact_request[msg.token]
+        if req == nil then
+            return nil, "no_request", low
+        end
+        aad = concat(aad, uint_be(req.epoch, 2), uint_be(req.seq, 6))
+    end
+    local pt = sa.info.open(sa.key, nonce, aad, slice(r, pos + 1, n), sa.info.tag)
+    if pt == nil then
+        return nil, "auth", low
+    end
+    return pt, full, low
 end
 
 -- compact (RFC 9147 §4): 001CSLEE | [CID] | seq (8 or 16 bits, encrypted) | [length] | encrypted record
@@ -1203,6 +1262,20 @@ local function dissect_compact(rec, spi, sa, msg, pinfo, tree, rtree)
         end
         return
     end
+    local response = rshift(msg.code, 5) >= 2
+    if sa == nil and spi == 0 and response then
+        -- An empty Record-Security option: the response names its SA by the request it answers (docs/profiles.md,
+        -- "Response binding"). Try the key file's s2c compact SAs; the one that authenticates it is the one.
+        for _, cand in pairs(sas) do
+            if cand.profile == "compact" and cand.dir == "s2c" and compact_decrypt(rec, cand, msg, pinfo, pos,
+                    seq_off, seq_len, n) ~= nil then
+                sa = cand
+                rtree:add(f.suite, rec(0, 1), sa.suite):append_text(sfmt(" %s, %s: the SA with SPI 0x%08x opens it",
+                    sa.info.name, sa.dir, sa.spi))
+                break
+            end
+        end
+    end
     if sa ~= nil then
         rtree:add(f.ciphertext, rec(pos, body - sa.info.tag))
         rtree:add(f.tag, rec(n - sa.info.tag, sa.info.tag))
@@ -1211,61 +1284,26 @@ local function dissect_compact(rec, spi, sa, msg, pinfo, tree, rtree)
     end
     local info_seq = "?"
     if sa ~= nil then
-        local r = tvb_bytes(rec)
-        local mask = sn_mask(sa.info, sa.sn_key, slice(r, pos + 1, pos + 16))
-        local low = 0
-        for k = 1, seq_len do
-            r[seq_off + k] = bxor(r[seq_off + k], mask[k])
-            low = low * 256 + r[seq_off + k]
+        local pt, full, low = compact_decrypt(rec, sa, msg, pinfo, pos, seq_off, seq_len, n)
+        if low ~= nil then
+            rtree:add(f.seq_low, rec(seq_off, seq_len), low)
         end
-        rtree:add(f.seq_low, rec(seq_off, seq_len), low)
-        -- RFC 9147 §4.2.2: the full number closest to one more than the highest seen for this SPI
-        local full = frame_seq[pinfo.number]
-        if full == nil then
-            local span = seq_len == 2 and 65536 or 256
-            local expected = (highest_seq[spi] or -1) + 1
-            local base = expected - expected % span
-            full = base + low
-            if full - expected > span / 2 and full >= span then
-                full = full - span
-            elseif expected - full > span / 2 then
-                full = full + span
-            end
-        end
-        -- nonce = iv xor 64-bit seq (RFC 8446 §5.3); AAD = the header with the decrypted seq (RFC 9147 §4)
-        local nonce = {}
-        local seqb = uint_be(full, 8)
-        for k = 1, 12 do
-            nonce[k] = sa.iv[k]
-        end
-        for k = 1, 8 do
-            nonce[4 + k] = bxor(nonce[4 + k], seqb[k])
-        end
-        local aad = slice(r, 1, pos)
-        local response = rshift(msg.code, 5) >= 2
-        if response then
-            -- The binding: the request's record number epoch << 48 | seq appended to the AAD, never sent. The
-            -- epoch is the request header's EE bits, exact for the epochs below 4 recsec uses.
-            local req = compact_request[msg.token]
-            if req == nil then
+        if pt == nil then
+            if full == "no_request" then
                 rtree:add_proto_expert_info(ef.no_key, "compact response: the request with this token was not "
                     .. "decrypted in this capture, so its record number (in the AAD) is unknown")
-                return
+            else
+                rtree:add_proto_expert_info(ef.auth_failed)
             end
-            aad = concat(aad, uint_be(req.epoch, 2), uint_be(req.seq, 6))
-        end
-        local pt = sa.info.open(sa.key, nonce, aad, slice(r, pos + 1, n), sa.info.tag)
-        if pt == nil then
-            rtree:add_proto_expert_info(ef.auth_failed)
             return
         end
         if not pinfo.visited then
             frame_seq[pinfo.number] = full
-            if full > (highest_seq[spi] or -1) then
-                highest_seq[spi] = full
+            if full > (highest_seq[sa.spi] or -1) then
+                highest_seq[sa.spi] = full
             end
             if not response then
-                compact_request[msg.token] = { epoch = ebits, seq = full }
+                compact_request[msg.token] = { epoch = band(rec(0, 1):uint(), 3), seq = full }
             end
         end
         rtree:add(f.seq, rec(seq_off, seq_len), seq_uint64(full)):append_text(" (decrypted, reconstructed)")
@@ -1285,7 +1323,7 @@ local function dissect_compact(rec, spi, sa, msg, pinfo, tree, rtree)
             rtree:add(f.padding, ptvb(last, #pt - last), #pt - last)
         end
         pinfo.cols.info:append(sfmt(" [recsec compact spi=%s seq=%s]", spi and sfmt("0x%08x", spi) or "?", info_seq))
-        dissect_inner(slice(pt, 1, last - 1), msg, pinfo, rtree, "Decrypted inner plaintext")
+        dissect_inner(slice(pt, 1, last - 1), msg, pinfo, rtree, "Decrypted inner plaintext", true)
         return
     end
     pinfo.cols.info:append(sfmt(" [recsec compact spi=%s seq=%s]", spi and sfmt("0x%08x", spi) or "?", info_seq))
@@ -1361,7 +1399,8 @@ local function dissect_message(ctvb, pinfo, tree)
                 sa.profile, profile))
             sa = nil
         end
-    elseif spi ~= nil and keylog_loaded_from ~= nil and keylog_loaded_from ~= "" then
+    elseif spi ~= nil and keylog_loaded_from ~= nil and keylog_loaded_from ~= "" and not (spi == 0 and profile ==
+            "compact" and rshift(msg.code, 5) >= 2) then -- an empty option: dissect_compact finds the SA
         rtree:add_proto_expert_info(ef.no_key)
     end
     local rec_tree = rtree:add(recsec, rec, "Record (" .. profile .. ")")

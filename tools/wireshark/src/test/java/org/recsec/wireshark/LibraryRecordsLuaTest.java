@@ -85,7 +85,9 @@ class LibraryRecordsLuaTest {
             // The client opens the response: the records in the capture are ones the library accepts.
             assertEquals(respText, new String(cp.unprotectResponse(resp, req).payload()));
             expect.add(new Expect(reqSpi, 41, reqText));
-            expect.add(new Expect(respSpi, 0, respText));
+            // a compact response's Record-Security option is empty: the dissector finds the SA by trying the key file's
+            // s2c compact SAs, and the decrypted text shows it found the right one
+            expect.add(new Expect(compact ? 0 : respSpi, 0, respText));
         }
         Path pcap = tmp.resolve("library-" + profileName + ".pcap");
         Path keys = tmp.resolve("library-" + profileName + ".txt");

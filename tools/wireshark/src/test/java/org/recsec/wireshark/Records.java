@@ -187,6 +187,12 @@ final class Records {
         return concat(new byte[] {1, (byte) code, (byte) 0xc0, (byte) 0xff}, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The compact profile's inner plaintext: {@link #innerPlaintext} without the {@code 000000VV} byte. */
+    static byte[] compactInnerPlaintext(int code, String text) {
+        byte[] full = innerPlaintext(code, text);
+        return java.util.Arrays.copyOfRange(full, 1, full.length);
+    }
+
     /** An outer CoAP message: CON/ACK, code, mid, 2-byte token, Record-Security = minimal uint SPI, the record. */
     static byte[] outer(boolean request, int mid, long spi, byte[] record) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();

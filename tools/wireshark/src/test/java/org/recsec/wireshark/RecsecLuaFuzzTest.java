@@ -70,7 +70,7 @@ class RecsecLuaFuzzTest {
             keyLines.add(String.format("RECSEC_SA %x c2s compact %s secret=%s", spi, s.code, Records.hex(secret)));
             for (int bits : new int[] {8, 16}) {
                 valid.add(Records.outer(true, 1, spi, Records.compact(s, secret, 1, rnd.nextInt(70000), bits,
-                        Records.innerPlaintext(2, "fuzz compact " + bits))));
+                        Records.compactInnerPlaintext(2, "fuzz compact " + bits))));
             }
             spi++;
         }

@@ -69,7 +69,7 @@ class RecsecLuaTest {
                 for (long seq : seqs) {
                     String text = "Hello compact " + s.code + "/" + seqBits + " seq " + seq;
                     byte[] record = Records.compact(s, secret, 3, seq, seqBits,
-                            Records.innerPlaintext(0x02, text));
+                            Records.compactInnerPlaintext(0x02, text));
                     cases.add(new Case("compact", s.code, spi, 3, seq, Records.outer(true, mid++, spi, record), true,
                             text, String.format("RECSEC_SA %08x c2s compact %s secret=%s", spi, s.code,
                             hex(secret))));
@@ -287,6 +287,11 @@ class RecsecLuaTest {
                     null, c)), true));
             d.add(new Pcap.Datagram(Records.outer(true, 1, 0x72, Records.dtls12(Records.Suite12.C0A8, key, iv, 1, 1,
                     Records.u(0x72, 4), c)), true));
+        }
+        // compact has no 000000VV byte: the same faults one byte earlier (and a code with an overrunning option)
+        byte[][] compactContents = {new byte[0], hex("ff02"), hex("02f0"), hex("02ff"), hex("02d1"),
+                hex("45e8fcdd0102"), hex("45e9fcdd010203040506070809")};
+        for (byte[] c : compactContents) {
             d.add(new Pcap.Datagram(Records.outer(true, 1, 0x73, Records.compact(Records.Suite13.S1305, secret, 1, 1,
                     16, c)), true));
         }
