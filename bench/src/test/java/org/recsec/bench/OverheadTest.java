@@ -34,12 +34,15 @@ class OverheadTest {
             assertEquals(42, rows[i].cidOverhead(), rows[i].message());
         }
         assertEquals(52, rows[3].cidOverhead(), rows[3].message());
-        // Compact (docs/profiles.md): record 12 (11 with an 8-bit seq) + inner header 2 + Record-Security with a
-        // two-byte SPI 5 + outer payload marker 1; responses the same, the binding costs no byte.
-        for (Overhead.Row r : rows) {
-            assertEquals(20, r.compactOverhead(), r.message());
-            assertEquals(19, r.compact8Overhead(), r.message());
+        // Compact (docs/profiles.md): record 12 (11 with an 8-bit seq) + inner code 1 + Record-Security with a
+        // two-byte SPI 5 + outer payload marker 1 = 19 (18); a response's option is empty (header 1 + extended delta
+        // 2 = 3: it names its SA by the request) = 17 (16); the binding costs no byte.
+        for (int i = 0; i < 3; i++) {
+            assertEquals(19, rows[i].compactOverhead(), rows[i].message());
+            assertEquals(18, rows[i].compact8Overhead(), rows[i].message());
         }
+        assertEquals(17, rows[3].compactOverhead(), rows[3].message());
+        assertEquals(16, rows[3].compact8Overhead(), rows[3].message());
         assertEquals(11, rows[3].oscoreOverhead(), rows[3].message());
         // GET: 4 header + 8 token + Uri-Path "sensors" (1 + 7) and "temp" (1 + 4) = 25.
         assertEquals(25, rows[0].plainBytes());
