@@ -67,24 +67,25 @@ final class SaKeylog {
         List<SaKeys> out = new ArrayList<>();
         try (SadSession session = sad.openSession(pushed -> { })) {
             for (PfKeyMessage m : session.send(PfKeyRequests.dump(1, 0))) {
-                PfKeyExtension.Sa sa = m.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class);
-                if (m.errno() != 0 || m.type() != PfKey.SADB_DUMP || sa == null) {
+                Optional<PfKeyExtension.Sa> dumped = m.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class);
+                if (m.errno() != 0 || m.type() != PfKey.SADB_DUMP || dumped.isEmpty()) {
                     continue;
                 }
+                PfKeyExtension.Sa sa = dumped.get();
                 String src = Endpoints.identityOf(m, true);
                 PfKeyMessage g = session.get(sa.spi(), src, Endpoints.identityOf(m, false));
-                PfKeyExtension.Key key = g.ext(PfKey.SADB_EXT_KEY_ENCRYPT, PfKeyExtension.Key.class);
-                PfKeyExtension.Iv iv = g.ext(PfKey.SADB_X_EXT_RECSEC_IV, PfKeyExtension.Iv.class);
-                PfKeyExtension.Profile profile = g.ext(PfKey.SADB_X_EXT_RECSEC_PROFILE, PfKeyExtension.Profile.class);
+                Optional<PfKeyExtension.Key> key = g.ext(PfKey.SADB_EXT_KEY_ENCRYPT, PfKeyExtension.Key.class);
+                Optional<PfKeyExtension.Iv> iv = g.ext(PfKey.SADB_X_EXT_RECSEC_IV, PfKeyExtension.Iv.class);
                 Optional<CipherSuite> suite = PfKey.suiteForEalg(sa.encrypt());
-                int profileId = profile == null ? PfKey.RECSEC_PROFILE_DTLS12 : profile.profile();
-                if (key == null || suite.isEmpty() || (iv == null) != PfKey.isCompactProfile(profileId)) {
+                int profileId = g.ext(PfKey.SADB_X_EXT_RECSEC_PROFILE, PfKeyExtension.Profile.class)
+                        .map(PfKeyExtension.Profile::profile).orElse(PfKey.RECSEC_PROFILE_DTLS12);
+                if (key.isEmpty() || suite.isEmpty() || iv.isEmpty() != PfKey.isCompactProfile(profileId)) {
                     continue;
                 }
                 if (PfKey.isCompactProfile(profileId) || profileId == PfKey.RECSEC_PROFILE_DTLS12
                         || profileId == PfKey.RECSEC_PROFILE_DTLS12_CID) {
-                    out.add(new SaKeys(sa.spi(), src.equals(serverId), profileId, suite.get(), key.key().toByteArray(),
-                            iv == null ? new byte[0] : iv.iv().toByteArray()));
+                    out.add(new SaKeys(sa.spi(), src.equals(serverId), profileId, suite.get(),
+                            key.get().key().toByteArray(), iv.map(v -> v.iv().toByteArray()).orElse(new byte[0])));
                 }
             }
         }

@@ -182,7 +182,7 @@ class KeydSetkeyCliTest {
         try (SocketChannel kmp = client(); SocketChannel admin = client()) {
             PfKeyMessage reg = roundTrip(kmp, PfKeyRequests.register(1, 7).encode());
             assertEquals(0, reg.errno());
-            assertEquals(4, reg.ext(PfKey.SADB_EXT_SUPPORTED_ENCRYPT, Supported.class).algs().size());
+            assertEquals(4, reg.ext(PfKey.SADB_EXT_SUPPORTED_ENCRYPT, Supported.class).orElseThrow().algs().size());
             SaSpec sa = SaSpec.withKeys(0x1001, "coap://127.0.0.1:5683", "coap://127.0.0.1:5684",
                     CipherSuite.AES_128_CCM_8, SecretBytes.copyOf(new byte[16]), SecretBytes.copyOf(new byte[4]))
                     .withLifetimes(new PfKeyExtension.Lifetime(PfKey.SADB_EXT_LIFETIME_SOFT, 2, 0, 0, 0), null);

@@ -46,17 +46,15 @@ public final class Endpoints {
      * @throws PfKeyException {@code EINVAL} when the message names that end by neither IDENTITY nor ADDRESS
      */
     public static String identityOf(PfKeyMessage m, boolean src) throws PfKeyException {
-        PfKeyExtension.Identity id = m.ext(src ? PfKey.SADB_EXT_IDENTITY_SRC : PfKey.SADB_EXT_IDENTITY_DST,
+        Optional<PfKeyExtension.Identity> id = m.ext(src ? PfKey.SADB_EXT_IDENTITY_SRC : PfKey.SADB_EXT_IDENTITY_DST,
                 PfKeyExtension.Identity.class);
-        if (id != null) {
-            return id.value();
+        if (id.isPresent()) {
+            return id.get().value();
         }
-        PfKeyExtension.Address a = m.ext(src ? PfKey.SADB_EXT_ADDRESS_SRC : PfKey.SADB_EXT_ADDRESS_DST,
-                PfKeyExtension.Address.class);
-        if (a != null) {
-            return coapUri(a.address());
-        }
-        throw new PfKeyException(PfKey.EINVAL, "no " + (src ? "source" : "destination") + " address or identity");
+        return m.ext(src ? PfKey.SADB_EXT_ADDRESS_SRC : PfKey.SADB_EXT_ADDRESS_DST, PfKeyExtension.Address.class)
+                .map(a -> coapUri(a.address()))
+                .orElseThrow(() -> new PfKeyException(PfKey.EINVAL,
+                        "no " + (src ? "source" : "destination") + " address or identity"));
     }
 
     /** {@code coap://ADDR:PORT} for a socket address, IPv6 compressed per RFC 5952 and bracketed. */

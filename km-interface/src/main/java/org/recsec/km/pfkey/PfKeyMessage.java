@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.recsec.record.internal.wire.Bytes;
 
@@ -57,10 +58,43 @@ public final class PfKeyMessage {
     /** The extensions by type, in ascending type order. */
     public Map<Integer, PfKeyExtension> extensions() { return extensions; }
 
-    /** The extension of {@code type}, or {@code null}. */
-    public <T extends PfKeyExtension> T ext(int extType, Class<T> cls) {
+    /**
+     * The extension of type {@code extType} (RFC 2367 §2.3), or empty when the message does not carry it: for the
+     * extensions a message may or may not carry (RFC 2367 §3.1 marks them optional for each message type, e.g. the
+     * lifetimes of an ADD).
+     *
+     * @param extType the extension type, e.g. {@link PfKey#SADB_EXT_SA}
+     * @param cls     the class the extension of that type decodes to (RFC 2367 §2.3), e.g.
+     *                {@link PfKeyExtension.Sa}
+     * @param <T>     that class
+     * @return the extension, or empty when absent
+     * @throws ClassCastException when the extension is present but not a {@code cls}: a wrong pairing of type and
+     *                            class in the caller, a programming error rather than bad input, since {@link
+     *                            #decode} gives each type its one class
+     */
+    public <T extends PfKeyExtension> Optional<T> ext(int extType, Class<T> cls) {
+        return Optional.ofNullable(extensions.get(extType)).map(cls::cast);
+    }
+
+    /**
+     * The extension of type {@code extType} that the message must carry, e.g. the SA extension of an ADD or UPDATE
+     * and of their replies, or of a GETSPI reply (RFC 2367 §3.1.1-§3.1.3): its absence is a malformed message, the
+     * {@code EINVAL} of RFC 2367 §3.1, whoever sent it.
+     *
+     * @param extType the extension type, e.g. {@link PfKey#SADB_EXT_SA}
+     * @param cls     the class the extension of that type decodes to (RFC 2367 §2.3)
+     * @param <T>     that class
+     * @return the extension
+     * @throws PfKeyException     {@code EINVAL} when the message does not carry it
+     * @throws ClassCastException when the extension is present but not a {@code cls} (see {@link #ext})
+     */
+    public <T extends PfKeyExtension> T require(int extType, Class<T> cls) throws PfKeyException {
         PfKeyExtension e = extensions.get(extType);
-        return e == null ? null : cls.cast(e);
+        if (e == null) {
+            throw new PfKeyException(PfKey.EINVAL, PfKey.typeName(type) + " without the " + cls.getSimpleName()
+                    + " extension (type " + extType + ")");
+        }
+        return cls.cast(e);
     }
 
     public boolean has(int extType) { return extensions.containsKey(extType); }
@@ -168,7 +202,7 @@ public final class PfKeyMessage {
                         extType == lastType ? "repeated extension " + extType : "extension out of order");
             }
             lastType = extType;
-            java.util.Optional<PfKeyExtension> e = PfKeyExtension.decode(extType, b, p, extBytes);
+            Optional<PfKeyExtension> e = PfKeyExtension.decode(extType, b, p, extBytes);
             if (e.isPresent()) {
                 ext.put(extType, e.get());
             }

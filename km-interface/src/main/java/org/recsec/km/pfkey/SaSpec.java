@@ -1,6 +1,7 @@
 package org.recsec.km.pfkey;
 
 import java.util.Objects;
+import java.util.Optional;
 import org.recsec.record.base.CipherSuite;
 import org.recsec.record.base.SecretBytes;
 import org.recsec.record.internal.ReplayWindow;
@@ -176,10 +177,7 @@ public record SaSpec(long spi, String src, String dst, CipherSuite suite, Secret
         if (m.satype() != PfKey.SADB_X_SATYPE_RECSEC) {
             throw new PfKeyException(PfKey.EPROTONOSUPPORT, "SA type " + m.satype());
         }
-        PfKeyExtension.Sa sa = m.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class);
-        if (sa == null) {
-            throw new PfKeyException(PfKey.EINVAL, "no SA extension");
-        }
+        PfKeyExtension.Sa sa = m.require(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class);
         if (sa.spi() < MIN_SPI) {
             throw new PfKeyException(PfKey.EINVAL, "SPI below 256 is reserved");
         }
@@ -191,13 +189,16 @@ public record SaSpec(long spi, String src, String dst, CipherSuite suite, Secret
         }
         CipherSuite suite = PfKey.suiteForEalg(sa.encrypt()).orElseThrow(
                 () -> new PfKeyException(PfKey.EINVAL, "encryption algorithm " + sa.encrypt()));
-        PfKeyExtension.Key key = m.ext(PfKey.SADB_EXT_KEY_ENCRYPT, PfKeyExtension.Key.class);
-        PfKeyExtension.Iv iv = m.ext(PfKey.SADB_X_EXT_RECSEC_IV, PfKeyExtension.Iv.class);
-        PfKeyExtension.SeHandle se = m.ext(PfKey.SADB_X_EXT_RECSEC_SE_HANDLE, PfKeyExtension.SeHandle.class);
+        // Each optional extension below is null when absent: SaSpec's own components hold null for "none".
+        PfKeyExtension.Key key = m.ext(PfKey.SADB_EXT_KEY_ENCRYPT, PfKeyExtension.Key.class).orElse(null);
+        PfKeyExtension.Iv iv = m.ext(PfKey.SADB_X_EXT_RECSEC_IV, PfKeyExtension.Iv.class).orElse(null);
+        PfKeyExtension.SeHandle se = m.ext(PfKey.SADB_X_EXT_RECSEC_SE_HANDLE, PfKeyExtension.SeHandle.class)
+                .orElse(null);
         if ((key == null) == (se == null)) {
             throw new PfKeyException(PfKey.EINVAL, "need exactly one of KEY_ENCRYPT and an SE handle");
         }
-        PfKeyExtension.Profile profile = m.ext(PfKey.SADB_X_EXT_RECSEC_PROFILE, PfKeyExtension.Profile.class);
+        PfKeyExtension.Profile profile = m.ext(PfKey.SADB_X_EXT_RECSEC_PROFILE, PfKeyExtension.Profile.class)
+                .orElse(null);
         int profileId = profile == null ? PfKey.RECSEC_PROFILE_DTLS12 : profile.profile();
         if (!PfKey.isKnownProfile(profileId)) {
             throw new PfKeyException(PfKey.EINVAL, "record profile " + profileId);
@@ -226,12 +227,12 @@ public record SaSpec(long spi, String src, String dst, CipherSuite suite, Secret
             throw new PfKeyException(PfKey.EINVAL, "an SE-resident SA carries no IV");
         }
         int window = sa.replay();
-        PfKeyExtension.Replay replay = m.ext(PfKey.SADB_X_EXT_RECSEC_REPLAY, PfKeyExtension.Replay.class);
-        if (replay != null) {
-            if (sa.replay() != Math.min(replay.window(), 255)) {
+        Optional<PfKeyExtension.Replay> replay = m.ext(PfKey.SADB_X_EXT_RECSEC_REPLAY, PfKeyExtension.Replay.class);
+        if (replay.isPresent()) {
+            if (sa.replay() != Math.min(replay.get().window(), 255)) {
                 throw new PfKeyException(PfKey.EINVAL, "sadb_sa_replay disagrees with the replay extension");
             }
-            window = (int) replay.window();
+            window = (int) replay.get().window();
         } else if (window == 0) {
             // RFC 2367 lets replay 0 switch anti-replay off; record SAs always keep it, at the usual size.
             window = ReplayWindow.DEFAULT_SIZE;
@@ -242,8 +243,8 @@ public record SaSpec(long spi, String src, String dst, CipherSuite suite, Secret
         return new SaSpec(sa.spi(), Endpoints.identityOf(m, true), Endpoints.identityOf(m, false), suite,
                 key == null ? null : key.key(), iv == null ? null : iv.iv(), se == null ? null : se.handle(),
                 window, profile == null ? 0 : profile.epoch(), profile == null ? 0 : profile.nextSequence(),
-                m.ext(PfKey.SADB_EXT_LIFETIME_SOFT, PfKeyExtension.Lifetime.class),
-                m.ext(PfKey.SADB_EXT_LIFETIME_HARD, PfKeyExtension.Lifetime.class), profileId);
+                m.ext(PfKey.SADB_EXT_LIFETIME_SOFT, PfKeyExtension.Lifetime.class).orElse(null),
+                m.ext(PfKey.SADB_EXT_LIFETIME_HARD, PfKeyExtension.Lifetime.class).orElse(null), profileId);
     }
 
     @Override

@@ -373,7 +373,8 @@ final class SaStore {
 
     /** The saved state of one entry: its ADD message with keys, the state in the SA extension, counters, mark. */
     static PfKeyMessage toMessage(SadEntry e, SadEntry.Snapshot s, PfKeyMessage keyed) {
-        PfKeyExtension.Sa sa = keyed.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class);
+        // keyed comes from SadMessages.describe, which always adds the SA extension.
+        PfKeyExtension.Sa sa = keyed.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class).orElseThrow();
         return keyed.toBuilder()
                 .add(new PfKeyExtension.Sa(sa.spi(), sa.replay(), s.state(), sa.auth(), sa.encrypt(), sa.flags()))
                 .add(s.current())

@@ -90,22 +90,12 @@ final class SadMessages {
         }
     }
 
-    private static PfKeyExtension.Sa requireSa(PfKeyMessage m) throws PfKeyException {
-        PfKeyExtension.Sa sa = m.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class);
-        if (sa == null) {
-            throw new PfKeyException(PfKey.EINVAL, "no SA extension");
-        }
-        return sa;
-    }
-
     /** GETSPI (§3.1.1): reserve an SPI for an inbound SA as a larval entry. */
     private static PfKeyMessage getSpi(SecurityAssociationDatabase db, SadSession s, PfKeyMessage m)
             throws PfKeyException {
         requireRecsec(m);
-        PfKeyExtension.SpiRange range = m.ext(PfKey.SADB_EXT_SPIRANGE, PfKeyExtension.SpiRange.class);
-        if (range == null) {
-            throw new PfKeyException(PfKey.EINVAL, "GETSPI needs an SPI range");
-        }
+        PfKeyExtension.SpiRange range = m.ext(PfKey.SADB_EXT_SPIRANGE, PfKeyExtension.SpiRange.class)
+                .orElseThrow(() -> new PfKeyException(PfKey.EINVAL, "GETSPI needs an SPI range"));
         String src = Endpoints.identityOf(m, true);
         String dst = Endpoints.identityOf(m, false);
         if (!db.isLocal(dst)) {
@@ -193,7 +183,7 @@ final class SadMessages {
     private static PfKeyMessage update(SecurityAssociationDatabase db, SadSession s, PfKeyMessage m)
             throws PfKeyException {
         requireRecsec(m);
-        PfKeyExtension.Sa sa = requireSa(m);
+        PfKeyExtension.Sa sa = m.require(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class);
         String src = Endpoints.identityOf(m, true);
         String dst = Endpoints.identityOf(m, false);
         SadEntry e = db.entries().find(sa.spi(), dst);
@@ -228,8 +218,9 @@ final class SadMessages {
         if (sa.state() > PfKey.SADB_SASTATE_DEAD) {
             throw new PfKeyException(PfKey.EINVAL, "state " + sa.state());
         }
-        e.setLimits(m.ext(PfKey.SADB_EXT_LIFETIME_SOFT, PfKeyExtension.Lifetime.class),
-                m.ext(PfKey.SADB_EXT_LIFETIME_HARD, PfKeyExtension.Lifetime.class));
+        // An UPDATE without a lifetime leaves that limit as it was (null: none given).
+        e.setLimits(m.ext(PfKey.SADB_EXT_LIFETIME_SOFT, PfKeyExtension.Lifetime.class).orElse(null),
+                m.ext(PfKey.SADB_EXT_LIFETIME_HARD, PfKeyExtension.Lifetime.class).orElse(null));
         int t = e.forceState(sa.state(), db.nowSeconds());
         if (!db.entries().persist(e)) {
             throw new PfKeyException(PfKey.EIO, "cannot save the SA");
@@ -242,7 +233,7 @@ final class SadMessages {
     private static PfKeyMessage delete(SecurityAssociationDatabase db, SadSession s, PfKeyMessage m)
             throws PfKeyException {
         requireRecsec(m);
-        PfKeyExtension.Sa sa = requireSa(m);
+        PfKeyExtension.Sa sa = m.require(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class);
         SadEntry e = db.entries().find(sa.spi(), Endpoints.identityOf(m, false));
         if (e == null || !e.src.equals(Endpoints.identityOf(m, true))) {
             throw new PfKeyException(PfKey.ESRCH, "no SA 0x" + Long.toHexString(sa.spi()));
@@ -258,7 +249,7 @@ final class SadMessages {
     /** GET (§3.1.5): the SA with its keys, to the caller only. */
     private static PfKeyMessage get(SecurityAssociationDatabase db, PfKeyMessage m) throws PfKeyException {
         requireRecsec(m);
-        PfKeyExtension.Sa sa = requireSa(m);
+        PfKeyExtension.Sa sa = m.require(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class);
         SadEntry e = db.entries().find(sa.spi(), Endpoints.identityOf(m, false));
         if (e == null || !e.src.equals(Endpoints.identityOf(m, true))) {
             throw new PfKeyException(PfKey.ESRCH, "no SA 0x" + Long.toHexString(sa.spi()));

@@ -117,15 +117,13 @@ final class SadPersistence {
      */
     static SadEntry entryFrom(SecurityAssociationDatabase db, String fileName, long fileId, PfKeyMessage m,
                               long nowSeconds, int sequenceReserve) throws SaStore.CorruptSaFileException {
-        PfKeyExtension.Sa sa = m.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class);
-        PfKeyExtension.Profile profile = m.ext(PfKey.SADB_X_EXT_RECSEC_PROFILE, PfKeyExtension.Profile.class);
         if (m.type() != PfKey.SADB_ADD || m.satype() != PfKey.SADB_X_SATYPE_RECSEC) {
             throw new SaStore.CorruptSaFileException(fileName, "not a saved record SA");
         }
-        if (sa == null || profile == null) {
-            throw new SaStore.CorruptSaFileException(fileName, "no " + (sa == null ? "SA" : "profile")
-                    + " extension");
-        }
+        PfKeyExtension.Sa sa = m.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class)
+                .orElseThrow(() -> new SaStore.CorruptSaFileException(fileName, "no SA extension"));
+        PfKeyExtension.Profile profile = m.ext(PfKey.SADB_X_EXT_RECSEC_PROFILE, PfKeyExtension.Profile.class)
+                .orElseThrow(() -> new SaStore.CorruptSaFileException(fileName, "no profile extension"));
         if (sa.state() > PfKey.SADB_SASTATE_DEAD || sa.state() == PfKey.SADB_SASTATE_LARVAL) {
             throw new SaStore.CorruptSaFileException(fileName, "state " + sa.state());
         }
@@ -144,12 +142,11 @@ final class SadPersistence {
                     + " is a local identity");
         }
         SadEntry e = new SadEntry(db, spec, in, out, fileId, nowSeconds);
-        PfKeyExtension.Lifetime cur = m.ext(PfKey.SADB_EXT_LIFETIME_CURRENT, PfKeyExtension.Lifetime.class);
-        if (cur != null && e.outboundOk) {
-            // Records sent since the last save were not counted on disk; at most one reserve of them went out.
-            cur = new PfKeyExtension.Lifetime(cur.type(), Math.min(0xffffffffL, cur.allocations() + sequenceReserve),
-                    cur.bytes(), cur.addTime(), cur.useTime());
-        }
+        // Records sent since the last save were not counted on disk; at most one reserve of them went out.
+        PfKeyExtension.Lifetime cur = m.ext(PfKey.SADB_EXT_LIFETIME_CURRENT, PfKeyExtension.Lifetime.class)
+                .map(c -> !e.outboundOk ? c : new PfKeyExtension.Lifetime(c.type(),
+                        Math.min(0xffffffffL, c.allocations() + sequenceReserve), c.bytes(), c.addTime(), c.useTime()))
+                .orElse(null); // none saved: restore keeps the fresh entry's counters
         try {
             e.restore(sa.state(), cur, profile.nextSequence(), nowSeconds);
         } catch (RuntimeException ex) {

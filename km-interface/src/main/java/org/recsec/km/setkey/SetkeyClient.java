@@ -58,7 +58,13 @@ public final class SetkeyClient implements AutoCloseable {
         return ok;
     }
 
-    /** Runs one statement; false (and a line on the error stream) when the daemon refused it. */
+    /**
+     * Runs one statement; false (and a line on the error stream) when the daemon refused it.
+     *
+     * @throws IOException when the connection fails, or a reply does not decode or lacks an extension its type
+     *                     must carry (the SA extension of a GET or DUMP reply, RFC 2367 §3.1.5, §3.1.10): then the
+     *                     cause is the {@link PfKeyException} ({@code EINVAL})
+     */
     public boolean run(SetkeyCommand c) throws IOException {
         if (c instanceof SetkeyCommand.Add a) {
             return expectOk(c, request(PfKeyRequests.add(a.sa(), nextSeq(), pid)));
@@ -77,7 +83,7 @@ public final class SetkeyClient implements AutoCloseable {
                 if (m.errno() != 0) {
                     break;
                 }
-                long spi = m.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class).spi();
+                long spi = saOf(m).spi();
                 if (identity(m, true).equals(d.src()) && identity(m, false).equals(d.dst())) {
                     ok &= expectOk(c, request(PfKeyRequests.delete(spi, d.src(), d.dst(), nextSeq(), pid)));
                 }
@@ -113,6 +119,19 @@ public final class SetkeyClient implements AutoCloseable {
         }
     }
 
+    /** The SA extension every GET and DUMP reply carries (RFC 2367 §3.1.5, §3.1.10). */
+    private static PfKeyExtension.Sa saOf(PfKeyMessage reply) throws IOException {
+        try {
+            return reply.require(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class);
+        } catch (PfKeyException e) {
+            throw badReply(e);
+        }
+    }
+
+    private static IOException badReply(PfKeyException e) {
+        return new IOException("bad reply from the daemon: " + e.getMessage(), e);
+    }
+
     private static String identity(PfKeyMessage m, boolean src) {
         try {
             return Endpoints.identityOf(m, src);
@@ -143,46 +162,39 @@ public final class SetkeyClient implements AutoCloseable {
     }
 
     /** Prints one SA in a setkey -D like layout; keys only when {@code keys} (GET). */
-    private void print(PfKeyMessage m, boolean keys) {
-        PfKeyExtension.Sa sa = m.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class);
+    private void print(PfKeyMessage m, boolean keys) throws IOException {
+        PfKeyExtension.Sa sa = saOf(m);
         Optional<CipherSuite> suite = PfKey.suiteForEalg(sa.encrypt());
         out.println(identity(m, true) + " " + identity(m, false));
         out.println("\trecsec spi=" + sa.spi() + "(0x" + String.format("%08x", sa.spi()) + ") state="
                 + stateName(sa.state()));
         StringBuilder e = new StringBuilder("\tE: ").append(suite.map(SetkeyParser::algorithmName)
                 .orElse("none"));
-        PfKeyExtension.Key k = m.ext(PfKey.SADB_EXT_KEY_ENCRYPT, PfKeyExtension.Key.class);
-        PfKeyExtension.Iv iv = m.ext(PfKey.SADB_X_EXT_RECSEC_IV, PfKeyExtension.Iv.class);
-        if (keys && k != null) {
-            e.append(" key=0x").append(Bytes.toHex(k.key().toByteArray()));
-            if (iv != null) { // a compact-profile SA: KEY_ENCRYPT is the traffic secret, there is no IV
-                e.append(" iv=0x").append(Bytes.toHex(iv.iv().toByteArray()));
-            }
+        Optional<PfKeyExtension.Key> k = m.ext(PfKey.SADB_EXT_KEY_ENCRYPT, PfKeyExtension.Key.class);
+        if (keys && k.isPresent()) {
+            e.append(" key=0x").append(Bytes.toHex(k.get().key().toByteArray()));
+            // none for a compact-profile SA: KEY_ENCRYPT is the traffic secret, there is no IV
+            m.ext(PfKey.SADB_X_EXT_RECSEC_IV, PfKeyExtension.Iv.class)
+                    .ifPresent(iv -> e.append(" iv=0x").append(Bytes.toHex(iv.iv().toByteArray())));
         }
         out.println(e);
-        PfKeyExtension.SeHandle se = m.ext(PfKey.SADB_X_EXT_RECSEC_SE_HANDLE, PfKeyExtension.SeHandle.class);
-        if (se != null) {
-            out.println("\tse-handle=" + se.handle());
-        }
-        PfKeyExtension.Replay rx = m.ext(PfKey.SADB_X_EXT_RECSEC_REPLAY, PfKeyExtension.Replay.class);
-        PfKeyExtension.Profile p = m.ext(PfKey.SADB_X_EXT_RECSEC_PROFILE, PfKeyExtension.Profile.class);
-        out.println("\treplay=" + (rx != null ? rx.window() : sa.replay())
-                + (p != null ? " epoch=" + p.epoch() + " seq=" + p.nextSequence() + " profile="
-                + SaSpec.profileName(p.profile()) : ""));
-        PfKeyExtension.Lifetime cur = m.ext(PfKey.SADB_EXT_LIFETIME_CURRENT, PfKeyExtension.Lifetime.class);
-        if (cur != null) {
-            out.println("\tcurrent: records=" + cur.allocations() + " bytes=" + cur.bytes() + " added="
-                    + cur.addTime() + " used=" + cur.useTime());
-        }
-        lifetime("hard", m.ext(PfKey.SADB_EXT_LIFETIME_HARD, PfKeyExtension.Lifetime.class));
-        lifetime("soft", m.ext(PfKey.SADB_EXT_LIFETIME_SOFT, PfKeyExtension.Lifetime.class));
+        m.ext(PfKey.SADB_X_EXT_RECSEC_SE_HANDLE, PfKeyExtension.SeHandle.class)
+                .ifPresent(se -> out.println("\tse-handle=" + se.handle()));
+        long window = m.ext(PfKey.SADB_X_EXT_RECSEC_REPLAY, PfKeyExtension.Replay.class)
+                .map(PfKeyExtension.Replay::window).orElse((long) sa.replay());
+        out.println("\treplay=" + window + m.ext(PfKey.SADB_X_EXT_RECSEC_PROFILE, PfKeyExtension.Profile.class)
+                .map(p -> " epoch=" + p.epoch() + " seq=" + p.nextSequence() + " profile="
+                        + SaSpec.profileName(p.profile())).orElse(""));
+        m.ext(PfKey.SADB_EXT_LIFETIME_CURRENT, PfKeyExtension.Lifetime.class)
+                .ifPresent(cur -> out.println("\tcurrent: records=" + cur.allocations() + " bytes=" + cur.bytes()
+                        + " added=" + cur.addTime() + " used=" + cur.useTime()));
+        m.ext(PfKey.SADB_EXT_LIFETIME_HARD, PfKeyExtension.Lifetime.class).ifPresent(l -> lifetime("hard", l));
+        m.ext(PfKey.SADB_EXT_LIFETIME_SOFT, PfKeyExtension.Lifetime.class).ifPresent(l -> lifetime("soft", l));
     }
 
     private void lifetime(String name, PfKeyExtension.Lifetime l) {
-        if (l != null) {
-            out.println("\t" + name + ": records=" + l.allocations() + " bytes=" + l.bytes() + " addtime="
-                    + l.addTime() + "s usetime=" + l.useTime() + "s");
-        }
+        out.println("\t" + name + ": records=" + l.allocations() + " bytes=" + l.bytes() + " addtime="
+                + l.addTime() + "s usetime=" + l.useTime() + "s");
     }
 
     private static String stateName(int s) {
@@ -213,7 +225,7 @@ public final class SetkeyClient implements AutoCloseable {
         try {
             return PfKeyMessage.decode(b);
         } catch (PfKeyException e) {
-            throw new IOException("undecodable reply from the daemon: " + e.getMessage());
+            throw badReply(e);
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.util.Optional;
 import org.recsec.km.pfkey.PfKey;
 import org.recsec.km.pfkey.PfKeyException;
 import org.recsec.km.pfkey.PfKeyExtension;
@@ -46,15 +47,16 @@ class PfKeyFuzzTest {
         String text = m.toString();
         // Identities are the sender's own text and are shown: a fuzzer can write the key's hex into one.
         for (int type : new int[] {PfKey.SADB_EXT_IDENTITY_SRC, PfKey.SADB_EXT_IDENTITY_DST}) {
-            PfKeyExtension.Identity id = m.ext(type, PfKeyExtension.Identity.class);
-            if (id != null) {
-                text = text.replace(id.value(), "");
+            Optional<PfKeyExtension.Identity> id = m.ext(type, PfKeyExtension.Identity.class);
+            if (id.isPresent()) {
+                text = text.replace(id.get().value(), "");
             }
         }
         for (int type : new int[] {PfKey.SADB_EXT_KEY_AUTH, PfKey.SADB_EXT_KEY_ENCRYPT}) {
-            PfKeyExtension.Key k = m.ext(type, PfKeyExtension.Key.class);
-            if (k != null && k.key().length() >= 4) {
-                assertFalse(text.toLowerCase().contains(Bytes.toHex(k.key().toByteArray())), "key bytes in toString");
+            Optional<PfKeyExtension.Key> k = m.ext(type, PfKeyExtension.Key.class);
+            if (k.isPresent() && k.get().key().length() >= 4) {
+                assertFalse(text.toLowerCase().contains(Bytes.toHex(k.get().key().toByteArray())),
+                        "key bytes in toString");
             }
         }
     }

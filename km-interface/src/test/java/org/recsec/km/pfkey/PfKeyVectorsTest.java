@@ -2,13 +2,13 @@ package org.recsec.km.pfkey;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.recsec.record.internal.wire.Bytes;
@@ -39,29 +39,30 @@ class PfKeyVectorsTest {
                 assertEquals(v.get("dst").asText(), Endpoints.identityOf(m, false), name);
             }
             if (v.has("key")) {
-                PfKeyExtension.Key k = m.ext(PfKey.SADB_EXT_KEY_ENCRYPT, PfKeyExtension.Key.class);
+                PfKeyExtension.Key k = m.ext(PfKey.SADB_EXT_KEY_ENCRYPT, PfKeyExtension.Key.class).orElseThrow();
                 assertEquals(v.get("key").asText(), Bytes.toHex(k.key().toByteArray()), name);
             }
             if (v.has("iv")) {
-                PfKeyExtension.Iv iv = m.ext(PfKey.SADB_X_EXT_RECSEC_IV, PfKeyExtension.Iv.class);
+                PfKeyExtension.Iv iv = m.ext(PfKey.SADB_X_EXT_RECSEC_IV, PfKeyExtension.Iv.class).orElseThrow();
                 assertEquals(v.get("iv").asText(), Bytes.toHex(iv.iv().toByteArray()), name);
             }
             if (v.has("epoch")) {
-                PfKeyExtension.Profile p = m.ext(PfKey.SADB_X_EXT_RECSEC_PROFILE, PfKeyExtension.Profile.class);
+                PfKeyExtension.Profile p = m.ext(PfKey.SADB_X_EXT_RECSEC_PROFILE, PfKeyExtension.Profile.class)
+                        .orElseThrow();
                 assertEquals(v.get("epoch").asInt(), p.epoch(), name);
                 assertEquals(v.get("nextSequence").asLong(), p.nextSequence(), name);
                 assertEquals(PfKey.RECSEC_PROFILE_DTLS12, p.profile(), name);
             }
             if (v.has("seHandle")) {
                 assertEquals(v.get("seHandle").asText(), m.ext(PfKey.SADB_X_EXT_RECSEC_SE_HANDLE,
-                        PfKeyExtension.SeHandle.class).handle(), name);
+                        PfKeyExtension.SeHandle.class).orElseThrow().handle(), name);
             }
             if (v.has("replayWindow")) {
                 assertEquals(v.get("replayWindow").asLong(), m.ext(PfKey.SADB_X_EXT_RECSEC_REPLAY,
-                        PfKeyExtension.Replay.class).window(), name);
+                        PfKeyExtension.Replay.class).orElseThrow().window(), name);
             }
             if (v.has("spiMin")) {
-                PfKeyExtension.SpiRange r = m.ext(PfKey.SADB_EXT_SPIRANGE, PfKeyExtension.SpiRange.class);
+                PfKeyExtension.SpiRange r = m.ext(PfKey.SADB_EXT_SPIRANGE, PfKeyExtension.SpiRange.class).orElseThrow();
                 assertEquals(v.get("spiMin").asLong(), r.min(), name);
                 assertEquals(v.get("spiMax").asLong(), r.max(), name);
             }
@@ -69,14 +70,14 @@ class PfKeyVectorsTest {
             checkLifetime(name, v, "soft", m.ext(PfKey.SADB_EXT_LIFETIME_SOFT, PfKeyExtension.Lifetime.class));
             checkLifetime(name, v, "hard", m.ext(PfKey.SADB_EXT_LIFETIME_HARD, PfKeyExtension.Lifetime.class));
             if (v.has("proposalCombs")) {
-                Proposal p = m.ext(PfKey.SADB_EXT_PROPOSAL, Proposal.class);
+                Proposal p = m.ext(PfKey.SADB_EXT_PROPOSAL, Proposal.class).orElseThrow();
                 assertEquals(v.get("proposalCombs").asInt(), p.combs().size(), name);
                 for (int i = 0; i < p.combs().size(); i++) {
                     assertEquals(v.get("proposalEncrypt").get(i).asInt(), p.combs().get(i).encrypt(), name);
                 }
             }
             if (v.has("supportedEncrypt")) {
-                Supported s = m.ext(PfKey.SADB_EXT_SUPPORTED_ENCRYPT, Supported.class);
+                Supported s = m.ext(PfKey.SADB_EXT_SUPPORTED_ENCRYPT, Supported.class).orElseThrow();
                 assertEquals(v.get("supportedEncrypt").size(), s.algs().size(), name);
                 for (int i = 0; i < s.algs().size(); i++) {
                     assertEquals(v.get("supportedEncrypt").get(i).asInt(), s.algs().get(i).id(), name);
@@ -107,8 +108,8 @@ class PfKeyVectorsTest {
         if (!v.has("spi")) {
             return;
         }
-        PfKeyExtension.Sa sa = m.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class);
-        assertNotNull(sa, name);
+        PfKeyExtension.Sa sa = m.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class)
+                .orElseThrow(() -> new AssertionError(name + ": no SA extension"));
         assertEquals(v.get("spi").asLong(), sa.spi(), name);
         if (v.has("state")) {
             assertEquals(v.get("state").asInt(), sa.state(), name);
@@ -121,12 +122,12 @@ class PfKeyVectorsTest {
         }
     }
 
-    private static void checkLifetime(String name, JsonNode v, String field, PfKeyExtension.Lifetime l) {
+    private static void checkLifetime(String name, JsonNode v, String field, Optional<PfKeyExtension.Lifetime> got) {
         if (!v.has(field)) {
             return;
         }
         JsonNode f = v.get(field);
-        assertNotNull(l, name + " " + field);
+        PfKeyExtension.Lifetime l = got.orElseThrow(() -> new AssertionError(name + ": no " + field + " lifetime"));
         assertEquals(f.get("allocations").asLong(), l.allocations(), name + " " + field);
         assertEquals(f.get("bytes").asLong(), l.bytes(), name + " " + field);
         assertEquals(f.get("addTime").asLong(), l.addTime(), name + " " + field);

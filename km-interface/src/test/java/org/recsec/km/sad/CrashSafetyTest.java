@@ -111,10 +111,12 @@ class CrashSafetyTest {
                 .everyIdentityLocal().stateDirectory(dir).build();
         assertEquals(2, again.size());
         PfKeyMessage got = again.openSession(b -> { }).get(0x1001, C, PEER);
-        assertEquals(PfKey.SADB_SASTATE_DYING, got.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class).state());
+        assertEquals(PfKey.SADB_SASTATE_DYING, got.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class)
+                .orElseThrow().state());
         assertTrue(SecretBytes.copyOf(key).equalsSecret(got.ext(PfKey.SADB_EXT_KEY_ENCRYPT,
-                PfKeyExtension.Key.class).key()));
-        assertEquals(5000, got.ext(PfKey.SADB_EXT_LIFETIME_CURRENT, PfKeyExtension.Lifetime.class).addTime());
+                PfKeyExtension.Key.class).orElseThrow().key()));
+        assertEquals(5000, got.ext(PfKey.SADB_EXT_LIFETIME_CURRENT, PfKeyExtension.Lifetime.class)
+                .orElseThrow().addTime());
         assertEquals(PeerId.of("SEN-1"), again.inbound(0x2002).peerId());
         assertEquals(PfKey.ESRCH, PfKeyMessage.decode(again.openSession(b -> { })
                 .send(PfKeyRequests.get(0x3003, C, "coap://10.9.9.9:5683", 1, 0).encode()).get(0)).errno());

@@ -60,7 +60,7 @@ class DeadSaRemovalTest {
         assertEquals(0, db.size(), "removed after the grace period");
         PfKeyMessage last = pushed.get(pushed.size() - 1);
         assertEquals(PfKey.SADB_DELETE, last.type());
-        assertEquals(0x1001, last.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class).spi());
+        assertEquals(0x1001, last.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class).orElseThrow().spi());
         try (var files = Files.list(dir)) {
             assertEquals(0, files.filter(f -> !f.getFileName().toString().equals(SaStore.ROSTER)).count(),
                     "its file is gone");

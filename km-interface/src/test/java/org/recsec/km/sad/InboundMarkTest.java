@@ -83,8 +83,9 @@ class InboundMarkTest {
                     continue;
                 }
                 PfKeyMessage m = SaStore.parse(name, Files.readAllBytes(p));
-                if (m.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class).spi() == IN_SPI) {
-                    return m.ext(PfKey.SADB_X_EXT_RECSEC_PROFILE, PfKeyExtension.Profile.class).nextSequence();
+                if (m.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class).orElseThrow().spi() == IN_SPI) {
+                    return m.ext(PfKey.SADB_X_EXT_RECSEC_PROFILE, PfKeyExtension.Profile.class)
+                            .orElseThrow().nextSequence();
                 }
             }
         }

@@ -81,7 +81,8 @@ class SadProfileTest {
     void theProfileTravelsThroughPfKeyAndPicksTheCipher(int profile) throws Exception {
         SaSpec s = spec(profile, 0x1234, new Random(profile));
         PfKeyMessage m = PfKeyMessage.decode(PfKeyRequests.add(s, 1, 0).encode());
-        assertEquals(profile, m.ext(PfKey.SADB_X_EXT_RECSEC_PROFILE, PfKeyExtension.Profile.class).profile());
+        assertEquals(profile, m.ext(PfKey.SADB_X_EXT_RECSEC_PROFILE, PfKeyExtension.Profile.class)
+                .orElseThrow().profile());
         assertEquals(PfKey.isCompactProfile(profile), !m.has(PfKey.SADB_X_EXT_RECSEC_IV));
         SaSpec back = SaSpec.fromMessage(m);
         assertEquals(profile, back.profile());
@@ -107,7 +108,8 @@ class SadProfileTest {
         // GET shows the profile back.
         PfKeyMessage got = PfKeyMessage.decode(session.send(PfKeyRequests.get(s.spi(), C, S, 2, 0).encode())
                 .get(0));
-        assertEquals(profile, got.ext(PfKey.SADB_X_EXT_RECSEC_PROFILE, PfKeyExtension.Profile.class).profile());
+        assertEquals(profile, got.ext(PfKey.SADB_X_EXT_RECSEC_PROFILE, PfKeyExtension.Profile.class)
+                .orElseThrow().profile());
     }
 
     @ParameterizedTest

@@ -90,7 +90,8 @@ class SadTest {
         assertEquals(PfKey.ESRCH, assertThrows(PfKeyException.class, () -> s.get(0x9999, C, S)).errno());
         assertEquals(PfKey.ESRCH, assertThrows(PfKeyException.class, () -> s.delete(0x9999, C, S)).errno());
         PfKeyMessage got = s.get(0x1001, C, S);
-        assertArrayEquals(key, got.ext(PfKey.SADB_EXT_KEY_ENCRYPT, PfKeyExtension.Key.class).key().toByteArray());
+        assertArrayEquals(key, got.ext(PfKey.SADB_EXT_KEY_ENCRYPT, PfKeyExtension.Key.class)
+                .orElseThrow().key().toByteArray());
         for (byte[] d : s.send(PfKeyRequests.dump(5, 0).encode())) {
             PfKeyMessage m = PfKeyMessage.decode(d);
             assertFalse(m.has(PfKey.SADB_EXT_KEY_ENCRYPT));
@@ -112,7 +113,7 @@ class SadTest {
         for (int i = 0; i < 5; i++) {
             PfKeyMessage m = PfKeyMessage.decode(dump.get(i));
             assertEquals(4 - i, m.seq());
-            assertEquals(0x1000 + i, m.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class).spi());
+            assertEquals(0x1000 + i, m.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class).orElseThrow().spi());
         }
     }
 
@@ -123,7 +124,7 @@ class SadTest {
         SadSession a = db.openSession(b -> { });
         SadSession other = db.openSession(b -> { });
         PfKeyMessage r = a.request(PfKeyRequests.getSpi(S, C, 0x10000, 0x1ffff, 3, 0));
-        long spi = r.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class).spi();
+        long spi = r.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class).orElseThrow().spi();
         assertTrue(spi >= 0x10000 && spi <= 0x1ffff);
         assertEquals(RecSecException.Reason.UNKNOWN_SA, assertThrows(RecSecException.class,
                 () -> db.inbound(spi)).reason());
@@ -187,7 +188,7 @@ class SadTest {
         assertEquals(2, pushed.size());
         assertTrue(pushed.get(1).has(PfKey.SADB_EXT_LIFETIME_HARD));
         assertEquals(PfKey.SADB_SASTATE_DEAD, pushed.get(1).ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class)
-                .state());
+                .orElseThrow().state());
         assertEquals(RecSecException.Reason.SA_EXPIRED, assertThrows(RecSecException.class,
                 () -> db.outbound(LocalId.of(C), PeerId.of(S))).reason());
     }

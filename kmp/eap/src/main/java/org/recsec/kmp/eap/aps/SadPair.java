@@ -32,11 +32,8 @@ final class SadPair {
     long reserve(String peer, String local) throws EapException {
         try {
             PfKeyMessage reply = session.request(PfKeyRequests.getSpi(peer, local, MIN_SPI, MAX_SPI, 0, 0));
-            PfKeyExtension.Sa sa = reply.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class);
-            if (sa == null) {
-                throw new EapException(EapException.Reason.SAD_REFUSED, "GETSPI reply without an SA extension");
-            }
-            return sa.spi();
+            // RFC 2367 §3.1.1: the reply names the SPI in its SA extension; one without it is EINVAL, refused below.
+            return reply.require(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class).spi();
         } catch (PfKeyException e) {
             throw new EapException(EapException.Reason.SAD_REFUSED, "GETSPI refused: " + PfKey.errnoName(e.errno()), e);
         }

@@ -34,11 +34,8 @@ final class SaPairInstaller {
     long reserveInbound(String peer, String local, long min, long max) throws TicketExchangeException {
         try {
             PfKeyMessage reply = session.request(PfKeyRequests.getSpi(peer, local, min, max, nextSeq(), 0));
-            PfKeyExtension.Sa sa = reply.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class);
-            if (sa == null) {
-                throw new IllegalStateException("GETSPI reply without an SA extension");
-            }
-            return sa.spi();
+            // RFC 2367 §3.1.1: the reply names the SPI in its SA extension; one without it is EINVAL, refused below.
+            return reply.require(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class).spi();
         } catch (PfKeyException e) {
             throw sadRefused("GETSPI", e);
         }

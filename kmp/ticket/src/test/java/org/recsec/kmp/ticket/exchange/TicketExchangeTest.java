@@ -104,8 +104,10 @@ class TicketExchangeTest {
         assertEquals(x.replayWindow(), y.replayWindow());
         assertEquals(x.soft(), y.soft());
         assertEquals(x.hard(), y.hard());
-        assertEquals(PfKey.SADB_SASTATE_MATURE, a.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class).state());
-        assertEquals(PfKey.SADB_SASTATE_MATURE, b.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class).state());
+        assertEquals(PfKey.SADB_SASTATE_MATURE, a.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class)
+                .orElseThrow().state());
+        assertEquals(PfKey.SADB_SASTATE_MATURE, b.ext(PfKey.SADB_EXT_SA, PfKeyExtension.Sa.class)
+                .orElseThrow().state());
     }
 
     private static void sealOpen(OutboundSa out, InboundSa in) throws RecSecException {
@@ -150,7 +152,8 @@ class TicketExchangeTest {
             CoapMessage get = new CoapMessage(CoapMessage.TYPE_CON, 0x01, 0x1234, token,
                     List.of(CoapOption.ofString(OptionNumbers.URI_PATH, "temperature")), new byte[0]);
             ProtectedRequest pr = client.protectRequest(get, LocalId.of(p.clientIdentity()), PeerId.of(p.serverIdentity()));
-            assertEquals(p.serverInboundSpi(), pr.outer().option(OptionNumbers.RECORD_SECURITY).orElseThrow().uintValue());
+            assertEquals(p.serverInboundSpi(), pr.outer().option(OptionNumbers.RECORD_SECURITY)
+                    .orElseThrow().uintValue());
             byte[] wire = CoapCodec.encode(pr.outer());
             send(clientSock, wire, serverSock);
 
