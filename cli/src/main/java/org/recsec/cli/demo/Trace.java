@@ -17,6 +17,8 @@ final class Trace {
     private final PrintStream out;
     /** Compact-profile SAs the demo holds keys for, by SPI: traffic secret and suite (see {@link #knowCompact}). */
     private final java.util.Map<Long, CompactSa> compact = new java.util.HashMap<>();
+    /** The demo's one server-to-client compact SA: the SA of every compact response (they carry no SPI). */
+    private long responseSpi = -1;
 
     /** What the trace needs to read a compact record's encrypted sequence number (RFC 9147 §4.2.3). */
     private static final class CompactSa {
@@ -38,6 +40,9 @@ final class Trace {
     /** Lets the trace show the sequence numbers of the compact SA {@code sa}'s records: the demo holds its keys. */
     synchronized void knowCompact(SaKeylog.SaKeys sa) {
         compact.put(sa.spi(), new CompactSa(sa.suite(), sa.key()));
+        if (sa.s2c()) {
+            responseSpi = sa.spi();
+        }
     }
 
     /** The sequence number of a compact record of a known SA, or -1; both legs carry the same record. */
@@ -82,7 +87,8 @@ final class Trace {
                 byte[] r = m.payload();
                 sb.append("      record: ").append(recordText(r));
                 if ((r[0] & 0xe0) == 0x20) {
-                    long seq = compactSeq(m.option(OptionNumbers.RECORD_SECURITY).orElseThrow().uintValue(), r);
+                    long spi = m.option(OptionNumbers.RECORD_SECURITY).orElseThrow().uintValue();
+                    long seq = compactSeq(spi == 0 && m.isResponse() ? responseSpi : spi, r);
                     if (seq >= 0) {
                         sb.append(", seq ").append(seq).append(" (decrypted with the demo's keys)");
                     }
@@ -188,6 +194,7 @@ final class Trace {
                 || o.number() == OptionNumbers.URI_QUERY || o.number() == OptionNumbers.PROXY_SCHEME
                 || o.number() == OptionNumbers.PROXY_URI;
         String value = o.number() == OptionNumbers.RECORD_SECURITY ? "spi=0x" + Long.toHexString(o.uintValue())
+                + (o.length() == 0 ? " (empty: a compact response names its SA by the request)" : "")
                 : text ? o.stringValue() : o.length() <= 8 ? Long.toString(o.uintValue()) : Bytes.toHex(o.value());
         return name + "=" + value + (OptionClass.of(o.number()) == OptionClass.E ? "(E)" : "");
     }
