@@ -4,13 +4,56 @@ import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
- * The outbound index: (source identity, destination identity) → the newest SA of that route, whose older ones hang
- * off {@link SadEntry#olderSameRoute}. Open addressing over the entries themselves (no key objects, no boxing), so
+ * A route index: (source identity, destination identity) → the newest SA of that route, whose older ones hang
+ * off {@link SadEntry#olderSameRoute} (the outbound index) or {@link SadEntry#olderSameInboundRoute} (the inbound one). Open addressing over the entries themselves (no key objects, no boxing), so
  * {@link #get} allocates nothing. Not thread-safe; the SAD guards it with its lock.
  */
 final class RouteTable {
     private SadEntry[] slots = new SadEntry[16];
     private int size;
+    /** Chains the older SAs of a route through {@link SadEntry#olderSameInboundRoute} instead. */
+    private final boolean inbound;
+
+    RouteTable(boolean inbound) {
+        this.inbound = inbound;
+    }
+
+    private SadEntry older(SadEntry e) {
+        return inbound ? e.olderSameInboundRoute : e.olderSameRoute;
+    }
+
+    private void setOlder(SadEntry e, SadEntry older) {
+        if (inbound) {
+            e.olderSameInboundRoute = older;
+        } else {
+            e.olderSameRoute = older;
+        }
+    }
+
+    /** Makes {@code e} the newest SA of its route, the previous newest its next older one. */
+    void link(SadEntry e) {
+        setOlder(e, get(e.src, e.dst));
+        put(e);
+    }
+
+    /** Takes {@code e} out of its route's chain; the next older SA becomes the head if {@code e} was it. */
+    void unlink(SadEntry e) {
+        SadEntry head = get(e.src, e.dst);
+        if (head == e) {
+            if (older(e) == null) {
+                remove(e.src, e.dst);
+            } else {
+                put(older(e));
+            }
+            return;
+        }
+        for (SadEntry p = head; p != null; p = older(p)) {
+            if (older(p) == e) {
+                setOlder(p, older(e));
+                return;
+            }
+        }
+    }
 
     static int hash(String src, String dst) {
         int h = src.hashCode() * 31 + dst.hashCode();

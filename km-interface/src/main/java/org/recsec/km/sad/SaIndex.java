@@ -19,8 +19,8 @@ final class SaIndex {
      */
     private final StampedLock changes = new StampedLock();
     private final IntObjectMap<SadEntry> bySpi = new IntObjectMap<>();
-    private final RouteTable routes = new RouteTable();
-    private final RouteTable inboundRoutes = new RouteTable();
+    private final RouteTable routes = new RouteTable(false);
+    private final RouteTable inboundRoutes = new RouteTable(true);
     private SadEntry[] all = new SadEntry[16];
     private int count;
 
@@ -135,12 +135,10 @@ final class SaIndex {
         e.nextSameSpi = bySpi.get(e.spi);
         bySpi.put(e.spi, e);
         if (e.outboundOk) {
-            e.olderSameRoute = routes.get(e.src, e.dst);
-            routes.put(e);
+            routes.link(e);
         }
         if (e.inboundOk) {
-            e.olderSameInboundRoute = inboundRoutes.get(e.src, e.dst);
-            inboundRoutes.put(e);
+            inboundRoutes.link(e);
         }
         if (count == all.length) {
             all = Arrays.copyOf(all, all.length * 2);
@@ -175,38 +173,10 @@ final class SaIndex {
             }
         }
         if (e.outboundOk) {
-            SadEntry r = routes.get(e.src, e.dst);
-            if (r == e) {
-                if (e.olderSameRoute == null) {
-                    routes.remove(e.src, e.dst);
-                } else {
-                    routes.put(e.olderSameRoute);
-                }
-            } else {
-                for (SadEntry p = r; p != null; p = p.olderSameRoute) {
-                    if (p.olderSameRoute == e) {
-                        p.olderSameRoute = e.olderSameRoute;
-                        break;
-                    }
-                }
-            }
+            routes.unlink(e);
         }
         if (e.inboundOk) {
-            SadEntry r = inboundRoutes.get(e.src, e.dst);
-            if (r == e) {
-                if (e.olderSameInboundRoute == null) {
-                    inboundRoutes.remove(e.src, e.dst);
-                } else {
-                    inboundRoutes.put(e.olderSameInboundRoute);
-                }
-            } else {
-                for (SadEntry p = r; p != null; p = p.olderSameInboundRoute) {
-                    if (p.olderSameInboundRoute == e) {
-                        p.olderSameInboundRoute = e.olderSameInboundRoute;
-                        break;
-                    }
-                }
-            }
+            inboundRoutes.unlink(e);
         }
         int i = e.allIndex;
         SadEntry last = all[--count];
