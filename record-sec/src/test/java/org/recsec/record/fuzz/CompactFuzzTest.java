@@ -9,7 +9,9 @@ import java.util.Arrays;
 import java.util.List;
 import org.recsec.record.InMemorySaRegistry;
 import org.recsec.record.ManualSa;
+import org.recsec.record.ProtectedRequest;
 import org.recsec.record.RecordProtector;
+import org.recsec.record.RequestContext;
 import org.recsec.record.base.CipherSuite;
 import org.recsec.record.base.LocalId;
 import org.recsec.record.base.PeerId;
@@ -36,7 +38,7 @@ import org.recsec.testsupport.FuzzSupport;
  *
  * <p>{@code unprotectRequest} input: the wire bytes of an outer message for a server holding one compact inbound SA
  * (SPI 0x1001, suite 1305) that has accepted one genuine request. Contract: a typed refusal, and a refused message
- * never moves the replay window.
+ * never moves the replay window. {@code unprotectResponse}: see there.
  */
 class CompactFuzzTest {
     private static final CipherSuite[] SUITES = CipherSuite.values();
@@ -108,6 +110,76 @@ class CompactFuzzTest {
             return;
         }
         assertEquals(records + 1, in.recordsUsed());
+    }
+
+    /** The client's two inbound SAs from the server (a rollover: 0x2001 the newer) and its pending request. */
+    private static final byte[] OLD_S2C = new byte[32];
+    private static final byte[] NEW_S2C = new byte[32];
+    private static final long BOUND = (3L << 48) | 10;
+
+    static {
+        Arrays.fill(OLD_S2C, (byte) 0x11);
+        Arrays.fill(NEW_S2C, (byte) 0x22);
+    }
+
+    private static ManualSa.Inbound clientInbound(long spi, byte[] secret) {
+        return ManualSa.inbound(CipherSuite.AES_128_CCM_8).profile(RecordProfile.COMPACT).spi(spi).epoch(3)
+                .route(CLIENT.asLocal(), SERVER.asPeer()).secret(SecretBytes.copyOf(secret)).build();
+    }
+
+    private static ProtectedRequest pending() {
+        CoapMessage sent = new CoapMessage(CoapMessage.TYPE_CON, 0x02, 7, new byte[] {1, 2},
+                List.of(CoapOption.ofUint(OptionNumbers.RECORD_SECURITY, 0x1001)), new byte[0]);
+        return new ProtectedRequest(sent, BOUND, SERVER.asPeer(), CLIENT.asLocal());
+    }
+
+    /**
+     * {@code unprotectResponse} input: the wire bytes of a response for a client that sent request 10 and holds two
+     * compact inbound SAs from the server (a rollover), each of which has accepted one genuine response. A compact
+     * response names its SA by the request (an empty Record-Security option), so the client tries both. Contract: a
+     * typed refusal never moves either replay window; an accepted response moves exactly one.
+     */
+    @FuzzTest(maxDuration = FuzzSupport.MAX_DURATION)
+    void unprotectResponse(byte[] input) throws RecSecException {
+        InMemorySaRegistry client = new InMemorySaRegistry();
+        ManualSa.Inbound old = clientInbound(0x2000, OLD_S2C);
+        ManualSa.Inbound newer = clientInbound(0x2001, NEW_S2C);
+        client.install(old);
+        client.install(newer);
+        RecordProtector p = new RecordProtector(client);
+        p.unprotectResponse(genuineResponse(0x2000, OLD_S2C, 0), pending());
+        p.unprotectResponse(genuineResponse(0x2001, NEW_S2C, 0), pending());
+        long used = old.recordsUsed() + newer.recordsUsed();
+        long[] highest = {old.highestAccepted(), newer.highestAccepted()};
+        CoapMessage outer;
+        try {
+            outer = CoapCodec.decode(input, 0, input.length);
+        } catch (RecSecException e) {
+            assertEquals(Reason.MALFORMED, e.reason(), e::getMessage);
+            return;
+        }
+        try {
+            p.unprotectResponse(outer, pending());
+        } catch (RecSecException e) {
+            assertEquals(used, old.recordsUsed() + newer.recordsUsed(), "a refused response was counted");
+            assertArrayEquals(highest, new long[] {old.highestAccepted(), newer.highestAccepted()});
+            return;
+        }
+        assertEquals(used + 1, old.recordsUsed() + newer.recordsUsed());
+    }
+
+    /** A genuine compact response under the server's SA {@code spi}, sequence number {@code seq}, to request 10. */
+    static CoapMessage genuineResponse(long spi, byte[] secret, long seq) throws RecSecException {
+        InMemorySaRegistry server = new InMemorySaRegistry();
+        server.install(ManualSa.outbound(CipherSuite.AES_128_CCM_8).profile(RecordProfile.COMPACT).spi(spi).epoch(3)
+                .firstSequence(seq).route(SERVER, CLIENT).secret(SecretBytes.copyOf(secret)).build());
+        return new RecordProtector(server).protectResponse(new CoapMessage(CoapMessage.TYPE_ACK, 0x45, 7,
+                new byte[] {1, 2}, List.of(CoapOption.ofUint(OptionNumbers.CONTENT_FORMAT, 0)), "21.5".getBytes()),
+                new RequestContext(SERVER, CLIENT, BOUND));
+    }
+
+    static byte[] unprotectResponseSeed(boolean newer, long seq) throws RecSecException {
+        return CoapCodec.encode(genuineResponse(newer ? 0x2001 : 0x2000, newer ? NEW_S2C : OLD_S2C, seq));
     }
 
     /** A genuine compact request with sequence number {@code seq}. */

@@ -59,6 +59,9 @@ public final class SeedWriter {
         write("CompactFuzzTest", "unprotectRequest", "genuine-11", CompactFuzzTest.unprotectSeed(11));
         write("CompactFuzzTest", "unprotectRequest", "genuine-300", CompactFuzzTest.unprotectSeed(300));
         write("CompactFuzzTest", "unprotectRequest", "replay-10", CompactFuzzTest.unprotectSeed(10));
+        write("CompactFuzzTest", "unprotectResponse", "genuine-old-1", CompactFuzzTest.unprotectResponseSeed(false, 1));
+        write("CompactFuzzTest", "unprotectResponse", "genuine-new-5", CompactFuzzTest.unprotectResponseSeed(true, 5));
+        write("CompactFuzzTest", "unprotectResponse", "replay-new-0", CompactFuzzTest.unprotectResponseSeed(true, 0));
     }
 
     private static void coap() throws IOException {
