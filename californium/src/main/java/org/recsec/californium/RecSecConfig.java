@@ -53,6 +53,7 @@ public final class RecSecConfig {
     private final InstantSource clock;
     /** One lock per route: a record is sealed and handed to the transport under it, so sequence = send order. */
     private final ConcurrentMap<Route, Object> sendLocks = new ConcurrentHashMap<>();
+    private final AwaitedResponses awaited = new AwaitedResponses();
 
     private RecSecConfig(Builder b) {
         this.protector = new RecordProtector(b.registry);
@@ -104,6 +105,11 @@ public final class RecSecConfig {
         public int hashCode() {
             return 31 * localEnd.hashCode() + peerEnd.hashCode();
         }
+    }
+
+    /** The client's requests waiting for responses, shared by the layer (which keeps it) and the guard. */
+    AwaitedResponses awaitedResponses() {
+        return awaited;
     }
 
     Object sendLock(LocalId localEnd, PeerId peerEnd) {

@@ -62,18 +62,15 @@ final class RecSecLayer extends AbstractLayer {
     private final RecordProtector protector;
     /** Server side: the context of each exchange whose request was protected (identity keys, dropped with it). */
     private final Map<Exchange, RequestContext> contexts = Collections.synchronizedMap(new WeakHashMap<>());
-    /**
-     * Client side: the protected registration of each active observation, by token. Californium's observation
-     * store keeps a copy of the outer request, and notifications after the first response arrive on a new exchange
-     * built from that copy; their binding is the registration's (docs/DESIGN.md "Response binding").
-     */
-    private final Map<Token, OuterRequest> observations = new ConcurrentHashMap<>();
+    /** Client side: the requests waiting for a response and the active observations' registrations, by token. */
+    private final AwaitedResponses awaited;
     /** Client side: the newest Echo value each server gave us (RFC 9175 §2.4: may be used for several requests). */
     private final Map<PeerId, byte[]> echoes = new ConcurrentHashMap<>();
 
     RecSecLayer(RecSecConfig config) {
         this.config = config;
         this.protector = config.protector();
+        this.awaited = config.awaitedResponses();
     }
 
     // ------------------------------------------------------------------ client
@@ -112,8 +109,9 @@ final class RecSecLayer extends AbstractLayer {
             if (echoRetry) {
                 exchange.setCurrentRequest(outer);
             }
+            awaited.track(outer);
             if (outer.isObserve()) {
-                trackObservation(outer);
+                awaited.trackObservation(outer);
             }
             super.sendRequest(exchange, outer);
         }
@@ -121,41 +119,6 @@ final class RecSecLayer extends AbstractLayer {
 
     private static InetSocketAddress address(EndpointContext context) {
         return context == null ? null : context.getPeerAddress();
-    }
-
-    private void trackObservation(OuterRequest outer) {
-        outer.addMessageObserver(new MessageObserverAdapter() {
-            @Override
-            public void onReadyToSend() {
-                observations.put(outer.getToken(), outer);
-            }
-
-            @Override
-            public void onTimeout() {
-                forget();
-            }
-
-            @Override
-            public void onSendError(Throwable error) {
-                forget();
-            }
-
-            @Override
-            public void onReject() {
-                forget();
-            }
-
-            @Override
-            public void onCancel() {
-                forget();
-            }
-
-            private void forget() {
-                if (outer.getToken() != null) {
-                    observations.remove(outer.getToken(), outer);
-                }
-            }
-        });
     }
 
     private PeerId peerFor(Exchange exchange, Request request) {
@@ -167,7 +130,7 @@ final class RecSecLayer extends AbstractLayer {
         if (peer == null && request.isObserveCancel() && request.getToken() != null) {
             // CoapObserveRelation.proactiveCancel() builds a new GET without the marker: protect it like the
             // registration it cancels, or it would carry Uri-Path and the rest in the clear
-            OuterRequest registration = observations.get(request.getToken());
+            OuterRequest registration = awaited.observation(request.getToken());
             if (registration != null) {
                 peer = registration.sentAs().peerId();
             }
@@ -198,8 +161,9 @@ final class RecSecLayer extends AbstractLayer {
             return;
         }
         if (!Messages.hasRecordSecurity(response)) {
+            awaited.answered(outer);
             if (response.getCode().isClientError() || response.getCode().isServerError()) {
-                observations.remove(response.getToken(), outer);
+                awaited.endObservation(response.getToken(), outer);
                 restorePlain(exchange, outer);
                 super.receiveResponse(exchange, response);
             } else {
@@ -213,6 +177,7 @@ final class RecSecLayer extends AbstractLayer {
                 CoapMessage inner = protector.unprotectResponse(Messages.received(response), outer.sentAs());
                 plain = Messages.plainResponse(inner, response);
                 outer.markAnswered();
+                awaited.answered(outer);
             } catch (RecSecException e) {
                 if (e.reason() == RecSecException.Reason.REPLAY && outer.answered()) {
                     // The server's deduplication answered our CON retransmission with the response this exchange
@@ -221,6 +186,7 @@ final class RecSecLayer extends AbstractLayer {
                     reportRefusedResponse(exchange, response, e.reason());
                     return;
                 }
+                awaited.answered(outer);
                 refuse(exchange, response, e.reason());
                 return;
             }
@@ -240,9 +206,9 @@ final class RecSecLayer extends AbstractLayer {
             }
         }
         if (!plain.isNotification() || outer.plain().isObserveCancel()) {
-            observations.remove(response.getToken(), outer);
+            awaited.endObservation(response.getToken(), outer);
             if (outer.plain().isObserveCancel()) {
-                observations.remove(response.getToken());
+                awaited.endObservation(response.getToken(), null);
             }
         }
         restorePlain(exchange, outer);
@@ -256,7 +222,7 @@ final class RecSecLayer extends AbstractLayer {
         if (exchange.getRequest() instanceof OuterRequest o) {
             return o;
         }
-        return exchange.isNotification() ? observations.get(response.getToken()) : null;
+        return exchange.isNotification() ? awaited.observation(response.getToken()) : null;
     }
 
     /**

@@ -14,6 +14,7 @@ import org.eclipse.californium.elements.EndpointContextMatcher;
 import org.eclipse.californium.elements.RawData;
 import org.eclipse.californium.elements.RawDataChannel;
 import org.eclipse.californium.elements.config.Configuration;
+import org.recsec.record.ProtectedRequest;
 import org.recsec.record.RecordProtector;
 import org.recsec.record.base.RecSecException;
 import org.recsec.record.coap.CoapCodec;
@@ -175,12 +176,15 @@ public final class RecordGuard implements Connector {
             penalties.countDrop();
             return false;
         }
+        ProtectedRequest answered = null;
         if (namedByRequest(spi, bytes, 0)) {
-            // A compact-profile response names its SA by the request it answers: only the exchange (the layer)
-            // can check it, and Californium drops a response that matches no exchange.
-            return true;
-        }
-        if (spi >= 0) {
+            // A compact-profile response names its SA by the request it answers: verified against that request.
+            // One that answers no request of ours goes up: Californium's matcher drops it (no exchange, no state).
+            answered = config.awaitedResponses().awaiting(tokenOf(bytes));
+            if (answered == null) {
+                return true;
+            }
+        } else if (spi >= 0) {
             try {
                 config.registry().inbound(spi); // an unknown or expired SPI is refused before the message is decoded
             } catch (RecSecException e) {
@@ -195,7 +199,11 @@ public final class RecordGuard implements Connector {
             return true; // not CoAP we can read: Californium's own parser decides (no record-sec state involved)
         }
         try {
-            protector.verify(m);
+            if (answered != null) {
+                protector.verify(m, answered);
+            } else {
+                protector.verify(m);
+            }
             return true;
         } catch (RecSecException e) {
             if (e.reason() == RecSecException.Reason.REPLAY) {
@@ -212,6 +220,11 @@ public final class RecordGuard implements Connector {
      */
     private static boolean namedByRequest(long spi, byte[] b, int off) {
         return spi == 0 && (b[off + 1] & 0xe0) != 0;
+    }
+
+    /** The token of a datagram {@link RecordPreParse} walked (so its header and token length are sound). */
+    private static byte[] tokenOf(byte[] b) {
+        return java.util.Arrays.copyOfRange(b, 4, 4 + (b[0] & 0x0f));
     }
 
     /** Counts, reports and (within the cap) answers a dropped record; {@code m} is decoded here when null. */

@@ -188,6 +188,22 @@ public final class RecordProtector {
         return open(outer, outer.isRequest(), null, true, null).sa.spi();
     }
 
+    /**
+     * As {@link #verify(CoapMessage)}, for a response whose request is known ({@code answered}, what the client
+     * keeps per token): the token must match, and a compact-profile response, which names its SA by the request and
+     * binds the request's record number in its AAD, is opened in full under the request's route. Moves nothing; a
+     * client's transport guard calls it to drop forged responses below the CoAP stack as it drops forged requests.
+     *
+     * @return the SPI of the inbound SA that verified the record
+     * @throws RecSecException as {@link #unprotectResponse}, except that the binding's inner option is not checked
+     */
+    public long verify(CoapMessage outer, ProtectedRequest answered) throws RecSecException {
+        if (!java.util.Arrays.equals(outer.token(), answered.outer().token())) {
+            throw new RecSecException(RecSecException.Reason.BAD_BINDING, "token does not match the request");
+        }
+        return open(outer, false, binding(answered.requestSequence()), true, answered).sa.spi();
+    }
+
     /** The plaintext inner message: the options this end keeps for the recipient. */
     private static void split(CoapOption o, List<CoapOption> inner, List<CoapOption> outer) {
         switch (OptionClass.of(o.number())) {
