@@ -2,6 +2,8 @@ package org.recsec.californium;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.eclipse.californium.core.coap.Message;
+import org.eclipse.californium.core.network.serialization.UdpDataParser;
 import org.eclipse.californium.elements.AddressEndpointContext;
 import org.eclipse.californium.elements.Connector;
 import org.eclipse.californium.elements.EndpointContextMatcher;
@@ -21,6 +25,7 @@ import org.recsec.record.InMemorySaRegistry;
 import org.recsec.record.ManualSa;
 import org.recsec.record.ProtectedRequest;
 import org.recsec.record.RecordProtector;
+import org.recsec.record.VerifiedRecord;
 import org.recsec.record.base.CipherSuite;
 import org.recsec.record.base.LocalId;
 import org.recsec.record.base.PeerId;
@@ -114,6 +119,28 @@ class RecordGuardTest {
         clock.advance(Duration.ofSeconds(2));
         receive(genuine(52), 2000);
         assertEquals(3, passed.size(), "the penalty ends");
+    }
+
+    @Test
+    void aVerifiedRecordGoesUpWithAVerdictTakenOnceAndOnlyForItsOwnBytes() throws Exception {
+        setUp(0, 0);
+        byte[] g = genuine(1);
+        receive(g, 1000);
+        receive(new byte[] {0x40, 0x01, 0, 1}, 1000);
+        assertEquals(2, passed.size());
+        UdpDataParser parser = new UdpDataParser();
+        Message verified = parser.parseMessage(passed.get(0));
+        Message plain = parser.parseMessage(passed.get(1));
+        assertNull(GuardVerdict.take(plain), "plain CoAP carries no verdict");
+        Message other = parser.parseMessage(genuine(2));
+        other.setSourceContext(verified.getSourceContext());
+        assertNull(GuardVerdict.take(other), "a verdict is only for the datagram it was made for");
+        VerifiedRecord v = GuardVerdict.take(verified);
+        assertNotNull(v);
+        assertEquals(9, v.spi());
+        assertTrue(v.isOpened());
+        assertNull(GuardVerdict.take(verified), "taken at most once");
+        assertEquals(passed.get(0).getInetSocketAddress(), verified.getSourceContext().getPeerAddress());
     }
 
     @Test
