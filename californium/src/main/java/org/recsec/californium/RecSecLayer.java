@@ -309,22 +309,22 @@ final class RecSecLayer extends AbstractLayer {
             super.receiveRequest(exchange, request);
             return;
         }
-        OptionalLong spi = Messages.spiOf(request);
         Request plain;
         RequestContext context;
+        long verifiedSpi;
         try {
             VerifiedRecord verified = GuardVerdict.take(request);
             UnprotectedRequest u = verified != null ? protector.unprotectRequest(verified)
                     : protector.unprotectRequest(Messages.received(request));
             plain = Messages.plainRequest(u.message(), request);
             context = u.context();
+            verifiedSpi = u.spi();
         } catch (RecSecException e) {
             LOGGER.debug("request refused: {}", e.reason());
-            config.report().refused(RecSecRefusal.Kind.REQUEST, e.reason(), spi, from);
+            config.report().refused(RecSecRefusal.Kind.REQUEST, e.reason(), Messages.spiOf(request), from);
             reject(exchange, request, e.reason());
             return;
         }
-        long verifiedSpi = spi.orElseThrow(); // unprotectRequest accepted it, so the option was readable
         plain.setSourceContext(MapBasedEndpointContext.addEntries(request.getSourceContext(),
                 new MapBasedEndpointContext.Attributes()
                         .add(RecSec.PEER_ID, context.peerId().value())
