@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * verified request's source context carries {@link RecSec#PEER_ID} and {@link RecSec#SPI}.
  *
  * <p>Behind a {@link RecordGuard} (what {@link RecSec#endpointBuilder} builds) a protected request or response
- * arrives with the guard's {@link GuardVerdict}: the record the guard already opened for this very datagram, which
- * the layer accepts (SA usable, replay window, binding) without a second lookup, decode and AEAD open. Without one
+ * comes with the guard's verdict ({@link GuardVerdicts}): the record the guard already opened for this very datagram,
+ * which the layer accepts (SA usable, replay window, binding) without a second lookup, decode and AEAD open. Without one
  * (no guard, a stateful cipher, a compact-profile response) the layer unprotects the message's bytes itself.
  *
  * <p>Send order: a record is sealed and handed down to the transport under one lock per route (local and peer
@@ -216,7 +216,7 @@ final class RecSecLayer extends AbstractLayer {
         Response plain;
         synchronized (outer) {
             try {
-                VerifiedRecord verified = GuardVerdict.take(response);
+                VerifiedRecord verified = config.verdicts().take(response);
                 CoapMessage inner = verified != null ? protector.unprotectResponse(verified, outer.sentAs())
                         : protector.unprotectResponse(Messages.received(response), outer.sentAs());
                 plain = Messages.plainResponse(inner, response);
@@ -313,7 +313,7 @@ final class RecSecLayer extends AbstractLayer {
         RequestContext context;
         long verifiedSpi;
         try {
-            VerifiedRecord verified = GuardVerdict.take(request);
+            VerifiedRecord verified = config.verdicts().take(request);
             UnprotectedRequest u = verified != null ? protector.unprotectRequest(verified)
                     : protector.unprotectRequest(Messages.received(request));
             plain = Messages.plainRequest(u.message(), request);

@@ -27,8 +27,8 @@ import org.recsec.record.coap.CoapMessage;
  * the record-sec layer refused them. The guard runs on the connector's receiver thread and parses only the outer
  * message: a datagram that carries a Record-Security option is passed on only when
  * {@link RecordProtector#verify} accepts it (known usable inbound SA, epoch, replay window, AEAD tag). Nothing is
- * moved: the layer above still accepts the record, with the {@link GuardVerdict} the guard attaches to the
- * datagram's endpoint context (the opened record: no second SA lookup, decode or AEAD open).
+ * moved: the layer above still accepts the record, with what the guard found out ({@code GuardVerdicts}, keyed by
+ * the datagram's array: the opened record, so no second SA lookup, decode or AEAD open).
  *
  * <p>Passed on unchanged: datagrams that do not parse as CoAP (Californium answers or ignores them as RFC 7252
  * says), datagrams without Record-Security (the layer answers a plain request to a protected resource with 4.01),
@@ -165,8 +165,8 @@ public final class RecordGuard implements Connector {
     }
 
     /**
-     * What goes up to Californium for {@code raw}: null to drop it, {@code raw} itself, or, for a record the guard
-     * verified and opened, {@code raw} with the {@link GuardVerdict} the layer accepts it with (no second open).
+     * What goes up to Californium for {@code raw}: null to drop it, else {@code raw} itself; for a record the guard
+     * verified and opened, the layer finds the opened record in {@code RecSecConfig.verdicts()} (no second open).
      */
     RawData admit(RawData raw) {
         byte[] bytes = raw.getBytes();
@@ -197,7 +197,10 @@ public final class RecordGuard implements Connector {
         }
         try {
             VerifiedRecord verified = protector.verifyRecord(m);
-            return verified.isOpened() ? GuardVerdict.attach(raw, verified) : raw;
+            if (verified.isOpened()) {
+                config.verdicts().put(bytes, verified);
+            }
+            return raw;
         } catch (RecSecException e) {
             if (e.reason() == RecSecException.Reason.REPLAY) {
                 return raw; // maybe a retransmission: deduplication answers it, the layer refuses a real replay

@@ -122,25 +122,30 @@ class RecordGuardTest {
     }
 
     @Test
-    void aVerifiedRecordGoesUpWithAVerdictTakenOnceAndOnlyForItsOwnBytes() throws Exception {
+    void aVerifiedRecordLeavesAVerdictTakenOnceAndOnlyForItsOwnDatagram() throws Exception {
         setUp(0, 0);
         byte[] g = genuine(1);
         receive(g, 1000);
         receive(new byte[] {0x40, 0x01, 0, 1}, 1000);
         assertEquals(2, passed.size());
+        assertTrue(passed.get(0).getBytes() == g, "the datagram goes up unchanged");
         UdpDataParser parser = new UdpDataParser();
         Message verified = parser.parseMessage(passed.get(0));
         Message plain = parser.parseMessage(passed.get(1));
-        assertNull(GuardVerdict.take(plain), "plain CoAP carries no verdict");
-        Message other = parser.parseMessage(genuine(2));
-        other.setSourceContext(verified.getSourceContext());
-        assertNull(GuardVerdict.take(other), "a verdict is only for the datagram it was made for");
-        VerifiedRecord v = GuardVerdict.take(verified);
+        GuardVerdicts verdicts = config.verdicts();
+        assertNull(verdicts.take(plain), "plain CoAP has no verdict");
+        assertNull(verdicts.take(parser.parseMessage(g.clone())),
+                "equal bytes in another array: not the datagram the guard verified");
+        VerifiedRecord v = verdicts.take(verified);
         assertNotNull(v);
         assertEquals(9, v.spi());
         assertTrue(v.isOpened());
-        assertNull(GuardVerdict.take(verified), "taken at most once");
-        assertEquals(passed.get(0).getInetSocketAddress(), verified.getSourceContext().getPeerAddress());
+        assertNull(verdicts.take(verified), "taken at most once");
+        byte[] forged = forged(genuine(2));
+        receive(forged, 1001);
+        assertEquals(2, passed.size());
+        Message refused = parser.parseMessage(forged);
+        assertNull(verdicts.take(refused), "a refused record leaves nothing");
     }
 
     @Test
