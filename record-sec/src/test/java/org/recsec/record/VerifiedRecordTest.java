@@ -234,8 +234,7 @@ class VerifiedRecordTest {
         assertEquals(RecSecException.Reason.BAD_BINDING,
                 assertThrows(RecSecException.class, () -> clientSide.unprotectResponse(r, other)).reason(),
                 "another token");
-        ProtectedRequest sameTokenOtherSequence = new ProtectedRequest(first.outer(), other.requestSequence(),
-                first.peerId());
+        ProtectedRequest sameTokenOtherSequence = request(4, "d"); // same message ID and token, next sequence number
         assertEquals(RecSecException.Reason.BAD_BINDING, assertThrows(RecSecException.class,
                 () -> clientSide.unprotectResponse(r, sameTokenOtherSequence)).reason(), "another Request-Sequence");
         assertEquals(0x45, clientSide.unprotectResponse(r, first).code(), "the refusals moved no window");
