@@ -145,6 +145,20 @@ public class ManySasBench {
         return seal(ThreadLocalRandom.current().nextInt(sas));
     }
 
+    /**
+     * The same SA choice, lookup and sequence number as {@link #sealUnderRandomSa}, without the seal: what spreading
+     * the traffic costs outside the AEAD (SAD lookup and the SA's state). Compared with the seal at the same
+     * {@code sas}, the rest is the cipher's part (its key schedule and state).
+     */
+    @Benchmark
+    public long lookupUnderRandomSa() throws RecSecException {
+        seals.increment();
+        OutboundSa sa = sad.outbound(LOCAL, PeerId.of(peers[ThreadLocalRandom.current().nextInt(sas)]));
+        long seq = sa.reserveSequence();
+        sa.reportSealed(payload.length);
+        return seq;
+    }
+
     private static long usedAfterGc(MemoryMXBean memory) throws InterruptedException {
         for (int i = 0; i < 3; i++) {
             System.gc();

@@ -53,6 +53,7 @@ public final class RecSecConfig {
     private final InstantSource clock;
     /** One lock per route: a record is sealed and handed to the transport under it, so sequence = send order. */
     private final ConcurrentMap<Route, Object> sendLocks = new ConcurrentHashMap<>();
+    private final GuardVerdicts verdicts = new GuardVerdicts();
     private final AwaitedResponses awaited = new AwaitedResponses();
 
     private RecSecConfig(Builder b) {
@@ -141,6 +142,11 @@ public final class RecSecConfig {
 
     RefusalReport report() {
         return report;
+    }
+
+    /** Where the guards of this config leave what they verified for the layers of this config. */
+    GuardVerdicts verdicts() {
+        return verdicts;
     }
 
     LocalId localId() {

@@ -22,6 +22,7 @@ import org.recsec.record.ProtectedRequest;
 import org.recsec.record.RecordProtector;
 import org.recsec.record.RequestContext;
 import org.recsec.record.UnprotectedRequest;
+import org.recsec.record.VerifiedRecord;
 import org.recsec.record.base.PeerId;
 import org.recsec.record.base.RecSecException;
 import org.recsec.record.coap.CoapMessage;
@@ -46,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * SA. A refused protected request is answered with an unprotected 4.01 (no SA, SA expired) or 4.00 (anything
  * else), no payload; an unprotected request to a protected resource with 4.01. Neither reaches the resource. The
  * verified request's source context carries {@link RecSec#PEER_ID} and {@link RecSec#SPI}.
+ *
+ * <p>Behind a {@link RecordGuard} (what {@link RecSec#endpointBuilder} builds) a protected request or response
+ * comes with the guard's verdict ({@link GuardVerdicts}): the record the guard already opened for this very datagram,
+ * which the layer accepts (SA usable, replay window, binding) without a second lookup, decode and AEAD open. Without one
+ * (no guard, a stateful cipher, a compact-profile response) the layer unprotects the message's bytes itself.
  *
  * <p>Send order: a record is sealed and handed down to the transport under one lock per route (local and peer
  * identity), so records leave in the order of their sequence numbers even when many threads and endpoints share an
@@ -174,7 +180,9 @@ final class RecSecLayer extends AbstractLayer {
         Response plain;
         synchronized (outer) {
             try {
-                CoapMessage inner = protector.unprotectResponse(Messages.received(response), outer.sentAs());
+                VerifiedRecord verified = config.verdicts().take(response);
+                CoapMessage inner = verified != null ? protector.unprotectResponse(verified, outer.sentAs())
+                        : protector.unprotectResponse(Messages.received(response), outer.sentAs());
                 plain = Messages.plainResponse(inner, response);
                 outer.markAnswered();
                 awaited.answered(outer);
@@ -267,20 +275,22 @@ final class RecSecLayer extends AbstractLayer {
             super.receiveRequest(exchange, request);
             return;
         }
-        OptionalLong spi = Messages.spiOf(request);
         Request plain;
         RequestContext context;
+        long verifiedSpi;
         try {
-            UnprotectedRequest u = protector.unprotectRequest(Messages.received(request));
+            VerifiedRecord verified = config.verdicts().take(request);
+            UnprotectedRequest u = verified != null ? protector.unprotectRequest(verified)
+                    : protector.unprotectRequest(Messages.received(request));
             plain = Messages.plainRequest(u.message(), request);
             context = u.context();
+            verifiedSpi = u.spi();
         } catch (RecSecException e) {
             LOGGER.debug("request refused: {}", e.reason());
-            config.report().refused(RecSecRefusal.Kind.REQUEST, e.reason(), spi, from);
+            config.report().refused(RecSecRefusal.Kind.REQUEST, e.reason(), Messages.spiOf(request), from);
             reject(exchange, request, e.reason());
             return;
         }
-        long verifiedSpi = spi.orElseThrow(); // unprotectRequest accepted it, so the option was readable
         plain.setSourceContext(MapBasedEndpointContext.addEntries(request.getSourceContext(),
                 new MapBasedEndpointContext.Attributes()
                         .add(RecSec.PEER_ID, context.peerId().value())

@@ -16,6 +16,7 @@ import org.eclipse.californium.elements.RawDataChannel;
 import org.eclipse.californium.elements.config.Configuration;
 import org.recsec.record.ProtectedRequest;
 import org.recsec.record.RecordProtector;
+import org.recsec.record.VerifiedRecord;
 import org.recsec.record.base.RecSecException;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
@@ -27,7 +28,8 @@ import org.recsec.record.coap.CoapMessage;
  * the record-sec layer refused them. The guard runs on the connector's receiver thread and parses only the outer
  * message: a datagram that carries a Record-Security option is passed on only when
  * {@link RecordProtector#verify} accepts it (known usable inbound SA, epoch, replay window, AEAD tag). Nothing is
- * moved: the layer above still unprotects and accepts the record.
+ * moved: the layer above still accepts the record, with what the guard found out ({@code GuardVerdicts}, keyed by
+ * the datagram's array: the opened record, so no second SA lookup, decode or AEAD open).
  *
  * <p>Passed on unchanged: datagrams that do not parse as CoAP (Californium answers or ignores them as RFC 7252
  * says), datagrams without Record-Security (the layer answers a plain request to a protected resource with 4.01),
@@ -121,8 +123,9 @@ public final class RecordGuard implements Connector {
     public void setRawDataReceiver(RawDataChannel receiver) {
         Objects.requireNonNull(receiver, "receiver");
         inner.setRawDataReceiver(raw -> {
-            if (admit(raw)) {
-                receiver.receiveData(raw);
+            RawData up = admit(raw);
+            if (up != null) {
+                receiver.receiveData(up);
             }
         });
     }
@@ -162,19 +165,22 @@ public final class RecordGuard implements Connector {
         }
     }
 
-    /** True when {@code raw} may go up to Californium. */
-    boolean admit(RawData raw) {
+    /**
+     * What goes up to Californium for {@code raw}: null to drop it, else {@code raw} itself; for a record the guard
+     * verified and opened, the layer finds the opened record in {@code RecSecConfig.verdicts()} (no second open).
+     */
+    RawData admit(RawData raw) {
         byte[] bytes = raw.getBytes();
         long spi = RecordPreParse.spi(bytes, 0, bytes.length);
         if (spi == RecordPreParse.NONE) {
-            return true; // plain CoAP, or not CoAP we can read: Californium's own parser decides
+            return raw; // plain CoAP, or not CoAP we can read: Californium's own parser decides
         }
         InetSocketAddress source = raw.getInetSocketAddress();
         InetAddress address = source != null ? source.getAddress() : null;
         int port = source != null ? source.getPort() : 0;
         if (penalties.penalized(address, port)) {
             penalties.countDrop();
-            return false;
+            return null;
         }
         ProtectedRequest answered = null;
         if (namedByRequest(spi, bytes, 0)) {
@@ -182,35 +188,35 @@ public final class RecordGuard implements Connector {
             // One that answers no request of ours goes up: Californium's matcher drops it (no exchange, no state).
             answered = config.awaitedResponses().awaiting(tokenOf(bytes));
             if (answered == null) {
-                return true;
+                return raw;
             }
         } else if (spi >= 0) {
             try {
                 config.registry().inbound(spi); // an unknown or expired SPI is refused before the message is decoded
             } catch (RecSecException e) {
                 refuse(raw, null, e.reason(), OptionalLong.of(spi), address, port);
-                return false;
+                return null;
             }
         }
         CoapMessage m;
         try {
             m = CoapCodec.decode(bytes, 0, bytes.length);
         } catch (RecSecException e) {
-            return true; // not CoAP we can read: Californium's own parser decides (no record-sec state involved)
+            return raw; // not CoAP we can read: Californium's own parser decides (no record-sec state involved)
         }
         try {
-            if (answered != null) {
-                protector.verify(m, answered);
-            } else {
-                protector.verify(m);
+            VerifiedRecord verified = answered != null ? protector.verifyRecord(m, answered)
+                    : protector.verifyRecord(m);
+            if (verified.isOpened()) {
+                config.verdicts().put(bytes, verified);
             }
-            return true;
+            return raw;
         } catch (RecSecException e) {
             if (e.reason() == RecSecException.Reason.REPLAY) {
-                return true; // maybe a retransmission: deduplication answers it, the layer refuses a real replay
+                return raw; // maybe a retransmission: deduplication answers it, the layer refuses a real replay
             }
             refuse(raw, m, e.reason(), Messages.spiOf(m), address, port);
-            return false;
+            return null;
         }
     }
 

@@ -2,6 +2,8 @@ package org.recsec.californium;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.eclipse.californium.core.coap.Message;
+import org.eclipse.californium.core.network.serialization.UdpDataParser;
 import org.eclipse.californium.elements.AddressEndpointContext;
 import org.eclipse.californium.elements.Connector;
 import org.eclipse.californium.elements.EndpointContextMatcher;
@@ -21,6 +25,7 @@ import org.recsec.record.InMemorySaRegistry;
 import org.recsec.record.ManualSa;
 import org.recsec.record.ProtectedRequest;
 import org.recsec.record.RecordProtector;
+import org.recsec.record.VerifiedRecord;
 import org.recsec.record.base.CipherSuite;
 import org.recsec.record.base.LocalId;
 import org.recsec.record.base.PeerId;
@@ -114,6 +119,33 @@ class RecordGuardTest {
         clock.advance(Duration.ofSeconds(2));
         receive(genuine(52), 2000);
         assertEquals(3, passed.size(), "the penalty ends");
+    }
+
+    @Test
+    void aVerifiedRecordLeavesAVerdictTakenOnceAndOnlyForItsOwnDatagram() throws Exception {
+        setUp(0, 0);
+        byte[] g = genuine(1);
+        receive(g, 1000);
+        receive(new byte[] {0x40, 0x01, 0, 1}, 1000);
+        assertEquals(2, passed.size());
+        assertTrue(passed.get(0).getBytes() == g, "the datagram goes up unchanged");
+        UdpDataParser parser = new UdpDataParser();
+        Message verified = parser.parseMessage(passed.get(0));
+        Message plain = parser.parseMessage(passed.get(1));
+        GuardVerdicts verdicts = config.verdicts();
+        assertNull(verdicts.take(plain), "plain CoAP has no verdict");
+        assertNull(verdicts.take(parser.parseMessage(g.clone())),
+                "equal bytes in another array: not the datagram the guard verified");
+        VerifiedRecord v = verdicts.take(verified);
+        assertNotNull(v);
+        assertEquals(9, v.spi());
+        assertTrue(v.isOpened());
+        assertNull(verdicts.take(verified), "taken at most once");
+        byte[] forged = forged(genuine(2));
+        receive(forged, 1001);
+        assertEquals(2, passed.size());
+        Message refused = parser.parseMessage(forged);
+        assertNull(verdicts.take(refused), "a refused record leaves nothing");
     }
 
     @Test

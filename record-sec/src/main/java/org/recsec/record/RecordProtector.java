@@ -124,6 +124,31 @@ public final class RecordProtector {
     public UnprotectedRequest unprotectRequest(CoapMessage outer) throws RecSecException {
         Opened opened = open(outer, true, null);
         accept(opened);
+        return unprotected(opened);
+    }
+
+    /**
+     * Server side: accepts a request that {@link #verifyRecord} verified, without looking up the SA or opening the
+     * record again (a transport guard verified it before the CoAP stack parsed it). The SA must still be usable and
+     * the sequence number still unaccepted: of two copies of one record verified before either was accepted, only
+     * the first is accepted, the second is refused as REPLAY. A record verify could not open (see
+     * {@link VerifiedRecord#isOpened}) is unprotected as {@link #unprotectRequest(CoapMessage)} does.
+     *
+     * @throws RecSecException SA_EXPIRED, REPLAY; for a record verify did not open, as {@link #unprotectRequest}
+     */
+    public UnprotectedRequest unprotectRequest(VerifiedRecord verified) throws RecSecException {
+        if (!verified.outer().isRequest()) {
+            throw new IllegalArgumentException("not a request: " + CoapMessage.codeString(verified.outer().code()));
+        }
+        if (!verified.isOpened()) {
+            return unprotectRequest(verified.outer());
+        }
+        Opened opened = verified.opened();
+        acceptVerified(opened);
+        return unprotected(opened);
+    }
+
+    private static UnprotectedRequest unprotected(Opened opened) {
         InboundSa sa = opened.sa;
         return new UnprotectedRequest(opened.message,
                 new RequestContext(sa.localId(), sa.peerId(), opened.sequenceWord), sa.spi());
@@ -136,10 +161,42 @@ public final class RecordProtector {
      * request's peer ({@link SaRegistry#inbound(LocalId, PeerId)}, newest first; the first that authenticates it).
      */
     public CoapMessage unprotectResponse(CoapMessage outer, ProtectedRequest request) throws RecSecException {
+        checkToken(outer, request);
+        return acceptResponse(open(outer, false, binding(request.requestSequence()), false, request), request, false);
+    }
+
+    /**
+     * Client side: accepts a response to {@code request} that {@link #verifyRecord} verified, without looking up the
+     * SA or opening the record again; the binding to {@code request} is checked here as
+     * {@link #unprotectResponse(CoapMessage, ProtectedRequest)} checks it, the SA's usability and the replay window
+     * again (see {@link #unprotectRequest(VerifiedRecord)}). A record verify could not open (a compact-profile
+     * response, whose binding is in the AAD) is unprotected as {@code unprotectResponse(CoapMessage, ..)} does.
+     *
+     * @throws RecSecException BAD_BINDING, SA_EXPIRED, REPLAY; for a record verify did not open, as
+     *                         {@link #unprotectResponse(CoapMessage, ProtectedRequest)}
+     */
+    public CoapMessage unprotectResponse(VerifiedRecord verified, ProtectedRequest request) throws RecSecException {
+        CoapMessage outer = verified.outer();
+        // A compact response's binding was checked by the AEAD against the request verify was given: only that one.
+        if (!verified.isOpened() || outer.isRequest()
+                || (verified.opened().compact() && (verified.answered() == null
+                        || verified.answered().requestSequence() != request.requestSequence()
+                        || !verified.answered().peerId().equals(request.peerId())))) {
+            return unprotectResponse(outer, request);
+        }
+        checkToken(outer, request);
+        return acceptResponse(verified.opened(), request, true);
+    }
+
+    private static void checkToken(CoapMessage outer, ProtectedRequest request) throws RecSecException {
         if (!java.util.Arrays.equals(outer.token(), request.outer().token())) {
             throw new RecSecException(RecSecException.Reason.BAD_BINDING, "token does not match the request");
         }
-        Opened opened = open(outer, false, binding(request.requestSequence()), false, request);
+    }
+
+    /** The binding checks of a response opened under {@code request}'s peer, then the accept. */
+    private static CoapMessage acceptResponse(Opened opened, ProtectedRequest request, boolean verified)
+            throws RecSecException {
         if (!opened.sa.peerId().equals(request.peerId())) {
             throw new RecSecException(RecSecException.Reason.BAD_BINDING, "response SA is not from the request's peer");
         }
@@ -165,7 +222,12 @@ public final class RecordProtector {
             throw new RecSecException(RecSecException.Reason.BAD_BINDING,
                     "Request-Sequence does not match the request sent with this token");
         }
-        accept(opened); // only now: a response refused by the binding must not use up its sequence number
+        // only now: a response refused by the binding must not use up its sequence number
+        if (verified) {
+            acceptVerified(opened);
+        } else {
+            accept(opened);
+        }
         return opened.message.withOptions(options);
     }
 
@@ -185,7 +247,18 @@ public final class RecordProtector {
      *                         MALFORMED as in {@link #unprotectRequest}
      */
     public long verify(CoapMessage outer) throws RecSecException {
-        return open(outer, outer.isRequest(), null, true, null).sa.spi();
+        return verifyRecord(outer).spi();
+    }
+
+    /**
+     * {@link #verify}, keeping what it found: the SA, the sequence number and (when the record could be opened
+     * without side effects) the opened inner message, for {@link #unprotectRequest(VerifiedRecord)} or
+     * {@link #unprotectResponse(VerifiedRecord, ProtectedRequest)} to accept without a second lookup and open.
+     *
+     * @throws RecSecException as {@link #verify}
+     */
+    public VerifiedRecord verifyRecord(CoapMessage outer) throws RecSecException {
+        return new VerifiedRecord(outer, open(outer, outer.isRequest(), null, true, null), null);
     }
 
     /**
@@ -198,10 +271,14 @@ public final class RecordProtector {
      * @throws RecSecException as {@link #unprotectResponse}, except that the binding's inner option is not checked
      */
     public long verify(CoapMessage outer, ProtectedRequest answered) throws RecSecException {
-        if (!java.util.Arrays.equals(outer.token(), answered.outer().token())) {
-            throw new RecSecException(RecSecException.Reason.BAD_BINDING, "token does not match the request");
-        }
-        return open(outer, false, binding(answered.requestSequence()), true, answered).sa.spi();
+        return verifyRecord(outer, answered).spi();
+    }
+
+    /** {@link #verify(CoapMessage, ProtectedRequest)}, keeping what it found, as {@link #verifyRecord(CoapMessage)}. */
+    public VerifiedRecord verifyRecord(CoapMessage outer, ProtectedRequest answered) throws RecSecException {
+        checkToken(outer, answered);
+        return new VerifiedRecord(outer, open(outer, false, binding(answered.requestSequence()), true, answered),
+                answered);
     }
 
     /** The plaintext inner message: the options this end keeps for the recipient. */
@@ -257,13 +334,24 @@ public final class RecordProtector {
         return InnerPlaintext.outerMessage(plain, outerCode, outer, record);
     }
 
-    private record Opened(CoapMessage message, InboundSa sa, long sequenceWord, long seq,
+    record Opened(CoapMessage message, InboundSa sa, long sequenceWord, long seq,
                           int plaintextBytes, boolean compact) {
     }
 
     /** Moves the replay window and counts the use, once every check of the message passed. */
     private static void accept(Opened opened) throws RecSecException {
         opened.sa.reportAuthenticated(opened.seq, opened.plaintextBytes);
+    }
+
+    /**
+     * The accept of a record verified earlier: the SA may have expired and the record may have been accepted (another
+     * copy of it) since, so both are checked again, then the window moves ({@code reportAuthenticated} refuses a
+     * sequence number another thread accepted in between).
+     */
+    private static void acceptVerified(Opened opened) throws RecSecException {
+        opened.sa.checkUsable();
+        refuseReplay(opened.sa, opened.seq);
+        accept(opened);
     }
 
     private Opened open(CoapMessage outer, boolean request, byte[] bindingAad) throws RecSecException {

@@ -28,6 +28,11 @@ import org.recsec.record.internal.wire.Bytes;
  * only the JCE parameter object. A retired SA's key schedule stays in a thread's slot until another SA takes the
  * slot (there is no destroy hook, and the JCE cannot wipe an initialised {@code Cipher}): up to
  * {@value #CACHE_SLOTS} per thread, where one thread-wide pair kept one.
+ *
+ * <p>A call that finds its slot's ciphers holding other keys (traffic spread over more SAs than a thread has slots)
+ * and a message of at most {@value #CTR_VIA_CBC_MAX_BYTES} bytes runs its CTR pass through the CBC cipher, one block
+ * per call, so it expands its key once instead of twice; AES itself stays the JCE's (the intrinsics, no table-driven
+ * Java AES).
  */
 public final class AesCcm implements Aead {
     private static final int BLOCK = 16;
@@ -39,12 +44,14 @@ public final class AesCcm implements Aead {
     private final SecretKeySpec key;
     private final int keyBits;
     private final int tagSizeBytes;
+    /** Messages up to this length take the CTR pass through the CBC cipher when both ciphers hold other keys. */
+    static final int CTR_VIA_CBC_MAX_BYTES = 128;
     /** Cipher pairs cached per thread (a power of two). */
     static final int CACHE_SLOTS = 256;
     private static final AtomicInteger NEXT_SLOT = new AtomicInteger();
     private static final ThreadLocal<State[]> STATES = ThreadLocal.withInitial(() -> new State[CACHE_SLOTS]);
     /** This instance's slot in every thread's cache. */
-    private final int slot = NEXT_SLOT.getAndIncrement() & (CACHE_SLOTS - 1);
+    final int slot = NEXT_SLOT.getAndIncrement() & (CACHE_SLOTS - 1);
 
     static {
         // The first Cipher.getInstance of a JVM initialises the JCE provider framework (80-240 ms in an otherwise
@@ -80,6 +87,14 @@ public final class AesCcm implements Aead {
          * the first one. Any other instance initialises the CBC cipher with its own key first.
          */
         AesCcm cbcOwner;
+        /** The instance whose key the CTR cipher was last initialised with (the JCE keeps that key's schedule). */
+        AesCcm ctrOwner;
+        /** True while the current call runs its CTR pass through the CBC cipher ({@link #startCtr}). */
+        boolean ctrViaCbc;
+        /** That pass's counter block A_i (RFC 3610 §2.3), its key stream block and the bytes of it used. */
+        final byte[] counter = new byte[BLOCK];
+        final byte[] stream = new byte[BLOCK];
+        int streamUsed;
 
         State(byte[] scratch) {
             this.scratch = scratch;
@@ -144,10 +159,11 @@ public final class AesCcm implements Aead {
         Bytes.checkRange(out, outOff + inLen, tagSizeBytes);
         State st = state();
         try {
+            boolean cold = st.cbcOwner != this;
             // The MAC reads the plaintext before the CTR pass may overwrite it (in-place sealing).
             cbcMac(st, nonce, aad, in, inOff, inLen);
-            startCtr(st, nonce);
-            int n = st.ctr.doFinal(in, inOff, inLen, out, outOff);
+            startCtr(st, nonce, cold, inLen);
+            int n = ctrFinal(st, in, inOff, inLen, out, outOff);
             for (int i = 0; i < tagSizeBytes; i++) {
                 out[outOff + inLen + i] = (byte) (st.mac[i] ^ st.s0[i]);
             }
@@ -176,18 +192,19 @@ public final class AesCcm implements Aead {
         Bytes.checkRange(out, outOff, inLen + tagSizeBytes);
         State st = state();
         try {
+            boolean cold = st.cbcOwner != this;
             cbcMacStart(st, nonce, aad, inLen);
             macFeed(st, head, headOff, headLen);
             macFeed(st, body, bodyOff, bodyLen);
             macFeed(st, trailer, 0, trailerLen);
             cbcMacFinish(st, inLen);
-            startCtr(st, nonce);
-            int n = st.ctr.update(head, headOff, headLen, out, outOff);
+            startCtr(st, nonce, cold, inLen);
+            int n = ctrUpdate(st, head, headOff, headLen, out, outOff);
             if (trailerLen == 0) {
-                n += st.ctr.doFinal(body, bodyOff, bodyLen, out, outOff + n);
+                n += ctrFinal(st, body, bodyOff, bodyLen, out, outOff + n);
             } else {
-                n += st.ctr.update(body, bodyOff, bodyLen, out, outOff + n);
-                n += st.ctr.doFinal(trailer, 0, trailerLen, out, outOff + n);
+                n += ctrUpdate(st, body, bodyOff, bodyLen, out, outOff + n);
+                n += ctrFinal(st, trailer, 0, trailerLen, out, outOff + n);
             }
             for (int i = 0; i < tagSizeBytes; i++) {
                 out[outOff + inLen + i] = (byte) (st.mac[i] ^ st.s0[i]);
@@ -215,8 +232,8 @@ public final class AesCcm implements Aead {
         System.arraycopy(in, inOff + ptLen, received, 0, tagSizeBytes);
         boolean ok;
         try {
-            startCtr(st, nonce);
-            st.ctr.doFinal(in, inOff, ptLen, out, outOff);
+            startCtr(st, nonce, st.cbcOwner != this, ptLen);
+            ctrFinal(st, in, inOff, ptLen, out, outOff);
             cbcMac(st, nonce, aad, out, outOff, ptLen);
             // Constant time: every tag byte is compared whatever the first difference.
             int diff = 0;
@@ -245,14 +262,72 @@ public final class AesCcm implements Aead {
         }
     }
 
-    /** S0 = E(A0) into st.s0 and the CTR cipher left positioned at A1 (RFC 3610 §2.3). */
-    private void startCtr(State st, byte[] nonce) throws GeneralSecurityException {
-        byte[] a0 = new byte[BLOCK];
+    /**
+     * S0 = E(A0) into st.s0 and the CTR pass positioned at A1 (RFC 3610 §2.3), on the JCE's CTR cipher, or, when
+     * this call found the thread's CBC cipher holding another key ({@code cold}: the SA's slot changed hands), the
+     * CTR cipher holds another key too and the message is short, through the CBC cipher itself: with a zero IV one
+     * block's CBC encryption is E(A_i), so the pass costs one JCE call per block instead of the CTR cipher's key
+     * expansion (the JCE expands the whole AES key schedule, about 1.3 KB, on every init with another key: with
+     * traffic spread over more SAs than a thread's {@value #CACHE_SLOTS} slots, two expansions per record were most
+     * of its cost). A key that stays hot (its slot keeps its CBC key) goes back to the CTR cipher on its next call.
+     */
+    private void startCtr(State st, byte[] nonce, boolean cold, int msgLen) throws GeneralSecurityException {
+        byte[] a0 = st.counter;
         a0[0] = (byte) (14 - nonce.length); // L - 1
         System.arraycopy(nonce, 0, a0, 1, nonce.length);
+        Arrays.fill(a0, 1 + nonce.length, BLOCK, (byte) 0);
+        st.ctrViaCbc = cold && st.ctrOwner != this && msgLen <= CTR_VIA_CBC_MAX_BYTES;
+        if (st.ctrViaCbc) {
+            if (st.cbcOwner != this) {
+                st.cbc.init(Cipher.ENCRYPT_MODE, key, ZERO_IV);
+                st.cbcOwner = this;
+            }
+            st.cbc.doFinal(a0, 0, BLOCK, st.s0, 0);
+            st.streamUsed = BLOCK;
+            return;
+        }
         st.ctr.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(a0));
+        st.ctrOwner = this;
         // The JCE increments the whole block as a counter; the nonce-length check above keeps it inside L bytes.
         st.ctr.update(ZEROS, 0, BLOCK, st.s0, 0);
+    }
+
+    private static int ctrUpdate(State st, byte[] in, int off, int len, byte[] out, int outOff)
+            throws GeneralSecurityException {
+        if (!st.ctrViaCbc) {
+            return st.ctr.update(in, off, len, out, outOff);
+        }
+        xorStream(st, in, off, len, out, outOff);
+        return len;
+    }
+
+    private static int ctrFinal(State st, byte[] in, int off, int len, byte[] out, int outOff)
+            throws GeneralSecurityException {
+        if (!st.ctrViaCbc) {
+            return st.ctr.doFinal(in, off, len, out, outOff);
+        }
+        xorStream(st, in, off, len, out, outOff);
+        return len;
+    }
+
+    /**
+     * The CTR pass through the CBC cipher: the next key stream block E(A_i) whenever one is used up (the counter in
+     * the last L bytes of A_i, big-endian; {@link #checkNonce} keeps it inside them). Byte by byte in order, so
+     * {@code out} may be {@code in} at the same offset.
+     */
+    private static void xorStream(State st, byte[] in, int off, int len, byte[] out, int outOff)
+            throws GeneralSecurityException {
+        byte[] a = st.counter;
+        for (int k = 0; k < len; k++) {
+            if (st.streamUsed == BLOCK) {
+                for (int i = BLOCK - 1; ++a[i] == 0 && i > 0; i--) {
+                    // carry into the next counter byte
+                }
+                st.cbc.doFinal(a, 0, BLOCK, st.stream, 0);
+                st.streamUsed = 0;
+            }
+            out[outOff + k] = (byte) (in[off + k] ^ st.stream[st.streamUsed++]);
+        }
     }
 
     /** The CBC-MAC T of RFC 3610 §2.2 into st.mac, fed in as few JCE calls as the scratch buffer allows. */
