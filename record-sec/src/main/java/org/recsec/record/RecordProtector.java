@@ -4,7 +4,6 @@ import org.recsec.record.base.LocalId;
 import org.recsec.record.base.PeerId;
 import org.recsec.record.base.RecSecException;
 import org.recsec.record.base.RecordProfile;
-import org.recsec.record.internal.crypto.RecordHeader;
 import org.recsec.record.spi.InboundSa;
 import org.recsec.record.spi.OutboundSa;
 import org.recsec.record.spi.RecordCipher;
@@ -18,8 +17,6 @@ import org.recsec.record.coap.InnerPlaintext;
 import org.recsec.record.coap.OptionClass;
 import org.recsec.record.coap.OptionNumbers;
 import org.recsec.record.internal.ProxyUri;
-import org.recsec.record.internal.crypto.CompactRecordCipher;
-import org.recsec.record.internal.crypto.Dtls12CidRecordCipher;
 
 /**
  * Protects and unprotects CoAP messages with one DTLS record (draft-garcia-core-app-layer-sec-with-dtls-record
@@ -43,15 +40,17 @@ import org.recsec.record.internal.crypto.Dtls12CidRecordCipher;
 public final class RecordProtector {
     /** The record content type of protected CoAP messages: application_data. */
     public static final int CONTENT_TYPE_APPLICATION_DATA = 23;
-    private static final int CODE_POST = 0x02;
-    private static final int CODE_FETCH = 0x05;
-    private static final int CODE_CHANGED = 0x44;
-    private static final int CODE_CONTENT = 0x45;
+    static final int CODE_POST = 0x02;
+    static final int CODE_FETCH = 0x05;
+    static final int CODE_CHANGED = 0x44;
+    static final int CODE_CONTENT = 0x45;
 
     private final SaRegistry registry;
+    private final RecordOpener opener;
 
     public RecordProtector(SaRegistry registry) {
         this.registry = Objects.requireNonNull(registry);
+        this.opener = new RecordOpener(registry);
     }
 
     /**
@@ -122,8 +121,8 @@ public final class RecordProtector {
      *                         MALFORMED as the checks fail, in that order
      */
     public UnprotectedRequest unprotectRequest(CoapMessage outer) throws RecSecException {
-        Opened opened = open(outer, true, null);
-        accept(opened);
+        RecordOpener.Opened opened = opener.open(outer, true, null);
+        RecordOpener.accept(opened);
         return unprotected(opened);
     }
 
@@ -143,15 +142,15 @@ public final class RecordProtector {
         if (!verified.isOpened()) {
             return unprotectRequest(verified.outer());
         }
-        Opened opened = verified.opened();
-        acceptVerified(opened);
+        RecordOpener.Opened opened = verified.opened();
+        RecordOpener.acceptVerified(opened);
         return unprotected(opened);
     }
 
-    private static UnprotectedRequest unprotected(Opened opened) {
-        InboundSa sa = opened.sa;
-        return new UnprotectedRequest(opened.message,
-                new RequestContext(sa.localId(), sa.peerId(), opened.sequenceWord), sa.spi());
+    private static UnprotectedRequest unprotected(RecordOpener.Opened opened) {
+        InboundSa sa = opened.sa();
+        return new UnprotectedRequest(opened.message(),
+                new RequestContext(sa.localId(), sa.peerId(), opened.sequenceWord()), sa.spi());
     }
 
     /**
@@ -162,7 +161,7 @@ public final class RecordProtector {
      */
     public CoapMessage unprotectResponse(CoapMessage outer, ProtectedRequest request) throws RecSecException {
         checkToken(outer, request);
-        return acceptResponse(open(outer, false, binding(request.requestSequence()), false, request), request, false);
+        return acceptResponse(opener.open(outer, false, binding(request.requestSequence()), false, request), request, false);
     }
 
     /**
@@ -195,15 +194,15 @@ public final class RecordProtector {
     }
 
     /** The binding checks of a response opened under {@code request}'s peer, then the accept. */
-    private static CoapMessage acceptResponse(Opened opened, ProtectedRequest request, boolean verified)
+    private static CoapMessage acceptResponse(RecordOpener.Opened opened, ProtectedRequest request, boolean verified)
             throws RecSecException {
-        if (!opened.sa.peerId().equals(request.peerId())) {
+        if (!opened.sa().peerId().equals(request.peerId())) {
             throw new RecSecException(RecSecException.Reason.BAD_BINDING, "response SA is not from the request's peer");
         }
-        List<CoapOption> options = new ArrayList<>(opened.message.options().size());
+        List<CoapOption> options = new ArrayList<>(opened.message().options().size());
         long bound = -1;
         int bindings = 0;
-        for (CoapOption o : opened.message.options()) {
+        for (CoapOption o : opened.message().options()) {
             if (o.number() == OptionNumbers.REQUEST_SEQUENCE) {
                 bindings++;
                 bound = o.length() <= 8 ? o.uintValue() : -1;
@@ -211,7 +210,7 @@ public final class RecordProtector {
                 options.add(o);
             }
         }
-        if (opened.compact) {
+        if (opened.compact()) {
             // The compact profile bound the response through the AEAD (the tag verified over the request's record
             // number); a Request-Sequence option has no place in it.
             if (bindings != 0) {
@@ -224,11 +223,11 @@ public final class RecordProtector {
         }
         // only now: a response refused by the binding must not use up its sequence number
         if (verified) {
-            acceptVerified(opened);
+            RecordOpener.acceptVerified(opened);
         } else {
-            accept(opened);
+            RecordOpener.accept(opened);
         }
-        return opened.message.withOptions(options);
+        return opened.message().withOptions(options);
     }
 
     /**
@@ -258,7 +257,7 @@ public final class RecordProtector {
      * @throws RecSecException as {@link #verify}
      */
     public VerifiedRecord verifyRecord(CoapMessage outer) throws RecSecException {
-        return new VerifiedRecord(outer, open(outer, outer.isRequest(), null, true, null), null);
+        return new VerifiedRecord(outer, opener.open(outer, outer.isRequest(), null, true, null), null);
     }
 
     /**
@@ -277,7 +276,7 @@ public final class RecordProtector {
     /** {@link #verify(CoapMessage, ProtectedRequest)}, keeping what it found, as {@link #verifyRecord(CoapMessage)}. */
     public VerifiedRecord verifyRecord(CoapMessage outer, ProtectedRequest answered) throws RecSecException {
         checkToken(outer, answered);
-        return new VerifiedRecord(outer, open(outer, false, binding(answered.requestSequence()), true, answered),
+        return new VerifiedRecord(outer, opener.open(outer, false, binding(answered.requestSequence()), true, answered),
                 answered);
     }
 
@@ -334,199 +333,6 @@ public final class RecordProtector {
         return InnerPlaintext.outerMessage(plain, outerCode, outer, record);
     }
 
-    record Opened(CoapMessage message, InboundSa sa, long sequenceWord, long seq,
-                          int plaintextBytes, boolean compact) {
-    }
-
-    /** Moves the replay window and counts the use, once every check of the message passed. */
-    private static void accept(Opened opened) throws RecSecException {
-        opened.sa.reportAuthenticated(opened.seq, opened.plaintextBytes);
-    }
-
-    /**
-     * The accept of a record verified earlier: the SA may have expired and the record may have been accepted (another
-     * copy of it) since, so both are checked again, then the window moves ({@code reportAuthenticated} refuses a
-     * sequence number another thread accepted in between).
-     */
-    private static void acceptVerified(Opened opened) throws RecSecException {
-        opened.sa.checkUsable();
-        refuseReplay(opened.sa, opened.seq);
-        accept(opened);
-    }
-
-    private Opened open(CoapMessage outer, boolean request, byte[] bindingAad) throws RecSecException {
-        return open(outer, request, bindingAad, false, null);
-    }
-
-    /**
-     * With {@code verifyOnly}, stops before the AEAD where opening would have a side effect or cannot be done without
-     * the exchange (a stateful cipher; a compact-profile response, whose binding is in the AAD) and returns an
-     * {@code Opened} without a message. {@code answered} is the request a response is opened for (null otherwise):
-     * an empty Record-Security option then means the SA is found by the request's route.
-     */
-    private Opened open(CoapMessage outer, boolean request, byte[] bindingAad, boolean verifyOnly,
-                        ProtectedRequest answered) throws RecSecException {
-        long spi = -1;
-        List<CoapOption> outerKept = new ArrayList<>();
-        for (CoapOption o : outer.options()) {
-            if (o.number() == OptionNumbers.RECORD_SECURITY) {
-                if (spi >= 0 || o.length() > 4) {
-                    throw malformed("Record-Security option repeated or longer than 4 bytes");
-                }
-                spi = o.uintValue();
-                continue;
-            }
-            OptionClass cls = OptionClass.of(o.number());
-            if (cls == OptionClass.E) {
-                // Nothing but the sender's record may carry a Class E option.
-                throw malformed("Class E option " + o.number() + " outside the record");
-            }
-            if (cls == OptionClass.U) {
-                outerKept.add(o);
-            }
-        }
-        if (spi < 0) {
-            throw new RecSecException(RecSecException.Reason.UNPROTECTED, "no Record-Security option");
-        }
-        if (spi == 0 && answered != null) {
-            Opened byRoute = openByRoute(outer, outerKept, answered, bindingAad);
-            if (byRoute != null) {
-                return byRoute;
-            }
-        }
-        InboundSa sa = registry.inbound(spi);
-        if (sa.cipher() instanceof CompactRecordCipher compact) {
-            if (answered != null) {
-                throw malformed("a compact-profile response names its SA by the request, not by SPI");
-            }
-            return openCompact(outer, outerKept, request, sa, compact, bindingAad, verifyOnly);
-        }
-        if (sa.cipher() instanceof Dtls12CidRecordCipher cid) {
-            return openCid(outer, outerKept, request, sa, cid, verifyOnly);
-        }
-        RecordHeader header = InnerPlaintext.recordHeader(outer);
-        if (header.contentType() != CONTENT_TYPE_APPLICATION_DATA) {
-            throw malformed("record content type " + header.contentType());
-        }
-        if (header.epoch() != sa.epoch()) {
-            throw malformed("record epoch does not match the SA");
-        }
-        refuseReplay(sa, header.seq());
-        if (verifyOnly && !sa.cipher().opensWithoutSideEffects()) {
-            return new Opened(null, sa, ((long) header.epoch() << 48) | header.seq(), header.seq(), 0, false);
-        }
-        byte[] pt = InnerPlaintext.openRecord(outer, sa.cipher());
-        CoapMessage inner = innerMessage(outer, pt, pt.length, outerKept, request, false);
-        return new Opened(inner, sa, ((long) header.epoch() << 48) | header.seq(), header.seq(), pt.length, false);
-    }
-
-    /**
-     * A compact-profile response: tries the compact inbound SAs from the request's peer, newest first, and returns
-     * the first that authenticates the record; refuses, when none does, with the first reason other than AUTH_FAILED
-     * (e.g. REPLAY from the SA that sealed it), else AUTH_FAILED. The candidates
-     * are the route's live SAs, one or two (during a rollover), so a forged response costs at most that many opens.
-     * Null when the route has no compact SA: the empty option is then an SPI of 0 like any other (a dtls12 SA may
-     * be installed under it by hand).
-     */
-    private Opened openByRoute(CoapMessage outer, List<CoapOption> outerKept, ProtectedRequest answered,
-                               byte[] bindingAad) throws RecSecException {
-        RecSecException first = null;
-        for (InboundSa sa : registry.inbound(answered.localId(), answered.peerId())) {
-            if (sa.cipher() instanceof CompactRecordCipher compact) {
-                try {
-                    return openCompact(outer, outerKept, false, sa, compact, bindingAad, false);
-                } catch (RecSecException e) {
-                    // AUTH_FAILED is what every candidate but the sealing one says: any other reason tells more.
-                    if (first == null || first.reason() == RecSecException.Reason.AUTH_FAILED) {
-                        first = e;
-                    }
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
-        return null;
-    }
-
-    /** The compact profile's open: header and sequence number first, replay check, then the AEAD (RFC 9147 §4). */
-    private static Opened openCompact(CoapMessage outer, List<CoapOption> outerKept, boolean request, InboundSa sa,
-                                      CompactRecordCipher cipher, byte[] bindingAad, boolean verifyOnly)
-            throws RecSecException {
-        long highest = sa.highestAccepted();
-        CompactRecordCipher.Header header = InnerPlaintext.compactHeader(outer, cipher, highest + 1);
-        if (header.epochBits() != (sa.epoch() & 0x03)) {
-            throw malformed("record epoch does not match the SA");
-        }
-        refuseReplay(sa, header.seq());
-        if (verifyOnly && (!request || !cipher.opensWithoutSideEffects())) {
-            return new Opened(null, sa, ((long) sa.epoch() << 48) | header.seq(), header.seq(), 0, true);
-        }
-        CompactRecordCipher.Opened opened = InnerPlaintext.openCompact(outer, cipher, header, bindingAad);
-        if (opened.contentType() != CONTENT_TYPE_APPLICATION_DATA) {
-            throw malformed("record content type " + opened.contentType());
-        }
-        CoapMessage inner = innerMessage(outer, opened.plaintext(), opened.contentLength(), outerKept, request, true);
-        return new Opened(inner, sa, ((long) sa.epoch() << 48) | header.seq(), header.seq(), opened.contentLength(),
-                true);
-    }
-
-    /**
-     * The dtls12-cid profile's open (RFC 9146 §4): header with the SA's CID, epoch and replay checks, then the AEAD
-     * and the DTLSInnerPlaintext's real type, which must be application_data.
-     */
-    private static Opened openCid(CoapMessage outer, List<CoapOption> outerKept, boolean request, InboundSa sa,
-                                  Dtls12CidRecordCipher cipher, boolean verifyOnly) throws RecSecException {
-        Dtls12CidRecordCipher.Header header = InnerPlaintext.cidHeader(outer, cipher);
-        if (header.epoch() != sa.epoch()) {
-            throw malformed("record epoch does not match the SA");
-        }
-        refuseReplay(sa, header.seq());
-        long word = ((long) header.epoch() << 48) | header.seq();
-        if (verifyOnly && !cipher.opensWithoutSideEffects()) {
-            return new Opened(null, sa, word, header.seq(), 0, false);
-        }
-        Dtls12CidRecordCipher.Opened opened = InnerPlaintext.openCid(outer, cipher);
-        if (opened.contentType() != CONTENT_TYPE_APPLICATION_DATA) {
-            throw malformed("record content type " + opened.contentType());
-        }
-        CoapMessage inner = innerMessage(outer, opened.plaintext(), opened.contentLength(), outerKept, request, false);
-        return new Opened(inner, sa, word, header.seq(), opened.contentLength(), false);
-    }
-
-    /** RFC 6347 §4.1.2.6: a record already accepted or left of the window is dropped before it is opened. */
-    private static void refuseReplay(InboundSa sa, long seq) throws RecSecException {
-        if (sa.shouldDiscard(seq)) {
-            throw new RecSecException(RecSecException.Reason.REPLAY, "sequence number already accepted or left of "
-                    + "the window");
-        }
-    }
-
-    /** Parses the authenticated plaintext {@code pt[0, ptLen)}; checks the outer code is the one protect chose. */
-    private static CoapMessage innerMessage(CoapMessage outer, byte[] pt, int ptLen, List<CoapOption> outerKept,
-                                            boolean request, boolean compact) throws RecSecException {
-        InnerPlaintext.Decoded decoded = InnerPlaintext.decode(pt, 0, ptLen, outer, outerKept, compact);
-        int code = decoded.message().code();
-        boolean observe = decoded.innerObserve();
-        int expectedOuter;
-        if (request) {
-            if (code == 0 || (code >>> 5) != 0) {
-                throw malformed("inner code is not a request");
-            }
-            expectedOuter = observe ? CODE_FETCH : CODE_POST;
-        } else {
-            int cls = code >>> 5;
-            if (cls < 2 || cls > 5) {
-                throw malformed("inner code is not a response");
-            }
-            expectedOuter = observe ? CODE_CONTENT : CODE_CHANGED;
-        }
-        if (outer.code() != expectedOuter) {
-            throw malformed("outer code " + CoapMessage.codeString(outer.code()) + " does not fit the inner message");
-        }
-        return decoded.message();
-    }
-
     /**
      * The code a server answers a refused request with (docs/DESIGN.md "Errors"): 4.01 Unauthorized when it has no SA
      * for the request (or the request was not protected at all), 4.00 Bad Request for everything else, with no
@@ -547,9 +353,5 @@ public final class RecordProtector {
         int type = request.type() == CoapMessage.TYPE_CON ? CoapMessage.TYPE_ACK : CoapMessage.TYPE_NON;
         return new CoapMessage(request.version(), type, errorResponseCode(reason), request.messageId(),
                 request.token(), List.of(), new byte[0]);
-    }
-
-    private static RecSecException malformed(String why) {
-        return new RecSecException(RecSecException.Reason.MALFORMED, why);
     }
 }

@@ -18,10 +18,10 @@ import org.recsec.record.coap.CoapMessage;
  */
 public final class VerifiedRecord {
     private final CoapMessage outer;
-    private final RecordProtector.Opened opened;
+    private final RecordOpener.Opened opened;
     private final ProtectedRequest answered;
 
-    VerifiedRecord(CoapMessage outer, RecordProtector.Opened opened, ProtectedRequest answered) {
+    VerifiedRecord(CoapMessage outer, RecordOpener.Opened opened, ProtectedRequest answered) {
         this.outer = outer;
         this.opened = opened;
         this.answered = answered;
@@ -50,7 +50,7 @@ public final class VerifiedRecord {
         return outer;
     }
 
-    RecordProtector.Opened opened() {
+    RecordOpener.Opened opened() {
         return opened;
     }
 
