@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.CoapServer;
@@ -26,21 +25,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.recsec.record.CountingSa;
 import org.recsec.record.InMemorySaRegistry;
 import org.recsec.record.ManualSa;
 import org.recsec.record.RecordProtector;
 import org.recsec.record.base.CipherSuite;
 import org.recsec.record.base.LocalId;
 import org.recsec.record.base.PeerId;
-import org.recsec.record.base.RecSecException;
 import org.recsec.record.base.SecretBytes;
 import org.recsec.record.coap.CoapCodec;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
 import org.recsec.record.coap.OptionNumbers;
 import org.recsec.record.internal.ReplayWindow;
-import org.recsec.record.spi.InboundSa;
-import org.recsec.record.spi.RecordCipher;
 
 /**
  * The guard's verdict on real Californium endpoints over UDP loopback: each protected record is opened once on its
@@ -56,59 +53,6 @@ class GuardVerdictTest {
     static {
         CoapConfig.register();
         UdpConfig.register();
-    }
-
-    /** A software record cipher that counts its opens. */
-    private static final class CountingCipher implements RecordCipher {
-        final RecordCipher inner;
-        final AtomicInteger opens = new AtomicInteger();
-
-        CountingCipher(RecordCipher inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public byte[] seal(int contentType, int epoch, long seq, byte[] plaintext, int off, int len)
-                throws RecSecException {
-            return inner.seal(contentType, epoch, seq, plaintext, off, len);
-        }
-
-        @Override
-        public byte[] open(byte[] record, int off, int len) throws RecSecException {
-            opens.incrementAndGet();
-            return inner.open(record, off, len);
-        }
-
-        @Override
-        public int overheadBytes() {
-            return inner.overheadBytes();
-        }
-
-        @Override
-        public boolean opensWithoutSideEffects() {
-            return inner.opensWithoutSideEffects();
-        }
-    }
-
-    /** A manual inbound SA whose records a {@link CountingCipher} opens. */
-    private record CountingSa(InboundSa window, CountingCipher cipher) implements InboundSa {
-        CountingSa(InboundSa window) {
-            this(window, new CountingCipher(window.cipher()));
-        }
-
-        @Override public long spi() { return window.spi(); }
-        @Override public CipherSuite suite() { return window.suite(); }
-        @Override public int epoch() { return window.epoch(); }
-        @Override public LocalId localId() { return window.localId(); }
-        @Override public PeerId peerId() { return window.peerId(); }
-        @Override public void checkUsable() throws RecSecException { window.checkUsable(); }
-        @Override public long highestAccepted() { return window.highestAccepted(); }
-        @Override public boolean shouldDiscard(long seq) { return window.shouldDiscard(seq); }
-
-        @Override
-        public void reportAuthenticated(long seq, long plaintextBytes) throws RecSecException {
-            window.reportAuthenticated(seq, plaintextBytes);
-        }
     }
 
     private final InMemorySaRegistry clientSas = new InMemorySaRegistry();
@@ -185,8 +129,8 @@ class GuardVerdictTest {
         }
         assertEquals(n, counted.calls.get());
         assertEquals(PeerId.of("c"), counted.lastPeer.get().peerId(), "the verified request carries its peer");
-        assertEquals(n, atServer.cipher.opens.get(), "one open per request: the guard's, reused by the layer");
-        assertEquals(n, atClient.cipher.opens.get(), "one open per response");
+        assertEquals(n, atServer.cipher().opens.get(), "one open per request: the guard's, reused by the layer");
+        assertEquals(n, atClient.cipher().opens.get(), "one open per response");
     }
 
     @Test

@@ -5,13 +5,10 @@ import org.recsec.record.base.LocalId;
 import org.recsec.record.base.PeerId;
 import org.recsec.record.base.RecSecException;
 import org.recsec.record.base.SecretBytes;
-import org.recsec.record.spi.InboundSa;
-import org.recsec.record.spi.RecordCipher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.recsec.record.coap.CoapMessage;
 import org.recsec.record.coap.CoapOption;
@@ -23,46 +20,6 @@ class RecordProtectorVerifyTest {
     private static final CipherSuite SUITE = CipherSuite.AES_128_GCM;
     private static final byte[] KEY = new byte[16];
     private static final byte[] IV = {1, 2, 3, 4};
-
-    /** A cipher that counts its opens and keeps the default: opening may have side effects (a card). */
-    private static final class CountingCipher implements RecordCipher {
-        final RecordCipher inner = RecordCiphers.dtls12(SUITE, SecretBytes.copyOf(KEY), IV);
-        final AtomicInteger opens = new AtomicInteger();
-
-        @Override
-        public byte[] seal(int contentType, int epoch, long seq, byte[] plaintext, int off, int len)
-                throws RecSecException {
-            return inner.seal(contentType, epoch, seq, plaintext, off, len);
-        }
-
-        @Override
-        public byte[] open(byte[] record, int off, int len) throws RecSecException {
-            opens.incrementAndGet();
-            return inner.open(record, off, len);
-        }
-
-        @Override
-        public int overheadBytes() {
-            return inner.overheadBytes();
-        }
-    }
-
-    /** An inbound SA whose records a {@link CountingCipher} opens, as a secure element's SA would. */
-    private record CardSa(InboundSa window, CountingCipher cipher) implements InboundSa {
-        @Override public long spi() { return window.spi(); }
-        @Override public CipherSuite suite() { return window.suite(); }
-        @Override public int epoch() { return window.epoch(); }
-        @Override public LocalId localId() { return window.localId(); }
-        @Override public PeerId peerId() { return window.peerId(); }
-        @Override public void checkUsable() throws RecSecException { window.checkUsable(); }
-        @Override public long highestAccepted() { return window.highestAccepted(); }
-        @Override public boolean shouldDiscard(long seq) { return window.shouldDiscard(seq); }
-
-        @Override
-        public void reportAuthenticated(long seq, long plaintextBytes) throws RecSecException {
-            window.reportAuthenticated(seq, plaintextBytes);
-        }
-    }
 
     private static ManualSa.OutboundBuilder outbound(long spi) {
         return ManualSa.outbound(SUITE).spi(spi).epoch(1).firstSequence(1).route(LocalId.of("c"), PeerId.of("s"))
@@ -84,9 +41,9 @@ class RecordProtectorVerifyTest {
     void verifyMovesNothingAndSkipsTheTagOfAStatefulCipher() throws Exception {
         InMemorySaRegistry client = new InMemorySaRegistry();
         client.install(outbound(300).build());
-        CountingCipher card = new CountingCipher();
+        CountingCipher card = new CountingCipher(RecordCiphers.dtls12(SUITE, SecretBytes.copyOf(KEY), IV), true);
         InMemorySaRegistry server = new InMemorySaRegistry();
-        server.install(new CardSa(inbound(300).build(), card));
+        server.install(new CountingSa(inbound(300).build(), card, new java.util.concurrent.atomic.AtomicBoolean(true)));
         RecordProtector p = new RecordProtector(server);
         CoapMessage outer = request(client);
         assertEquals(300, p.verify(outer));

@@ -14,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.recsec.record.base.CipherSuite;
 import org.recsec.record.base.LocalId;
@@ -41,65 +40,6 @@ class VerifiedRecordTest {
 
     static {
         K2[0] = 7;
-    }
-
-    /** A software cipher (opens without side effects) that counts its opens. */
-    static class CountingCipher implements RecordCipher {
-        final RecordCipher inner;
-        final AtomicInteger opens = new AtomicInteger();
-
-        CountingCipher(RecordCipher inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public byte[] seal(int contentType, int epoch, long seq, byte[] plaintext, int off, int len)
-                throws RecSecException {
-            return inner.seal(contentType, epoch, seq, plaintext, off, len);
-        }
-
-        @Override
-        public byte[] open(byte[] record, int off, int len) throws RecSecException {
-            opens.incrementAndGet();
-            return inner.open(record, off, len);
-        }
-
-        @Override
-        public int overheadBytes() {
-            return inner.overheadBytes();
-        }
-
-        @Override
-        public boolean opensWithoutSideEffects() {
-            return inner.opensWithoutSideEffects();
-        }
-    }
-
-    /** An inbound SA opened through a {@link CountingCipher}; {@link #usable} can be switched off (expiry). */
-    record CountingSa(InboundSa window, CountingCipher cipher, AtomicBoolean usable) implements InboundSa {
-        CountingSa(InboundSa window) {
-            this(window, new CountingCipher(window.cipher()), new AtomicBoolean(true));
-        }
-
-        @Override public long spi() { return window.spi(); }
-        @Override public CipherSuite suite() { return window.suite(); }
-        @Override public int epoch() { return window.epoch(); }
-        @Override public LocalId localId() { return window.localId(); }
-        @Override public PeerId peerId() { return window.peerId(); }
-        @Override public long highestAccepted() { return window.highestAccepted(); }
-        @Override public boolean shouldDiscard(long seq) { return window.shouldDiscard(seq); }
-
-        @Override
-        public void checkUsable() throws RecSecException {
-            if (!usable.get()) {
-                throw new RecSecException(RecSecException.Reason.SA_EXPIRED, "expired by the test");
-            }
-        }
-
-        @Override
-        public void reportAuthenticated(long seq, long plaintextBytes) throws RecSecException {
-            window.reportAuthenticated(seq, plaintextBytes);
-        }
     }
 
     private final InMemorySaRegistry client = new InMemorySaRegistry();
@@ -140,9 +80,9 @@ class VerifiedRecordTest {
         VerifiedRecord v = serverSide.verifyRecord(pr.outer());
         assertTrue(v.isOpened());
         assertEquals(500, v.spi());
-        assertEquals(1, atServer.cipher.opens.get());
+        assertEquals(1, atServer.cipher().opens.get());
         UnprotectedRequest u = serverSide.unprotectRequest(v);
-        assertEquals(1, atServer.cipher.opens.get(), "accepting the verified record opened nothing again");
+        assertEquals(1, atServer.cipher().opens.get(), "accepting the verified record opened nothing again");
         assertEquals(PeerId.of("c"), u.peerId());
         assertEquals(500, u.spi());
         assertEquals("a", u.message().options().get(0).stringValue());
@@ -154,7 +94,7 @@ class VerifiedRecordTest {
         CoapMessage outerResponse = response(u, pr.outer());
         VerifiedRecord r = clientSide.verifyRecord(outerResponse);
         CoapMessage plain = clientSide.unprotectResponse(r, pr);
-        assertEquals(1, atClient.cipher.opens.get());
+        assertEquals(1, atClient.cipher().opens.get());
         assertEquals(0x45, plain.code());
         assertArrayEquals(new byte[] {'o', 'k'}, plain.payload());
         assertTrue(plain.options().stream().noneMatch(o -> o.number() == OptionNumbers.REQUEST_SEQUENCE));
@@ -216,10 +156,10 @@ class VerifiedRecordTest {
     void anSaThatExpiredAfterVerifyAcceptsNothingAndKeepsItsWindow() throws Exception {
         ProtectedRequest pr = request(3, "c");
         VerifiedRecord v = serverSide.verifyRecord(pr.outer());
-        atServer.usable.set(false);
+        atServer.usable().set(false);
         assertEquals(RecSecException.Reason.SA_EXPIRED,
                 assertThrows(RecSecException.class, () -> serverSide.unprotectRequest(v)).reason());
-        atServer.usable.set(true);
+        atServer.usable().set(true);
         assertFalse(atServer.shouldDiscard(pr.requestSequence() & 0xffff_ffff_ffffL), "the window did not move");
         serverSide.unprotectRequest(v);
     }
@@ -238,19 +178,14 @@ class VerifiedRecordTest {
         assertEquals(RecSecException.Reason.BAD_BINDING, assertThrows(RecSecException.class,
                 () -> clientSide.unprotectResponse(r, sameTokenOtherSequence)).reason(), "another Request-Sequence");
         assertEquals(0x45, clientSide.unprotectResponse(r, first).code(), "the refusals moved no window");
-        assertEquals(1, atClient.cipher.opens.get());
+        assertEquals(1, atClient.cipher().opens.get());
     }
 
     @Test
     void aStatefulCipherIsOpenedOnceAtAcceptNeverByVerify() throws Exception {
         InMemorySaRegistry card = new InMemorySaRegistry();
         RecordCipher software = RecordCiphers.dtls12(SUITE, SecretBytes.copyOf(K1), IV);
-        CountingCipher stateful = new CountingCipher(software) {
-            @Override
-            public boolean opensWithoutSideEffects() {
-                return false;
-            }
-        };
+        CountingCipher stateful = new CountingCipher(software, true);
         InboundSa window = ManualSa.inbound(SUITE).spi(500).epoch(1).route(LocalId.of("s"), PeerId.of("c"))
                 .key(SecretBytes.copyOf(K1)).iv(IV).build();
         card.install(new CountingSa(window, stateful, new AtomicBoolean(true)));

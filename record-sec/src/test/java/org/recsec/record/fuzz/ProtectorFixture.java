@@ -76,6 +76,17 @@ final class ProtectorFixture {
         return new RecordProtector(r);
     }
 
+    /** Fuzz input as a CoAP message, or null when the codec refused it, which it may only do as MALFORMED. */
+    static CoapMessage decodedOrMalformed(byte[] input) {
+        try {
+            return CoapCodec.decode(input, 0, input.length);
+        } catch (RecSecException e) {
+            org.junit.jupiter.api.Assertions.assertEquals(RecSecException.Reason.MALFORMED, e.reason(),
+                    e::getMessage);
+            return null;
+        }
+    }
+
     /** What the client kept of the request the fuzzed responses answer. */
     static ProtectedRequest pendingRequest() {
         CoapMessage outer = new CoapMessage(CoapMessage.TYPE_CON, 0x02, 0x7001, TOKEN,
