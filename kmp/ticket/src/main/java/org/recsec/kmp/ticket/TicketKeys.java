@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.recsec.kmp.ticket.error.TicketException;
 import org.recsec.kmp.ticket.internal.CborWriter;
-import org.recsec.kmp.ticket.internal.HkdfSha256;
+import org.recsec.record.internal.crypto.HkdfSha256;
 import org.recsec.record.base.CipherSuite;
 import org.recsec.record.base.SecretBytes;
 

@@ -1,9 +1,6 @@
 package org.recsec.record.internal.crypto;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.recsec.record.base.SecretBytes;
 
 /**
@@ -13,7 +10,6 @@ import org.recsec.record.base.SecretBytes;
  */
 public final class Dtls13KeySchedule {
     private static final byte[] PREFIX = "dtls13".getBytes(StandardCharsets.US_ASCII);
-    private static final int HASH_BYTES = 32;
 
     private Dtls13KeySchedule() {
     }
@@ -24,7 +20,8 @@ public final class Dtls13KeySchedule {
      */
     public static byte[] expandLabel(SecretBytes secret, String label, byte[] context, int length) {
         byte[] l = label.getBytes(StandardCharsets.US_ASCII);
-        if (PREFIX.length + l.length > 255 || context.length > 255 || length < 1 || length > 255 * HASH_BYTES) {
+        if (PREFIX.length + l.length > 255 || context.length > 255 || length < 1
+                || length > HkdfSha256.MAX_OUTPUT_BYTES) {
             throw new IllegalArgumentException("HKDF-Expand-Label parameters out of range");
         }
         byte[] info = new byte[2 + 1 + PREFIX.length + l.length + 1 + context.length];
@@ -37,24 +34,7 @@ public final class Dtls13KeySchedule {
         System.arraycopy(context, 0, info, 4 + PREFIX.length + l.length, context.length);
         byte[] prk = secret.toByteArray();
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(prk, "HmacSHA256"));
-            byte[] out = new byte[length];
-            byte[] t = new byte[0];
-            int done = 0;
-            for (int i = 1; done < length; i++) {
-                mac.update(t);
-                mac.update(info);
-                mac.update((byte) i);
-                t = mac.doFinal();
-                int n = Math.min(t.length, length - done);
-                System.arraycopy(t, 0, out, done, n);
-                done += n;
-            }
-            java.util.Arrays.fill(t, (byte) 0);
-            return out;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
+            return HkdfSha256.expand(prk, info, length);
         } finally {
             java.util.Arrays.fill(prk, (byte) 0);
         }

@@ -1,12 +1,16 @@
-package org.recsec.kmp.ticket.internal;
+package org.recsec.record.internal.crypto;
 
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** HKDF with HMAC-SHA256 (RFC 5869) on JCE's HmacSHA256. */
+/**
+ * HKDF with HMAC-SHA256 (RFC 5869) on JCE's HmacSHA256: the compact profile's key schedule
+ * ({@link Dtls13KeySchedule}) and the ticket KMP's key derivation use it.
+ */
 public final class HkdfSha256 {
+    /** SHA-256's output length. */
     public static final int HASH_BYTES = 32;
     /** RFC 5869 §2.3: L &lt;= 255 * HashLen. */
     public static final int MAX_OUTPUT_BYTES = 255 * HASH_BYTES;

@@ -1,4 +1,4 @@
-package org.recsec.kmp.ticket;
+package org.recsec.record.internal.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,7 +14,6 @@ import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
 import org.junit.jupiter.api.Test;
-import org.recsec.kmp.ticket.internal.HkdfSha256;
 import org.recsec.record.internal.wire.Bytes;
 import org.recsec.vectors.SpecVectors;
 
