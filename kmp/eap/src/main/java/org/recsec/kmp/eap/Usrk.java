@@ -1,11 +1,9 @@
 package org.recsec.kmp.eap;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.Objects;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.recsec.record.base.SecretBytes;
+import org.recsec.record.internal.crypto.HkdfSha256;
 
 /**
  * Usage-Specific Root Keys from an EMSK (RFC 5295 §3.1) with the default KDF of RFC 5295 §3.1.2, PRF+ on
@@ -89,24 +87,8 @@ public final class Usrk {
         System.arraycopy(optionalData, 0, s, labelBytes.length + 1, optionalData.length);
         s[s.length - 2] = (byte) (lengthBytes >>> 8);
         s[s.length - 1] = (byte) lengthBytes;
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            byte[] out = new byte[lengthBytes];
-            byte[] t = new byte[0];
-            int pos = 0;
-            for (int i = 1; pos < lengthBytes; i++) {
-                mac.update(t);
-                mac.update(s);
-                mac.update((byte) i);
-                t = mac.doFinal();
-                int n = Math.min(t.length, lengthBytes - pos);
-                System.arraycopy(t, 0, out, pos, n);
-                pos += n;
-            }
-            return out;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA-256 unavailable", e);
-        }
+        // RFC 5295 §3.1.2 prf+ with HMAC-SHA-256: T(i) = HMAC(key, T(i-1) ‖ S ‖ i), which is HKDF-Expand
+        // (RFC 5869 §2.3) with info = S.
+        return HkdfSha256.expand(key, s, lengthBytes);
     }
 }
