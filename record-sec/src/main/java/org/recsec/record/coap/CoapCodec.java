@@ -212,6 +212,57 @@ public final class CoapCodec {
         return end;
     }
 
+    /**
+     * Where option {@code number} of the CoAP message in {@code b[off, off + len)} lies, found without allocating
+     * and without throwing (RFC 7252 §3, §3.1): {@code valueOffset << 32 | valueLength} of its first occurrence, or
+     * -1 when the message has no such option, is not version 1, or its header and options cannot be walked up to it.
+     * For a transport's first look at raw datagrams; {@link #decode} is the full check.
+     */
+    public static long locateOption(byte[] b, int off, int len, int number) {
+        int end = off + len;
+        if (len < 4 || off < 0 || end > b.length || end < off || (b[off] & 0xc0) != VERSION << 6
+                || (b[off] & 0x0f) > 8) {
+            return -1;
+        }
+        int pos = off + 4 + (b[off] & 0x0f);
+        int current = 0;
+        while (pos < end) {
+            int first = b[pos++] & 0xff;
+            int deltaNibble = first >>> 4;
+            int lengthNibble = first & 0xf;
+            if (first == PAYLOAD_MARKER || deltaNibble == NIBBLE_RESERVED || lengthNibble == NIBBLE_RESERVED) {
+                return -1;
+            }
+            int delta = deltaNibble;
+            if (deltaNibble >= NIBBLE_EXT8) {
+                int extBytes = deltaNibble == NIBBLE_EXT8 ? 1 : 2;
+                if (extBytes > end - pos) {
+                    return -1;
+                }
+                delta = extended(b, pos, extBytes);
+                pos += extBytes;
+            }
+            int length = lengthNibble;
+            if (lengthNibble >= NIBBLE_EXT8) {
+                int extBytes = lengthNibble == NIBBLE_EXT8 ? 1 : 2;
+                if (extBytes > end - pos) {
+                    return -1;
+                }
+                length = extended(b, pos, extBytes);
+                pos += extBytes;
+            }
+            current += delta;
+            if (length > end - pos || current > number) {
+                return -1;
+            }
+            if (current == number) {
+                return ((long) pos << 32) | length;
+            }
+            pos += length;
+        }
+        return -1;
+    }
+
     private static int extended(byte[] b, int pos, int extBytes) {
         return extBytes == 1 ? (b[pos] & 0xff) + EXT8_BASE : Bytes.readUint16Be(b, pos) + EXT16_BASE;
     }
