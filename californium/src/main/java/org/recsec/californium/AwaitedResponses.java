@@ -15,7 +15,9 @@ import org.recsec.record.ProtectedRequest;
  *
  * <p>Bounded by the exchanges in flight: a request is entered when it is ready to send (its token assigned) and
  * removed when the layer takes its response, or when it times out, is cancelled or rejected or fails to send; a
- * registration when its observation ends (a final or error response, a cancel, the same failures).
+ * registration when its observation ends (a final or error response, a cancel, the same failures). That is the
+ * lifecycle of Californium's own exchange store: a NON request nobody answers and nobody cancels or times out (no
+ * response timeout set) stays there as long as here.
  */
 final class AwaitedResponses {
     private final Map<Token, OuterRequest> inFlight = new ConcurrentHashMap<>();
