@@ -27,18 +27,20 @@ import org.recsec.record.base.PeerId;
 /**
  * The four Californium stacks that {@link StackBench} and {@link ColdStart} compare, each building its server
  * endpoint (with the keys of every client), its client endpoints and its requests: {@code plain} (no security),
- * {@code recsec} (our layer, profile dtls12, suite c0a8), {@code oscore} (cf-oscore, AES-CCM-16-64-128) and
+ * {@code recsec} (our layer, profile dtls12, suite c0a8), {@code recsec-compact} (profile compact, suite 1305, 16-bit
+ * sequence numbers), {@code oscore} (cf-oscore, AES-CCM-16-64-128) and
  * {@code dtls} (Scandium DTLS 1.2 PSK, TLS_PSK_WITH_AES_128_CCM_8).
  */
 final class BenchStacks {
     private BenchStacks() {
     }
 
-    /** The stack named {@code name}: plain, recsec, oscore or dtls. */
+    /** The stack named {@code name}: plain, recsec, recsec-compact, oscore or dtls. */
     static Stack stack(String name) {
         return switch (name) {
             case "plain" -> new Plain();
-            case "recsec" -> new RecSecStack();
+            case "recsec" -> new RecSecStack(false);
+            case "recsec-compact" -> new RecSecStack(true);
             case "oscore" -> new Oscore();
             case "dtls" -> new Dtls();
             default -> throw new IllegalArgumentException("stack " + name);
@@ -74,16 +76,22 @@ final class BenchStacks {
         }
     }
 
-    /** record-sec: one SA pair per client, all server SAs in one registry. */
+    /** record-sec: one SA pair per client, all server SAs in one registry; dtls12 or compact SAs. */
     private static final class RecSecStack implements Stack {
         private final InMemorySaRegistry serverSas = new InMemorySaRegistry();
         private final List<InMemorySaRegistry> clientSas = new ArrayList<>();
+        private final boolean compact;
+
+        RecSecStack(boolean compact) {
+            this.compact = compact;
+        }
 
         @Override
         public Endpoint serverEndpoint(Configuration config, InetSocketAddress bind, int clients, Random random) {
             for (int i = 0; i < clients; i++) {
                 InMemorySaRegistry c = new InMemorySaRegistry();
-                BenchSas.installPair(c, clientId(i), serverSas, StackBench.SERVER_ID, random, 0x10000 + 2 * i);
+                BenchSas.installPair(c, clientId(i), serverSas, StackBench.SERVER_ID, random, 0x10000 + 2 * i,
+                        compact);
                 clientSas.add(c);
             }
             return RecSec.endpointBuilder(RecSecConfig.builder(serverSas, LocalId.of(StackBench.SERVER_ID)).protectResource("hello")

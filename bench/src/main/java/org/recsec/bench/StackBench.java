@@ -42,8 +42,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * from send to response) are printed at the end of each trial.
  *
  * <p>Stacks, all Californium {@value #CF_VERSION}: {@code plain} (no security), {@code recsec} (our layer, profile
- * dtls12, suite c0a8), {@code oscore} (cf-oscore's stack, AES-CCM-16-64-128), {@code dtls} (Scandium DTLS 1.2
- * PSK TLS_PSK_WITH_AES_128_CCM_8, each client's session established before measuring).
+ * dtls12, suite c0a8), {@code recsec-compact} (profile compact, suite 1305), {@code oscore} (cf-oscore's stack,
+ * AES-CCM-16-64-128), {@code dtls} (Scandium DTLS 1.2 PSK TLS_PSK_WITH_AES_128_CCM_8, each client's session
+ * established before measuring).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -53,7 +54,7 @@ public class StackBench {
     static final String PAYLOAD = "21.5";
     static final String SERVER_ID = "coap://server.bench";
 
-    @Param({"plain", "recsec", "oscore", "dtls"})
+    @Param({"plain", "recsec", "recsec-compact", "oscore", "dtls"})
     public String stack;
 
     @Param({"1", "16", "64"})

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class StackBenchTest {
     @ParameterizedTest
-    @ValueSource(strings = {"plain", "recsec", "oscore", "dtls"})
+    @ValueSource(strings = {"plain", "recsec", "recsec-compact", "oscore", "dtls"})
     void everyStackAnswersThroughItsSecurity(String stack) throws Exception {
         StackBench b = new StackBench();
         b.stack = stack;
