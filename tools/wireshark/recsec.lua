@@ -1263,13 +1263,16 @@ local function dissect_compact(rec, spi, sa, msg, pinfo, tree, rtree)
         return
     end
     local response = rshift(msg.code, 5) >= 2
+    local opened = nil
     if sa == nil and spi == 0 and response then
         -- An empty Record-Security option: the response names its SA by the request it answers (docs/profiles.md,
         -- "Response binding"). Try the key file's s2c compact SAs; the one that authenticates it is the one.
         for _, cand in pairs(sas) do
-            if cand.profile == "compact" and cand.dir == "s2c" and compact_decrypt(rec, cand, msg, pinfo, pos,
-                    seq_off, seq_len, n) ~= nil then
+            local tried = cand.profile == "compact" and cand.dir == "s2c"
+                and { compact_decrypt(rec, cand, msg, pinfo, pos, seq_off, seq_len, n) } or {}
+            if tried[1] ~= nil then
                 sa = cand
+                opened = tried
                 rtree:add(f.suite, rec(0, 1), sa.suite):append_text(sfmt(" %s, %s: the SA with SPI 0x%08x opens it",
                     sa.info.name, sa.dir, sa.spi))
                 break
@@ -1284,7 +1287,12 @@ local function dissect_compact(rec, spi, sa, msg, pinfo, tree, rtree)
     end
     local info_seq = "?"
     if sa ~= nil then
-        local pt, full, low = compact_decrypt(rec, sa, msg, pinfo, pos, seq_off, seq_len, n)
+        local pt, full, low
+        if opened ~= nil then
+            pt, full, low = opened[1], opened[2], opened[3]
+        else
+            pt, full, low = compact_decrypt(rec, sa, msg, pinfo, pos, seq_off, seq_len, n)
+        end
         if low ~= nil then
             rtree:add(f.seq_low, rec(seq_off, seq_len), low)
         end

@@ -166,8 +166,9 @@ final class RecSecLayer extends AbstractLayer {
             super.receiveResponse(exchange, response);
             return;
         }
+        // The layer takes this response (accepts or refuses it): the guard awaits no other for the request.
+        awaited.answered(outer);
         if (!Messages.hasRecordSecurity(response)) {
-            awaited.answered(outer);
             if (response.getCode().isClientError() || response.getCode().isServerError()) {
                 awaited.endObservation(response.getToken(), outer);
                 restorePlain(exchange, outer);
@@ -185,7 +186,6 @@ final class RecSecLayer extends AbstractLayer {
                         : protector.unprotectResponse(Messages.received(response), outer.sentAs());
                 plain = Messages.plainResponse(inner, response);
                 outer.markAnswered();
-                awaited.answered(outer);
             } catch (RecSecException e) {
                 if (e.reason() == RecSecException.Reason.REPLAY && outer.answered()) {
                     // The server's deduplication answered our CON retransmission with the response this exchange
@@ -194,7 +194,6 @@ final class RecSecLayer extends AbstractLayer {
                     reportRefusedResponse(exchange, response, e.reason());
                     return;
                 }
-                awaited.answered(outer);
                 refuse(exchange, response, e.reason());
                 return;
             }

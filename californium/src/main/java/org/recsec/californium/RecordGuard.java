@@ -123,9 +123,8 @@ public final class RecordGuard implements Connector {
     public void setRawDataReceiver(RawDataChannel receiver) {
         Objects.requireNonNull(receiver, "receiver");
         inner.setRawDataReceiver(raw -> {
-            RawData up = admit(raw);
-            if (up != null) {
-                receiver.receiveData(up);
+            if (admit(raw)) {
+                receiver.receiveData(raw);
             }
         });
     }
@@ -152,7 +151,9 @@ public final class RecordGuard implements Connector {
             return true;
         }
         if (spi < 0 || namedByRequest(spi, data, offset)) {
-            return false; // a malformed Record-Security option: decoded and refused the usual way
+            // a malformed Record-Security option (decoded and refused the usual way), or a compact response, which
+            // names no SA to look up: admit checks it against its request
+            return false;
         }
         try {
             config.registry().inbound(spi);
@@ -166,21 +167,21 @@ public final class RecordGuard implements Connector {
     }
 
     /**
-     * What goes up to Californium for {@code raw}: null to drop it, else {@code raw} itself; for a record the guard
-     * verified and opened, the layer finds the opened record in {@code RecSecConfig.verdicts()} (no second open).
+     * True when {@code raw} may go up to Californium; for a record the guard verified and opened, the layer finds
+     * the opened record in {@code RecSecConfig.verdicts()} (no second open).
      */
-    RawData admit(RawData raw) {
+    boolean admit(RawData raw) {
         byte[] bytes = raw.getBytes();
         long spi = RecordPreParse.spi(bytes, 0, bytes.length);
         if (spi == RecordPreParse.NONE) {
-            return raw; // plain CoAP, or not CoAP we can read: Californium's own parser decides
+            return true; // plain CoAP, or not CoAP we can read: Californium's own parser decides
         }
         InetSocketAddress source = raw.getInetSocketAddress();
         InetAddress address = source != null ? source.getAddress() : null;
         int port = source != null ? source.getPort() : 0;
         if (penalties.penalized(address, port)) {
             penalties.countDrop();
-            return null;
+            return false;
         }
         ProtectedRequest answered = null;
         if (namedByRequest(spi, bytes, 0)) {
@@ -188,21 +189,21 @@ public final class RecordGuard implements Connector {
             // One that answers no request of ours goes up: Californium's matcher drops it (no exchange, no state).
             answered = config.awaitedResponses().awaiting(tokenOf(bytes));
             if (answered == null) {
-                return raw;
+                return true;
             }
         } else if (spi >= 0) {
             try {
                 config.registry().inbound(spi); // an unknown or expired SPI is refused before the message is decoded
             } catch (RecSecException e) {
                 refuse(raw, null, e.reason(), OptionalLong.of(spi), address, port);
-                return null;
+                return false;
             }
         }
         CoapMessage m;
         try {
             m = CoapCodec.decode(bytes, 0, bytes.length);
         } catch (RecSecException e) {
-            return raw; // not CoAP we can read: Californium's own parser decides (no record-sec state involved)
+            return true; // not CoAP we can read: Californium's own parser decides (no record-sec state involved)
         }
         try {
             VerifiedRecord verified = answered != null ? protector.verifyRecord(m, answered)
@@ -210,13 +211,13 @@ public final class RecordGuard implements Connector {
             if (verified.isOpened()) {
                 config.verdicts().put(bytes, verified);
             }
-            return raw;
+            return true;
         } catch (RecSecException e) {
             if (e.reason() == RecSecException.Reason.REPLAY) {
-                return raw; // maybe a retransmission: deduplication answers it, the layer refuses a real replay
+                return true; // maybe a retransmission: deduplication answers it, the layer refuses a real replay
             }
             refuse(raw, m, e.reason(), Messages.spiOf(m), address, port);
-            return null;
+            return false;
         }
     }
 

@@ -161,7 +161,8 @@ public final class RecordProtector {
      */
     public CoapMessage unprotectResponse(CoapMessage outer, ProtectedRequest request) throws RecSecException {
         checkToken(outer, request);
-        return acceptResponse(opener.open(outer, false, binding(request.requestSequence()), false, request), request, false);
+        return acceptResponse(opener.open(outer, false, binding(request.requestSequence()), false, request), request,
+                false);
     }
 
     /**
@@ -176,15 +177,23 @@ public final class RecordProtector {
      */
     public CoapMessage unprotectResponse(VerifiedRecord verified, ProtectedRequest request) throws RecSecException {
         CoapMessage outer = verified.outer();
-        // A compact response's binding was checked by the AEAD against the request verify was given: only that one.
-        if (!verified.isOpened() || outer.isRequest()
-                || (verified.opened().compact() && (verified.answered() == null
-                        || verified.answered().requestSequence() != request.requestSequence()
-                        || !verified.answered().peerId().equals(request.peerId())))) {
+        if (!verified.isOpened() || outer.isRequest() || !bindingChecked(verified, request)) {
             return unprotectResponse(outer, request);
         }
         checkToken(outer, request);
         return acceptResponse(verified.opened(), request, true);
+    }
+
+    /**
+     * Whether what verify checked of the binding holds for {@code request}: a compact response's binding is in its
+     * AAD, so the AEAD checked it against the request verify was given, and it holds only for that request's record
+     * number and peer; a dtls12 response's inner Request-Sequence is checked at accept.
+     */
+    private static boolean bindingChecked(VerifiedRecord verified, ProtectedRequest request) {
+        ProtectedRequest answered = verified.answered();
+        return !verified.opened().compact() || answered != null
+                && answered.requestSequence() == request.requestSequence()
+                && answered.peerId().equals(request.peerId());
     }
 
     private static void checkToken(CoapMessage outer, ProtectedRequest request) throws RecSecException {

@@ -39,8 +39,8 @@ public final class VerifiedRecord {
 
     /**
      * True when the record was opened and its inner message checked, so accepting it needs no AEAD; false when the
-     * SA's cipher keeps state of its own or the record is a compact-profile response (see
-     * {@link RecordProtector#verify}): accepting it then opens the record as unprotect does.
+     * SA's cipher keeps state of its own, or the record is a compact-profile response verified without its request
+     * (see {@link RecordProtector#verify}): accepting it then opens the record as unprotect does.
      */
     public boolean isOpened() {
         return opened.message() != null;

@@ -181,33 +181,26 @@ public final class CoapCodec {
             if (lengthNibble == NIBBLE_RESERVED) {
                 throw malformed("reserved option length 15");
             }
-            int delta = deltaNibble;
-            if (deltaNibble == NIBBLE_EXT8 || deltaNibble == NIBBLE_EXT16) {
-                int extBytes = deltaNibble == NIBBLE_EXT8 ? 1 : 2;
-                if (extBytes > end - pos) {
-                    throw malformed("option delta runs past the end");
-                }
-                delta = extended(b, pos, extBytes);
-                pos += extBytes;
+            long delta = field(deltaNibble, b, pos, end);
+            if (delta < 0) {
+                throw malformed("option delta runs past the end");
             }
-            int length = lengthNibble;
-            if (lengthNibble == NIBBLE_EXT8 || lengthNibble == NIBBLE_EXT16) {
-                int extBytes = lengthNibble == NIBBLE_EXT8 ? 1 : 2;
-                if (extBytes > end - pos) {
-                    throw malformed("option length runs past the end");
-                }
-                length = extended(b, pos, extBytes);
-                pos += extBytes;
+            pos = (int) delta;
+            long length = field(lengthNibble, b, pos, end);
+            if (length < 0) {
+                throw malformed("option length runs past the end");
             }
-            number += delta; // at most 65535 + 65804: no int overflow
+            pos = (int) length;
+            number += (int) (delta >>> 32); // at most 65535 + 65804: no int overflow
             if (number > MAX_OPTION_NUMBER) {
                 throw malformed("option number past 65535");
             }
-            if (length > end - pos) { // checked before allocating: the length field is not trusted
+            int valueLength = (int) (length >>> 32);
+            if (valueLength > end - pos) { // checked before allocating: the length field is not trusted
                 throw malformed("option value runs past the end");
             }
-            out.add(CoapOption.ofOwnedValue(number, Arrays.copyOfRange(b, pos, pos + length)));
-            pos += length;
+            out.add(CoapOption.ofOwnedValue(number, Arrays.copyOfRange(b, pos, pos + valueLength)));
+            pos += valueLength;
         }
         return end;
     }
@@ -233,38 +226,38 @@ public final class CoapCodec {
             if (first == PAYLOAD_MARKER || deltaNibble == NIBBLE_RESERVED || lengthNibble == NIBBLE_RESERVED) {
                 return -1;
             }
-            int delta = deltaNibble;
-            if (deltaNibble >= NIBBLE_EXT8) {
-                int extBytes = deltaNibble == NIBBLE_EXT8 ? 1 : 2;
-                if (extBytes > end - pos) {
-                    return -1;
-                }
-                delta = extended(b, pos, extBytes);
-                pos += extBytes;
+            long delta = field(deltaNibble, b, pos, end);
+            long length = delta < 0 ? -1 : field(lengthNibble, b, (int) delta, end);
+            if (length < 0) {
+                return -1;
             }
-            int length = lengthNibble;
-            if (lengthNibble >= NIBBLE_EXT8) {
-                int extBytes = lengthNibble == NIBBLE_EXT8 ? 1 : 2;
-                if (extBytes > end - pos) {
-                    return -1;
-                }
-                length = extended(b, pos, extBytes);
-                pos += extBytes;
-            }
-            current += delta;
-            if (length > end - pos || current > number) {
+            pos = (int) length;
+            current += (int) (delta >>> 32);
+            int valueLength = (int) (length >>> 32);
+            if (valueLength > end - pos || current > number) {
                 return -1;
             }
             if (current == number) {
-                return ((long) pos << 32) | length;
+                return ((long) pos << 32) | valueLength;
             }
-            pos += length;
+            pos += valueLength;
         }
         return -1;
     }
 
-    private static int extended(byte[] b, int pos, int extBytes) {
-        return extBytes == 1 ? (b[pos] & 0xff) + EXT8_BASE : Bytes.readUint16Be(b, pos) + EXT16_BASE;
+    /**
+     * An option header's delta or length (RFC 7252 §3.1) from its 4-bit {@code nibble} (13 and 14: 1 or 2 extended
+     * bytes at {@code b[pos]}; the caller refuses 15): {@code value << 32 | the position after the field}, or -1 when
+     * the extended bytes run past {@code end}.
+     */
+    private static long field(int nibble, byte[] b, int pos, int end) {
+        if (nibble < NIBBLE_EXT8) {
+            return ((long) nibble << 32) | pos;
+        }
+        if (nibble == NIBBLE_EXT8) {
+            return pos < end ? ((long) ((b[pos] & 0xff) + EXT8_BASE) << 32) | (pos + 1) : -1;
+        }
+        return end - pos >= 2 ? ((long) (Bytes.readUint16Be(b, pos) + EXT16_BASE) << 32) | (pos + 2) : -1;
     }
 
     static int optionsSize(List<CoapOption> options) {

@@ -163,7 +163,7 @@ public final class AesCcm implements Aead {
             // The MAC reads the plaintext before the CTR pass may overwrite it (in-place sealing).
             cbcMac(st, nonce, aad, in, inOff, inLen);
             startCtr(st, nonce, cold, inLen);
-            int n = ctrFinal(st, in, inOff, inLen, out, outOff);
+            int n = ctr(st, in, inOff, inLen, out, outOff, true);
             for (int i = 0; i < tagSizeBytes; i++) {
                 out[outOff + inLen + i] = (byte) (st.mac[i] ^ st.s0[i]);
             }
@@ -199,12 +199,12 @@ public final class AesCcm implements Aead {
             macFeed(st, trailer, 0, trailerLen);
             cbcMacFinish(st, inLen);
             startCtr(st, nonce, cold, inLen);
-            int n = ctrUpdate(st, head, headOff, headLen, out, outOff);
+            int n = ctr(st, head, headOff, headLen, out, outOff, false);
             if (trailerLen == 0) {
-                n += ctrFinal(st, body, bodyOff, bodyLen, out, outOff + n);
+                n += ctr(st, body, bodyOff, bodyLen, out, outOff + n, true);
             } else {
-                n += ctrUpdate(st, body, bodyOff, bodyLen, out, outOff + n);
-                n += ctrFinal(st, trailer, 0, trailerLen, out, outOff + n);
+                n += ctr(st, body, bodyOff, bodyLen, out, outOff + n, false);
+                n += ctr(st, trailer, 0, trailerLen, out, outOff + n, true);
             }
             for (int i = 0; i < tagSizeBytes; i++) {
                 out[outOff + inLen + i] = (byte) (st.mac[i] ^ st.s0[i]);
@@ -233,7 +233,7 @@ public final class AesCcm implements Aead {
         boolean ok;
         try {
             startCtr(st, nonce, st.cbcOwner != this, ptLen);
-            ctrFinal(st, in, inOff, ptLen, out, outOff);
+            ctr(st, in, inOff, ptLen, out, outOff, true);
             cbcMac(st, nonce, aad, out, outOff, ptLen);
             // Constant time: every tag byte is compared whatever the first difference.
             int diff = 0;
@@ -292,19 +292,11 @@ public final class AesCcm implements Aead {
         st.ctr.update(ZEROS, 0, BLOCK, st.s0, 0);
     }
 
-    private static int ctrUpdate(State st, byte[] in, int off, int len, byte[] out, int outOff)
+    /** A piece of the CTR pass ({@code last}: the final one), on the JCE's CTR cipher or through the CBC cipher. */
+    private static int ctr(State st, byte[] in, int off, int len, byte[] out, int outOff, boolean last)
             throws GeneralSecurityException {
         if (!st.ctrViaCbc) {
-            return st.ctr.update(in, off, len, out, outOff);
-        }
-        xorStream(st, in, off, len, out, outOff);
-        return len;
-    }
-
-    private static int ctrFinal(State st, byte[] in, int off, int len, byte[] out, int outOff)
-            throws GeneralSecurityException {
-        if (!st.ctrViaCbc) {
-            return st.ctr.doFinal(in, off, len, out, outOff);
+            return last ? st.ctr.doFinal(in, off, len, out, outOff) : st.ctr.update(in, off, len, out, outOff);
         }
         xorStream(st, in, off, len, out, outOff);
         return len;
