@@ -206,46 +206,6 @@ public final class CoapCodec {
     }
 
     /**
-     * Where option {@code number} of the CoAP message in {@code b[off, off + len)} lies, found without allocating
-     * and without throwing (RFC 7252 §3, §3.1): {@code valueOffset << 32 | valueLength} of its first occurrence, or
-     * -1 when the message has no such option, is not version 1, or its header and options cannot be walked up to it.
-     * For a transport's first look at raw datagrams; {@link #decode} is the full check.
-     */
-    public static long locateOption(byte[] b, int off, int len, int number) {
-        int end = off + len;
-        if (len < 4 || off < 0 || end > b.length || end < off || (b[off] & 0xc0) != VERSION << 6
-                || (b[off] & 0x0f) > 8) {
-            return -1;
-        }
-        int pos = off + 4 + (b[off] & 0x0f);
-        int current = 0;
-        while (pos < end) {
-            int first = b[pos++] & 0xff;
-            int deltaNibble = first >>> 4;
-            int lengthNibble = first & 0xf;
-            if (first == PAYLOAD_MARKER || deltaNibble == NIBBLE_RESERVED || lengthNibble == NIBBLE_RESERVED) {
-                return -1;
-            }
-            long delta = field(deltaNibble, b, pos, end);
-            long length = delta < 0 ? -1 : field(lengthNibble, b, (int) delta, end);
-            if (length < 0) {
-                return -1;
-            }
-            pos = (int) length;
-            current += (int) (delta >>> 32);
-            int valueLength = (int) (length >>> 32);
-            if (valueLength > end - pos || current > number) {
-                return -1;
-            }
-            if (current == number) {
-                return ((long) pos << 32) | valueLength;
-            }
-            pos += valueLength;
-        }
-        return -1;
-    }
-
-    /**
      * An option header's delta or length (RFC 7252 §3.1) from its 4-bit {@code nibble} (13 and 14: 1 or 2 extended
      * bytes at {@code b[pos]}; the caller refuses 15): {@code value << 32 | the position after the field}, or -1 when
      * the extended bytes run past {@code end}.

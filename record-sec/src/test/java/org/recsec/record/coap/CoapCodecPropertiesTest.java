@@ -62,24 +62,6 @@ class CoapCodecPropertiesTest {
         assertArrayEquals(wire, CoapCodec.encodeBody(body.options(), body.payload()));
     }
 
-    /** locateOption finds, without decoding, the value decode finds first for every option number of the message. */
-    @Property(tries = 300)
-    void locateOptionAgreesWithDecode(@ForAll("messages") CoapMessage m) throws RecSecException {
-        byte[] wire = CoapCodec.encode(m);
-        byte[] framed = new byte[wire.length + 5];
-        Arrays.fill(framed, (byte) 0x0d); // an option header byte if it were read past the end
-        System.arraycopy(wire, 0, framed, 2, wire.length);
-        for (CoapOption o : m.options()) {
-            long at = CoapCodec.locateOption(framed, 2, wire.length, o.number());
-            CoapOption first = m.option(o.number()).orElseThrow();
-            assertArrayEquals(first.value(), Arrays.copyOfRange(framed, (int) (at >>> 32),
-                    (int) (at >>> 32) + (int) at));
-        }
-        if (!m.hasOption(65535)) {
-            assertEquals(-1, CoapCodec.locateOption(framed, 2, wire.length, 65535), "absent: not found");
-        }
-    }
-
     /** Every prefix (the datagram fed one byte at a time) is refused or is itself a valid, shorter message. */
     @Property(tries = 100)
     void everyTruncationIsRefusedOrAShorterValidMessage(@ForAll("messages") CoapMessage m) {
