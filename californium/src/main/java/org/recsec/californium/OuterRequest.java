@@ -3,6 +3,7 @@ package org.recsec.californium;
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.MessageObserverAdapter;
 import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.coap.Token;
 import org.eclipse.californium.elements.EndpointContext;
 import org.recsec.record.ProtectedRequest;
 import org.recsec.record.base.PeerId;
@@ -17,6 +18,8 @@ final class OuterRequest extends Request {
     private final ProtectedRequest protectedRequest;
     private final Request plain;
     private final boolean echoRetry;
+    /** The binding as sent, for the token it was built with (immutable, so a racing rebuild is harmless). */
+    private volatile SentAs sentAs;
     /** Set once a response to this request passed unprotect; guarded by this object. */
     private boolean answered;
 
@@ -54,9 +57,20 @@ final class OuterRequest extends Request {
      * response must come back with that token.
      */
     ProtectedRequest sentAs() {
-        byte[] token = getToken() == null ? new byte[0] : getToken().getBytes();
-        return new ProtectedRequest(protectedRequest.outer().withToken(token), protectedRequest.requestSequence(),
-                protectedRequest.peerId(), protectedRequest.localId());
+        Token token = getToken();
+        SentAs cached = sentAs;
+        if (cached != null && cached.token == token) {
+            return cached.request;
+        }
+        byte[] bytes = token == null ? new byte[0] : token.getBytes();
+        ProtectedRequest request = new ProtectedRequest(protectedRequest.outer().withToken(bytes),
+                protectedRequest.requestSequence(), protectedRequest.peerId(), protectedRequest.localId());
+        sentAs = new SentAs(token, request);
+        return request;
+    }
+
+    /** {@link #sentAs()} for one token: built once, not for every response and guard check (it copies the record). */
+    private record SentAs(Token token, ProtectedRequest request) {
     }
 
     Request plain() {

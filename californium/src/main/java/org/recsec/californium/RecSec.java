@@ -65,10 +65,14 @@ public final class RecSec {
      */
     public static Request protect(Request request, PeerId peerId) {
         Objects.requireNonNull(peerId, "peerId");
-        Map<String, String> context = request.getUserContext() == null
-                ? new HashMap<>() : new HashMap<>(request.getUserContext());
-        context.put(PEER_KEY, peerId.value());
-        request.setUserContext(context);
+        Map<String, String> existing = request.getUserContext();
+        if (existing == null || existing.isEmpty()) {
+            request.setUserContext(Map.of(PEER_KEY, peerId.value())); // Californium copies it into its own map
+        } else {
+            Map<String, String> context = new HashMap<>(existing);
+            context.put(PEER_KEY, peerId.value());
+            request.setUserContext(context);
+        }
         return request;
     }
 

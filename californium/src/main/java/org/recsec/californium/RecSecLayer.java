@@ -16,7 +16,6 @@ import org.eclipse.californium.core.coap.option.StandardOptionRegistry;
 import org.eclipse.californium.core.network.Exchange;
 import org.eclipse.californium.core.network.stack.AbstractLayer;
 import org.eclipse.californium.elements.EndpointContext;
-import org.eclipse.californium.elements.MapBasedEndpointContext;
 import org.recsec.record.EchoFreshness;
 import org.recsec.record.ProtectedRequest;
 import org.recsec.record.RecordProtector;
@@ -290,10 +289,8 @@ final class RecSecLayer extends AbstractLayer {
             reject(exchange, request, e.reason());
             return;
         }
-        plain.setSourceContext(MapBasedEndpointContext.addEntries(request.getSourceContext(),
-                new MapBasedEndpointContext.Attributes()
-                        .add(RecSec.PEER_ID, context.peerId().value())
-                        .add(RecSec.SPI, verifiedSpi)));
+        plain.setSourceContext(new VerifiedSourceContext(request.getSourceContext(), context.peerId().value(),
+                verifiedSpi));
         contexts.put(exchange, context);
         exchange.setRequest(plain);
         EchoFreshness freshness = config.freshness();
