@@ -55,6 +55,14 @@ public class ManySasBench {
     @Param({"1", "100000"})
     public int sas;
 
+    /**
+     * The SAs' suite: {@code AES_128_CCM_8} (c0a8, the constrained-device suite) or {@code CHACHA20_POLY1305} (ccab,
+     * RFC 7905), whose key needs no schedule: it tells the cost of switching AES keys from the rest of the cost of
+     * spreading traffic.
+     */
+    @Param({"AES_128_CCM_8", "CHACHA20_POLY1305"})
+    public CipherSuite suite;
+
     private SecurityAssociationDatabase sad;
     private String[] peers;
     private final byte[] payload = new byte[64];
@@ -69,14 +77,14 @@ public class ManySasBench {
         // Every SA has its own key and IV, as in a real server: the JCE keeps the key schedule of the key it used
         // last, so SAs sharing one key would hide what switching between SAs costs.
         SplittableRandom keys = new SplittableRandom(2);
-        byte[] k = new byte[16];
-        byte[] salt = new byte[4];
+        byte[] k = new byte[suite.keySizeBytes()];
+        byte[] salt = new byte[suite.ivSizeBytes()];
         peers = new String[sas];
         for (int i = 0; i < sas; i++) {
             peers[i] = "client-" + i;
             keys.nextBytes(k);
             keys.nextBytes(salt);
-            session.add(SaSpec.withKeys(SadBench.spi(i), SERVER, peers[i], CipherSuite.AES_128_CCM_8,
+            session.add(SaSpec.withKeys(SadBench.spi(i), SERVER, peers[i], suite,
                     SecretBytes.copyOf(k), SecretBytes.copyOf(salt)));
         }
         long installed = usedAfterGc(memory);
@@ -98,8 +106,8 @@ public class ManySasBench {
             pool.shutdown();
         }
         long active = usedAfterGc(memory);
-        System.out.printf("%nManySasBench: %d SAs, heap per SA %d bytes installed, %d bytes after every SA sealed "
-                + "a record on each of %d threads%n", sas, (installed - before) / sas, (active - before) / sas,
+        System.out.printf("%nManySasBench: %d SAs (%s), heap per SA %d bytes installed, %d bytes after every SA sealed "
+                + "a record on each of %d threads%n", sas, suite, (installed - before) / sas, (active - before) / sas,
                 THREADS);
     }
 
@@ -136,7 +144,8 @@ public class ManySasBench {
         long cpu = StackBench.processCpuNs() - iterationCpuNs;
         long n = seals.sum();
         System.out.println();
-        System.out.printf("ManySasBench cpu sas=%d: %d seals, %.3f us/seal%n", sas, n, n > 0 ? cpu / 1e3 / n : -1.0);
+        System.out.printf("ManySasBench cpu sas=%d suite=%s: %d seals, %.3f us/seal%n", sas, suite, n,
+                n > 0 ? cpu / 1e3 / n : -1.0);
     }
 
     @Benchmark
@@ -157,6 +166,11 @@ public class ManySasBench {
         long seq = sa.reserveSequence();
         sa.reportSealed(payload.length);
         return seq;
+    }
+
+    /** The SA database, for tests. */
+    SecurityAssociationDatabase sad() {
+        return sad;
     }
 
     private static long usedAfterGc(MemoryMXBean memory) throws InterruptedException {
