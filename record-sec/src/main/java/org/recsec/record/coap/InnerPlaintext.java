@@ -58,7 +58,7 @@ public final class InnerPlaintext {
      */
     public static Sealed seal(CoapMessage plain, List<CoapOption> innerOptions, OutboundSa sa, int contentType,
                               byte[] bindingAad) throws RecSecException {
-        List<CoapOption> sorted = sorted(innerOptions);
+        List<CoapOption> sorted = inOrder(innerOptions) ? innerOptions : sorted(innerOptions); // only read here
         byte[] payload = plain.payloadNoCopy();
         RecordCipher cipher = sa.cipher();
         int headerBytes = cipher instanceof CompactRecordCipher ? COMPACT_HEADER_BYTES : HEADER_BYTES;
@@ -193,13 +193,19 @@ public final class InnerPlaintext {
     /** A private copy in number order (the caller may change its list afterwards). */
     private static List<CoapOption> sorted(List<CoapOption> options) {
         List<CoapOption> copy = new ArrayList<>(options);
-        for (int i = 1; i < copy.size(); i++) {
-            if (copy.get(i - 1).number() > copy.get(i).number()) {
-                copy.sort(Comparator.comparingInt(CoapOption::number)); // stable: repeats keep their order
-                break;
-            }
+        if (!inOrder(copy)) {
+            copy.sort(Comparator.comparingInt(CoapOption::number)); // stable: repeats keep their order
         }
         return copy;
+    }
+
+    private static boolean inOrder(List<CoapOption> options) {
+        for (int i = 1, n = options.size(); i < n; i++) {
+            if (options.get(i - 1).number() > options.get(i).number()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static RecSecException malformed(String why) {
