@@ -2,7 +2,6 @@ package org.recsec.record.coap;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import org.recsec.record.base.RecSecException.Reason;
 import org.recsec.record.base.RecSecException;
@@ -140,8 +139,7 @@ public final class CoapCodec {
      * start from 0.
      */
     public static byte[] encodeBody(List<CoapOption> options, byte[] payload) {
-        List<CoapOption> sorted = new ArrayList<>(options);
-        sorted.sort(Comparator.comparingInt(CoapOption::number)); // List.sort is stable: repeats keep their order
+        List<CoapOption> sorted = CoapOption.inNumberOrder(options);
         byte[] out = new byte[optionsSize(sorted) + (payload.length == 0 ? 0 : 1 + payload.length)];
         int pos = writeOptions(sorted, out, 0);
         writePayload(payload, out, pos);

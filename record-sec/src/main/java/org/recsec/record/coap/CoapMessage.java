@@ -1,9 +1,7 @@
 package org.recsec.record.coap;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -47,14 +45,8 @@ public final class CoapMessage {
         this.code = code;
         this.messageId = messageId;
         this.token = token.clone();
-        this.options = Collections.unmodifiableList(sortedCopy(options));
+        this.options = Collections.unmodifiableList(CoapOption.sortedCopy(options));
         this.payload = payload.clone();
-    }
-
-    private static List<CoapOption> sortedCopy(List<CoapOption> options) {
-        List<CoapOption> sorted = new ArrayList<>(options);
-        sorted.sort(Comparator.comparingInt(CoapOption::number)); // stable: repeated options keep their order
-        return sorted;
     }
 
     /** Takes the arrays and the already sorted option list over as they are: for {@link #adopt} only. */
@@ -164,7 +156,7 @@ public final class CoapMessage {
 
     /** As {@link #withMessageId}; shares this message's token and payload (both immutable) instead of copying. */
     public CoapMessage withOptions(List<CoapOption> newOptions) {
-        return adopt(version, type, code, messageId, token, sortedCopy(newOptions), payload);
+        return adopt(version, type, code, messageId, token, CoapOption.sortedCopy(newOptions), payload);
     }
 
     /** As {@link #withMessageId}; shares this message's token and options (both immutable) instead of copying. */

@@ -1,6 +1,9 @@
 package org.recsec.record.coap;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 
 /** One CoAP option: its number and its value bytes (RFC 7252 §3.1). Immutable; the value is copied in and out. */
 public final class CoapOption {
@@ -21,6 +24,29 @@ public final class CoapOption {
         }
         this.number = number;
         this.value = ownedValue;
+    }
+
+    private static final Comparator<CoapOption> BY_NUMBER = Comparator.comparingInt(CoapOption::number);
+
+    /**
+     * {@code options} in number order, repeated options in the order given (RFC 7252 §3.1): the list itself when it
+     * already is, for a caller that only reads it; otherwise a sorted copy.
+     */
+    static List<CoapOption> inNumberOrder(List<CoapOption> options) {
+        for (int i = 1, n = options.size(); i < n; i++) {
+            if (options.get(i - 1).number() > options.get(i).number()) {
+                List<CoapOption> sorted = new ArrayList<>(options);
+                sorted.sort(BY_NUMBER); // List.sort is stable: repeats keep their order
+                return sorted;
+            }
+        }
+        return options;
+    }
+
+    /** A private copy of {@code options} in number order, for a caller that keeps it. */
+    static List<CoapOption> sortedCopy(List<CoapOption> options) {
+        List<CoapOption> in = inNumberOrder(options);
+        return in == options ? new ArrayList<>(options) : in;
     }
 
     /** Internal no-copy construction for codecs in this library; the caller must not keep or modify the array. */

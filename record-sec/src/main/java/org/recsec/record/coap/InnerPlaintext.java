@@ -3,7 +3,6 @@ package org.recsec.record.coap;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import org.recsec.record.base.RecSecException;
 import org.recsec.record.internal.crypto.CompactRecordCipher;
@@ -58,7 +57,7 @@ public final class InnerPlaintext {
      */
     public static Sealed seal(CoapMessage plain, List<CoapOption> innerOptions, OutboundSa sa, int contentType,
                               byte[] bindingAad) throws RecSecException {
-        List<CoapOption> sorted = inOrder(innerOptions) ? innerOptions : sorted(innerOptions); // only read here
+        List<CoapOption> sorted = CoapOption.inNumberOrder(innerOptions); // only read here
         byte[] payload = plain.payloadNoCopy();
         RecordCipher cipher = sa.cipher();
         int headerBytes = cipher instanceof CompactRecordCipher ? COMPACT_HEADER_BYTES : HEADER_BYTES;
@@ -88,7 +87,7 @@ public final class InnerPlaintext {
     public static CoapMessage outerMessage(CoapMessage plain, int outerCode, List<CoapOption> outerOptions,
                                            byte[] record) {
         return CoapMessage.adopt(plain.version(), plain.type(), outerCode, plain.messageId(), plain.tokenNoCopy(),
-                sorted(outerOptions), record);
+                CoapOption.sortedCopy(outerOptions), record);
     }
 
     /** The header of the record an outer message carries, read in place. */
@@ -172,7 +171,7 @@ public final class InnerPlaintext {
         }
         byte[] payload = Arrays.copyOfRange(pt, payloadStart, end);
         return new Decoded(CoapMessage.adopt(version, outer.type(), code, outer.messageId(), outer.tokenNoCopy(),
-                merge(sorted(outerOptions), inner), payload), observe);
+                merge(CoapOption.inNumberOrder(outerOptions), inner), payload), observe);
     }
 
     /** Merges two lists in number order; on equal numbers the first list's options come first. */
@@ -190,23 +189,6 @@ public final class InnerPlaintext {
         return out;
     }
 
-    /** A private copy in number order (the caller may change its list afterwards). */
-    private static List<CoapOption> sorted(List<CoapOption> options) {
-        List<CoapOption> copy = new ArrayList<>(options);
-        if (!inOrder(copy)) {
-            copy.sort(Comparator.comparingInt(CoapOption::number)); // stable: repeats keep their order
-        }
-        return copy;
-    }
-
-    private static boolean inOrder(List<CoapOption> options) {
-        for (int i = 1, n = options.size(); i < n; i++) {
-            if (options.get(i - 1).number() > options.get(i).number()) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private static RecSecException malformed(String why) {
         return new RecSecException(RecSecException.Reason.MALFORMED, why);
