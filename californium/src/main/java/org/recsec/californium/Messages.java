@@ -112,23 +112,25 @@ final class Messages {
         return null;
     }
 
-    /** Californium's option set for {@code options}; IllegalArgumentException for a value Californium refuses. */
-    static OptionSet optionSet(List<CoapOption> options) {
-        OptionSet set = new OptionSet();
-        for (CoapOption o : options) {
+    /**
+     * Adds {@code options} to {@code set}, which starts empty: a new message's own {@code getOptions()} (Californium's
+     * {@code setOptions} copies the set it is given, so building one and setting it cost two). IllegalArgumentException
+     * for a value Californium refuses.
+     */
+    static void addOptions(OptionSet set, List<CoapOption> options) {
+        for (int i = 0, n = options.size(); i < n; i++) {
+            CoapOption o = options.get(i);
             set.addOption(new Option(RecSecOptions.definition(o.number()), o.value()));
         }
-        return set;
     }
 
     /**
-     * As {@link #optionSet}, for an outer option list the protector built (exactly one Record-Security option): that
+     * As {@link #addOptions}, for an outer option list the protector built (exactly one Record-Security option): that
      * one goes straight to the set's other options. {@code OptionSet.addOption} first asks the standard registry
      * whether it knows the definition, and for a number it does not know that is a scan of all its values
      * ({@code ConcurrentHashMap.containsValue}), once per protected message.
      */
-    static OptionSet outerOptionSet(List<CoapOption> options) {
-        OptionSet set = new OptionSet();
+    static void addOuterOptions(OptionSet set, List<CoapOption> options) {
         for (int i = 0, n = options.size(); i < n; i++) {
             CoapOption o = options.get(i);
             if (o.number() == OptionNumbers.RECORD_SECURITY) {
@@ -137,7 +139,6 @@ final class Messages {
                 set.addOption(new Option(RecSecOptions.definition(o.number()), o.value()));
             }
         }
-        return set;
     }
 
     /** The outer request Californium sends for {@code plain}, protected as {@code pr}. */
@@ -151,7 +152,7 @@ final class Messages {
         if (plain.hasMID()) {
             outer.setMID(plain.getMID());
         }
-        outer.setOptions(outerOptionSet(m.options()));
+        addOuterOptions(outer.getOptions(), m.options());
         outer.setPayload(m.payload());
         outer.setDestinationContext(plain.getDestinationContext());
         return outer;
@@ -188,7 +189,7 @@ final class Messages {
         Request plain = new Request(code, outer.getType());
         plain.setMID(outer.getMID());
         plain.setToken(outer.getToken());
-        plain.setOptions(checkedOptions(inner));
+        addCheckedOptions(plain, inner);
         plain.setPayload(inner.payload());
         plain.setSourceContext(outer.getSourceContext());
         plain.setDuplicate(outer.isDuplicate());
@@ -207,7 +208,7 @@ final class Messages {
         if (plain.getToken() != null) {
             outer.setToken(plain.getToken());
         }
-        outer.setOptions(outerOptionSet(m.options()));
+        addOuterOptions(outer.getOptions(), m.options());
         outer.setPayload(m.payload());
         outer.setDestinationContext(plain.getDestinationContext());
         return outer;
@@ -225,16 +226,16 @@ final class Messages {
         plain.setType(outer.getType());
         plain.setMID(outer.getMID());
         plain.setToken(outer.getToken());
-        plain.setOptions(checkedOptions(inner));
+        addCheckedOptions(plain, inner);
         plain.setPayload(inner.payload());
         plain.setSourceContext(outer.getSourceContext());
         plain.setDuplicate(outer.isDuplicate());
         return plain;
     }
 
-    private static OptionSet checkedOptions(CoapMessage inner) throws RecSecException {
+    private static void addCheckedOptions(Message plain, CoapMessage inner) throws RecSecException {
         try {
-            return optionSet(inner.options());
+            addOptions(plain.getOptions(), inner.options());
         } catch (IllegalArgumentException e) {
             // authenticated, but a value Californium cannot represent (e.g. a 5-byte Observe)
             throw new RecSecException(RecSecException.Reason.MALFORMED, "inner option value out of range");

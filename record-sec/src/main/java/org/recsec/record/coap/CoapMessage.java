@@ -45,7 +45,7 @@ public final class CoapMessage {
         this.code = code;
         this.messageId = messageId;
         this.token = token.clone();
-        this.options = Collections.unmodifiableList(CoapOption.sortedCopy(options));
+        this.options = List.copyOf(CoapOption.inNumberOrder(options)); // one immutable copy, not a list and a view
         this.payload = payload.clone();
     }
 
