@@ -1,6 +1,7 @@
 package org.recsec.californium;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import org.eclipse.californium.core.coap.CoAP;
@@ -30,12 +31,15 @@ final class Messages {
         int type = m.getType() == null ? CoapMessage.TYPE_CON : m.getType().value;
         Token t = m.getToken() != null ? m.getToken() : fallbackToken;
         byte[] token = t == null ? new byte[0] : t.getBytes();
-        List<CoapOption> options = new ArrayList<>();
-        for (Option o : m.getOptions().asSortedList()) {
-            options.add(new CoapOption(o.getNumber(), o.getValue()));
+        List<Option> sorted = m.getOptions().asSortedList();
+        CoapOption[] options = new CoapOption[sorted.size()];
+        for (int i = 0; i < options.length; i++) {
+            Option o = sorted.get(i);
+            options[i] = new CoapOption(o.getNumber(), o.getValue());
         }
         byte[] payload = m.getPayload() == null ? new byte[0] : m.getPayload();
-        return new CoapMessage(1, type, m.getRawCode(), m.hasMID() ? m.getMID() : 0, token, options, payload);
+        return new CoapMessage(1, type, m.getRawCode(), m.hasMID() ? m.getMID() : 0, token, Arrays.asList(options),
+                payload);
     }
 
     /**
