@@ -22,6 +22,7 @@ import org.eclipse.californium.elements.config.UdpConfig;
 import org.eclipse.californium.scandium.config.DtlsConfig;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -45,9 +46,15 @@ import org.openjdk.jmh.annotations.TearDown;
  * dtls12, suite c0a8), {@code recsec-compact} (profile compact, suite 1305), {@code oscore} (cf-oscore's stack,
  * AES-CCM-16-64-128), {@code dtls} (Scandium DTLS 1.2 PSK TLS_PSK_WITH_AES_128_CCM_8, each client's session
  * established before measuring).
+ *
+ * <p>Every stack's fork runs with the same fixed, pre-touched 1 GB heap ({@code -Xms1g -Xmx1g -XX:+AlwaysPreTouch},
+ * as {@link RecordSecBench}): with G1's default sizing the heap grows in steps during the measurement, and the page
+ * faults of each first touch of new eden pages fall on the stacks that allocate most, at times that depend on the
+ * machine's load. A run that passes its own {@code -jvmArgsAppend} replaces these flags and must repeat them.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
+@Fork(jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class StackBench {
     static final String CF_VERSION = "3.13.0";
