@@ -2,7 +2,6 @@ package org.recsec.applet;
 
 import java.io.IOException;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.tls.AlertDescription;
@@ -14,7 +13,6 @@ import org.bouncycastle.tls.DTLSVerifier;
 import org.bouncycastle.tls.PSKTlsServer;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SecurityParameters;
-import org.bouncycastle.tls.TlsPSKIdentityManager;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
@@ -40,18 +38,7 @@ final class BcDtlsServer implements AutoCloseable {
         serverEnd = p[0];
         clientEnd = p[1];
         BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
-        TlsPSKIdentityManager ids = new TlsPSKIdentityManager() {
-            @Override
-            public byte[] getHint() {
-                return hint;
-            }
-
-            @Override
-            public byte[] getPSK(byte[] id) {
-                return Arrays.equals(id, identity) ? psk.clone() : null;
-            }
-        };
-        PSKTlsServer server = new PSKTlsServer(crypto, ids) {
+        PSKTlsServer server = new PSKTlsServer(crypto, BcTlsServer.identities(hint, identity, psk)) {
             @Override
             protected int[] getSupportedCipherSuites() {
                 return new int[] {CipherSuite.TLS_PSK_WITH_AES_128_CCM_8};

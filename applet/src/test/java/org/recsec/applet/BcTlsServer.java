@@ -20,19 +20,18 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.tls.AbstractTlsServer;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.ClientCertificateType;
-import org.bouncycastle.tls.DefaultTlsServer;
 import org.bouncycastle.tls.HashAlgorithm;
-import org.bouncycastle.tls.PSKTlsServer;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SignatureAlgorithm;
 import org.bouncycastle.tls.SignatureAndHashAlgorithm;
 import org.bouncycastle.tls.TlsContext;
-import org.bouncycastle.tls.TlsCredentialedSigner;
+import org.bouncycastle.tls.TlsCredentials;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsPSKIdentityManager;
 import org.bouncycastle.tls.TlsServer;
@@ -86,9 +85,9 @@ final class BcTlsServer implements AutoCloseable {
         this.pki = pki;
     }
 
-    private byte[] identity;
-    private byte[] psk;
-    private TestPki pki;
+    private final byte[] identity;
+    private final byte[] psk;
+    private final TestPki pki;
     private volatile boolean cookies;
 
     /** DTLS: answer each ClientHello with a HelloVerifyRequest first (RFC 6347 §4.2.1). */
@@ -105,8 +104,7 @@ final class BcTlsServer implements AutoCloseable {
             try {
                 org.bouncycastle.tls.DTLSServerProtocol protocol = new org.bouncycastle.tls.DTLSServerProtocol();
                 protocol.setVerifyRequests(cookies);
-                org.bouncycastle.tls.DTLSTransport d = protocol.accept(pki == null ? pskServer(identity, psk)
-                        : certServer(pki), transport);
+                org.bouncycastle.tls.DTLSTransport d = protocol.accept(new ModeServer(), transport);
                 byte[] buf = new byte[4096];
                 int n = d.receive(buf, 0, buf.length, 20_000);
                 byte[] got = n < 0 ? new byte[0] : Arrays.copyOf(buf, n);
@@ -131,12 +129,15 @@ final class BcTlsServer implements AutoCloseable {
 
     private BcTlsServer(byte[] identity, byte[] psk, TestPki pki, int accepts) throws IOException {
         dtls = false;
+        this.identity = identity;
+        this.psk = psk;
+        this.pki = pki;
         listener = new ServerSocket();
         listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         thread = new Thread(() -> {
             for (int i = 0; i < accepts; i++) {
                 try (Socket s = listener.accept()) {
-                    serve(s, pki == null ? pskServer(identity, psk) : certServer(pki));
+                    serve(s, new ModeServer());
                 } catch (IOException e) {
                     if (!listener.isClosed()) {
                         connections.add(new Connection(false, null, false, e));
@@ -204,11 +205,12 @@ final class BcTlsServer implements AutoCloseable {
         }
     }
 
-    private TlsServer pskServer(byte[] identity, byte[] psk) {
-        TlsPSKIdentityManager ids = new TlsPSKIdentityManager() {
+    /** The key {@code psk} for the client that names {@code identity}, with {@code hint} (may be null). */
+    static TlsPSKIdentityManager identities(byte[] hint, byte[] identity, byte[] psk) {
+        return new TlsPSKIdentityManager() {
             @Override
             public byte[] getHint() {
-                return null;
+                return hint;
             }
 
             @Override
@@ -216,100 +218,98 @@ final class BcTlsServer implements AutoCloseable {
                 return Arrays.equals(id, identity) ? psk.clone() : null;
             }
         };
-        return new PSKTlsServer(crypto, ids) {
-            @Override
-            protected int[] getSupportedCipherSuites() {
-                return new int[] {CipherSuite.TLS_PSK_WITH_AES_128_CCM_8};
-            }
-
-            @Override
-            protected ProtocolVersion[] getSupportedVersions() {
-                return dtls ? ProtocolVersion.DTLSv12.only() : ProtocolVersion.TLSv12.only();
-            }
-
-            @Override
-            public byte[] getNewSessionID() {
-                return newSessionId();
-            }
-
-            @Override
-            public TlsSession getSessionToResume(byte[] id) {
-                return cache.get(HexFormat.of().formatHex(id));
-            }
-
-            @Override
-            public boolean allowLegacyResumption() {
-                return true;
-            }
-
-            @Override
-            public void notifyHandshakeComplete() throws IOException {
-                super.notifyHandshakeComplete();
-                remember(context);
-            }
-        };
     }
 
-    private TlsServer certServer(TestPki pki) throws IOException {
-        AsymmetricKeyParameter key = PrivateKeyFactory.createKey(pki.serverKeys.getPrivate().getEncoded());
-        TlsCertificate serverCert;
-        try {
-            serverCert = crypto.createCertificate(pki.server.getEncoded());
-        } catch (java.security.cert.CertificateEncodingException e) {
-            throw new IOException(e);
+    /**
+     * The server of one connection: PSK mode without {@link #pki} (TLS_PSK_WITH_AES_128_CCM_8), certificate mode
+     * with it (TLS_DHE_RSA_WITH_AES_128_CCM_8, the server's RSA certificate, a CertificateRequest for rsa_sign); in
+     * both, session ids and resumption from {@link #cache}.
+     */
+    private final class ModeServer extends AbstractTlsServer {
+        private final TlsPSKIdentityManager ids;
+        private final AsymmetricKeyParameter key;
+        private final TlsCertificate serverCert;
+
+        ModeServer() throws IOException {
+            super(crypto);
+            if (pki == null) {
+                ids = identities(null, identity, psk);
+                key = null;
+                serverCert = null;
+                return;
+            }
+            ids = null;
+            key = PrivateKeyFactory.createKey(pki.serverKeys.getPrivate().getEncoded());
+            try {
+                serverCert = crypto.createCertificate(pki.server.getEncoded());
+            } catch (java.security.cert.CertificateEncodingException e) {
+                throw new IOException(e);
+            }
         }
-        return new DefaultTlsServer(crypto) {
-            @Override
-            protected int[] getSupportedCipherSuites() {
-                return new int[] {CipherSuite.TLS_DHE_RSA_WITH_AES_128_CCM_8};
-            }
 
-            @Override
-            protected ProtocolVersion[] getSupportedVersions() {
-                return dtls ? ProtocolVersion.DTLSv12.only() : ProtocolVersion.TLSv12.only();
-            }
+        @Override
+        protected int[] getSupportedCipherSuites() {
+            return new int[] {ids != null ? CipherSuite.TLS_PSK_WITH_AES_128_CCM_8
+                    : CipherSuite.TLS_DHE_RSA_WITH_AES_128_CCM_8};
+        }
 
-            @Override
-            protected TlsCredentialedSigner getRSASignerCredentials() {
-                return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, key,
-                        new Certificate(new TlsCertificate[] {serverCert}),
-                        new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.rsa));
-            }
+        @Override
+        protected ProtocolVersion[] getSupportedVersions() {
+            return dtls ? ProtocolVersion.DTLSv12.only() : ProtocolVersion.TLSv12.only();
+        }
 
-            @Override
-            public CertificateRequest getCertificateRequest() {
-                Vector<SignatureAndHashAlgorithm> algs = new Vector<>();
-                algs.add(new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.rsa));
-                return new CertificateRequest(new short[] {ClientCertificateType.rsa_sign}, algs, null);
-            }
+        @Override
+        public TlsPSKIdentityManager getPSKIdentityManager() {
+            return ids;
+        }
 
-            @Override
-            public void notifyClientCertificate(Certificate chain) throws IOException {
-                checkClientCertificate(pki, chain);
-                clientChecked.get()[0] = true;
-            }
+        @Override
+        public TlsCredentials getCredentials() {
+            return ids != null ? null : new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto,
+                    key, new Certificate(new TlsCertificate[] {serverCert}),
+                    new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.rsa));
+        }
 
-            @Override
-            public byte[] getNewSessionID() {
-                return newSessionId();
+        @Override
+        public CertificateRequest getCertificateRequest() throws IOException {
+            if (ids != null) {
+                return super.getCertificateRequest();
             }
+            Vector<SignatureAndHashAlgorithm> algs = new Vector<>();
+            algs.add(new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.rsa));
+            return new CertificateRequest(new short[] {ClientCertificateType.rsa_sign}, algs, null);
+        }
 
-            @Override
-            public TlsSession getSessionToResume(byte[] id) {
-                return cache.get(HexFormat.of().formatHex(id));
+        @Override
+        public void notifyClientCertificate(Certificate chain) throws IOException {
+            if (ids != null) {
+                super.notifyClientCertificate(chain);
+                return;
             }
+            checkClientCertificate(pki, chain);
+            clientChecked.get()[0] = true;
+        }
 
-            @Override
-            public boolean allowLegacyResumption() {
-                return true;
-            }
+        @Override
+        public byte[] getNewSessionID() {
+            return newSessionId();
+        }
 
-            @Override
-            public void notifyHandshakeComplete() throws IOException {
-                super.notifyHandshakeComplete();
-                remember(context);
-            }
-        };
+        @Override
+        public TlsSession getSessionToResume(byte[] id) {
+            return cache.get(HexFormat.of().formatHex(id));
+        }
+
+        @Override
+        public boolean allowLegacyResumption() {
+            return true;
+        }
+
+        @Override
+        public void notifyHandshakeComplete() throws IOException {
+            super.notifyHandshakeComplete();
+            remember(context);
+        }
     }
 
     /** The card's certificate must be issued by the test CA (signature checked with the JDK). */

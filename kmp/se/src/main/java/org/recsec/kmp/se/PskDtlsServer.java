@@ -12,30 +12,23 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.DTLSRequest;
 import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.DTLSVerifier;
 import org.bouncycastle.tls.DatagramSender;
 import org.bouncycastle.tls.DatagramTransport;
-import org.bouncycastle.tls.PSKTlsServer;
-import org.bouncycastle.tls.ProtocolVersion;
-import org.bouncycastle.tls.SecurityParameters;
-import org.bouncycastle.tls.TlsPSKIdentityManager;
 import org.bouncycastle.tls.UDPTransport;
-import org.bouncycastle.tls.crypto.TlsSecret;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
  * The server side of the SE handshake: a real DTLS 1.2 stack (Bouncy Castle's {@link DTLSServerProtocol} with a
- * {@link PSKTlsServer} offering only TLS_PSK_WITH_AES_128_CCM_8, RFC 6655) behind the stateless cookie exchange
+ * {@link ModeTlsServer} in PSK mode, offering only TLS_PSK_WITH_AES_128_CCM_8, RFC 6655) behind the stateless cookie exchange
  * of {@link DTLSVerifier} (RFC 6347 §4.2.1), on a UDP socket. It accepts one client.
  *
  * <p>When the handshake completes, the key block is derived from the session's master secret as RFC 5246 §6.3
@@ -69,69 +62,9 @@ public final class PskDtlsServer implements AutoCloseable {
     private PskDtlsServer(DatagramSocket socket, byte[] identity, byte[] psk, SecureRandom random) {
         this.socket = socket;
         BcTlsCrypto crypto = new BcTlsCrypto(random);
-        byte[][] keyBlock = new byte[3][]; // key block, client_random, server_random
-        PSKTlsServer server = tlsServer(crypto, identity, psk, keyBlock, 0, HANDSHAKE_TIMEOUT_MILLIS);
-        thread = new Thread(() -> serve(crypto, server, keyBlock), "se-psk-dtls-server");
+        ModeTlsServer server = ModeTlsServer.psk(crypto, identity, psk).timeouts(HANDSHAKE_TIMEOUT_MILLIS, 0);
+        thread = new Thread(() -> serve(crypto, server), "se-psk-dtls-server");
         thread.setDaemon(true);
-    }
-
-    /**
-     * The PSK server of this class (TLS_PSK_WITH_AES_128_CCM_8 only, DTLS 1.2 only) that, when its handshake
-     * completes, leaves the key block (RFC 5246 §6.3), client_random and server_random in {@code keyBlock[0..2]}.
-     *
-     * @param resendMillis       the initial flight timer (RFC 6347 §4.2.4); 0 keeps Bouncy Castle's default (1 s)
-     * @param handshakeTimeout   how long the whole handshake may take, in milliseconds
-     */
-    static PSKTlsServer tlsServer(BcTlsCrypto crypto, byte[] identity, byte[] psk, byte[][] keyBlock,
-                                  int resendMillis, int handshakeTimeout) {
-        byte[] id = identity.clone();
-        byte[] key = psk.clone();
-        TlsPSKIdentityManager ids = new TlsPSKIdentityManager() {
-            @Override
-            public byte[] getHint() {
-                return null;
-            }
-
-            @Override
-            public byte[] getPSK(byte[] offered) {
-                return Arrays.equals(offered, id) ? key.clone() : null;
-            }
-        };
-        return new PSKTlsServer(crypto, ids) {
-            @Override
-            protected int[] getSupportedCipherSuites() {
-                return new int[] {CipherSuite.TLS_PSK_WITH_AES_128_CCM_8};
-            }
-
-            @Override
-            protected ProtocolVersion[] getSupportedVersions() {
-                return ProtocolVersion.DTLSv12.only();
-            }
-
-            @Override
-            public int getHandshakeTimeoutMillis() {
-                return handshakeTimeout;
-            }
-
-            @Override
-            public int getHandshakeResendTimeMillis() {
-                return resendMillis > 0 ? resendMillis : super.getHandshakeResendTimeMillis();
-            }
-
-            @Override
-            public void notifyHandshakeComplete() throws IOException {
-                super.notifyHandshakeComplete();
-                SecurityParameters sp = context.getSecurityParametersConnection();
-                byte[] seed = new byte[64];
-                System.arraycopy(sp.getServerRandom(), 0, seed, 0, 32);
-                System.arraycopy(sp.getClientRandom(), 0, seed, 32, 32);
-                TlsSecret master = sp.getMasterSecret();
-                keyBlock[0] = master.deriveUsingPRF(sp.getPRFAlgorithm(), "key expansion", seed, KeyBlock.LENGTH)
-                        .extract();
-                keyBlock[1] = sp.getClientRandom().clone();
-                keyBlock[2] = sp.getServerRandom().clone();
-            }
-        };
     }
 
     /**
@@ -150,14 +83,9 @@ public final class PskDtlsServer implements AutoCloseable {
         if (handshakeTimeout < 1) {
             throw new IllegalArgumentException("handshake timeout must be positive");
         }
-        BcTlsCrypto crypto = new BcTlsCrypto(Objects.requireNonNull(random));
-        byte[][] keyBlock = new byte[3][];
-        PSKTlsServer server = tlsServer(crypto, identity, psk, keyBlock, resendMillis, handshakeTimeout);
-        DTLSTransport t = new DTLSServerProtocol().accept(server, transport, request);
-        byte[] kb = keyBlock[0];
-        Established e = new Established(t, KeyBlock.split(kb, 0), keyBlock[1], keyBlock[2], client);
-        Arrays.fill(kb, (byte) 0);
-        return e;
+        ModeTlsServer server = ModeTlsServer.psk(new BcTlsCrypto(Objects.requireNonNull(random)), identity, psk)
+                .timeouts(handshakeTimeout, resendMillis);
+        return server.established(new DTLSServerProtocol().accept(server, transport, request), client);
     }
 
     /**
@@ -195,7 +123,7 @@ public final class PskDtlsServer implements AutoCloseable {
         }
     }
 
-    private void serve(BcTlsCrypto crypto, PSKTlsServer server, byte[][] keyBlock) {
+    private void serve(BcTlsCrypto crypto, ModeTlsServer server) {
         try {
             DTLSVerifier verifier = new DTLSVerifier(crypto);
             byte[] buf = new byte[UdpSocketAgent.MAX_DATAGRAM + 28];
@@ -231,9 +159,7 @@ public final class PskDtlsServer implements AutoCloseable {
             }
             socket.connect(client);
             DTLSTransport t = new DTLSServerProtocol().accept(server, new UDPTransport(socket, 1500), request);
-            byte[] kb = keyBlock[0];
-            established.complete(new Established(t, KeyBlock.split(kb, 0), keyBlock[1], keyBlock[2], client));
-            Arrays.fill(kb, (byte) 0);
+            established.complete(server.established(t, client));
         } catch (Throwable e) {
             established.completeExceptionally(e);
         }

@@ -174,10 +174,10 @@ public final class SeModeServer implements AutoCloseable {
     private void serveTls() throws IOException {
         try (Socket s = tcp.accept()) {
             s.setSoTimeout(SeModeTlsServers.HANDSHAKE_TIMEOUT_MILLIS);
-            SeModeTlsServers.Result r = new SeModeTlsServers.Result();
+            ModeTlsServer server = servers.server();
             TlsServerProtocol protocol = new TlsServerProtocol(s.getInputStream(), s.getOutputStream());
-            protocol.accept(servers.server(r));
-            handshakes.add(r.established());
+            protocol.accept(server);
+            handshakes.add(SeModeTlsServers.established(server));
             s.setSoTimeout(IDLE_MILLIS);
             InputStream in = protocol.getInputStream();
             OutputStream out = protocol.getOutputStream();
@@ -223,10 +223,9 @@ public final class SeModeServer implements AutoCloseable {
             client = from;
         }
         {
-            SeModeTlsServers.Result r = new SeModeTlsServers.Result();
-            DTLSTransport t = new DTLSServerProtocol().accept(servers.server(r), new SePeerTransport(udp, client),
-                    request);
-            handshakes.add(r.established());
+            ModeTlsServer server = servers.server();
+            DTLSTransport t = new DTLSServerProtocol().accept(server, new SePeerTransport(udp, client), request);
+            handshakes.add(SeModeTlsServers.established(server));
             byte[] in = new byte[4096];
             try {
                 for (int n; (n = t.receive(in, 0, in.length, IDLE_MILLIS)) >= 0; ) {
