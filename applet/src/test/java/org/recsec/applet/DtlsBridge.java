@@ -17,7 +17,7 @@ import org.bouncycastle.tls.DatagramTransport;
  * 1088 bytes, sends the card's records one per datagram, and retransmits the card's last flight when the server is
  * silent (RFC 6347 §4.2.4: the bridge's duty, the card keeps no timer).
  */
-final class DtlsBridge {
+final class DtlsBridge implements CardBridge {
 
     private final EapHost eap;
     private final DatagramTransport link;
@@ -34,7 +34,8 @@ final class DtlsBridge {
     }
 
     /** Runs the handshake the card was RESET for; true when it was abbreviated. */
-    boolean handshake() throws IOException {
+    @Override
+    public boolean handshake() throws IOException {
         delivered.clear();
         fragments.clear();
         filled.clear();
@@ -139,13 +140,15 @@ final class DtlsBridge {
     }
 
     /** Card seals, one datagram to the server. */
-    void send(byte[] plaintext) throws IOException {
+    @Override
+    public void send(byte[] plaintext) throws IOException {
         byte[] r = eap.exchange(0x97, plaintext);
         link.send(r, 0, r.length);
     }
 
     /** The server's next application record (retransmitted handshake records skipped), opened by the card. */
-    byte[] receive() throws IOException {
+    @Override
+    public byte[] receive() throws IOException {
         for (int i = 0; i < 20; i++) {
             byte[] d = receive(10_000);
             if (d == null) {
@@ -161,7 +164,8 @@ final class DtlsBridge {
     }
 
     /** close_notify sealed by the card. */
-    void closeNotify() throws IOException {
+    @Override
+    public void closeNotify() throws IOException {
         byte[] r = eap.exchange(0x80 | 21, new byte[] {1, 0});
         link.send(r, 0, r.length);
     }

@@ -16,7 +16,7 @@ import java.util.List;
  * each server flight to the card in EAP messages of at most the card's 1088 bytes (the card answers the non-final
  * ones with nothing); writes the card's records to the stream.
  */
-final class TlsStreamBridge {
+final class TlsStreamBridge implements CardBridge {
 
     static final int CARD_BUFFER = 1088;
 
@@ -36,7 +36,8 @@ final class TlsStreamBridge {
     }
 
     /** Runs the handshake the card was RESET for; true when it was abbreviated (resumed). */
-    boolean handshake() throws IOException {
+    @Override
+    public boolean handshake() throws IOException {
         cardRecords.clear();
         toServer(eap.start());
         List<byte[]> pending = new ArrayList<>();
@@ -83,7 +84,8 @@ final class TlsStreamBridge {
     }
 
     /** Card seals, the record goes to the server. */
-    void send(byte[] plaintext) throws IOException {
+    @Override
+    public void send(byte[] plaintext) throws IOException {
         out.write(eap.exchange(0x97, plaintext));
         out.flush();
     }
@@ -92,13 +94,15 @@ final class TlsStreamBridge {
      * close_notify (RFC 5246 §7.2.1), sealed by the card as an alert record: without it OpenSSL drops the session
      * from its cache and will not resume it.
      */
-    void closeNotify() throws IOException {
+    @Override
+    public void closeNotify() throws IOException {
         out.write(eap.exchange(0x80 | 21, new byte[] {1, 0}));
         out.flush();
     }
 
     /** The server's next record, opened by the card. */
-    byte[] receive() throws IOException {
+    @Override
+    public byte[] receive() throws IOException {
         return eap.exchange(0, readRecord());
     }
 

@@ -3,23 +3,18 @@ package org.recsec.cli.se;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.smartcardio.CardTerminal;
 import javax.smartcardio.TerminalFactory;
 import org.junit.jupiter.api.Test;
@@ -28,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.recsec.kmp.se.SeModeServer;
 import org.recsec.se.host.JCardSimLink;
 import org.recsec.se.host.VpcdClient;
+import org.recsec.testsupport.OpenSsl;
+import org.recsec.testsupport.OpenSslServer;
 import org.recsec.testsupport.VirtualReader;
 
 /**
@@ -148,9 +145,9 @@ class SeModesCliTest {
     }
 
     private void tlsPsk(String reader) throws Exception {
-        try (SServer s = new SServer(List.of("-tls1_2", "-nocert", "-psk", PSK, "-psk_identity", ID, "-cipher",
+        try (OpenSslServer s = sServer(List.of("-tls1_2", "-nocert", "-psk", PSK, "-psk_identity", ID, "-cipher",
                 "PSK-AES128-CCM8", "-naccept", "3"))) {
-            List<String> a = new ArrayList<>(List.of("handshake", "--peer", "127.0.0.1:" + s.port, "--transport",
+            List<String> a = new ArrayList<>(List.of("handshake", "--peer", "127.0.0.1:" + s.port(), "--transport",
                     "tls", "--psk", PSK, "--identity", ID, "--resume", "2", "--send", "hello over tls"));
             addReader(a, reader);
             Run r = cli(a.toArray(String[]::new));
@@ -162,9 +159,9 @@ class SeModesCliTest {
     }
 
     private void dtlsPsk(String reader) throws Exception {
-        try (SServer s = new SServer(List.of("-dtls1_2", "-nocert", "-psk", PSK, "-psk_identity", ID, "-cipher",
+        try (OpenSslServer s = sServer(List.of("-dtls1_2", "-nocert", "-psk", PSK, "-psk_identity", ID, "-cipher",
                 "PSK-AES128-CCM8", "-naccept", "3"))) {
-            List<String> a = new ArrayList<>(List.of("handshake", "--peer", "127.0.0.1:" + s.port, "--psk", PSK,
+            List<String> a = new ArrayList<>(List.of("handshake", "--peer", "127.0.0.1:" + s.port(), "--psk", PSK,
                     "--identity", ID, "--resume", "2", "--send", "hello over dtls psk"));
             addReader(a, reader);
             Run r = cli(a.toArray(String[]::new));
@@ -228,11 +225,11 @@ class SeModesCliTest {
 
     private void dtlsCert(String reader) throws Exception {
         pki();
-        try (SServer s = new SServer(List.of("-dtls1_2", "-cert", dir.resolve("server.pem").toString(), "-key",
+        try (OpenSslServer s = sServer(List.of("-dtls1_2", "-cert", dir.resolve("server.pem").toString(), "-key",
                 dir.resolve("server.key").toString(), "-verifyCAfile", dir.resolve("ca.pem").toString(), "-Verify",
                 "1", "-verify_return_error", "-cipher", "DHE-RSA-AES128-CCM8", "-dhparam", dir.resolve("dh.pem").toString(),
                 "-naccept", "2"))) {
-            List<String> a = new ArrayList<>(List.of("handshake", "--peer", "127.0.0.1:" + s.port, "--cert",
+            List<String> a = new ArrayList<>(List.of("handshake", "--peer", "127.0.0.1:" + s.port(), "--cert",
                     "--issuer-key", dir.resolve("ca.key").toString(), "--issuer-cert", dir.resolve("ca.pem").toString(),
                     "--server-ca", dir.resolve("ca.pem").toString(), "--resume", "1", "--send", "hello over dtls"));
             addReader(a, reader);
@@ -246,11 +243,11 @@ class SeModesCliTest {
 
     private void tlsCert(String reader) throws Exception {
         pki();
-        try (SServer s = new SServer(List.of("-tls1_2", "-cert", dir.resolve("server.pem").toString(), "-key",
+        try (OpenSslServer s = sServer(List.of("-tls1_2", "-cert", dir.resolve("server.pem").toString(), "-key",
                 dir.resolve("server.key").toString(), "-verifyCAfile", dir.resolve("ca.pem").toString(), "-Verify",
                 "1", "-verify_return_error", "-cipher", "DHE-RSA-AES128-CCM8", "-dhparam", dir.resolve("dh.pem").toString(),
                 "-naccept", "2"))) {
-            List<String> a = new ArrayList<>(List.of("handshake", "--peer", "127.0.0.1:" + s.port, "--transport",
+            List<String> a = new ArrayList<>(List.of("handshake", "--peer", "127.0.0.1:" + s.port(), "--transport",
                     "tls", "--cert", "--issuer-key", dir.resolve("ca.key").toString(), "--issuer-cert",
                     dir.resolve("ca.pem").toString(), "--server-ca", dir.resolve("ca.pem").toString(), "--resume",
                     "1"));
@@ -288,75 +285,17 @@ class SeModesCliTest {
         if (Files.exists(dir.resolve("server.pem"))) {
             return;
         }
-        openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-subj",
+        OpenSsl.run(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-subj",
                 "/CN=cli test CA", "-days", "30", "-sha256");
-        openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj",
+        OpenSsl.run(dir, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj",
                 "/CN=server");
-        openssl(dir, "genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048", "-out", "dh.pem");
-        openssl(dir, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+        OpenSsl.run(dir, "genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048", "-out", "dh.pem");
+        OpenSsl.run(dir, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
                 "-out", "server.pem", "-days", "30", "-sha256");
     }
 
-    private static void openssl(Path dir, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("openssl"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, String.join(" ", cmd) + ": " + out);
-    }
-
-    /** openssl s_server on 127.0.0.1 port 0, its output line by line. */
-    private static final class SServer implements AutoCloseable {
-        private static final Pattern ACCEPT = Pattern.compile("ACCEPT .*:(\\d+)\\s*$");
-        private final Process process;
-        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        private final List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
-        final int port;
-
-        SServer(List<String> args) throws Exception {
-            List<String> cmd = new ArrayList<>(List.of("openssl", "s_server"));
-            cmd.addAll(args);
-            cmd.addAll(List.of("-accept", "127.0.0.1:0"));
-            process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.US_ASCII))) {
-                    for (String l; (l = r.readLine()) != null; ) {
-                        seen.add(l);
-                        lines.add(l);
-                    }
-                } catch (IOException e) {
-                    lines.add("(reader: " + e.getMessage() + ")");
-                }
-            }, "s_server-out");
-            reader.setDaemon(true);
-            reader.start();
-            Matcher m = ACCEPT.matcher(await("ACCEPT"));
-            assertTrue(m.find(), "port in the ACCEPT line");
-            port = Integer.parseInt(m.group(1));
-        }
-
-        String await(String needle) throws InterruptedException {
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (true) {
-                long left = deadline - System.nanoTime();
-                String l = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
-                if (l == null) {
-                    throw new AssertionError("s_server did not print \"" + needle + "\": " + seen);
-                }
-                if (l.contains(needle)) {
-                    return l;
-                }
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
-        }
+    /** openssl s_server on an ephemeral loopback port; its lines are awaited up to 30 s. */
+    private static OpenSslServer sServer(List<String> args) throws Exception {
+        return new OpenSslServer(args, Duration.ofSeconds(30));
     }
 }
