@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
+import javax.smartcardio.CardTerminal;
+import javax.smartcardio.TerminalFactory;
 import org.opentest4j.TestAbortedException;
 
 /**
@@ -21,6 +23,8 @@ import org.opentest4j.TestAbortedException;
  * it until the test closes the claim.
  */
 public final class VirtualReader {
+    /** The PC/SC name of the reader vpcd makes for its default port. */
+    public static final String NAME = "Virtual PCD 00 00";
     /** How long a test waits for another test JVM to finish with the reader before it fails. */
     private static final long LOCK_WAIT_MILLIS = TimeUnit.MINUTES.toMillis(10);
     /** How long a freed reader may take to listen again (vpcd reopens its port after a client leaves). */
@@ -37,6 +41,30 @@ public final class VirtualReader {
         private Claim(FileChannel channel, FileLock lock) {
             this.channel = channel;
             this.lock = lock;
+        }
+
+        /**
+         * Waits (up to 10 s) until pcscd shows a card in the reader {@link #NAME}: the card a test's vpcd client
+         * serves. The JDK's PC/SC provider uses the system's libpcsclite.
+         *
+         * @throws AssertionError no card appeared
+         * @throws Exception      PC/SC failed, or interrupted while waiting
+         */
+        public void awaitCard() throws Exception {
+            String lib = "/usr/lib/x86_64-linux-gnu/libpcsclite.so.1";
+            if (System.getProperty("sun.security.smartcardio.library") == null && Files.exists(Path.of(lib))) {
+                System.setProperty("sun.security.smartcardio.library", lib);
+            }
+            TerminalFactory tf = TerminalFactory.getInstance("PC/SC", null);
+            for (int i = 0; i < 100; i++) {
+                for (CardTerminal t : tf.terminals().list()) {
+                    if (t.getName().equals(NAME) && t.isCardPresent()) {
+                        return;
+                    }
+                }
+                Thread.sleep(100);
+            }
+            throw new AssertionError("no card in the PC/SC reader " + NAME);
         }
 
         @Override

@@ -2,13 +2,10 @@ package org.recsec.cli.se;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.recsec.cli.se.SeModesCliTest.cli;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.recsec.cli.demo.ForwardingProxy;
+import org.recsec.cli.se.SeModesCliTest.Run;
 
 /**
  * The CLI contract of issue 14 for the card's other DTLS modes in CoAP messages: {@code recsec se serve} in PSK and in
@@ -34,17 +32,6 @@ class SeCoapModesCliTest {
 
     @TempDir
     Path dir;
-
-    record Run(int code, String out, String err) {
-    }
-
-    private static Run cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = SeCli.run(args, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true),
-                new PrintStream(err, true));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     private String file(String name) {
         return dir.resolve(name).toString();

@@ -15,8 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.smartcardio.CardTerminal;
-import javax.smartcardio.TerminalFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,17 +35,19 @@ import org.recsec.testsupport.VirtualReader;
  */
 @Timeout(180)
 class SeModesCliTest {
-    private static final String READER = "Virtual PCD 00 00";
+    private static final String READER = VirtualReader.NAME;
     private static final String PSK = "000102030405060708090a0b0c0d0e0f";
     private static final String ID = "cli-card@recsec";
 
     @TempDir
     Path dir;
 
+    /** What one run of {@code recsec se} printed, and its exit code. */
     record Run(int code, String out, String err) {
     }
 
-    private static Run cli(String... args) {
+    /** Runs {@code recsec se ARGS} in this JVM (stdin empty). */
+    static Run cli(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = SeCli.run(args, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true),
@@ -95,11 +95,11 @@ class SeModesCliTest {
     @Test
     void everyModeThroughPcscdAndVpcd() throws Exception {
         try (VirtualReader.Claim reader = VirtualReader.claim(VpcdClient.DEFAULT_PORT)) {
-            everyModeThroughTheReader();
+            everyModeThroughTheReader(reader);
         }
     }
 
-    private void everyModeThroughTheReader() throws Exception {
+    private void everyModeThroughTheReader(VirtualReader.Claim reader) throws Exception {
         try (VpcdClient client = VpcdClient.connect(JCardSimLink.open(),
                 new InetSocketAddress("127.0.0.1", VpcdClient.DEFAULT_PORT))) {
             Thread served = new Thread(() -> {
@@ -111,7 +111,7 @@ class SeModesCliTest {
             }, "vpcd-client");
             served.setDaemon(true);
             served.start();
-            awaitCard();
+            reader.awaitCard();
             tlsPsk(READER);
             dtlsCert(READER);
             tlsCert(READER);
@@ -125,23 +125,6 @@ class SeModesCliTest {
             client.close();
             served.join(10_000);
         }
-    }
-
-    private static void awaitCard() throws Exception {
-        String lib = "/usr/lib/x86_64-linux-gnu/libpcsclite.so.1";
-        if (System.getProperty("sun.security.smartcardio.library") == null && Files.exists(Path.of(lib))) {
-            System.setProperty("sun.security.smartcardio.library", lib);
-        }
-        TerminalFactory tf = TerminalFactory.getInstance("PC/SC", null);
-        for (int i = 0; i < 100; i++) {
-            for (CardTerminal t : tf.terminals().list()) {
-                if (t.getName().equals(READER) && t.isCardPresent()) {
-                    return;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no card in the PC/SC reader " + READER);
     }
 
     private void tlsPsk(String reader) throws Exception {

@@ -10,8 +10,6 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -22,10 +20,8 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import javax.smartcardio.CardException;
-import javax.smartcardio.CardTerminal;
 import javax.smartcardio.CommandAPDU;
 import javax.smartcardio.ResponseAPDU;
-import javax.smartcardio.TerminalFactory;
 import org.junit.jupiter.api.Test;
 import org.recsec.testsupport.VirtualReader;
 import org.recsec.se.host.ApduCounter;
@@ -40,16 +36,16 @@ import org.recsec.se.host.VpcdClient;
  * running (.ci/run installs and starts them; in CI their absence fails).
  */
 class PcscGridTest {
-    private static final String READER = "Virtual PCD 00 00";
+    private static final String READER = VirtualReader.NAME;
 
     @Test
     void gridRoutesToTheCardInAPcscReader() throws Exception {
         try (VirtualReader.Claim reader = VirtualReader.claim(VpcdClient.DEFAULT_PORT)) {
-            routesThroughTheReader();
+            routesThroughTheReader(reader);
         }
     }
 
-    private void routesThroughTheReader() throws Exception {
+    private void routesThroughTheReader(VirtualReader.Claim reader) throws Exception {
 
         IoseCard issued = TestSes.card("pcsc-keystore");
         byte[] aid = SimulatedSes.aid(issued.link()).orElseThrow();
@@ -64,7 +60,7 @@ class PcscGridTest {
             }, "vpcd-client");
             served.setDaemon(true);
             served.start();
-            awaitCard();
+            reader.awaitCard();
             assertEquals(java.util.Optional.of("pcsc-keystore"), org.recsec.se.host.Atr.parse(client.atr()).sen(),
                     "the virtual card's ATR carries its SEN (read from the card with READ-SEN)");
 
@@ -141,23 +137,6 @@ class PcscGridTest {
         v.initVerify(k);
         v.update(data);
         return v.verify(HexFormat.of().parseHex(signatureHex));
-    }
-
-    private static void awaitCard() throws Exception {
-        String lib = "/usr/lib/x86_64-linux-gnu/libpcsclite.so.1";
-        if (System.getProperty("sun.security.smartcardio.library") == null && Files.exists(Path.of(lib))) {
-            System.setProperty("sun.security.smartcardio.library", lib);
-        }
-        TerminalFactory tf = TerminalFactory.getInstance("PC/SC", null);
-        for (int i = 0; i < 100; i++) {
-            for (CardTerminal t : tf.terminals().list()) {
-                if (t.getName().equals(READER) && t.isCardPresent()) {
-                    return;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no card in the PC/SC reader " + READER);
     }
 
     /** The card side of vpcd: the simulated IoSE instance as a {@link CardLink}. */
