@@ -93,6 +93,29 @@ public final class SeDemo {
         }
     }
 
+    /** The simulated card of one demo handshake, personalised with a fresh random PSK and identity. */
+    private record DemoCard(SeCard card, byte[] identity, byte[] psk) {
+        static DemoCard personalise(SecurityAssociationDatabase clientSad, SecurityAssociationDatabase serverSad,
+                                    boolean seResident, SeCipherRegistry registry, SecureRandom random)
+                throws SeException {
+            Objects.requireNonNull(clientSad);
+            Objects.requireNonNull(serverSad);
+            if (seResident) {
+                Objects.requireNonNull(registry, "an SE-resident pair needs the client SAD's SeCipherRegistry");
+            }
+            byte[] psk = new byte[16];
+            random.nextBytes(psk);
+            byte[] identity = ("recsec-se-" + Integer.toHexString(random.nextInt())).getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII);
+            try {
+                return new DemoCard(JCardSimLink.personalisedCard(seResident ? 0 : SeCard.POLICY_EXPORT, identity,
+                        psk, "recsec-demo-se".getBytes(java.nio.charset.StandardCharsets.US_ASCII)), identity, psk);
+            } catch (javax.smartcardio.CardException e) {
+                throw new SeException("simulated card: " + e.getMessage(), e);
+            }
+        }
+    }
+
     /**
      * Runs the handshake and installs both pairs.
      *
@@ -111,22 +134,10 @@ public final class SeDemo {
                                    SecurityAssociationDatabase serverSad, String serverId, boolean seResident,
                                    SeCipherRegistry registry, SecureRandom random, PrintStream trace)
             throws SeException, PfKeyException, IOException {
-        Objects.requireNonNull(clientSad);
-        Objects.requireNonNull(serverSad);
-        if (seResident) {
-            Objects.requireNonNull(registry, "an SE-resident pair needs the client SAD's SeCipherRegistry");
-        }
-        byte[] psk = new byte[16];
-        random.nextBytes(psk);
-        byte[] identity = ("recsec-se-" + Integer.toHexString(random.nextInt())).getBytes(
-                java.nio.charset.StandardCharsets.US_ASCII);
-        SeCard card;
-        try {
-            card = JCardSimLink.personalisedCard(seResident ? 0 : SeCard.POLICY_EXPORT, identity, psk,
-                    "recsec-demo-se".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        } catch (javax.smartcardio.CardException e) {
-            throw new SeException("simulated card: " + e.getMessage(), e);
-        }
+        DemoCard demo = DemoCard.personalise(clientSad, serverSad, seResident, registry, random);
+        SeCard card = demo.card();
+        byte[] identity = demo.identity();
+        byte[] psk = demo.psk();
         try (PskDtlsServer server = PskDtlsServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 identity, psk, random)) {
             java.util.Arrays.fill(psk, (byte) 0);
@@ -142,20 +153,8 @@ public final class SeDemo {
                 PskDtlsServer.Established est = server.awaitHandshake(SERVER_WAIT);
                 line(trace, "  SE handshake (DTLS 1.2 PSK, AES_128_CCM_8) with " + server.address() + ": "
                         + session.handshakeCost());
-                String handle = null;
-                try (SadSession c = clientSad.openSession(b -> { }); SadSession s = serverSad.openSession(b -> { })) {
-                    if (seResident) {
-                        handle = SeKmp.installResident(session, c, clientId, serverId, registry);
-                    } else {
-                        SeKmp.installExported(session, c, clientId, serverId);
-                    }
-                    SeKmp.installServer(est.keys(), est.spis(), s, serverId, clientId, 1);
-                }
-                line(trace, String.format("  PF_KEY ADD x2 on each host: SPI 0x%x (client->server), 0x%x "
-                        + "(server->client), %s", est.spis().clientToServer(), est.spis().serverToClient(),
-                        seResident ? "client keys on the card (" + handle + ")" : "client keys exported"));
-                return new Result(est.spis(), session.handshakeCost(), handle, session, seResident ? registry
-                        : null);
+                return installPairs(session, est, clientSad, clientId, serverSad, serverId, seResident, registry,
+                        trace);
             } catch (SeException | PfKeyException | RuntimeException e) {
                 session.close();
                 throw e;
@@ -164,6 +163,30 @@ public final class SeDemo {
                 socket.close();
             }
         }
+    }
+
+    /**
+     * After the handshake: the client's pair (SE-resident or exported) into {@code clientSad}, the server's from its
+     * key block into {@code serverSad}, each through PF_KEY ADD, and a trace line of the SPIs.
+     */
+    private static Result installPairs(SeSession session, PskDtlsServer.Established est,
+                                       SecurityAssociationDatabase clientSad, String clientId,
+                                       SecurityAssociationDatabase serverSad, String serverId, boolean seResident,
+                                       SeCipherRegistry registry, PrintStream trace)
+            throws SeException, PfKeyException {
+        String handle = null;
+        try (SadSession c = clientSad.openSession(b -> { }); SadSession s = serverSad.openSession(b -> { })) {
+            if (seResident) {
+                handle = SeKmp.installResident(session, c, clientId, serverId, registry);
+            } else {
+                SeKmp.installExported(session, c, clientId, serverId);
+            }
+            SeKmp.installServer(est.keys(), est.spis(), s, serverId, clientId, 1);
+        }
+        line(trace, String.format("  PF_KEY ADD x2 on each host: SPI 0x%x (client->server), 0x%x "
+                + "(server->client), %s", est.spis().clientToServer(), est.spis().serverToClient(),
+                seResident ? "client keys on the card (" + handle + ")" : "client keys exported"));
+        return new Result(est.spis(), session.handshakeCost(), handle, session, seResident ? registry : null);
     }
 
     /**
@@ -181,22 +204,10 @@ public final class SeDemo {
                                            PrintStream trace, CoapServer coapServer, InetSocketAddress serverAddress,
                                            InetSocketAddress proxy)
             throws SeException, PfKeyException, IOException {
-        Objects.requireNonNull(clientSad);
-        Objects.requireNonNull(serverSad);
-        if (seResident) {
-            Objects.requireNonNull(registry, "an SE-resident pair needs the client SAD's SeCipherRegistry");
-        }
-        byte[] psk = new byte[16];
-        random.nextBytes(psk);
-        byte[] identity = ("recsec-se-" + Integer.toHexString(random.nextInt())).getBytes(
-                java.nio.charset.StandardCharsets.US_ASCII);
-        SeCard card;
-        try {
-            card = JCardSimLink.personalisedCard(seResident ? 0 : SeCard.POLICY_EXPORT, identity, psk,
-                    "recsec-demo-se".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        } catch (javax.smartcardio.CardException e) {
-            throw new SeException("simulated card: " + e.getMessage(), e);
-        }
+        DemoCard demo = DemoCard.personalise(clientSad, serverSad, seResident, registry, random);
+        SeCard card = demo.card();
+        byte[] identity = demo.identity();
+        byte[] psk = demo.psk();
         CompletableFuture<PskDtlsServer.Established> done = new CompletableFuture<>();
         CoapFlightServer flights = new CoapFlightServer(DtlsServerEngine.psk(identity, psk, random), random,
                 done::complete);
@@ -223,19 +234,7 @@ public final class SeDemo {
             line(trace, String.format("  CoAP for the handshake (client<->proxy): %d round trips, %d datagrams "
                     + "(%d bytes) sent, %d (%d bytes) received, %d retransmissions", st.exchanges(), st.sent(),
                     st.sentBytes(), st.received(), st.receivedBytes(), st.retransmits()));
-            String handle = null;
-            try (SadSession c = clientSad.openSession(b -> { }); SadSession s = serverSad.openSession(b -> { })) {
-                if (seResident) {
-                    handle = SeKmp.installResident(session, c, clientId, serverId, registry);
-                } else {
-                    SeKmp.installExported(session, c, clientId, serverId);
-                }
-                SeKmp.installServer(est.keys(), est.spis(), s, serverId, clientId, 1);
-            }
-            line(trace, String.format("  PF_KEY ADD x2 on each host: SPI 0x%x (client->server), 0x%x "
-                    + "(server->client), %s", est.spis().clientToServer(), est.spis().serverToClient(),
-                    seResident ? "client keys on the card (" + handle + ")" : "client keys exported"));
-            return new Result(est.spis(), session.handshakeCost(), handle, session, seResident ? registry : null);
+            return installPairs(session, est, clientSad, clientId, serverSad, serverId, seResident, registry, trace);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             session.close();
             throw new SeException("the server's side of the handshake did not complete", e);

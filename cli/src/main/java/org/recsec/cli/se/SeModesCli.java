@@ -258,26 +258,7 @@ final class SeModesCli {
             throw new IllegalArgumentException("expected 'handshake' (see --help)");
         }
         Map<String, String> m = new HashMap<>();
-        boolean cert = false;
-        for (int i = 1; i < args.length; i++) {
-            String k = args[i];
-            if (k.equals("--cert")) {
-                if (cert) {
-                    throw new IllegalArgumentException("--cert given twice");
-                }
-                cert = true;
-                continue;
-            }
-            if (!VALUED.contains(k)) {
-                throw new IllegalArgumentException("unknown argument " + k);
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(k + " needs a value");
-            }
-            if (m.put(k, args[++i]) != null) {
-                throw new IllegalArgumentException(k + " given twice");
-            }
-        }
+        boolean cert = SeOptions.parseWithCert(args, VALUED, m);
         if (!m.containsKey("--peer")) {
             throw new IllegalArgumentException("missing --peer");
         }

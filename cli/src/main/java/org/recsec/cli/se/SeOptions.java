@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.recsec.record.internal.wire.Bytes;
 
 /**
@@ -12,6 +13,37 @@ import org.recsec.record.internal.wire.Bytes;
  */
 final class SeOptions {
     private SeOptions() {
+    }
+
+    /**
+     * The options after the subcommand ({@code args[1..]}) of a command that takes {@code --cert}: each option of
+     * {@code valued} at most once, with its value, into {@code into}; the flag {@code --cert} at most once.
+     *
+     * @return whether {@code --cert} was given
+     * @throws IllegalArgumentException an unknown option, a missing value, or an option given twice
+     */
+    static boolean parseWithCert(String[] args, Set<String> valued, Map<String, String> into) {
+        boolean cert = false;
+        for (int i = 1; i < args.length; i++) {
+            String k = args[i];
+            if (k.equals("--cert")) {
+                if (cert) {
+                    throw new IllegalArgumentException("--cert given twice");
+                }
+                cert = true;
+                continue;
+            }
+            if (!valued.contains(k)) {
+                throw new IllegalArgumentException("unknown argument " + k);
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(k + " needs a value");
+            }
+            if (into.put(k, args[++i]) != null) {
+                throw new IllegalArgumentException(k + " given twice");
+            }
+        }
+        return cert;
     }
 
     /** The key from its hex text: 1 to 64 bytes. */
