@@ -2,6 +2,7 @@ package org.recsec.se.host;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,16 +14,21 @@ import java.util.Set;
 
 /**
  * The card side shared by the DTLS bridges ({@link SeDtlsBridge} over UDP, {@code SeCoapDtlsBridge} over CoAP
- * flights): reassembles the server's fragmented handshake messages (RFC 6347 §4.2.3), drops repeated ones, and hands
- * a server flight to the card in EAP messages of at most {@link SeTlsBridge#CARD_BUFFER} bytes. The bridges keep the
- * transport (sending, retransmission, what ends the handshake); this keeps one handshake's reassembly state.
- * Not thread-safe.
+ * flights): reassembles the server's fragmented handshake messages (RFC 6347 §4.2.3), drops repeated ones, collects
+ * a server flight (up to a HelloVerifyRequest, a ServerHelloDone, or the ChangeCipherSpec and Finished) and hands it
+ * to the card in EAP messages of at most {@link SeTlsBridge#CARD_BUFFER} bytes ({@link #serverRecord},
+ * {@link #finished}). The bridges keep the transport (sending, retransmission, what ends the handshake); this keeps
+ * one handshake's state. Not thread-safe.
  */
 public final class DtlsFlightFeed {
     private final SeCard card;
     private final Set<String> delivered = new HashSet<>();
     private final Map<Integer, byte[]> fragments = new HashMap<>();
     private final Map<Integer, boolean[]> filled = new HashMap<>();
+    private final List<byte[]> pending = new ArrayList<>();
+    private boolean ccs;
+    private boolean helloDone;
+    private byte[] serverRandom;
 
     public DtlsFlightFeed(SeCard card) {
         this.card = Objects.requireNonNull(card);
@@ -33,6 +39,86 @@ public final class DtlsFlightFeed {
         delivered.clear();
         fragments.clear();
         filled.clear();
+        pending.clear();
+        ccs = false;
+        helloDone = false;
+        serverRandom = null;
+    }
+
+    /**
+     * One record of the server's before its Finished: an epoch-0 handshake message goes into reassembly, and the
+     * flight a whole message ends (HelloVerifyRequest, ServerHelloDone) goes to the card; the first epoch-0
+     * ChangeCipherSpec waits for the Finished. Anything else (a repeated ChangeCipherSpec, stray records) is dropped.
+     *
+     * @param r a record of at least the DTLS record header
+     * @return the card's answer to the flight it was handed (for the server; may be empty), or null when no flight
+     *     went to the card
+     * @throws IOException see {@link #reassemble}
+     * @throws SeException the card refused the flight
+     */
+    public byte[] serverRecord(byte[] r) throws IOException, SeException {
+        int epoch = epoch(r);
+        if (r[0] == 22 && epoch == 0 && r.length >= 25) {
+            Optional<byte[]> complete = reassemble(r);
+            if (complete.isEmpty()) {
+                return null;
+            }
+            byte[] whole = complete.get();
+            pending.add(whole);
+            int type = whole[13];
+            // handshake header 12, server_version 2, then the random (RFC 5246 §7.4.1.3)
+            if (type == 2 && whole.length >= 59) {
+                serverRandom = Arrays.copyOfRange(whole, 27, 59);
+            }
+            if (type == 3) {
+                restartAfterHelloVerify();
+                return flight();
+            }
+            if (type == 14) {
+                helloDone = true;
+                return flight();
+            }
+        } else if (r[0] == 20 && epoch == 0 && !ccs) {
+            ccs = true;
+            pending.add(r);
+        }
+        return null;
+    }
+
+    /** Whether {@code r} is the server's Finished: an epoch-1 handshake record after its ChangeCipherSpec. */
+    public boolean isFinished(byte[] r) {
+        return r[0] == 22 && epoch(r) == 1 && ccs;
+    }
+
+    /**
+     * The server's Finished ({@link #isFinished}) to the card with the records before it; returns the card's answer
+     * (its ChangeCipherSpec and Finished after an abbreviated handshake, else empty).
+     *
+     * @throws SeException the card refused the flight
+     */
+    public byte[] finished(byte[] r) throws SeException {
+        pending.add(r);
+        return flight();
+    }
+
+    /** Whether this handshake had a ServerHelloDone (a full handshake, not an abbreviated one). */
+    public boolean helloDone() {
+        return helloDone;
+    }
+
+    /** server_random from this handshake's ServerHello (not a copy), or null before it. */
+    public byte[] serverRandom() {
+        return serverRandom;
+    }
+
+    private byte[] flight() throws SeException {
+        byte[] answer = toCard(pending);
+        pending.clear();
+        return answer;
+    }
+
+    private static int epoch(byte[] r) {
+        return ((r[3] & 0xFF) << 8) | (r[4] & 0xFF);
     }
 
     /**

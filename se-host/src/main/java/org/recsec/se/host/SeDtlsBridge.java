@@ -24,7 +24,6 @@ public final class SeDtlsBridge {
     private final DtlsFlightFeed feed;
     private List<byte[]> lastFlight = new ArrayList<>();
     private byte[] clientRandom;
-    private byte[] serverRandom;
 
     /** {@code socket} must be connected to the server. */
     public SeDtlsBridge(SeCard card, DatagramSocket socket) {
@@ -45,7 +44,6 @@ public final class SeDtlsBridge {
     public boolean handshake() throws SeException, IOException {
         feed.reset();
         clientRandom = null;
-        serverRandom = null;
         byte[] hello = card.eapStart();
         // DTLS record header 13, handshake header 12, client_version 2, then the random
         if (hello.length < 59 || hello[0] != 22 || hello[13] != 1) {
@@ -53,9 +51,6 @@ public final class SeDtlsBridge {
         }
         clientRandom = Arrays.copyOfRange(hello, 27, 59);
         toServer(hello);
-        List<byte[]> pending = new ArrayList<>();
-        boolean helloDone = false;
-        boolean ccs = false;
         int silent = 0;
         while (true) {
             byte[] d = datagram(1000);
@@ -68,42 +63,19 @@ public final class SeDtlsBridge {
             }
             silent = 0;
             for (byte[] r : DtlsRecords.split(d)) {
-                int epoch = ((r[3] & 0xFF) << 8) | (r[4] & 0xFF);
                 if (r[0] == 21) {
                     throw new IOException("alert from the server during the handshake");
                 }
-                if (r[0] == 22 && epoch == 0 && r.length >= 25) {
-                    Optional<byte[]> complete = feed.reassemble(r);
-                    if (complete.isEmpty()) {
-                        continue;
-                    }
-                    byte[] whole = complete.get();
-                    pending.add(whole);
-                    int type = whole[13];
-                    if (type == 2 && whole.length >= 59) {
-                        serverRandom = Arrays.copyOfRange(whole, 27, 59);
-                    }
-                    if (type == 3) {
-                        feed.restartAfterHelloVerify();
-                        toServer(feed.toCard(pending));
-                        pending.clear();
-                    } else if (type == 14) {
-                        helloDone = true;
-                        toServer(feed.toCard(pending));
-                        pending.clear();
-                    }
-                } else if (r[0] == 20 && epoch == 0) {
-                    if (!ccs) {
-                        ccs = true;
-                        pending.add(r);
-                    }
-                } else if (r[0] == 22 && epoch == 1 && ccs) {
-                    pending.add(r);
-                    toServer(feed.toCard(pending));
-                    if (serverRandom == null) {
+                if (feed.isFinished(r)) {
+                    toServer(feed.finished(r));
+                    if (feed.serverRandom() == null) {
                         throw new SeException("handshake finished without a ServerHello");
                     }
-                    return !helloDone;
+                    return !feed.helloDone();
+                }
+                byte[] answer = feed.serverRecord(r);
+                if (answer != null) {
+                    toServer(answer);
                 }
             }
         }
@@ -127,6 +99,7 @@ public final class SeDtlsBridge {
      * @throws IllegalStateException before a finished handshake
      */
     public byte[] serverRandom() {
+        byte[] serverRandom = feed.serverRandom();
         if (serverRandom == null) {
             throw new IllegalStateException("no finished handshake yet");
         }

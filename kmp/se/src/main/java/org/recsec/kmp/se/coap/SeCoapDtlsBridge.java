@@ -1,7 +1,6 @@
 package org.recsec.kmp.se.coap;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -49,7 +48,6 @@ public final class SeCoapDtlsBridge {
     private int flightsSent;
     private int flightsReceived;
     private byte[] clientRandom;
-    private byte[] serverRandom;
 
     /** @param timer the flight timer, e.g. {@link CoapTransmission#dtlsTimer()} */
     public SeCoapDtlsBridge(SeCard card, SocketAgent socket, Retransmission timer) {
@@ -73,7 +71,6 @@ public final class SeCoapDtlsBridge {
         flightsSent = 0;
         flightsReceived = 0;
         clientRandom = null;
-        serverRandom = null;
         byte[] first = card.eapStart();
         if (first.length >= 3 && first[1] == 3) {
             // TLS records (version 3.x), not DTLS (0xFEFD): the card was RESET with MODE_TLS
@@ -85,9 +82,6 @@ public final class SeCoapDtlsBridge {
         }
         clientRandom = Arrays.copyOfRange(first, RANDOM_END - 32, RANDOM_END);
         toServer(first);
-        List<byte[]> pending = new ArrayList<>();
-        boolean helloDone = false;
-        boolean ccs = false;
         boolean awaitingLastAnswer = false;
         while (true) {
             long left = (deadlineNanos - System.nanoTime()) / 1_000_000L;
@@ -123,40 +117,12 @@ public final class SeCoapDtlsBridge {
                 continue;
             }
             for (byte[] r : flight) {
-                int epoch = ((r[3] & 0xFF) << 8) | (r[4] & 0xFF);
-                if (r[0] == 22 && epoch == 0 && r.length >= 25) {
-                    Optional<byte[]> complete = feed.reassemble(r);
-                    if (complete.isEmpty()) {
-                        continue;
-                    }
-                    byte[] whole = complete.get();
-                    pending.add(whole);
-                    int type = whole[13];
-                    if (type == 2 && whole.length >= RANDOM_END) {
-                        serverRandom = Arrays.copyOfRange(whole, RANDOM_END - 32, RANDOM_END);
-                    }
-                    if (type == 3) {
-                        feed.restartAfterHelloVerify();
-                        toServer(feed.toCard(pending));
-                        pending.clear();
-                    } else if (type == 14) {
-                        helloDone = true;
-                        toServer(feed.toCard(pending));
-                        pending.clear();
-                    }
-                } else if (r[0] == 20 && epoch == 0) {
-                    if (!ccs) {
-                        ccs = true;
-                        pending.add(r);
-                    }
-                } else if (r[0] == 22 && epoch == 1 && ccs) {
-                    pending.add(r);
-                    byte[] answer = feed.toCard(pending);
-                    pending.clear();
-                    if (serverRandom == null) {
+                if (feed.isFinished(r)) {
+                    byte[] answer = feed.finished(r);
+                    if (feed.serverRandom() == null) {
                         throw new SeException("the handshake finished without a ServerHello");
                     }
-                    if (helloDone) {
+                    if (feed.helloDone()) {
                         if (answer.length != 0) {
                             throw new SeException("the card answered the server Finished with records");
                         }
@@ -168,6 +134,10 @@ public final class SeCoapDtlsBridge {
                     toServer(answer);
                     awaitingLastAnswer = true;
                     break;
+                }
+                byte[] answer = feed.serverRecord(r);
+                if (answer != null) {
+                    toServer(answer);
                 }
             }
         }
@@ -183,6 +153,7 @@ public final class SeCoapDtlsBridge {
 
     /** server_random of the last finished {@link #handshake()} (the ServerHello), 32 bytes; null before one. */
     public byte[] serverRandom() {
+        byte[] serverRandom = feed.serverRandom();
         return serverRandom == null ? null : serverRandom.clone();
     }
 
