@@ -38,6 +38,13 @@ public final class AesCcm implements Aead {
     private static final int BLOCK = 16;
     /** Scratch for the CBC-MAC's unwanted ciphertext; messages longer than this are MACed in chunks. */
     private static final int SCRATCH_BYTES = 2048;
+    /**
+     * B0, l(a) and the AAD of a MAC are assembled here, apart from the scratch the CBC pass writes to: the JCE copies
+     * its input into a new array when input and output are the same array and overlap (one allocation per message).
+     * 64 bytes hold B0, l(a) and every record AAD padded (13 bytes dtls12, 27 dtls12-cid with recsec's 4-byte CID,
+     * 2-11 compact); a longer AAD is fed in pieces.
+     */
+    private static final int MAC_IN_BYTES = 64;
     private static final byte[] ZEROS = new byte[BLOCK];
     private static final IvParameterSpec ZERO_IV = new IvParameterSpec(ZEROS);
 
@@ -79,6 +86,8 @@ public final class AesCcm implements Aead {
         final Cipher ctr;
         /** Shared by all slots of a thread: a call uses one slot from start to end. */
         final byte[] scratch;
+        /** The MAC's first blocks ({@link #MAC_IN_BYTES}); shared by all slots of a thread as the scratch is. */
+        final byte[] macIn;
         final byte[] block = new byte[BLOCK];
         final byte[] mac = new byte[BLOCK];
         final byte[] s0 = new byte[BLOCK];
@@ -96,8 +105,9 @@ public final class AesCcm implements Aead {
         final byte[] stream = new byte[BLOCK];
         int streamUsed;
 
-        State(byte[] scratch) {
+        State(byte[] scratch, byte[] macIn) {
             this.scratch = scratch;
+            this.macIn = macIn;
             try {
                 cbc = Cipher.getInstance("AES/CBC/NoPadding");
                 ctr = Cipher.getInstance("AES/CTR/NoPadding");
@@ -119,7 +129,8 @@ public final class AesCcm implements Aead {
                     break;
                 }
             }
-            st = new State(any != null ? any.scratch : new byte[SCRATCH_BYTES + BLOCK]);
+            st = any != null ? new State(any.scratch, any.macIn)
+                    : new State(new byte[SCRATCH_BYTES + BLOCK], new byte[MAC_IN_BYTES]);
             states[slot] = st;
         }
         return st;
@@ -338,7 +349,7 @@ public final class AesCcm implements Aead {
             cbc.init(Cipher.ENCRYPT_MODE, key, ZERO_IV);
         }
         st.cbcOwner = null;
-        byte[] s = st.scratch;
+        byte[] s = st.macIn;
         int lengthFieldBytes = 15 - nonce.length;
         // B0 = flags ‖ nonce ‖ l(m)
         s[0] = (byte) ((aad.length > 0 ? 0x40 : 0) | (((tagSizeBytes - 2) / 2) << 3) | (lengthFieldBytes - 1));

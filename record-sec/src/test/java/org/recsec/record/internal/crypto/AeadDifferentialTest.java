@@ -82,12 +82,15 @@ class AeadDifferentialTest {
                 nonce, aad, msg, expected);
     }
 
-    /** The long-AAD encoding (0xFFFE ‖ uint32, RFC 3610 §2.2) and messages longer than the CBC-MAC scratch. */
+    /**
+     * The long-AAD encoding (0xFFFE ‖ uint32, RFC 3610 §2.2), messages longer than the CBC-MAC scratch, and AADs at
+     * the edge of the 64-byte buffer B0 ‖ l(a) ‖ AAD is assembled in (46 bytes fill it, 47 are fed in pieces).
+     */
     @Test
     void ccmLongAadAndLongMessages() throws Exception {
         Random r = new Random(7);
         for (int[] sizes : new int[][] {{0xfeff, 10}, {0xff00, 0}, {70_000, 5000}, {2100, 2047}, {3, 2049},
-                {0, 65_535}, {0, 4096}}) {
+                {0, 65_535}, {0, 4096}, {46, 20}, {47, 20}, {30, 0}, {47, 0}}) {
             byte[] key = new byte[16];
             byte[] nonce = new byte[13]; // L = 2 allows up to 65535 bytes
             byte[] aad = new byte[sizes[0]];
