@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -45,10 +46,18 @@ import org.recsec.record.internal.crypto.RecordCiphers;
  * sequence numbers; when it is used up the server's inbound SA is re-created (new record cipher, fresh replay
  * window) and installed in place of the old one, so every request passes a real replay check. The re-creation is
  * inside the measured time, amortised over {@value #RING} operations.
+ *
+ * <p>Each fork runs with a fixed, pre-touched 1 GB heap ({@code -Xms1g -Xmx1g -XX:+AlwaysPreTouch}, the same for
+ * {@link OscoreBench}): with G1's default sizing the heap grew in steps during the measurement, at times that
+ * depend on the machine's load, and every first touch of the new eden pages was a page fault that costs about 7 us
+ * on the bench machine (a 1 GB pre-touch takes 1.8 s), so an iteration that met a heap expansion ran at 0.1-0.8M
+ * instead of 2.9M ops/s (bench/README.md, "Issue 19 item 4"). A run that passes its own {@code -jvmArgsAppend}
+ * replaces these flags and must repeat them.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
 public class RecordSecBench {
     /** Pre-protected requests per unprotect pass. */
     public static final int RING = 4096;
