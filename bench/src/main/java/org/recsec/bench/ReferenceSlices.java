@@ -105,7 +105,7 @@ public final class ReferenceSlices {
 
     /** Arguments: message (GET, POST64, POST1024), profile, protect|unprotect|none, number of rounds. */
     public static void main(String[] args) throws Exception {
-        if (args.length != 4) {
+        if (args.length != 4 || !java.util.List.of("protect", "unprotect", "none").contains(args[2])) {
             System.err.println("usage: ReferenceSlices MESSAGE PROFILE protect|unprotect|none ROUNDS");
             System.exit(2);
         }
