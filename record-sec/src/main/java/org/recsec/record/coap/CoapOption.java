@@ -7,6 +7,8 @@ import java.util.List;
 
 /** One CoAP option: its number and its value bytes (RFC 7252 §3.1). Immutable; the value is copied in and out. */
 public final class CoapOption {
+    private static final Comparator<CoapOption> BY_NUMBER = Comparator.comparingInt(CoapOption::number);
+
     private final int number;
     private final byte[] value;
 
@@ -25,8 +27,6 @@ public final class CoapOption {
         this.number = number;
         this.value = ownedValue;
     }
-
-    private static final Comparator<CoapOption> BY_NUMBER = Comparator.comparingInt(CoapOption::number);
 
     /**
      * {@code options} in number order, repeated options in the order given (RFC 7252 §3.1): the list itself when it

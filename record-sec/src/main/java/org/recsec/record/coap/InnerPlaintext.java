@@ -189,7 +189,6 @@ public final class InnerPlaintext {
         return out;
     }
 
-
     private static RecSecException malformed(String why) {
         return new RecSecException(RecSecException.Reason.MALFORMED, why);
     }

@@ -3,7 +3,6 @@ package org.recsec.kmp.se.coap;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -331,10 +330,9 @@ public final class CoapSocketAgent implements SocketAgent {
         nextMid = (nextMid + 1) & 0xffff;
         x.token = new byte[8];
         random.nextBytes(x.token);
-        List<CoapOption> sorted = new ArrayList<>(r.options());
-        sorted.sort(Comparator.comparingInt(CoapOption::number));
+        // CoapMessage keeps the options in number order itself
         x.bytes = CoapCodec.encode(new CoapMessage(CoapMessage.TYPE_CON, FlightCoap.CODE_POST, x.mid, x.token,
-                sorted, r.payload()));
+                r.options(), r.payload()));
         x.acked = false;
         x.responded = false;
         x.retransmissions = 0;
